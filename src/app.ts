@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import type { Attributes, Counter } from '@opentelemetry/api';
+import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { Config } from './config/load-config.js';
+import { EcoflowClient } from './ecoflow/ecoflow-client.js';
+import type { Logger } from './log/logger.js';
+import { Poller } from './poller/poller.js';
+import { QuotaSnapshot } from './poller/quota-snapshot.js';
+import { MetricsServer } from './http/metrics-server.js';
+import { PrometheusReader } from './telemetry/prometheus-reader.js';
+import { createOtlpReader } from './telemetry/otlp-push.js';
+import { QuotaInstruments } from './telemetry/quota-instruments.js';
+import { METRICS, ownMetricName } from './telemetry/metric-names.js';
+import { CloudSimulator } from './simulator/cloud-simulator.js';
+import { demoFleet } from './simulator/fleet.js';
+import { VERSION } from './version.js';
+
+/**
+ * The SDK drops attribute sets beyond a per-instrument limit into an overflow series; a fleet
+ * of 100+ devices with per-cell arrays must stay far below it.
+ */
+const CARDINALITY_LIMIT = 100_000;
+
+/** Composition root: builds the parts from a Config and runs them. */
+export class App {
+  readonly #config: Config;
+  readonly #log: Logger;
+  #simulator?: CloudSimulator;
+  #client?: EcoflowClient;
+  #poller?: Poller;
+  #instruments?: QuotaInstruments;
+  #meterProvider?: MeterProvider;
+  #server?: MetricsServer;
+  #state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+
+  constructor(options: { config: Config; logger: Logger }) {
+    this.#config = options.config;
+    this.#log = options.logger;
+  }
+
+  /** Port of the Prometheus endpoint, once started (0 when disabled). */
+  get metricsPort(): number {
+    return this.#server?.port ?? 0;
+  }
+
+  get simulatorUrl(): string | undefined {
+    return this.#simulator?.url;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'new') return;
+    this.#state = 'starting';
+    const config = this.#config;
+    try {
+      let { apiHost, accessKey, secretKey } = config.ecoflow;
+      if (config.demo) {
+        accessKey = `demo-${randomBytes(12).toString('hex')}`;
+        secretKey = randomBytes(24).toString('hex');
+        this.#simulator = new CloudSimulator({ accessKey, secretKey, devices: demoFleet() });
+        apiHost = await this.#simulator.start(0, '127.0.0.1');
+        this.#log.info('demo mode: polling the built-in EcoFlow cloud simulator', { api_host: apiHost });
+      }
+      this.#client = new EcoflowClient({ baseUrl: apiHost, accessKey, secretKey, timeoutMs: config.ecoflow.requestTimeoutMs });
+
+      const snapshot = new QuotaSnapshot();
+      const readers: MetricReader[] = [];
+      const prometheus = new PrometheusReader({
+        cardinalityLimit: CARDINALITY_LIMIT,
+        onError: (error) => this.#log.error('metric collection error', { error: String(error) }),
+      });
+      if (config.exporter.port !== 0) readers.push(prometheus);
+      if (config.otlp) {
+        readers.push(
+          createOtlpReader({
+            ...config.otlp,
+            cardinalityLimit: CARDINALITY_LIMIT,
+            onExportFailure: (error) => this.#log.warn('OTLP export failed', { error: error?.message ?? 'unknown' }),
+          }),
+        );
+      }
+      this.#meterProvider = new MeterProvider({
+        resource: resourceFromAttributes({
+          'service.name': config.resource.serviceName,
+          'service.version': VERSION,
+          ...config.resource.attributes,
+        }),
+        readers,
+      });
+      const meter = this.#meterProvider.getMeter('ecoflow-exporter', VERSION);
+      this.#instruments = new QuotaInstruments({ meter, snapshot, prefix: config.metricsPrefix });
+      this.#instruments.start();
+      const connectionErrors: Counter = meter.createCounter(ownMetricName(config.metricsPrefix, METRICS.connectionErrors), {
+        description: METRICS.connectionErrors.help,
+      });
+
+      this.#poller = new Poller({
+        source: this.#client,
+        snapshot,
+        logger: this.#log,
+        deviceSns: config.ecoflow.deviceSns,
+        deviceNameOverride: config.ecoflow.deviceName,
+        ...config.polling,
+        onPollFailure: (sn) => {
+          const d = snapshot.get(sn);
+          const attributes: Attributes = { device: sn, device_name: d?.name ?? sn, product_name: d?.productName ?? '' };
+          connectionErrors.add(1, attributes);
+        },
+      });
+
+      if (config.exporter.port !== 0) {
+        this.#server = new MetricsServer({
+          host: config.exporter.host,
+          port: config.exporter.port,
+          render: () => prometheus.render(),
+          isReady: () => this.#poller?.ready ?? false,
+          onError: (error) => this.#log.error('/metrics failed', { error: String(error) }),
+        });
+        const port = await this.#server.start();
+        this.#log.info('serving metrics', { url: `http://${displayHost(config.exporter.host)}:${port}/metrics` });
+      }
+      if (config.otlp) this.#log.info('pushing OTLP metrics', { url: config.otlp.url, protocol: config.otlp.protocol, interval_ms: config.otlp.intervalMs });
+
+      await this.#poller.start();
+      if (this.#state === 'starting') this.#state = 'running';
+      this.#log.info('device list loaded', { devices: snapshot.size });
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Stops in reverse order: polling, OTLP flush, server, simulator. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped') return;
+    this.#state = 'stopped';
+    this.#poller?.stop();
+    this.#client?.close();
+    try {
+      // Pushes the last snapshot over OTLP before the callbacks go.
+      await this.#meterProvider?.shutdown();
+    } catch (err) {
+      this.#log.warn('metrics shutdown failed', { error: String(err) });
+    }
+    this.#instruments?.stop();
+    await this.#server?.stop();
+    await this.#simulator?.stop();
+  }
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,87 @@
+/**
+ * Typed errors of the EcoFlow client. Callers branch on the class (and on `apiCode`), never on
+ * message text. No error carries request headers, so keys and signatures cannot leak through them.
+ */
+export type EcoflowEndpoint = 'device/list' | 'quota/all';
+
+export abstract class EcoflowError extends Error {
+  abstract readonly kind: string;
+  constructor(
+    message: string,
+    readonly endpoint: EcoflowEndpoint,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The API answered with an envelope whose `code` is not "0". */
+export class EcoflowApiError extends EcoflowError {
+  readonly kind = 'api';
+  constructor(
+    endpoint: EcoflowEndpoint,
+    readonly apiCode: string,
+    readonly apiMessage: string,
+  ) {
+    super(`EcoFlow API error ${apiCode} on ${endpoint}: ${apiMessage}${hintFor(apiCode)}`, endpoint);
+  }
+
+  /** The key or signature was refused: 8513 (wrong key or wrong regional host) or 8521. */
+  get isAuthFailure(): boolean {
+    return this.apiCode === API_CODES.accessKeyInvalid || this.apiCode === API_CODES.signatureWrong;
+  }
+}
+
+/** A non-2xx HTTP status. */
+export class EcoflowHttpError extends EcoflowError {
+  readonly kind = 'http';
+  constructor(
+    endpoint: EcoflowEndpoint,
+    readonly status: number,
+  ) {
+    super(`EcoFlow API answered HTTP ${status} on ${endpoint}`, endpoint);
+  }
+}
+
+/** A body that is not the JSON envelope we expect: HTML error pages, truncated JSON, wrong shape, too large. */
+export class EcoflowResponseError extends EcoflowError {
+  readonly kind = 'response';
+  constructor(endpoint: EcoflowEndpoint, detail: string, options?: { cause?: unknown }) {
+    super(`EcoFlow API sent an unusable response on ${endpoint}: ${detail}`, endpoint, options);
+  }
+}
+
+/** The request did not complete: timeout, refused, reset, DNS. */
+export class EcoflowNetworkError extends EcoflowError {
+  readonly kind = 'network';
+  constructor(
+    endpoint: EcoflowEndpoint,
+    readonly reason: 'timeout' | 'network',
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`EcoFlow API unreachable on ${endpoint}: ${detail}`, endpoint, options);
+  }
+}
+
+/** Codes observed from the real cloud (see README: "EcoFlow error codes"). */
+export const API_CODES = {
+  ok: '0',
+  deviceNotAllowed: '1006',
+  accessKeyInvalid: '8513',
+  signatureWrong: '8521',
+} as const;
+
+function hintFor(code: string): string {
+  switch (code) {
+    case API_CODES.accessKeyInvalid:
+      return ' (hint: check ECOFLOW_ACCESS_KEY, and that ECOFLOW_API_HOST is the region the key belongs to: https://api-e.ecoflow.com for Europe, https://api-a.ecoflow.com for the Americas)';
+    case API_CODES.signatureWrong:
+      return ' (hint: check ECOFLOW_SECRET_KEY for stray characters, and that this machine\'s clock is correct)';
+    case API_CODES.deviceNotAllowed:
+      return ' (hint: the device is not bound to this developer key, or its model is not opened for the Open API)';
+    default:
+      return '';
+  }
+}

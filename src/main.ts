@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { App } from './app.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { EstablishError } from './poller/poller.js';
+import { Logger } from './log/logger.js';
+import { VERSION } from './version.js';
+
+/** The process edge: configuration, signals and exit codes. The only file that touches `process`. */
+const EXIT_OK = 0;
+const EXIT_START_FAILED = 1;
+const EXIT_BAD_CONFIG = 2;
+const STOP_DEADLINE_MS = 5_000;
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfig({ env: process.env, args: process.argv.slice(2) });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const problem of err.problems) process.stderr.write(`config error: ${problem}\n`);
+    process.exit(EXIT_BAD_CONFIG);
+  }
+  if (loaded.kind === 'help') {
+    process.stdout.write(`${loaded.text}\n`);
+    return;
+  }
+  if (loaded.kind === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  const { config } = loaded;
+  const logger = new Logger({
+    level: config.logLevel,
+    secrets: [config.ecoflow.accessKey, config.ecoflow.secretKey, ...Object.values(config.otlp?.headers ?? {})],
+  });
+  diag.setLogger(
+    {
+      error: (msg, ...args) => logger.error(`opentelemetry: ${msg}`, args.length ? { detail: args.map(String) } : undefined),
+      warn: (msg, ...args) => logger.warn(`opentelemetry: ${msg}`, args.length ? { detail: args.map(String) } : undefined),
+      info: () => {},
+      debug: () => {},
+      verbose: () => {},
+    },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+
+  const app = new App({ config, logger });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      logger.warn('second signal: exiting at once', { signal });
+      process.exit(EXIT_OK);
+    }
+    stopping = true;
+    logger.info('stopping', { signal });
+    const deadline = setTimeout(() => {
+      logger.warn('stop deadline passed; exiting', { deadline_ms: STOP_DEADLINE_MS });
+      process.exit(EXIT_OK);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    app.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(EXIT_OK);
+      },
+      (err) => {
+        logger.error('stop failed', { error: String(err) });
+        process.exit(EXIT_OK);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (reason) => {
+    // A bug, not an EcoFlow fault: log it loudly but keep serving the last good data.
+    logger.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) });
+  });
+
+  logger.info('starting ecoflow-exporter', { version: VERSION, node: process.version, demo: config.demo });
+  try {
+    await app.start();
+  } catch (err) {
+    if (stopping) return;
+    const message = err instanceof Error ? err.message : String(err);
+    logger.error(err instanceof EstablishError ? message : `cannot start: ${message}`);
+    process.exit(EXIT_START_FAILED);
+  }
+  // Timers and servers are unref'd so tests can stop the app; the process itself stays up until a signal.
+  setInterval(() => {}, 1 << 30);
+}
+
+void main();

@@ -1,0 +1,245 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { API_CODES, EcoflowApiError, EcoflowError } from '../ecoflow/errors.js';
+import type { DeviceListEntry, QuotaMap } from '../ecoflow/types.js';
+import type { Logger } from '../log/logger.js';
+import type { QuotaSnapshot } from './quota-snapshot.js';
+
+/** What the poller needs of the EcoFlow client. */
+export interface DeviceSource {
+  listDevices(): Promise<DeviceListEntry[]>;
+  getAllQuotas(sn: string): Promise<QuotaMap>;
+}
+
+export interface PollerOptions {
+  source: DeviceSource;
+  snapshot: QuotaSnapshot;
+  logger: Logger;
+  /** Serial numbers to export; empty: every device on the account's list. */
+  deviceSns: readonly string[];
+  deviceNameOverride?: string;
+  collectingIntervalMs: number;
+  deviceListIntervalMs: number;
+  retryTimeoutMs: number;
+  establishAttempts: number;
+  /** How long a device the key may not read (1006) rests before it is tried again. Default 30 min. */
+  restrictedRetryMs?: number;
+  /** Longest wait between attempts on a failing device. Default 5 min. */
+  maxBackoffMs?: number;
+  onPollFailure?: (sn: string, error: unknown) => void;
+}
+
+/** Start-up could not load the device list; `cause` is the last error. */
+export class EstablishError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EstablishError';
+  }
+}
+
+interface DeviceTask {
+  timer?: NodeJS.Timeout;
+  polling: boolean;
+  failures: number;
+  restrictedLogged: boolean;
+}
+
+/**
+ * Keeps the snapshot current: the device list (the only source of online state) every
+ * DEVICE_LIST_INTERVAL, and each selected online device's quotas every COLLECTING_INTERVAL,
+ * spread over the interval rather than all at once. A device's polls never overlap; a failing
+ * device backs off without touching the others and keeps its last good data.
+ */
+export class Poller {
+  readonly #o: Required<Omit<PollerOptions, 'deviceNameOverride' | 'onPollFailure'>> &
+    Pick<PollerOptions, 'deviceNameOverride' | 'onPollFailure'>;
+  readonly #log: Logger;
+  readonly #tasks = new Map<string, DeviceTask>();
+  readonly #missingLogged = new Set<string>();
+  readonly #stop = new AbortController();
+  #listTimer?: NodeJS.Timeout;
+  #listFailing = false;
+  #started = false;
+  #ready = false;
+  #lastListSuccessAt?: number;
+
+  constructor(options: PollerOptions) {
+    this.#o = { restrictedRetryMs: 30 * 60_000, maxBackoffMs: 5 * 60_000, ...options };
+    this.#log = options.logger;
+  }
+
+  /** True once the device list has been loaded. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  get lastListSuccessAt(): number | undefined {
+    return this.#lastListSuccessAt;
+  }
+
+  /**
+   * Loads the device list, trying ESTABLISH_ATTEMPTS times RETRY_TIMEOUT apart, then starts
+   * the background loops. Rejects with EstablishError; an unknown key (8513) fails at once.
+   */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    const attempts = this.#o.establishAttempts;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.#applyList(await this.#o.source.listDevices());
+        break;
+      } catch (err) {
+        if (this.#stop.signal.aborted) return;
+        const message = err instanceof Error ? err.message : String(err);
+        if (err instanceof EcoflowApiError && err.apiCode === API_CODES.accessKeyInvalid) {
+          throw new EstablishError(`cannot start: ${message}`, { cause: err });
+        }
+        if (attempt >= attempts) {
+          throw new EstablishError(`cannot start: the device list failed ${attempts} time(s); last error: ${message}`, { cause: err });
+        }
+        this.#log.warn('device list failed, retrying', {
+          attempt,
+          attempts,
+          retry_in_s: this.#o.retryTimeoutMs / 1000,
+          error: message,
+          ...errorFields(err),
+        });
+        try {
+          await sleep(this.#o.retryTimeoutMs, undefined, { signal: this.#stop.signal });
+        } catch {
+          return;
+        }
+      }
+    }
+    this.#ready = true;
+    this.#scheduleList();
+  }
+
+  stop(): void {
+    this.#stop.abort();
+    clearTimeout(this.#listTimer);
+    for (const task of this.#tasks.values()) clearTimeout(task.timer);
+    this.#tasks.clear();
+  }
+
+  #scheduleList(): void {
+    if (this.#stop.signal.aborted) return;
+    this.#listTimer = setTimeout(() => void this.#refreshList(), this.#o.deviceListIntervalMs);
+    this.#listTimer.unref();
+  }
+
+  async #refreshList(): Promise<void> {
+    try {
+      const list = await this.#o.source.listDevices();
+      if (this.#stop.signal.aborted) return;
+      this.#applyList(list);
+      if (this.#listFailing) this.#log.info('device list recovered');
+      this.#listFailing = false;
+    } catch (err) {
+      if (this.#stop.signal.aborted) return;
+      const fields = { error: err instanceof Error ? err.message : String(err), ...errorFields(err) };
+      // Once per state change: a cloud outage must not flood the log.
+      if (!this.#listFailing) this.#log.warn('device list failed; keeping the last known devices', fields);
+      else this.#log.debug('device list still failing', fields);
+      this.#listFailing = true;
+    }
+    this.#scheduleList();
+  }
+
+  #applyList(list: DeviceListEntry[]): void {
+    this.#lastListSuccessAt = Date.now();
+    const wanted = this.#o.deviceSns;
+    const selected = wanted.length === 0 ? list : list.filter((d) => wanted.includes(d.sn));
+    for (const sn of wanted) {
+      if (list.some((d) => d.sn === sn)) this.#missingLogged.delete(sn);
+      else if (!this.#missingLogged.has(sn)) {
+        this.#missingLogged.add(sn);
+        this.#log.warn('device not on the account\'s device list; check ECOFLOW_DEVICE_SN', { sn });
+      }
+    }
+    this.#o.snapshot.setDevices(
+      selected.map((d) => ({
+        sn: d.sn,
+        name: this.#o.deviceNameOverride ?? d.deviceName ?? d.sn,
+        productName: d.productName ?? '',
+        online: d.online,
+      })),
+    );
+    this.#reconcileTasks();
+  }
+
+  /** One task per online device; new ones are spread over the collecting interval. */
+  #reconcileTasks(): void {
+    const online = [...this.#o.snapshot.devices()].filter((d) => d.online).map((d) => d.sn);
+    for (const [sn, task] of this.#tasks) {
+      if (online.includes(sn)) continue;
+      clearTimeout(task.timer);
+      this.#tasks.delete(sn);
+    }
+    const fresh = online.filter((sn) => !this.#tasks.has(sn));
+    fresh.forEach((sn, i) => {
+      const task: DeviceTask = { polling: false, failures: 0, restrictedLogged: false };
+      this.#tasks.set(sn, task);
+      this.#schedule(sn, task, Math.floor((i * this.#o.collectingIntervalMs) / Math.max(fresh.length, 1)));
+    });
+  }
+
+  #schedule(sn: string, task: DeviceTask, delayMs: number): void {
+    if (this.#stop.signal.aborted || this.#tasks.get(sn) !== task) return;
+    task.timer = setTimeout(() => void this.#poll(sn, task), delayMs);
+    task.timer.unref();
+  }
+
+  async #poll(sn: string, task: DeviceTask): Promise<void> {
+    task.polling = true;
+    let next = this.#o.collectingIntervalMs;
+    try {
+      const quotas = await this.#o.source.getAllQuotas(sn);
+      if (this.#tasks.get(sn) !== task) return; // went offline or left while we waited
+      this.#o.snapshot.setRestricted(sn, false);
+      this.#o.snapshot.replaceQuotas(sn, quotas, Date.now());
+      if (task.failures > 0) this.#log.info('device polling recovered', { sn, failures: task.failures });
+      task.failures = 0;
+      task.restrictedLogged = false;
+    } catch (err) {
+      if (this.#tasks.get(sn) !== task) return;
+      if (err instanceof EcoflowApiError && err.apiCode === API_CODES.deviceNotAllowed) {
+        this.#o.snapshot.setRestricted(sn, true);
+        if (!task.restrictedLogged) {
+          this.#log.warn('device quotas may not be read with this key; it stays listed without quota metrics', {
+            sn,
+            ...errorFields(err),
+            error: err.message,
+            retry_in_s: this.#o.restrictedRetryMs / 1000,
+          });
+        }
+        task.restrictedLogged = true;
+        next = this.#o.restrictedRetryMs;
+      } else {
+        task.failures++;
+        this.#o.onPollFailure?.(sn, err);
+        const fields = { sn, failures: task.failures, error: err instanceof Error ? err.message : String(err), ...errorFields(err) };
+        if (task.failures === 1) this.#log.warn('device poll failed; keeping its last data', fields);
+        else this.#log.debug('device poll failed again', fields);
+        next = this.#backoff(task.failures);
+      }
+    } finally {
+      task.polling = false;
+    }
+    this.#schedule(sn, task, next);
+  }
+
+  #backoff(failures: number): number {
+    const base = this.#o.collectingIntervalMs;
+    const ceiling = Math.max(base, this.#o.maxBackoffMs);
+    const delay = Math.min(base * 2 ** Math.min(failures - 1, 16), ceiling);
+    // Jitter keeps a fleet of failing devices from retrying in lock step.
+    return Math.round(delay * (0.9 + Math.random() * 0.2));
+  }
+}
+
+function errorFields(err: unknown): Record<string, unknown> {
+  if (err instanceof EcoflowApiError) return { error_kind: err.kind, api_code: err.apiCode, endpoint: err.endpoint };
+  if (err instanceof EcoflowError) return { error_kind: err.kind, endpoint: err.endpoint };
+  return {};
+}

@@ -1,0 +1,266 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sign } from '../ecoflow/signing.js';
+import type { SimulatedDevice } from './fleet.js';
+
+export interface CloudSimulatorOptions {
+  accessKey: string;
+  secretKey: string;
+  devices: SimulatedDevice[];
+  /** Accepted clock difference of `timestamp`. Default 15 min. */
+  maxSkewMs?: number;
+  /** Seconds since epoch the moving values are computed at. Default: wall clock. */
+  clock?: () => number;
+}
+
+/** A canned misbehaviour for the next matching request(s). */
+export type Fault =
+  | { kind: 'status'; status: number; body?: string }
+  | { kind: 'html' }
+  | { kind: 'malformed' }
+  | { kind: 'api-error'; code: string; message: string }
+  | { kind: 'delay'; ms: number };
+
+const PATH_LIST = '/iot-open/sign/device/list';
+const PATH_QUOTA_ALL = '/iot-open/sign/device/quota/all';
+
+/**
+ * An EcoFlow IoT Open API look-alike on real HTTP: it checks signatures the way the cloud
+ * does (8513 for an unknown key, 8521 for a wrong or replayed signature), serves a fleet of
+ * devices whose values move over time and, like the real cloud, keeps answering quota/all
+ * with cached values for offline devices. Tests steer it and read its request counters.
+ */
+export class CloudSimulator {
+  readonly #o: Required<CloudSimulatorOptions>;
+  readonly #devices = new Map<string, SimulatedDevice>();
+  readonly #seenNonces = new Map<string, number>();
+  readonly #faults: Array<{ path: string; fault: Fault }> = [];
+  #server?: Server;
+  /** Requests answered, by path (signature failures included). */
+  readonly requests = new Map<string, number>();
+
+  constructor(options: CloudSimulatorOptions) {
+    this.#o = { maxSkewMs: 15 * 60_000, clock: () => Date.now() / 1000, ...options };
+    for (const d of options.devices) this.addDevice(d);
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => void this.#handle(req, res));
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host }, () => resolve());
+    });
+    server.unref();
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.#server?.address() as AddressInfo | null;
+    if (!address) throw new Error('simulator not started');
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  requestCount(endpoint: 'device/list' | 'quota/all' | 'all' = 'all'): number {
+    if (endpoint === 'all') return [...this.requests.values()].reduce((a, b) => a + b, 0);
+    return this.requests.get(endpoint === 'device/list' ? PATH_LIST : PATH_QUOTA_ALL) ?? 0;
+  }
+
+  // --- steering (tests and soak) -------------------------------------------------------------
+
+  device(sn: string): SimulatedDevice {
+    const d = this.#devices.get(sn);
+    if (!d) throw new Error(`no simulated device ${sn}`);
+    return d;
+  }
+
+  setOnline(sn: string, online: boolean): void {
+    this.device(sn).online = online;
+  }
+
+  setQuota(sn: string, key: string, value: unknown): void {
+    const d = this.device(sn);
+    d.quotas[key] = value;
+    delete d.motion?.[key];
+  }
+
+  removeQuota(sn: string, key: string): void {
+    const d = this.device(sn);
+    delete d.quotas[key];
+    delete d.motion?.[key];
+  }
+
+  /** Adds (or replaces) a device; the simulator keeps its own copy. */
+  addDevice(device: SimulatedDevice): void {
+    const { motion, ...data } = device;
+    this.#devices.set(device.sn, { ...structuredClone(data), motion: motion && { ...motion } });
+  }
+
+  removeDevice(sn: string): void {
+    this.#devices.delete(sn);
+  }
+
+  /** The next `times` requests to `endpoint` misbehave as `fault` says. */
+  injectFault(endpoint: 'device/list' | 'quota/all', fault: Fault, times = 1): void {
+    const path = endpoint === 'device/list' ? PATH_LIST : PATH_QUOTA_ALL;
+    for (let i = 0; i < times; i++) this.#faults.push({ path, fault });
+  }
+
+  // --- HTTP -----------------------------------------------------------------------------------
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const path = url.pathname;
+    this.requests.set(path, (this.requests.get(path) ?? 0) + 1);
+    const body = await readBody(req);
+
+    if (path !== PATH_LIST && path !== PATH_QUOTA_ALL) {
+      send(res, 404, { code: '404', message: 'not found' });
+      return;
+    }
+    const refusal = this.#checkSignature(req, url, body);
+    if (refusal) {
+      send(res, 200, refusal);
+      return;
+    }
+    const faultIndex = this.#faults.findIndex((f) => f.path === path);
+    if (faultIndex >= 0) {
+      const { fault } = this.#faults.splice(faultIndex, 1)[0]!;
+      if (await this.#misbehave(res, fault)) return;
+    }
+    if (path === PATH_LIST) {
+      send(res, 200, ok(
+        [...this.#devices.values()].map((d) => ({
+          sn: d.sn,
+          deviceName: d.deviceName,
+          online: d.online ? 1 : 0,
+          productName: d.productName,
+        })),
+      ));
+      return;
+    }
+    const device = this.#devices.get(url.searchParams.get('sn') ?? '');
+    if (!device || device.restricted) {
+      send(res, 200, { code: '1006', message: 'current device is not allowed to get device info', tid: tid() });
+      return;
+    }
+    // Offline devices still answer, with the values they last reported: as the real cloud does.
+    send(res, 200, ok(this.#quotasOf(device)));
+  }
+
+  #quotasOf(device: SimulatedDevice): Record<string, unknown> {
+    const quotas = { ...device.quotas };
+    if (device.online && device.motion) {
+      const t = this.#o.clock();
+      for (const [key, f] of Object.entries(device.motion)) quotas[key] = f(t);
+    }
+    return quotas;
+  }
+
+  #checkSignature(req: IncomingMessage, url: URL, body: string): object | undefined {
+    const header = (name: string) => {
+      const v = req.headers[name.toLowerCase()];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const accessKey = header('accessKey');
+    const nonce = header('nonce');
+    const timestamp = header('timestamp');
+    const signature = header('sign');
+    if (!accessKey || !nonce || !timestamp || !signature) return wrongSignature();
+    if (!safeEqual(accessKey, this.#o.accessKey)) return { code: '8513', message: 'accessKey is invalid', tid: tid() };
+    const ts = Number(timestamp);
+    if (!Number.isFinite(ts) || Math.abs(Date.now() - ts) > this.#o.maxSkewMs) return wrongSignature();
+
+    // As documented: a JSON Content-Type means "sign the body", anything else "sign the query".
+    let params: Record<string, unknown> = {};
+    if ((req.headers['content-type'] ?? '').includes('application/json')) {
+      try {
+        params = body ? JSON.parse(body) : {};
+      } catch {
+        return wrongSignature();
+      }
+    } else {
+      for (const [k, v] of url.searchParams) params[k] = v;
+    }
+    const expected = sign({ params, accessKey, nonce, timestamp }, this.#o.secretKey);
+    if (!safeEqual(signature, expected)) return wrongSignature();
+
+    // A replayed nonce+timestamp is refused like a wrong signature.
+    const replayKey = `${nonce}:${timestamp}`;
+    if (this.#seenNonces.has(replayKey)) return wrongSignature();
+    this.#seenNonces.set(replayKey, ts);
+    if (this.#seenNonces.size > 10_000) {
+      const cutoff = Date.now() - this.#o.maxSkewMs;
+      for (const [k, at] of this.#seenNonces) if (at < cutoff) this.#seenNonces.delete(k);
+    }
+    return undefined;
+  }
+
+  /** Returns true when the response has been sent. */
+  async #misbehave(res: ServerResponse, fault: Fault): Promise<boolean> {
+    switch (fault.kind) {
+      case 'status':
+        res.writeHead(fault.status, { 'content-type': 'text/plain' }).end(fault.body ?? 'error');
+        return true;
+      case 'html':
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+        return true;
+      case 'malformed':
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":"0","message":"Success","data":{"pd.soc":4');
+        return true;
+      case 'api-error':
+        send(res, 200, { code: fault.code, message: fault.message, tid: tid() });
+        return true;
+      case 'delay':
+        await new Promise((r) => setTimeout(r, fault.ms));
+        return false;
+    }
+  }
+}
+
+function ok(data: unknown): object {
+  return { code: '0', message: 'Success', data, eagleEyeTraceId: randomBytes(16).toString('hex'), tid: '' };
+}
+
+function wrongSignature(): object {
+  return { code: '8521', message: 'signature is wrong', tid: tid() };
+}
+
+function tid(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function send(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1024 * 1024) break;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

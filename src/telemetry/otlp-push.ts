@@ -1,0 +1,67 @@
+import {
+  AggregationTemporality,
+  InstrumentType,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPMetricExporter as OtlpJsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as OtlpProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+export interface OtlpPushOptions {
+  /** Full metrics URL, e.g. http://collector:4318/v1/metrics. */
+  url: string;
+  protocol: OtlpProtocol;
+  headers: Record<string, string>;
+  intervalMs: number;
+  timeoutMs: number;
+  cardinalityLimit: number;
+  onExportFailure?: (error: Error | undefined) => void;
+}
+
+/** A periodic OTLP push of every metric of the MeterProvider it is added to. */
+export function createOtlpReader(options: OtlpPushOptions): PeriodicExportingMetricReader {
+  const exporterOptions = { url: options.url, headers: options.headers, timeoutMillis: options.timeoutMs };
+  const inner = options.protocol === 'http/json' ? new OtlpJsonExporter(exporterOptions) : new OtlpProtoExporter(exporterOptions);
+  return new PeriodicExportingMetricReader({
+    exporter: new GaugeDeltaExporter(inner, options.onExportFailure),
+    exportIntervalMillis: options.intervalMs,
+    exportTimeoutMillis: Math.min(options.timeoutMs, options.intervalMs),
+    cardinalityLimits: { default: options.cardinalityLimit },
+  });
+}
+
+/**
+ * Delegates to an OTLP exporter but asks for delta temporality on observable gauges, for the
+ * reason given in prometheus-reader.ts: gone series must not be pushed forever. OTLP gauges
+ * carry no temporality, so receivers see no difference.
+ */
+class GaugeDeltaExporter implements PushMetricExporter {
+  constructor(
+    private readonly inner: PushMetricExporter,
+    private readonly onFailure?: (error: Error | undefined) => void,
+  ) {}
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    this.inner.export(metrics, (result) => {
+      if (result.code !== ExportResultCode.SUCCESS) this.onFailure?.(result.error);
+      resultCallback(result);
+    });
+  }
+
+  selectAggregationTemporality(type: InstrumentType): AggregationTemporality {
+    if (type === InstrumentType.OBSERVABLE_GAUGE) return AggregationTemporality.DELTA;
+    return this.inner.selectAggregationTemporality?.(type) ?? AggregationTemporality.CUMULATIVE;
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
