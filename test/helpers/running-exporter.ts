@@ -1,0 +1,60 @@
+import { App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config/load-config.js';
+import { Logger } from '../../src/log/logger.js';
+import type { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
+import { TEST_KEYS, closedPort } from './simulated-fleet.js';
+
+export interface RunningExporter {
+  app: App;
+  config: Config;
+  logs: string[];
+  scrape(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The exporter in-process against `simulator`, on a free loopback port, with fast polling. */
+export async function startExporter(simulator: CloudSimulator, env: NodeJS.ProcessEnv = {}): Promise<RunningExporter> {
+  const result = loadConfig({
+    env: {
+      ECOFLOW_ACCESS_KEY: TEST_KEYS.accessKey,
+      ECOFLOW_SECRET_KEY: TEST_KEYS.secretKey,
+      ECOFLOW_API_HOST: simulator.url,
+      EXPORTER_HOST: '127.0.0.1',
+      EXPORTER_PORT: String(await closedPort()),
+      COLLECTING_INTERVAL: '0.2',
+      DEVICE_LIST_INTERVAL: '0.2',
+      RETRY_TIMEOUT: '0.1',
+      ESTABLISH_ATTEMPTS: '2',
+      LOG_LEVEL: 'debug',
+      ...env,
+    },
+    args: [],
+  });
+  if (result.kind !== 'config') throw new Error('expected a config');
+  const config = result.config;
+  const logs: string[] = [];
+  const logger = new Logger({ level: 'debug', format: 'json', write: (line) => logs.push(line), secrets: [] });
+  const app = new App({ config, logger });
+  await app.start();
+  return {
+    app,
+    config,
+    logs,
+    async scrape() {
+      const res = await fetch(`http://127.0.0.1:${app.metricsPort}/metrics`);
+      if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+      return res.text();
+    },
+    stop: () => app.stop(),
+  };
+}
+
+/** `name{labels} value` lines of one metric. */
+export function samples(text: string, metric: string): string[] {
+  return text.split('\n').filter((line) => line.startsWith(`${metric}{`) || line.startsWith(`${metric} `));
+}
+
+export function sampleValue(text: string, metric: string, device: string): number | undefined {
+  const line = samples(text, metric).find((l) => l.includes(`device="${device}"`));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}

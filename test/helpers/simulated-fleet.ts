@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
+import { demoFleet, type SimulatedDevice } from '../../src/simulator/fleet.js';
+
+export const TEST_KEYS = { accessKey: 'test-access-key-0001', secretKey: 'test-secret-key-0002-abcdef' } as const;
+
+/** The demo fleet with its values frozen, so outputs can be compared exactly. */
+export function stillFleet(): SimulatedDevice[] {
+  return demoFleet().map(({ motion: _motion, ...device }) => device);
+}
+
+export const SN = {
+  delta2: 'R331ZEB4ZEAL0528',
+  powerStream: 'HW51ZOH4SF4E0001',
+  smartPlug: 'HW52ZDH4SF2E0002',
+  river2: 'R621ZEB5XE7K0003',
+} as const;
+
+export async function startSimulator(devices: SimulatedDevice[] = stillFleet()): Promise<CloudSimulator> {
+  const simulator = new CloudSimulator({ ...TEST_KEYS, devices });
+  await simulator.start(0, '127.0.0.1');
+  return simulator;
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A port nobody listens on: bound, then closed. */
+export async function closedPort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}

@@ -1,0 +1,166 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../../../src/config/load-config.js';
+
+const KEYS = { ECOFLOW_ACCESS_KEY: 'AK0123456789abcdef', ECOFLOW_SECRET_KEY: 'SK0123456789abcdefSECRET' };
+
+function config(env: NodeJS.ProcessEnv, args: string[] = []): Config {
+  const result = loadConfig({ env, args });
+  assert.equal(result.kind, 'config');
+  return (result as { config: Config }).config;
+}
+
+function problems(env: NodeJS.ProcessEnv, args: string[] = []): string[] {
+  try {
+    loadConfig({ env, args });
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('defaults match the Python exporter', () => {
+  const c = config({ ...KEYS });
+  assert.equal(c.ecoflow.apiHost, 'https://api.ecoflow.com');
+  assert.deepEqual(c.ecoflow.deviceSns, []);
+  assert.deepEqual(c.exporter, { host: '0.0.0.0', port: 9090 });
+  assert.deepEqual(c.polling, { collectingIntervalMs: 10_000, deviceListIntervalMs: 30_000, retryTimeoutMs: 30_000, establishAttempts: 5 });
+  assert.equal(c.metricsPrefix, 'ecoflow');
+  assert.equal(c.logLevel, 'info');
+  assert.equal(c.otlp, undefined);
+});
+
+test('reads every documented environment variable', () => {
+  const c = config({
+    ...KEYS,
+    ECOFLOW_DEVICE_SN: ' R331ZEB4ZEAL0528 ',
+    ECOFLOW_DEVICE_NAME: 'Garage',
+    ECOFLOW_API_HOST: 'https://api-e.ecoflow.com',
+    EXPORTER_PORT: '9191',
+    EXPORTER_HOST: '127.0.0.1',
+    COLLECTING_INTERVAL: '15',
+    DEVICE_LIST_INTERVAL: '60',
+    RETRY_TIMEOUT: '5',
+    ESTABLISH_ATTEMPTS: '3',
+    METRICS_PREFIX: 'ef',
+    LOG_LEVEL: 'DEBUG',
+  });
+  assert.deepEqual(c.ecoflow.deviceSns, ['R331ZEB4ZEAL0528']);
+  assert.equal(c.ecoflow.deviceName, 'Garage');
+  assert.equal(c.ecoflow.apiHost, 'https://api-e.ecoflow.com');
+  assert.deepEqual(c.exporter, { host: '127.0.0.1', port: 9191 });
+  assert.deepEqual(c.polling, { collectingIntervalMs: 15_000, deviceListIntervalMs: 60_000, retryTimeoutMs: 5_000, establishAttempts: 3 });
+  assert.equal(c.metricsPrefix, 'ef');
+  assert.equal(c.logLevel, 'debug');
+});
+
+test('a comma-separated SN list; the misspelt METRICTS_PREFIX; WARNING as a level', () => {
+  const c = config({ ...KEYS, ECOFLOW_DEVICE_SN: 'A1, B2,,C3', METRICTS_PREFIX: 'legacy', LOG_LEVEL: 'WARNING' });
+  assert.deepEqual(c.ecoflow.deviceSns, ['A1', 'B2', 'C3']);
+  assert.equal(c.metricsPrefix, 'legacy');
+  assert.equal(c.logLevel, 'warn');
+  assert.equal(config({ ...KEYS, METRICTS_PREFIX: 'legacy', METRICS_PREFIX: 'new' }).metricsPrefix, 'new');
+});
+
+test('CLI flags win over the environment, which wins over a config file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'efx-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify({ exporter: { port: 7000, host: '127.0.0.2' }, polling: { collectingInterval: 20 } }));
+  const c = config({ ...KEYS, EXPORTER_PORT: '8000' }, ['--config', file, '--collecting-interval', '5']);
+  assert.equal(c.exporter.port, 8000);
+  assert.equal(c.exporter.host, '127.0.0.2');
+  assert.equal(c.polling.collectingIntervalMs, 5000);
+});
+
+test('keys from *_FILE, trimmed of the newline editors add', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'efx-'));
+  writeFileSync(join(dir, 'ak'), 'AK-from-file-123\n');
+  writeFileSync(join(dir, 'sk'), '  SK-from-file-456  \n');
+  const c = config({ ECOFLOW_ACCESS_KEY_FILE: join(dir, 'ak'), ECOFLOW_SECRET_KEY_FILE: join(dir, 'sk') });
+  assert.equal(c.ecoflow.accessKey, 'AK-from-file-123');
+  assert.equal(c.ecoflow.secretKey, 'SK-from-file-456');
+  assert.deepEqual(problems({ ECOFLOW_ACCESS_KEY_FILE: join(dir, 'missing'), ECOFLOW_SECRET_KEY: 'x' }), [
+    `ECOFLOW_ACCESS_KEY_FILE: cannot read ${join(dir, 'missing')} (ENOENT)`,
+  ]);
+});
+
+test('missing keys are reported unless in demo mode', () => {
+  const p = problems({});
+  assert.equal(p.length, 2);
+  assert.match(p[0]!, /^ECOFLOW_ACCESS_KEY is required/);
+  assert.match(p[1]!, /^ECOFLOW_SECRET_KEY is required/);
+  assert.equal(config({}, ['--demo']).demo, true);
+  assert.equal(config({ ECOFLOW_DEMO: 'true' }).demo, true);
+});
+
+test('one line per problem, named by its environment variable and flag, no secret echoed', () => {
+  const secret = 'SUPER SECRET with spaces';
+  const p = problems({
+    ECOFLOW_ACCESS_KEY: 'AK',
+    ECOFLOW_SECRET_KEY: secret,
+    EXPORTER_PORT: '99999',
+    COLLECTING_INTERVAL: 'often',
+    ESTABLISH_ATTEMPTS: '0',
+    ECOFLOW_API_HOST: 'ftp://example.org',
+    METRICS_PREFIX: '9lives',
+    LOG_LEVEL: 'loud',
+  });
+  const text = p.join('\n');
+  assert.ok(!text.includes('SUPER SECRET'), text);
+  for (const name of ['ECOFLOW_SECRET_KEY', 'EXPORTER_PORT / --port', 'COLLECTING_INTERVAL / --collecting-interval', 'ESTABLISH_ATTEMPTS', 'ECOFLOW_API_HOST', 'METRICS_PREFIX', 'LOG_LEVEL']) {
+    assert.ok(p.some((line) => line.startsWith(`${name}`)), `${name} in:\n${text}`);
+  }
+  assert.equal(p.length, 7, text);
+});
+
+test('unknown flags and grpc are refused clearly', () => {
+  assert.deepEqual(problems({ ...KEYS }, ['--prot', '1']), ['--prot: unknown option (see --help)']);
+  const p = problems({ ...KEYS, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+  assert.match(p.join('\n'), /OTEL_EXPORTER_OTLP_PROTOCOL: .*grpc is not supported/);
+});
+
+test('OTLP settings follow the OpenTelemetry variables', () => {
+  const base = config({ ...KEYS, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' });
+  assert.deepEqual(base.otlp, { url: 'http://collector:4318/v1/metrics', protocol: 'http/protobuf', headers: {}, intervalMs: 60_000, timeoutMs: 30_000 });
+
+  const c = config({
+    ...KEYS,
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://vm:8428/opentelemetry/v1/metrics',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc,x-a=1',
+    OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-a=2',
+    OTEL_METRIC_EXPORT_INTERVAL: '5000',
+    OTEL_SERVICE_NAME: 'solar',
+    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=home,host.name=pi',
+  });
+  assert.deepEqual(c.otlp, {
+    url: 'http://vm:8428/opentelemetry/v1/metrics',
+    protocol: 'http/json',
+    headers: { authorization: 'Bearer abc', 'x-a': '2' },
+    intervalMs: 5000,
+    timeoutMs: 30_000,
+  });
+  assert.deepEqual(c.resource, { serviceName: 'solar', attributes: { 'deployment.environment': 'home', 'host.name': 'pi' } });
+});
+
+test('malformed OTLP headers are reported without their value', () => {
+  const p = problems({ ...KEYS, OTEL_EXPORTER_OTLP_HEADERS: 'Bearer-token-without-name' });
+  assert.deepEqual(p, ['OTEL_EXPORTER_OTLP_HEADERS: every entry must look like key=value']);
+});
+
+test('--help lists every option with its environment name and default, and no value of the environment', () => {
+  const result = loadConfig({ env: { ...KEYS }, args: ['--help'] });
+  assert.equal(result.kind, 'help');
+  const text = (result as { text: string }).text;
+  for (const name of ['ECOFLOW_ACCESS_KEY', 'ECOFLOW_SECRET_KEY', 'ECOFLOW_DEVICE_SN', 'ECOFLOW_DEVICE_NAME', 'ECOFLOW_API_HOST', 'EXPORTER_PORT', 'EXPORTER_HOST', 'COLLECTING_INTERVAL', 'DEVICE_LIST_INTERVAL', 'RETRY_TIMEOUT', 'ESTABLISH_ATTEMPTS', 'METRICS_PREFIX', 'LOG_LEVEL', 'OTEL_EXPORTER_OTLP_ENDPOINT', '--demo', '--config']) {
+    assert.ok(text.includes(name), name);
+  }
+  assert.match(text, /EXPORTER_PORT, --port\n.*\(default: 9090\)/);
+  assert.ok(!text.includes(KEYS.ECOFLOW_SECRET_KEY) && !text.includes(KEYS.ECOFLOW_ACCESS_KEY));
+});

@@ -1,0 +1,127 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EcoflowClient } from '../../../src/ecoflow/ecoflow-client.js';
+import {
+  EcoflowApiError,
+  EcoflowHttpError,
+  EcoflowNetworkError,
+  EcoflowResponseError,
+} from '../../../src/ecoflow/errors.js';
+import { SN, TEST_KEYS, closedPort, startSimulator } from '../../helpers/simulated-fleet.js';
+
+async function withSimulator(t: import('node:test').TestContext) {
+  const simulator = await startSimulator();
+  const client = new EcoflowClient({ baseUrl: simulator.url, ...TEST_KEYS, timeoutMs: 2000 });
+  t.after(async () => {
+    client.close();
+    await simulator.stop();
+  });
+  return { simulator, client };
+}
+
+test('lists devices and reads quotas with signatures the simulator accepts', async (t) => {
+  const { client } = await withSimulator(t);
+  const devices = await client.listDevices();
+  assert.deepEqual(
+    devices.map((d) => [d.sn, d.productName, d.online]),
+    [
+      [SN.delta2, 'DELTA 2', true],
+      [SN.powerStream, 'PowerStream', true],
+      [SN.smartPlug, 'Smart Plug', true],
+      [SN.river2, 'RIVER 2', false],
+    ],
+  );
+  const quotas = await client.getAllQuotas(SN.delta2);
+  assert.equal(quotas['pd.soc'], 46);
+  assert.ok(Array.isArray(quotas['bms_bmsStatus.cellVol']));
+});
+
+test('an unknown access key is API error 8513 with a region hint, and no secret in the message', async (t) => {
+  const { simulator } = await withSimulator(t);
+  const client = new EcoflowClient({ baseUrl: simulator.url, accessKey: 'wrong-access-key', secretKey: TEST_KEYS.secretKey });
+  t.after(() => client.close());
+  const err = await client.listDevices().then(() => undefined, (e) => e);
+  assert.ok(err instanceof EcoflowApiError);
+  assert.equal(err.apiCode, '8513');
+  assert.equal(err.isAuthFailure, true);
+  assert.match(err.message, /accessKey is invalid/);
+  assert.match(err.message, /api-e\.ecoflow\.com/);
+  assert.ok(!err.message.includes(TEST_KEYS.secretKey));
+});
+
+test('a wrong secret key is API error 8521', async (t) => {
+  const { simulator } = await withSimulator(t);
+  const client = new EcoflowClient({ baseUrl: simulator.url, accessKey: TEST_KEYS.accessKey, secretKey: 'not-the-secret' });
+  t.after(() => client.close());
+  await assert.rejects(client.getAllQuotas(SN.delta2), (e) => e instanceof EcoflowApiError && e.apiCode === '8521');
+});
+
+test('a device the key may not read is API error 1006', async (t) => {
+  const { client } = await withSimulator(t);
+  await assert.rejects(client.getAllQuotas('NOT-MINE-0001'), (e) => e instanceof EcoflowApiError && e.apiCode === '1006');
+});
+
+test('HTTP errors, HTML pages and malformed JSON become typed errors', async (t) => {
+  const { simulator, client } = await withSimulator(t);
+  simulator.injectFault('quota/all', { kind: 'status', status: 503 });
+  await assert.rejects(client.getAllQuotas(SN.delta2), (e) => e instanceof EcoflowHttpError && e.status === 503);
+
+  simulator.injectFault('quota/all', { kind: 'html' });
+  await assert.rejects(client.getAllQuotas(SN.delta2), (e) => e instanceof EcoflowResponseError && /not JSON.*<html>/.test(e.message));
+
+  simulator.injectFault('device/list', { kind: 'malformed' });
+  await assert.rejects(client.listDevices(), (e) => e instanceof EcoflowResponseError);
+
+  // And the client is still fine afterwards.
+  assert.equal((await client.getAllQuotas(SN.delta2))['pd.soc'], 46);
+});
+
+test('a slow answer times out as a network error of kind timeout', async (t) => {
+  const { simulator } = await withSimulator(t);
+  const client = new EcoflowClient({ baseUrl: simulator.url, ...TEST_KEYS, timeoutMs: 200 });
+  t.after(() => client.close());
+  simulator.injectFault('quota/all', { kind: 'delay', ms: 1000 });
+  const started = Date.now();
+  await assert.rejects(client.getAllQuotas(SN.delta2), (e) => e instanceof EcoflowNetworkError && e.reason === 'timeout');
+  assert.ok(Date.now() - started < 900, 'the request must not outlive its timeout');
+});
+
+test('a refused connection is a network error', async () => {
+  const client = new EcoflowClient({ baseUrl: `http://127.0.0.1:${await closedPort()}`, ...TEST_KEYS });
+  try {
+    await assert.rejects(client.listDevices(), (e) => e instanceof EcoflowNetworkError && e.reason === 'network' && /ECONNREFUSED/.test(e.message));
+  } finally {
+    client.close();
+  }
+});
+
+test('an oversized body is cut off at the cap', async (t) => {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code: '0', message: 'Success', data: { big: 'x'.repeat(200_000) } }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  t.after(() => server.close());
+  const client = new EcoflowClient({
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ...TEST_KEYS,
+    maxResponseBytes: 64 * 1024,
+  });
+  t.after(() => client.close());
+  await assert.rejects(client.getAllQuotas('X'), (e) => e instanceof EcoflowResponseError && /larger than 65536 bytes/.test(e.message));
+});
+
+test('an envelope without data of the right shape is a response error', async (t) => {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(req.url?.includes('list') ? '{"code":"0","message":"Success","data":{"sn":"x"}}' : '{"code":"0","data":[1,2]}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  t.after(() => server.close());
+  const client = new EcoflowClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ...TEST_KEYS });
+  t.after(() => client.close());
+  await assert.rejects(client.listDevices(), EcoflowResponseError);
+  await assert.rejects(client.getAllQuotas('X'), EcoflowResponseError);
+});

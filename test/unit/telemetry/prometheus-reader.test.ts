@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { PrometheusReader } from '../../../src/telemetry/prometheus-reader.js';
+
+function gaugeOver(provider: MeterProvider, observed: Map<string, number>) {
+  const gauge = provider.getMeter('test').createObservableGauge('ecoflow_pd_soc', { description: 'soc' });
+  gauge.addCallback((result) => {
+    for (const [device, value] of observed) result.observe(value, { device });
+  });
+}
+
+test('a series the callback stops observing is gone from the next exposition', async () => {
+  const reader = new PrometheusReader({ cardinalityLimit: 1000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  const observed = new Map([['A', 40], ['B', 50]]);
+  gaugeOver(provider, observed);
+
+  assert.equal(
+    await reader.render(),
+    '# HELP ecoflow_pd_soc soc\n# TYPE ecoflow_pd_soc gauge\necoflow_pd_soc{device="A"} 40\necoflow_pd_soc{device="B"} 50\n',
+  );
+  observed.delete('B');
+  observed.set('A', 41);
+  assert.equal(await reader.render(), '# HELP ecoflow_pd_soc soc\n# TYPE ecoflow_pd_soc gauge\necoflow_pd_soc{device="A"} 41\n');
+  observed.clear();
+  assert.equal(await reader.render(), '', 'a metric with no series leaves no HELP/TYPE behind');
+  await provider.shutdown();
+});
+
+// Why PrometheusReader exists: if this starts failing after an SDK upgrade, the SDK has fixed
+// the stale-series behaviour and the package's PrometheusExporter may do.
+test('control: the cumulative PrometheusExporter keeps the gone series (sdk-metrics 2.x)', async () => {
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const provider = new MeterProvider({ readers: [exporter] });
+  const observed = new Map([['A', 40], ['B', 50]]);
+  gaugeOver(provider, observed);
+  const serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
+  await exporter.collect();
+  observed.delete('B');
+  const { resourceMetrics } = await exporter.collect();
+  assert.match(serializer.serialize(resourceMetrics), /device="B"\} 50/);
+  await provider.shutdown();
+});
+
+test('concurrent renders share one collection and all see every series', async () => {
+  const reader = new PrometheusReader({ cardinalityLimit: 1000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  let collections = 0;
+  const gauge = provider.getMeter('test').createObservableGauge('g');
+  gauge.addCallback((result) => {
+    collections++;
+    for (let i = 0; i < 100; i++) result.observe(i, { i: String(i) });
+  });
+  const texts = await Promise.all(Array.from({ length: 5 }, () => reader.render()));
+  for (const text of texts) assert.equal(text.split('\n').filter((l) => l.startsWith('g{')).length, 100);
+  assert.equal(collections, 1);
+  await reader.render();
+  assert.equal(collections, 2, 'a later render collects afresh');
+  await provider.shutdown();
+});
+
+test('label values are escaped and no otel_scope labels are added', async () => {
+  const reader = new PrometheusReader({ cardinalityLimit: 1000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  provider
+    .getMeter('test', '1.0')
+    .createObservableGauge('g')
+    .addCallback((r) => r.observe(1, { device_name: 'Garage "north"\\\nline' }));
+  const text = await reader.render();
+  assert.match(text, /^g\{device_name="Garage \\"north\\"\\\\\\nline"\} 1$/m);
+  assert.doesNotMatch(text, /otel_scope/);
+  await provider.shutdown();
+});
+
+test('a throwing callback costs only its own series', async () => {
+  const errors: unknown[] = [];
+  const reader = new PrometheusReader({ cardinalityLimit: 1000, onError: (e) => errors.push(e) });
+  const provider = new MeterProvider({ readers: [reader] });
+  const meter = provider.getMeter('test');
+  meter.createObservableGauge('good').addCallback((r) => r.observe(1));
+  meter.createObservableGauge('bad').addCallback(() => {
+    throw new Error('boom');
+  });
+  const text = await reader.render();
+  assert.match(text, /^good 1$/m);
+  assert.equal(errors.length, 1);
+  await provider.shutdown();
+});
