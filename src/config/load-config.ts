@@ -69,9 +69,11 @@ export function loadConfig(input: { env: NodeJS.ProcessEnv; args: string[] }): L
   for (const flag of unknown) problems.push(`${flag}: unknown option (see --help)`);
 
   const env: NodeJS.ProcessEnv = { ...input.env };
+  const reported = new Set<string>();
   for (const [name, fileName] of SECRET_FILES) {
     const path = env[fileName];
     if (!path) continue;
+    reported.add(name);
     if (env[name]) {
       problems.push(`${fileName}: set together with ${name}; set only one of them`);
       continue;
@@ -97,12 +99,12 @@ export function loadConfig(input: { env: NodeJS.ProcessEnv; args: string[] }): L
   } catch (err) {
     problems.push(...String((err as Error).message).split('\n').filter(Boolean).map(describeProblem));
   }
-  if (problems.length > 0) throw new ConfigError(problems);
 
+  // Carry on so that one run reports every problem, not the first batch.
   const c = store.getProperties();
   if (!c.demo) {
-    if (!c.ecoflow.accessKey) problems.push('ECOFLOW_ACCESS_KEY is required (or ECOFLOW_ACCESS_KEY_FILE); use --demo to try the exporter without keys');
-    if (!c.ecoflow.secretKey) problems.push('ECOFLOW_SECRET_KEY is required (or ECOFLOW_SECRET_KEY_FILE); use --demo to try the exporter without keys');
+    if (!c.ecoflow.accessKey && !reported.has('ECOFLOW_ACCESS_KEY')) problems.push('ECOFLOW_ACCESS_KEY is required (or ECOFLOW_ACCESS_KEY_FILE); use --demo to try the exporter without keys');
+    if (!c.ecoflow.secretKey && !reported.has('ECOFLOW_SECRET_KEY')) problems.push('ECOFLOW_SECRET_KEY is required (or ECOFLOW_SECRET_KEY_FILE); use --demo to try the exporter without keys');
   }
   const deviceSns = c.ecoflow.deviceSn.split(',').map((s) => s.trim()).filter(Boolean);
   if (c.ecoflow.deviceName && deviceSns.length !== 1) {

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SN, TEST_KEYS as KEYS, closedPort, eventually, startSimulator } from '../helpers/simulated-fleet.js';
+import { spawnExporter, withDeadline } from '../helpers/exporter-process.js';
+
+const TEST_ENV = { ECOFLOW_ACCESS_KEY: KEYS.accessKey, ECOFLOW_SECRET_KEY: KEYS.secretKey };
+
+test('start-up with bad keys exits non-zero with a clear message and no secret', async (t) => {
+  const simulator = await startSimulator();
+  t.after(() => simulator.stop());
+  const secret = 'a-secret-that-must-not-leak';
+  const p = spawnExporter([], {
+    ECOFLOW_ACCESS_KEY: 'an-unknown-access-key',
+    ECOFLOW_SECRET_KEY: secret,
+    ECOFLOW_API_HOST: simulator.url,
+    EXPORTER_PORT: '0',
+  });
+  const code = await withDeadline(p.exited, 10_000, 'exit');
+  assert.equal(code, 1);
+  assert.match(p.output(), /cannot start: EcoFlow API error 8513 on device\/list: accessKey is invalid/);
+  assert.match(p.output(), /ECOFLOW_API_HOST is the region the key belongs to/);
+  assert.ok(!p.output().includes(secret) && !p.output().includes('an-unknown-access-key'), p.output());
+});
+
+test('start-up against an unreachable host retries ESTABLISH_ATTEMPTS times, then exits non-zero', async () => {
+  const p = spawnExporter([], {
+    ...TEST_ENV,
+    ECOFLOW_API_HOST: `http://127.0.0.1:${await closedPort()}`,
+    EXPORTER_PORT: '0',
+    ESTABLISH_ATTEMPTS: '3',
+    RETRY_TIMEOUT: '0.2',
+  });
+  assert.equal(await withDeadline(p.exited, 10_000, 'exit'), 1);
+  assert.equal(p.output().match(/device list failed, retrying/g)?.length, 2);
+  assert.match(p.output(), /the device list failed 3 time\(s\); last error: EcoFlow API unreachable on device\/list: ECONNREFUSED/);
+});
+
+test('invalid configuration exits with status 2 and one line per problem', async () => {
+  const p = spawnExporter([], { ECOFLOW_SECRET_KEY: 'x y', EXPORTER_PORT: 'ninety' });
+  assert.equal(await withDeadline(p.exited, 10_000, 'exit'), 2);
+  const lines = p.output().trim().split('\n');
+  assert.equal(lines.length, 3, p.output());
+  assert.match(lines[0]!, /^config error: ECOFLOW_SECRET_KEY: contains white space/);
+  assert.match(lines[1]!, /^config error: EXPORTER_PORT \/ --port: /);
+  assert.match(lines[2]!, /^config error: ECOFLOW_ACCESS_KEY is required/);
+  assert.ok(!p.output().includes('x y'));
+});
+
+test('--help prints the options and no secret from the environment', async () => {
+  const p = spawnExporter(['--help'], { ECOFLOW_SECRET_KEY: 'secret-value-123456', ECOFLOW_ACCESS_KEY: 'access-value-123456' });
+  assert.equal(await withDeadline(p.exited, 10_000, 'exit'), 0);
+  assert.match(p.output(), /COLLECTING_INTERVAL, --collecting-interval/);
+  assert.ok(!p.output().includes('secret-value-123456') && !p.output().includes('access-value-123456'));
+});
+
+test('SIGTERM stops a running exporter with status 0 within a few seconds', async (t) => {
+  const simulator = await startSimulator();
+  t.after(() => simulator.stop());
+  const port = await closedPort();
+  const p = spawnExporter([], {
+    ...TEST_ENV,
+    ECOFLOW_API_HOST: simulator.url,
+    EXPORTER_HOST: '127.0.0.1',
+    EXPORTER_PORT: String(port),
+    COLLECTING_INTERVAL: '0.5',
+  });
+  t.after(() => p.child.kill('SIGKILL'));
+  await eventually(async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    return (await res.text()).includes(`ecoflow_pd_soc{device="${SN.delta2}"`);
+  }, 'metrics served');
+  const started = Date.now();
+  p.child.kill('SIGTERM');
+  assert.equal(await withDeadline(p.exited, 5_000, 'exit after SIGTERM'), 0);
+  assert.ok(Date.now() - started < 5_000);
+  assert.match(p.output(), /"msg":"stopped"/);
+});
+
+test('demo mode serves live metrics without keys', async (t) => {
+  const port = await closedPort();
+  const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], {});
+  t.after(() => p.child.kill('SIGKILL'));
+  const text = await eventually(async () => {
+    const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return body.includes('ecoflow_2_1_watts{') && body.includes('ecoflow_20_1_pv1_input_watts{') && body.includes('ecoflow_pd_soc{') && body;
+  }, 'demo metrics', 15_000);
+  assert.match(text, /ecoflow_online\{device="R621ZEB5XE7K0003",device_name="RIVER 2-1003",product_name="RIVER 2"\} 0/);
+  p.child.kill('SIGTERM');
+  assert.equal(await withDeadline(p.exited, 5_000, 'exit'), 0);
+});
