@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closedPort, eventually } from './simulated-fleet.js';
+
+/**
+ * Real Prometheus and VictoriaMetrics on loopback, for the tests that prove our output reaches
+ * its consumers. `.ci/run` installs both; elsewhere a missing binary skips those tests with
+ * the reason, except under CI, where it fails them.
+ */
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+export const BINARIES = {
+  prometheus: process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus',
+  promtool: process.env.PROMTOOL_BIN ?? '/usr/bin/promtool',
+  victoriaMetrics: process.env.VICTORIA_METRICS_BIN ?? join(REPO, '.cache/victoria-metrics/usr/bin/victoria-metrics'),
+};
+
+/** Options for `test()`: skips with a reason when a binary is missing outside CI. */
+export function needs(binary: keyof typeof BINARIES): { skip?: string } {
+  if (existsSync(BINARIES[binary]) || process.env.CI) return {};
+  return { skip: `${BINARIES[binary]} not installed (bash .ci/run installs it; see README "Tests")` };
+}
+
+export interface RunningServer {
+  url: string;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+async function run(command: string, args: string[], readyUrl: string, dataDir: string): Promise<RunningServer> {
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let logs = '';
+  child.stdout!.on('data', (d) => (logs += d));
+  child.stderr!.on('data', (d) => (logs += d));
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await eventually(async () => (await fetch(readyUrl)).ok, `${command} ready`, 30_000);
+  } catch (err) {
+    await stop();
+    throw new Error(`${String(err)}\n${logs.slice(-2000)}`);
+  }
+  return { url: new URL(readyUrl).origin, logs: () => logs, stop };
+}
+
+export async function startPrometheus(scrapeTarget: string): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
+  const port = await closedPort();
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    ['global:', '  scrape_interval: 1s', '  scrape_timeout: 1s', 'scrape_configs:', '  - job_name: ecoflow', '    static_configs:', `      - targets: ['${scrapeTarget}']`, ''].join('\n'),
+  );
+  return run(
+    BINARIES.prometheus,
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    `http://127.0.0.1:${port}/-/ready`,
+    dir,
+  );
+}
+
+export async function startVictoriaMetrics(): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'victoria-metrics-'));
+  const port = await closedPort();
+  return run(
+    BINARIES.victoriaMetrics,
+    [
+      `-httpListenAddr=127.0.0.1:${port}`,
+      `-storageDataPath=${join(dir, 'data')}`,
+      '-retentionPeriod=1d',
+      // Fresh samples are hidden from queries for 30 s by default.
+      '-search.latencyOffset=0s',
+    ],
+    `http://127.0.0.1:${port}/health`,
+    dir,
+  );
+}
+
+/** Instant PromQL query; returns the result vector. */
+export async function promQuery(baseUrl: string, query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await fetch(`${baseUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const body = (await res.json()) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  if (body.status !== 'success') throw new Error(`query ${query}: ${JSON.stringify(body)}`);
+  return body.data.result;
+}
