@@ -205,7 +205,7 @@ export const configSchema = {
   },
   otlp: {
     endpoint: {
-      doc: 'OTLP base URL; metrics go to <url>/v1/metrics. Setting it (or the next) turns OTLP push on.',
+      doc: 'OTLP base URL; metrics go to URL/v1/metrics. Setting it or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT turns OTLP push on.',
       format: 'http-url',
       default: '',
       env: 'OTEL_EXPORTER_OTLP_ENDPOINT',

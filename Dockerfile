@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+
+# --- build: compile TypeScript with the dev dependencies, then drop them ---------------------
+FROM node:20-alpine AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would build before the sources are copied.
+RUN npm ci --ignore-scripts
+COPY tsconfig.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+# --- runtime: compiled JS and production dependencies only ------------------------------------
+FROM node:20-alpine
+ENV NODE_ENV=production \
+    EXPORTER_PORT=9090
+WORKDIR /app
+# Files stay owned by root: the unprivileged `node` user (uid 1000) can read them, not change them.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+USER node
+EXPOSE 9090
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "dist/src/healthcheck.js"]
+# Exec form, no shell: node is PID 1 and receives SIGTERM itself (main.ts handles it; a PID 1
+# has no default signal actions). Options go after the image name: docker run … --demo
+ENTRYPOINT ["node", "dist/src/main.js"]
