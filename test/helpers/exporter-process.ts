@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_KEY_ENV, closedPort } from './simulated-fleet.js';
 
 export const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 
@@ -35,4 +36,26 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number, what: str
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The exporter process polling `apiUrl` with the test keys, serving /metrics on a free
+ * loopback port; killed when the test ends.
+ */
+export async function spawnAgainst(
+  t: import('node:test').TestContext,
+  apiUrl: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ExporterProcess & { metricsUrl: string }> {
+  const port = await closedPort();
+  const p = spawnExporter([], {
+    ...TEST_KEY_ENV,
+    ECOFLOW_API_HOST: apiUrl,
+    EXPORTER_HOST: '127.0.0.1',
+    EXPORTER_PORT: String(port),
+    COLLECTING_INTERVAL: '0.3',
+    ...env,
+  });
+  t.after(() => p.child.kill('SIGKILL'));
+  return { ...p, metricsUrl: `http://127.0.0.1:${port}/metrics` };
 }

@@ -2,7 +2,8 @@ import { App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { Logger } from '../../src/log/logger.js';
 import type { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
-import { TEST_KEYS, closedPort } from './simulated-fleet.js';
+import type { SimulatedDevice } from '../../src/simulator/fleet.js';
+import { TEST_KEY_ENV, closedPort, startSimulator, stillFleet } from './simulated-fleet.js';
 
 export interface RunningExporter {
   app: App;
@@ -16,8 +17,7 @@ export interface RunningExporter {
 export async function startExporter(simulator: CloudSimulator, env: NodeJS.ProcessEnv = {}): Promise<RunningExporter> {
   const result = loadConfig({
     env: {
-      ECOFLOW_ACCESS_KEY: TEST_KEYS.accessKey,
-      ECOFLOW_SECRET_KEY: TEST_KEYS.secretKey,
+      ...TEST_KEY_ENV,
       ECOFLOW_API_HOST: simulator.url,
       EXPORTER_HOST: '127.0.0.1',
       EXPORTER_PORT: String(await closedPort()),
@@ -57,4 +57,15 @@ export function samples(text: string, metric: string): string[] {
 export function sampleValue(text: string, metric: string, device: string): number | undefined {
   const line = samples(text, metric).find((l) => l.includes(`device="${device}"`));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** A simulator with `fleet` and the exporter polling it, both stopped when the test ends. */
+export async function startPair(t: import('node:test').TestContext, env: NodeJS.ProcessEnv = {}, fleet: SimulatedDevice[] = stillFleet()) {
+  const simulator = await startSimulator(fleet);
+  const exporter = await startExporter(simulator, env);
+  t.after(async () => {
+    await exporter.stop();
+    await simulator.stop();
+  });
+  return { simulator, exporter };
 }

@@ -4,6 +4,8 @@ import { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
 import { demoFleet, type SimulatedDevice } from '../../src/simulator/fleet.js';
 
 export const TEST_KEYS = { accessKey: 'test-access-key-0001', secretKey: 'test-secret-key-0002-abcdef' } as const;
+/** The same keys as the exporter's environment wants them. */
+export const TEST_KEY_ENV = { ECOFLOW_ACCESS_KEY: TEST_KEYS.accessKey, ECOFLOW_SECRET_KEY: TEST_KEYS.secretKey } as const;
 
 /** The demo fleet with its values frozen, so outputs can be compared exactly. */
 export function stillFleet(): SimulatedDevice[] {

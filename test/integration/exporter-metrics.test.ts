@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SN, eventually, startSimulator, stillFleet } from '../helpers/simulated-fleet.js';
-import { sampleValue, samples, startExporter } from '../helpers/running-exporter.js';
+import { SN, eventually, stillFleet } from '../helpers/simulated-fleet.js';
+import { sampleValue, samples, startPair } from '../helpers/running-exporter.js';
 import { payload } from '../../src/simulator/fleet.js';
 import delta2 from '../../src/simulator/payloads/delta2.json' with { type: 'json' };
 
@@ -11,12 +11,7 @@ async function setup(
   fleet = stillFleet(),
   expected: string[] = [SN.delta2, SN.powerStream, SN.smartPlug],
 ) {
-  const simulator = await startSimulator(fleet);
-  const exporter = await startExporter(simulator, env);
-  t.after(async () => {
-    await exporter.stop();
-    await simulator.stop();
-  });
+  const { simulator, exporter } = await startPair(t, env, fleet);
   // Every online device has been read once.
   await eventually(async () => {
     const text = await exporter.scrape();
@@ -152,12 +147,7 @@ test('scrapes never call the EcoFlow API', async (t) => {
 });
 
 test('ECOFLOW_DEVICE_SN selects devices and ECOFLOW_DEVICE_NAME names the one', async (t) => {
-  const simulator = await startSimulator();
-  const exporter = await startExporter(simulator, { ECOFLOW_DEVICE_SN: SN.delta2, ECOFLOW_DEVICE_NAME: 'Basement' });
-  t.after(async () => {
-    await exporter.stop();
-    await simulator.stop();
-  });
+  const { exporter } = await startPair(t, { ECOFLOW_DEVICE_SN: SN.delta2, ECOFLOW_DEVICE_NAME: 'Basement' });
   const text = await eventually(async () => {
     const t2 = await exporter.scrape();
     return sampleValue(t2, 'ecoflow_pd_soc', SN.delta2) !== undefined && t2;
@@ -167,12 +157,7 @@ test('ECOFLOW_DEVICE_SN selects devices and ECOFLOW_DEVICE_NAME names the one', 
 });
 
 test('METRICS_PREFIX renames every metric', async (t) => {
-  const simulator = await startSimulator();
-  const exporter = await startExporter(simulator, { ECOFLOW_DEVICE_SN: SN.smartPlug, METRICS_PREFIX: 'home' });
-  t.after(async () => {
-    await exporter.stop();
-    await simulator.stop();
-  });
+  const { exporter } = await startPair(t, { ECOFLOW_DEVICE_SN: SN.smartPlug, METRICS_PREFIX: 'home' });
   const text = await eventually(async () => {
     const t2 = await exporter.scrape();
     return sampleValue(t2, 'home_2_1_watts', SN.smartPlug) !== undefined && t2;

@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SN, TEST_KEYS as KEYS, closedPort, eventually, startSimulator } from '../helpers/simulated-fleet.js';
-import { spawnExporter, withDeadline } from '../helpers/exporter-process.js';
-
-const TEST_ENV = { ECOFLOW_ACCESS_KEY: KEYS.accessKey, ECOFLOW_SECRET_KEY: KEYS.secretKey };
+import { SN, TEST_KEY_ENV, closedPort, eventually, startSimulator } from '../helpers/simulated-fleet.js';
+import { spawnAgainst, spawnExporter, withDeadline } from '../helpers/exporter-process.js';
 
 test('start-up with bad keys exits non-zero with a clear message and no secret', async (t) => {
   const simulator = await startSimulator();
@@ -24,7 +22,7 @@ test('start-up with bad keys exits non-zero with a clear message and no secret',
 
 test('start-up against an unreachable host retries ESTABLISH_ATTEMPTS times, then exits non-zero', async () => {
   const p = spawnExporter([], {
-    ...TEST_ENV,
+    ...TEST_KEY_ENV,
     ECOFLOW_API_HOST: `http://127.0.0.1:${await closedPort()}`,
     EXPORTER_PORT: '0',
     ESTABLISH_ATTEMPTS: '3',
@@ -56,17 +54,9 @@ test('--help prints the options and no secret from the environment', async () =>
 test('SIGTERM stops a running exporter with status 0 within a few seconds', async (t) => {
   const simulator = await startSimulator();
   t.after(() => simulator.stop());
-  const port = await closedPort();
-  const p = spawnExporter([], {
-    ...TEST_ENV,
-    ECOFLOW_API_HOST: simulator.url,
-    EXPORTER_HOST: '127.0.0.1',
-    EXPORTER_PORT: String(port),
-    COLLECTING_INTERVAL: '0.5',
-  });
-  t.after(() => p.child.kill('SIGKILL'));
+  const p = await spawnAgainst(t, simulator.url);
   await eventually(async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    const res = await fetch(p.metricsUrl);
     return (await res.text()).includes(`ecoflow_pd_soc{device="${SN.delta2}"`);
   }, 'metrics served');
   const started = Date.now();

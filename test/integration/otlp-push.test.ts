@@ -2,11 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SN, TEST_KEYS, closedPort, eventually, startSimulator } from '../helpers/simulated-fleet.js';
-import { spawnExporter, withDeadline } from '../helpers/exporter-process.js';
+import { SN, TEST_KEY_ENV, closedPort, eventually, startSimulator } from '../helpers/simulated-fleet.js';
+import { spawnAgainst, spawnExporter, withDeadline } from '../helpers/exporter-process.js';
 import { needs, promQuery, startVictoriaMetrics } from '../helpers/external-servers.js';
-
-const KEY_ENV = { ECOFLOW_ACCESS_KEY: TEST_KEYS.accessKey, ECOFLOW_SECRET_KEY: TEST_KEYS.secretKey };
 
 test('OTLP protobuf push lands in a real VictoriaMetrics, queryable with the same labels', needs('victoriaMetrics'), async (t) => {
   const simulator = await startSimulator();
@@ -15,13 +13,14 @@ test('OTLP protobuf push lands in a real VictoriaMetrics, queryable with the sam
   t.after(() => vm.stop());
   // Push-only sidecar: no Prometheus endpoint at all.
   const p = spawnExporter([], {
-    ...KEY_ENV,
+    ...TEST_KEY_ENV,
     ECOFLOW_API_HOST: simulator.url,
     EXPORTER_PORT: '0',
     COLLECTING_INTERVAL: '0.5',
     OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${vm.url}/opentelemetry/v1/metrics`,
     OTEL_METRIC_EXPORT_INTERVAL: '500',
     OTEL_SERVICE_NAME: 'ecoflow-test',
+    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci',
   });
   t.after(() => p.child.kill('SIGKILL'));
 
@@ -33,6 +32,7 @@ test('OTLP protobuf push lands in a real VictoriaMetrics, queryable with the sam
   assert.equal(soc!.metric.device_name, 'DELTA 2-Garage');
   assert.equal(soc!.metric.product_name, 'DELTA 2');
   assert.equal(soc!.metric['service.name'], 'ecoflow-test', 'resource attributes become labels');
+  assert.equal(soc!.metric['deployment.environment'], 'ci');
 
   const online = await eventually(async () => {
     const r = await promQuery(vm.url, 'ecoflow_online');
@@ -86,20 +86,13 @@ test('http/json push with headers; an offline device\'s series leave the pushes;
   const simulator = await startSimulator();
   t.after(() => simulator.stop());
   const receiver = await startJsonReceiver(t);
-  const port = await closedPort();
-  const p = spawnExporter([], {
-    ...KEY_ENV,
-    ECOFLOW_API_HOST: simulator.url,
-    EXPORTER_HOST: '127.0.0.1',
-    EXPORTER_PORT: String(port),
-    COLLECTING_INTERVAL: '0.3',
+  const p = await spawnAgainst(t, simulator.url, {
     DEVICE_LIST_INTERVAL: '0.3',
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_EXPORTER_OTLP_HEADERS: 'x-scope-orgid=home,authorization=Bearer%20t0ken-value',
     OTEL_METRIC_EXPORT_INTERVAL: '300',
   });
-  t.after(() => p.child.kill('SIGKILL'));
 
   await eventually(() => receiver.pushes.some((push) => push.devices.has(`ecoflow_2_1_watts:${SN.smartPlug}`)), 'plug pushed', 15_000);
   assert.equal(receiver.headers[0]!['x-scope-orgid'], 'home');
@@ -114,7 +107,7 @@ test('http/json push with headers; an offline device\'s series leave the pushes;
   }, 'plug series gone from pushes', 15_000);
 
   // The Prometheus side is unaffected by the push.
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await (await fetch(p.metricsUrl)).text();
   assert.match(text, /ecoflow_online\{device="HW52ZDH4SF2E0002",device_name="Smart Plug-Fridge",product_name="Smart Plug"\} 0/);
 
   const before = receiver.pushes.length;
@@ -127,20 +120,13 @@ test('http/json push with headers; an offline device\'s series leave the pushes;
 test('a collector that is down costs nothing but a logged, bounded failure', async (t) => {
   const simulator = await startSimulator();
   t.after(() => simulator.stop());
-  const port = await closedPort();
-  const p = spawnExporter([], {
-    ...KEY_ENV,
-    ECOFLOW_API_HOST: simulator.url,
-    EXPORTER_HOST: '127.0.0.1',
-    EXPORTER_PORT: String(port),
-    COLLECTING_INTERVAL: '0.3',
+  const p = await spawnAgainst(t, simulator.url, {
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
     OTEL_METRIC_EXPORT_INTERVAL: '200',
   });
-  t.after(() => p.child.kill('SIGKILL'));
   await eventually(() => p.output().includes('OTLP export failed'), 'failure logged', 15_000);
   const text = await eventually(async () => {
-    const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const body = await (await fetch(p.metricsUrl)).text();
     return body.includes('ecoflow_pd_soc{') && body;
   }, 'prometheus still serves');
   assert.ok(text);

@@ -3,19 +3,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SN, eventually, startSimulator } from '../helpers/simulated-fleet.js';
-import { sampleValue, startExporter } from '../helpers/running-exporter.js';
+import { SN, eventually } from '../helpers/simulated-fleet.js';
+import { sampleValue, startPair } from '../helpers/running-exporter.js';
 import { BINARIES, needs, promQuery, startPrometheus } from '../helpers/external-servers.js';
 
 const GOLDEN = fileURLToPath(new URL('../../../test/fixtures/metrics/still-fleet.prom', import.meta.url));
 
 async function stillFleetExposition(t: import('node:test').TestContext) {
-  const simulator = await startSimulator();
-  const exporter = await startExporter(simulator);
-  t.after(async () => {
-    await exporter.stop();
-    await simulator.stop();
-  });
+  const { exporter } = await startPair(t);
   const text = await eventually(async () => {
     const body = await exporter.scrape();
     return [SN.delta2, SN.powerStream, SN.smartPlug].every((sn) => body.split(`device="${sn}"`).length > 10) && body;
