@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { App } from './app.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
+import { ConfigError, describeConfig, loadConfig } from './config/load-config.js';
 import { EstablishError } from './poller/poller.js';
 import { Logger } from './log/logger.js';
 import { VERSION } from './version.js';
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   });
 
   logger.info('starting ecoflow-exporter', { version: VERSION, node: process.version, demo: config.demo });
+  logger.debug('configuration', describeConfig(config));
   try {
     await app.start();
   } catch (err) {
