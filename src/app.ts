@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Attributes, Counter } from '@opentelemetry/api';
 import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Config } from './config/load-config.js';
@@ -11,7 +10,8 @@ import { MetricsServer } from './http/metrics-server.js';
 import { PrometheusReader } from './telemetry/prometheus-reader.js';
 import { createOtlpReader } from './telemetry/otlp-push.js';
 import { QuotaInstruments } from './telemetry/quota-instruments.js';
-import { METRICS, ownMetricName } from './telemetry/metric-names.js';
+import { SelfMetrics } from './telemetry/self-metrics.js';
+import { RequestGovernor } from './ecoflow/request-governor.js';
 import { CloudSimulator } from './simulator/cloud-simulator.js';
 import { demoFleet } from './simulator/fleet.js';
 import { VERSION } from './version.js';
@@ -30,6 +30,7 @@ export class App {
   #client?: EcoflowClient;
   #poller?: Poller;
   #instruments?: QuotaInstruments;
+  #selfMetrics?: SelfMetrics;
   #meterProvider?: MeterProvider;
   #server?: MetricsServer;
   #state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
@@ -61,7 +62,26 @@ export class App {
         apiHost = await this.#simulator.start(0, '127.0.0.1');
         this.#log.info('demo mode: polling the built-in EcoFlow cloud simulator', { api_host: apiHost });
       }
-      this.#client = new EcoflowClient({ baseUrl: apiHost, accessKey, secretKey, timeoutMs: config.ecoflow.requestTimeoutMs });
+      const governor = new RequestGovernor({
+        onStateChange: (state, detail) => {
+          if (state === 'open') {
+            this.#log.warn('EcoFlow API calls paused after repeated failures', {
+              circuit: state,
+              pause_s: Math.round((detail.openForMs ?? 0) / 1000),
+              error: detail.cause instanceof Error ? detail.cause.message : undefined,
+            });
+          } else this.#log.info('EcoFlow API circuit breaker', { circuit: state });
+        },
+      });
+      this.#client = new EcoflowClient({
+        baseUrl: apiHost,
+        accessKey,
+        secretKey,
+        timeoutMs: config.ecoflow.requestTimeoutMs,
+        maxResponseBytes: config.ecoflow.maxResponseBytes,
+        governor,
+        onRequest: (event) => this.#selfMetrics?.recordRequest(event),
+      });
 
       const snapshot = new QuotaSnapshot();
       const readers: MetricReader[] = [];
@@ -75,7 +95,10 @@ export class App {
           createOtlpReader({
             ...config.otlp,
             cardinalityLimit: CARDINALITY_LIMIT,
-            onExportFailure: (error) => this.#log.warn('OTLP export failed', { error: error?.message ?? 'unknown' }),
+            onExportFailure: (error) => {
+              this.#selfMetrics?.recordOtlpFailure();
+              this.#log.warn('OTLP export failed', { error: error?.message ?? 'unknown' });
+            },
           }),
         );
       }
@@ -88,13 +111,23 @@ export class App {
         readers,
       });
       const meter = this.#meterProvider.getMeter('ecoflow-exporter', VERSION);
-      this.#instruments = new QuotaInstruments({ meter, snapshot, prefix: config.metricsPrefix });
-      this.#instruments.start();
-      const connectionErrors: Counter = meter.createCounter(ownMetricName(config.metricsPrefix, METRICS.connectionErrors), {
-        description: METRICS.connectionErrors.help,
+      const instruments = new QuotaInstruments({
+        meter,
+        snapshot,
+        prefix: config.metricsPrefix,
+        staleAfterMs: config.staleAfterMs,
+        maxSeriesPerDevice: config.maxSeriesPerDevice,
+        onSeriesCapped: (sn, dropped) =>
+          this.#log.warn('device has more series than MAX_SERIES_PER_DEVICE; the rest are left out', {
+            sn,
+            dropped,
+            max_series_per_device: config.maxSeriesPerDevice,
+          }),
       });
+      this.#instruments = instruments;
+      instruments.start();
 
-      this.#poller = new Poller({
+      const poller = new Poller({
         source: this.#client,
         snapshot,
         logger: this.#log,
@@ -103,17 +136,32 @@ export class App {
         ...config.polling,
         onPollFailure: (sn) => {
           const d = snapshot.get(sn);
-          const attributes: Attributes = { device: sn, device_name: d?.name ?? sn, product_name: d?.productName ?? '' };
-          connectionErrors.add(1, attributes);
+          this.#selfMetrics?.recordPollFailure({ device: sn, device_name: d?.name ?? sn, product_name: d?.productName ?? '' });
+        },
+        onPollDone: (kind, seconds) => this.#selfMetrics?.recordPoll(kind, seconds),
+      });
+      this.#poller = poller;
+      this.#selfMetrics = new SelfMetrics({
+        meter,
+        prefix: config.metricsPrefix,
+        sources: {
+          snapshot,
+          pollHealth: (sn) => poller.health(sn),
+          isStale: (device) => instruments.isStale(device),
+          seriesCount: () => instruments.seriesCount,
+          circuitState: () => governor.state,
+          version: VERSION,
         },
       });
+      this.#selfMetrics.start();
 
       if (config.exporter.port !== 0) {
         this.#server = new MetricsServer({
           host: config.exporter.host,
           port: config.exporter.port,
           render: () => prometheus.render(),
-          isReady: () => this.#poller?.ready ?? false,
+          // Ready: the device list has loaded and the API answered recently.
+          isReady: () => poller.ready && Date.now() - (governor.lastSuccessAt ?? 0) < readyWindowMs(config),
           onError: (error) => this.#log.error('/metrics failed', { error: String(error) }),
         });
         const port = await this.#server.start();
@@ -121,7 +169,7 @@ export class App {
       }
       if (config.otlp) this.#log.info('pushing OTLP metrics', { url: config.otlp.url, protocol: config.otlp.protocol, interval_ms: config.otlp.intervalMs });
 
-      await this.#poller.start();
+      await poller.start();
       if (this.#state === 'starting') this.#state = 'running';
       this.#log.info('device list loaded', { devices: snapshot.size });
     } catch (err) {
@@ -143,9 +191,15 @@ export class App {
       this.#log.warn('metrics shutdown failed', { error: String(err) });
     }
     this.#instruments?.stop();
+    this.#selfMetrics?.stop();
     await this.#server?.stop();
     await this.#simulator?.stop();
   }
+}
+
+function readyWindowMs(config: Config): number {
+  const { collectingIntervalMs, deviceListIntervalMs } = config.polling;
+  return Math.max(3 * Math.max(collectingIntervalMs, deviceListIntervalMs), 60_000);
 }
 
 function displayHost(host: string): string {

@@ -15,6 +15,14 @@ convict.addFormat({
 });
 
 convict.addFormat({
+  name: 'seconds-or-zero',
+  validate(value: unknown) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error('must be 0 or a positive number of seconds');
+  },
+  coerce: (v: unknown) => Number(v),
+});
+
+convict.addFormat({
   name: 'milliseconds',
   validate(value: unknown) {
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new Error('must be a positive whole number of milliseconds');
@@ -138,6 +146,13 @@ export const configSchema = {
       env: 'ECOFLOW_REQUEST_TIMEOUT',
       arg: 'request-timeout',
     },
+    maxResponseBytes: {
+      doc: 'Largest EcoFlow API response body accepted; larger ones are cut off and counted as errors.',
+      format: 'positive-int',
+      default: 8 * 1024 * 1024,
+      env: 'ECOFLOW_MAX_RESPONSE_BYTES',
+      arg: 'max-response-bytes',
+    },
   },
   exporter: {
     host: {
@@ -153,6 +168,13 @@ export const configSchema = {
       default: 9090,
       env: 'EXPORTER_PORT',
       arg: 'port',
+    },
+    webConfigFile: {
+      doc: 'Prometheus exporter-toolkit style web config (YAML): TLS and basic auth for the endpoint; empty = plain HTTP, no auth.',
+      format: String,
+      default: '',
+      env: 'WEB_CONFIG_FILE',
+      arg: 'web-config-file',
     },
   },
   polling: {
@@ -184,6 +206,13 @@ export const configSchema = {
       env: 'ESTABLISH_ATTEMPTS',
       arg: 'establish-attempts',
     },
+    staleAfter: {
+      doc: 'Seconds after which a device\'s values that were not refreshed are dropped; 0 = 3 collecting intervals, at least 60.',
+      format: 'seconds-or-zero',
+      default: 0,
+      env: 'DATA_STALE_AFTER',
+      arg: 'data-stale-after',
+    },
   },
   metrics: {
     prefix: {
@@ -193,6 +222,13 @@ export const configSchema = {
       env: 'METRICS_PREFIX',
       arg: 'metrics-prefix',
     },
+    maxSeriesPerDevice: {
+      doc: 'Quota series exported per device at most; the rest are counted in <prefix>_exporter_series_dropped.',
+      format: 'positive-int',
+      default: 5000,
+      env: 'MAX_SERIES_PER_DEVICE',
+      arg: 'max-series-per-device',
+    },
   },
   log: {
     level: {
@@ -201,6 +237,13 @@ export const configSchema = {
       default: 'info',
       env: 'LOG_LEVEL',
       arg: 'log-level',
+    },
+    format: {
+      doc: 'Log format: auto (JSON unless stdout is a terminal), json or text.',
+      format: ['auto', 'json', 'text'],
+      default: 'auto',
+      env: 'LOG_FORMAT',
+      arg: 'log-format',
     },
   },
   otlp: {

@@ -12,16 +12,21 @@ export interface Config {
     deviceName?: string;
     apiHost: string;
     requestTimeoutMs: number;
+    maxResponseBytes: number;
   };
-  exporter: { host: string; port: number };
+  exporter: { host: string; port: number; webConfigFile?: string };
   polling: {
     collectingIntervalMs: number;
     deviceListIntervalMs: number;
     retryTimeoutMs: number;
     establishAttempts: number;
   };
+  /** Values not refreshed for this long are dropped from the output. */
+  staleAfterMs: number;
   metricsPrefix: string;
+  maxSeriesPerDevice: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: 'auto' | 'json' | 'text';
   /** Absent when no OTLP endpoint is configured. */
   otlp?: {
     url: string;
@@ -125,16 +130,20 @@ export function loadConfig(input: { env: NodeJS.ProcessEnv; args: string[] }): L
       deviceName: c.ecoflow.deviceName || undefined,
       apiHost: c.ecoflow.apiHost,
       requestTimeoutMs: Math.round(c.ecoflow.requestTimeout * 1000),
+      maxResponseBytes: c.ecoflow.maxResponseBytes,
     },
-    exporter: { host: c.exporter.host, port: c.exporter.port },
+    exporter: { host: c.exporter.host, port: c.exporter.port, webConfigFile: c.exporter.webConfigFile || undefined },
     polling: {
       collectingIntervalMs: Math.round(c.polling.collectingInterval * 1000),
       deviceListIntervalMs: Math.round(c.polling.deviceListInterval * 1000),
       retryTimeoutMs: Math.round(c.polling.retryTimeout * 1000),
       establishAttempts: c.polling.establishAttempts,
     },
+    staleAfterMs: c.polling.staleAfter > 0 ? Math.round(c.polling.staleAfter * 1000) : Math.max(3 * Math.round(c.polling.collectingInterval * 1000), 60_000),
     metricsPrefix: c.metrics.prefix,
+    maxSeriesPerDevice: c.metrics.maxSeriesPerDevice,
     logLevel: c.log.level as Config['logLevel'],
+    logFormat: c.log.format as Config['logFormat'],
     otlp: otlpUrl
       ? {
           url: otlpUrl,

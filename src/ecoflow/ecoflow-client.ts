@@ -6,11 +6,14 @@ import { sign } from './signing.js';
 import {
   API_CODES,
   EcoflowApiError,
+  EcoflowError,
   EcoflowHttpError,
   EcoflowNetworkError,
+  EcoflowRateLimitError,
   EcoflowResponseError,
   type EcoflowEndpoint,
 } from './errors.js';
+import { RequestGovernor } from './request-governor.js';
 import type { DeviceListEntry, QuotaMap } from './types.js';
 
 export interface EcoflowClientOptions {
@@ -22,7 +25,32 @@ export interface EcoflowClientOptions {
   timeoutMs?: number;
   /** Larger bodies are cut off and rejected. Default 4 MiB (a real quota/all is ~10 KiB). */
   maxResponseBytes?: number;
+  /** The process-wide backoff and circuit breaker; one is made when absent. */
+  governor?: RequestGovernor;
+  /** Told about every request, sent or refused by the governor. */
+  onRequest?: (event: RequestEvent) => void;
 }
+
+export type RequestOutcome =
+  | 'success'
+  | 'api_error'
+  | 'rate_limited'
+  | 'http_error'
+  | 'bad_response'
+  | 'timeout'
+  | 'network'
+  | 'circuit_open';
+
+export interface RequestEvent {
+  endpoint: EcoflowEndpoint;
+  outcome: RequestOutcome;
+  /** The API code, HTTP status or '' (no code). */
+  code: string;
+  seconds: number;
+}
+
+// The cloud's "Server is too busy" (and the like) arrives with no documented code.
+const RATE_LIMIT_MESSAGE = /too busy|too many requests|too frequent|rate limit/i;
 
 const PATHS: Record<EcoflowEndpoint, string> = {
   'device/list': '/iot-open/sign/device/list',
@@ -37,6 +65,8 @@ export class EcoflowClient {
   readonly #timeoutMs: number;
   readonly #maxBytes: number;
   readonly #agent: HttpAgent | HttpsAgent;
+  readonly #onRequest?: (event: RequestEvent) => void;
+  readonly governor: RequestGovernor;
 
   constructor(options: EcoflowClientOptions) {
     this.#accessKey = options.accessKey;
@@ -46,6 +76,8 @@ export class EcoflowClient {
     this.#maxBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
     const agentOptions = { keepAlive: true, maxSockets: 8 };
     this.#agent = this.#base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+    this.governor = options.governor ?? new RequestGovernor();
+    this.#onRequest = options.onRequest;
   }
 
   async listDevices(): Promise<DeviceListEntry[]> {
@@ -72,12 +104,30 @@ export class EcoflowClient {
     return data as QuotaMap;
   }
 
-  /** Frees pooled connections; pending requests still settle. */
+  /** Frees pooled connections and ends backoff waits; pending requests settle with errors. */
   close(): void {
+    this.governor.close();
     this.#agent.destroy();
   }
 
   async #get(endpoint: EcoflowEndpoint, params: Record<string, string>): Promise<any> {
+    const started = performance.now();
+    try {
+      const data = await this.governor.run(endpoint, () => this.#send(endpoint, params));
+      this.#report(endpoint, 'success', '', started);
+      return data;
+    } catch (err) {
+      const [outcome, code] = classify(err);
+      this.#report(endpoint, outcome, code, started);
+      throw err;
+    }
+  }
+
+  #report(endpoint: EcoflowEndpoint, outcome: RequestOutcome, code: string, started: number): void {
+    this.#onRequest?.({ endpoint, outcome, code, seconds: (performance.now() - started) / 1000 });
+  }
+
+  async #send(endpoint: EcoflowEndpoint, params: Record<string, string>): Promise<any> {
     const url = new URL(PATHS[endpoint].slice(1), this.#base);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     // A fresh timestamp and nonce per request: a reused one is answered with 8521.
@@ -87,6 +137,7 @@ export class EcoflowClient {
 
     let text: string;
     let status: number;
+    let retryAfter: string | null = null;
     try {
       // No Content-Type on GET: with a JSON one the cloud signs the (absent) body and answers 8521.
       const response = await fetch(url, {
@@ -98,10 +149,12 @@ export class EcoflowClient {
         redirect: 'error',
       });
       status = response.status;
+      retryAfter = response.headers.get('retry-after');
       text = await response.text();
     } catch (err) {
       throw this.#transportError(endpoint, err);
     }
+    if (status === 429) throw new EcoflowRateLimitError(endpoint, '429', 'HTTP 429 Too Many Requests', retryAfterMs(retryAfter));
     if (status < 200 || status > 299) throw new EcoflowHttpError(endpoint, status);
 
     let envelope: any;
@@ -115,7 +168,9 @@ export class EcoflowClient {
     }
     const code = String(envelope.code);
     if (code !== API_CODES.ok) {
-      throw new EcoflowApiError(endpoint, code, typeof envelope.message === 'string' ? envelope.message : '');
+      const message = typeof envelope.message === 'string' ? envelope.message.slice(0, 200) : '';
+      if (RATE_LIMIT_MESSAGE.test(message)) throw new EcoflowRateLimitError(endpoint, code, message);
+      throw new EcoflowApiError(endpoint, code.slice(0, 20), message);
     }
     return envelope.data;
   }
@@ -133,6 +188,24 @@ export class EcoflowClient {
     }
     return new EcoflowNetworkError(endpoint, 'network', e?.code ?? e?.message ?? 'request failed', { cause: err });
   }
+}
+
+function classify(err: unknown): [RequestOutcome, string] {
+  if (err instanceof EcoflowApiError) return ['api_error', err.apiCode];
+  if (err instanceof EcoflowRateLimitError) return ['rate_limited', err.code];
+  if (err instanceof EcoflowHttpError) return ['http_error', String(err.status)];
+  if (err instanceof EcoflowResponseError) return ['bad_response', ''];
+  if (err instanceof EcoflowNetworkError) return [err.reason === 'timeout' ? 'timeout' : 'network', ''];
+  if (err instanceof EcoflowError && err.kind === 'circuit-open') return ['circuit_open', ''];
+  return ['network', ''];
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 3600) * 1000;
+  const date = Date.parse(header);
+  return Number.isFinite(date) ? Math.max(0, Math.min(date - Date.now(), 3_600_000)) : undefined;
 }
 
 function preview(text: string): string {

@@ -4,6 +4,14 @@
  */
 export type EcoflowEndpoint = 'device/list' | 'quota/all';
 
+/** API codes that concern one device, not the health of the cloud or of our keys. */
+export function isDeviceSpecific(error: unknown): boolean {
+  return (
+    error instanceof EcoflowApiError &&
+    [API_CODES.deviceNotAllowed, API_CODES.badParams, API_CODES.deviceOffline].includes(error.apiCode as never)
+  );
+}
+
 export abstract class EcoflowError extends Error {
   abstract readonly kind: string;
   constructor(
@@ -65,10 +73,45 @@ export class EcoflowNetworkError extends EcoflowError {
   }
 }
 
+/**
+ * The cloud asks us to slow down: HTTP 429, or an envelope saying it is too busy (observed as
+ * "Server is too busy", with no documented code).
+ */
+export class EcoflowRateLimitError extends EcoflowError {
+  readonly kind = 'rate-limit';
+  constructor(
+    endpoint: EcoflowEndpoint,
+    readonly code: string,
+    detail: string,
+    /** From a Retry-After header, when the cloud sent one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(`EcoFlow API rate limit on ${endpoint}: ${detail}`, endpoint);
+  }
+}
+
+/**
+ * No request was sent: the process-wide circuit breaker is open after repeated failures, or
+ * the backoff queue is longer than is worth waiting for. `cause` is the last real failure.
+ */
+export class EcoflowCircuitOpenError extends EcoflowError {
+  readonly kind = 'circuit-open';
+  constructor(
+    endpoint: EcoflowEndpoint,
+    readonly retryInMs: number,
+    options?: { cause?: unknown },
+  ) {
+    const last = options?.cause instanceof Error ? `; last failure: ${options.cause.message}` : '';
+    super(`EcoFlow API calls paused for ${Math.ceil(retryInMs / 1000)} s after repeated failures${last}`, endpoint, options);
+  }
+}
+
 /** Codes observed from the real cloud (see README: "EcoFlow error codes"). */
 export const API_CODES = {
   ok: '0',
   deviceNotAllowed: '1006',
+  badParams: '1008',
+  deviceOffline: '6012',
   accessKeyInvalid: '8513',
   signatureWrong: '8521',
 } as const;

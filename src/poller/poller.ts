@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { API_CODES, EcoflowApiError, EcoflowError } from '../ecoflow/errors.js';
+import { API_CODES, EcoflowApiError, EcoflowCircuitOpenError, EcoflowError } from '../ecoflow/errors.js';
 import type { DeviceListEntry, QuotaMap } from '../ecoflow/types.js';
 import type { Logger } from '../log/logger.js';
 import type { QuotaSnapshot } from './quota-snapshot.js';
@@ -26,6 +26,8 @@ export interface PollerOptions {
   /** Longest wait between attempts on a failing device. Default 5 min. */
   maxBackoffMs?: number;
   onPollFailure?: (sn: string, error: unknown) => void;
+  /** A successful device-list or quota read, with its duration (including the snapshot update). */
+  onPollDone?: (kind: 'list' | 'quota', seconds: number) => void;
 }
 
 /** Start-up could not load the device list; `cause` is the last error. */
@@ -41,6 +43,14 @@ interface DeviceTask {
   polling: boolean;
   failures: number;
   restrictedLogged: boolean;
+  lastSuccessAt?: number;
+}
+
+/** What the poller knows of one device's polling, for self-metrics. */
+export interface PollHealth {
+  lastSuccessAt?: number;
+  /** Consecutive failed polls; 0 when the last one worked. */
+  failures: number;
 }
 
 /**
@@ -50,8 +60,8 @@ interface DeviceTask {
  * device backs off without touching the others and keeps its last good data.
  */
 export class Poller {
-  readonly #o: Required<Omit<PollerOptions, 'deviceNameOverride' | 'onPollFailure'>> &
-    Pick<PollerOptions, 'deviceNameOverride' | 'onPollFailure'>;
+  readonly #o: Required<Omit<PollerOptions, 'deviceNameOverride' | 'onPollFailure' | 'onPollDone'>> &
+    Pick<PollerOptions, 'deviceNameOverride' | 'onPollFailure' | 'onPollDone'>;
   readonly #log: Logger;
   readonly #tasks = new Map<string, DeviceTask>();
   readonly #missingLogged = new Set<string>();
@@ -76,6 +86,11 @@ export class Poller {
     return this.#lastListSuccessAt;
   }
 
+  health(sn: string): PollHealth | undefined {
+    const task = this.#tasks.get(sn);
+    return task && { lastSuccessAt: task.lastSuccessAt, failures: task.failures };
+  }
+
   /**
    * Loads the device list, trying ESTABLISH_ATTEMPTS times RETRY_TIMEOUT apart, then starts
    * the background loops. Rejects with EstablishError; an unknown key (8513) fails at once.
@@ -85,8 +100,10 @@ export class Poller {
     this.#started = true;
     const attempts = this.#o.establishAttempts;
     for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
       try {
         this.#applyList(await this.#o.source.listDevices());
+        this.#o.onPollDone?.('list', (performance.now() - started) / 1000);
         break;
       } catch (err) {
         if (this.#stop.signal.aborted) return;
@@ -129,10 +146,12 @@ export class Poller {
   }
 
   async #refreshList(): Promise<void> {
+    const started = performance.now();
     try {
       const list = await this.#o.source.listDevices();
       if (this.#stop.signal.aborted) return;
       this.#applyList(list);
+      this.#o.onPollDone?.('list', (performance.now() - started) / 1000);
       if (this.#listFailing) this.#log.info('device list recovered');
       this.#listFailing = false;
     } catch (err) {
@@ -193,17 +212,23 @@ export class Poller {
   async #poll(sn: string, task: DeviceTask): Promise<void> {
     task.polling = true;
     let next = this.#o.collectingIntervalMs;
+    const started = performance.now();
     try {
       const quotas = await this.#o.source.getAllQuotas(sn);
       if (this.#tasks.get(sn) !== task) return; // went offline or left while we waited
       this.#o.snapshot.setRestricted(sn, false);
       this.#o.snapshot.replaceQuotas(sn, quotas, Date.now());
+      this.#o.onPollDone?.('quota', (performance.now() - started) / 1000);
       if (task.failures > 0) this.#log.info('device polling recovered', { sn, failures: task.failures });
       task.failures = 0;
       task.restrictedLogged = false;
+      task.lastSuccessAt = Date.now();
     } catch (err) {
       if (this.#tasks.get(sn) !== task) return;
-      if (err instanceof EcoflowApiError && err.apiCode === API_CODES.deviceNotAllowed) {
+      if (err instanceof EcoflowCircuitOpenError) {
+        // Nothing was sent: not this device's failure. Come back when calls resume.
+        next = Math.max(this.#o.collectingIntervalMs, err.retryInMs);
+      } else if (err instanceof EcoflowApiError && err.apiCode === API_CODES.deviceNotAllowed) {
         this.#o.snapshot.setRestricted(sn, true);
         if (!task.restrictedLogged) {
           this.#log.warn('device quotas may not be read with this key; it stays listed without quota metrics', {

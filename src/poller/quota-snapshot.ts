@@ -23,7 +23,7 @@ export interface DeviceRecord extends DeviceIdentity {
   /** 'restricted': the key may not read this device's quotas (API code 1006). */
   state: DeviceState;
   quotas: ReadonlyMap<string, QuotaEntry>;
-  /** Epoch ms of the last successful quota write, if any. */
+  /** Epoch ms of the last quota write, if any; kept when values are dropped (offline, 1006). */
   quotasUpdatedAt?: number;
   /** Bumped on every change of this record; lets readers cache what they derive from it. */
   revision: number;
@@ -133,7 +133,6 @@ export class QuotaSnapshot {
 
   #clear(record: MutableRecord): void {
     record.quotas.clear();
-    record.quotasUpdatedAt = undefined;
   }
 
   #written(record: MutableRecord, at: number): void {

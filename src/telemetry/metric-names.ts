@@ -1,6 +1,6 @@
 /**
  * Names of the metrics this exporter defines itself, without the configured prefix. Quota
- * gauges are named from their keys (quota-series.ts) and must never take one of these.
+ * gauges are named from their keys (quota-series.ts) and never take one of these.
  */
 export const METRICS = {
   online: {
@@ -10,6 +10,63 @@ export const METRICS = {
   connectionErrors: {
     name: 'connection_errors',
     help: 'Failed quota reads of the device since start (kept from the Python exporter).',
+  },
+  lastUpdate: {
+    name: 'last_update_timestamp_seconds',
+    help: 'When the device\'s quota values were last refreshed (Unix time). Values older than DATA_STALE_AFTER are not exported.',
+  },
+  // Self-metrics: the exporter's own health. Their label sets are fixed (or one per device).
+  apiRequests: {
+    name: 'exporter_api_requests',
+    help: 'EcoFlow API requests by endpoint, outcome and API code or HTTP status (circuit_open: refused without sending).',
+  },
+  apiRequestDuration: {
+    name: 'exporter_api_request_duration_seconds',
+    help: 'Duration of EcoFlow API requests, body included.',
+  },
+  pollDuration: {
+    name: 'exporter_poll_duration_seconds',
+    help: 'Duration of successful polls (device list, or one device\'s quotas) including the snapshot update.',
+  },
+  lastSuccessfulPoll: {
+    name: 'exporter_last_successful_poll_timestamp_seconds',
+    help: 'When the device\'s quotas were last read successfully (Unix time).',
+  },
+  devices: {
+    name: 'exporter_devices',
+    help: 'Selected devices by state: online, offline, restricted (key may not read them, 1006), failing (polls failing), stale (no fresh data).',
+  },
+  series: {
+    name: 'exporter_series',
+    help: 'Quota series in the last collection.',
+  },
+  seriesDropped: {
+    name: 'exporter_series_dropped',
+    help: 'Quota series of the device left out because it has more than MAX_SERIES_PER_DEVICE.',
+  },
+  circuitBreaker: {
+    name: 'exporter_circuit_breaker_state',
+    help: 'State of the EcoFlow API circuit breaker: 1 for the current state, 0 for the others.',
+  },
+  otlpExportFailures: {
+    name: 'exporter_otlp_export_failures',
+    help: 'OTLP pushes that failed (collector down, slow or refusing).',
+  },
+  buildInfo: {
+    name: 'exporter_build_info',
+    help: 'Version of the exporter and of Node.js; always 1.',
+  },
+  residentMemory: {
+    name: 'exporter_resident_memory_bytes',
+    help: 'Resident set size of the exporter process.',
+  },
+  heapUsed: {
+    name: 'exporter_heap_used_bytes',
+    help: 'V8 heap in use.',
+  },
+  eventLoopLag: {
+    name: 'exporter_event_loop_lag_seconds',
+    help: 'Event loop delay since the previous collection: p99 and max.',
   },
 } as const;
 

@@ -7,12 +7,27 @@ interface Series {
   gauge: ObservableGauge;
   value: number;
   attributes: Attributes;
+  /** Epoch ms the source key was written: per-key freshness, ready for partial pushes. */
+  updatedAt: number;
 }
 
 interface DeviceSeries {
   revision: number;
   identity: Attributes;
   series: Series[];
+  dropped: number;
+}
+
+export interface QuotaInstrumentsOptions {
+  meter: Meter;
+  snapshot: QuotaSnapshot;
+  prefix: string;
+  /** Values older than this are not exported. Default: never stale. */
+  staleAfterMs?: number;
+  /** Series of one device beyond this are left out and counted. Default 5000. */
+  maxSeriesPerDevice?: number;
+  /** Told when a device's payload first goes over the cap (and again if it changes). */
+  onSeriesCapped?: (sn: string, dropped: number) => void;
 }
 
 /**
@@ -28,16 +43,27 @@ export class QuotaInstruments {
   readonly #gauges = new Map<string, ObservableGauge>();
   readonly #devices = new Map<string, DeviceSeries>();
   readonly #online: ObservableGauge;
+  readonly #lastUpdate: ObservableGauge;
+  readonly #dropped: ObservableGauge;
+  readonly #staleAfterMs: number;
+  readonly #maxSeries: number;
+  readonly #onSeriesCapped?: (sn: string, dropped: number) => void;
   #registered: Observable[] = [];
   #unsubscribe: (() => void) | undefined;
+  #lastCollected = 0;
 
-  constructor(options: { meter: Meter; snapshot: QuotaSnapshot; prefix: string }) {
+  constructor(options: QuotaInstrumentsOptions) {
     this.#meter = options.meter;
     this.#snapshot = options.snapshot;
     this.#prefix = options.prefix;
-    this.#online = this.#meter.createObservableGauge(ownMetricName(this.#prefix, METRICS.online), {
-      description: METRICS.online.help,
-    });
+    this.#staleAfterMs = options.staleAfterMs ?? Infinity;
+    this.#maxSeries = options.maxSeriesPerDevice ?? 5000;
+    this.#onSeriesCapped = options.onSeriesCapped;
+    const own = (metric: { name: string; help: string }) =>
+      this.#meter.createObservableGauge(ownMetricName(this.#prefix, metric), { description: metric.help });
+    this.#online = own(METRICS.online);
+    this.#lastUpdate = own(METRICS.lastUpdate);
+    this.#dropped = own(METRICS.seriesDropped);
   }
 
   start(): void {
@@ -54,20 +80,33 @@ export class QuotaInstruments {
     this.#registered = [];
   }
 
-  /** Number of quota series the next collection will report (for self-metrics and the bench). */
+  /** Quota series reported by the last collection. */
   get seriesCount(): number {
-    let n = 0;
-    for (const d of this.#devices.values()) n += d.series.length;
-    return n;
+    return this.#lastCollected;
+  }
+
+  /** True when an online device has no value fresher than the stale limit. */
+  isStale(device: DeviceRecord, now = Date.now()): boolean {
+    return device.state === 'online' && (device.quotasUpdatedAt === undefined || now - device.quotasUpdatedAt > this.#staleAfterMs);
   }
 
   readonly #observe: BatchObservableCallback = (result) => {
+    const freshAfter = Date.now() - this.#staleAfterMs;
+    let collected = 0;
     for (const device of this.#snapshot.devices()) {
       const cached = this.#devices.get(device.sn);
       if (!cached) continue;
       result.observe(this.#online, device.online ? 1 : 0, cached.identity);
-      for (const s of cached.series) result.observe(s.gauge, s.value, s.attributes);
+      if (device.quotasUpdatedAt !== undefined) result.observe(this.#lastUpdate, device.quotasUpdatedAt / 1000, cached.identity);
+      if (cached.dropped > 0) result.observe(this.#dropped, cached.dropped, cached.identity);
+      // Stale values are dropped, not frozen: the last-update gauge says when they were fresh.
+      for (const s of cached.series) {
+        if (s.updatedAt < freshAfter) continue;
+        result.observe(s.gauge, s.value, s.attributes);
+        collected++;
+      }
     }
+    this.#lastCollected = collected;
   };
 
   #onChange(change: SnapshotChange): void {
@@ -92,9 +131,14 @@ export class QuotaInstruments {
     let created = false;
     const series: Series[] = [];
     const samples: QuotaSample[] = [];
+    let dropped = 0;
     for (const [key, entry] of device.quotas) {
       samples.length = 0;
       for (const sample of flattenQuota(key, entry.value, samples)) {
+        if (series.length >= this.#maxSeries) {
+          dropped++;
+          continue;
+        }
         const name = quotaMetricName(this.#prefix, sample.name);
         let gauge = this.#gauges.get(name);
         if (!gauge) {
@@ -104,10 +148,11 @@ export class QuotaInstruments {
           this.#gauges.set(name, gauge);
           created = true;
         }
-        series.push({ gauge, value: sample.value, attributes: withIndexes(identity, sample.indexes) });
+        series.push({ gauge, value: sample.value, attributes: withIndexes(identity, sample.indexes), updatedAt: entry.updatedAt });
       }
     }
-    this.#devices.set(device.sn, { revision: device.revision, identity, series });
+    if (dropped > 0 && dropped !== previous?.dropped) this.#onSeriesCapped?.(device.sn, dropped);
+    this.#devices.set(device.sn, { revision: device.revision, identity, series, dropped });
     return created;
   }
 
@@ -115,7 +160,7 @@ export class QuotaInstruments {
   #register(): void {
     if (!this.#unsubscribe) return;
     if (this.#registered.length > 0) this.#meter.removeBatchObservableCallback(this.#observe, this.#registered);
-    this.#registered = [this.#online, ...this.#gauges.values()];
+    this.#registered = [this.#online, this.#lastUpdate, this.#dropped, ...this.#gauges.values()];
     this.#meter.addBatchObservableCallback(this.#observe, this.#registered);
   }
 }

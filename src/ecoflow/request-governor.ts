@@ -1,0 +1,135 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EcoflowCircuitOpenError, EcoflowRateLimitError, isDeviceSpecific, type EcoflowEndpoint } from './errors.js';
+
+export type CircuitState = 'closed' | 'open' | 'half_open';
+
+export interface RequestGovernorOptions {
+  /** Consecutive failures that open the circuit. Default 5. */
+  failureThreshold?: number;
+  /** First backoff after a failure; doubles per consecutive failure. Default 1 s. */
+  baseBackoffMs?: number;
+  /** Longest backoff; a request that would queue longer is refused at once. Default 60 s. */
+  maxBackoffMs?: number;
+  /** First open period; doubles each time a probe fails. Default 30 s. */
+  openMs?: number;
+  /** Longest open period. Default 10 min. */
+  maxOpenMs?: number;
+  onStateChange?: (state: CircuitState, detail: { cause?: unknown; openForMs?: number }) => void;
+  random?: () => number;
+}
+
+/**
+ * One gate for every EcoFlow request of the process. Healthy: requests pass untouched. After a
+ * failure, requests are spaced by an exponential, jittered backoff, so a fleet of devices does
+ * not retry in a storm. After `failureThreshold` consecutive failures the circuit opens: no
+ * request is sent until the open period ends, then a single probe decides whether it closes.
+ * Device-specific refusals (1006 …) say nothing about the cloud and count as neither.
+ */
+export class RequestGovernor {
+  readonly #o: Required<Omit<RequestGovernorOptions, 'onStateChange'>> & Pick<RequestGovernorOptions, 'onStateChange'>;
+  readonly #abort = new AbortController();
+  #state: CircuitState = 'closed';
+  #failures = 0;
+  #opens = 0;
+  #openUntil = 0;
+  #backoffMs = 0;
+  #nextSlotAt = 0;
+  #probeInFlight = false;
+  #lastError: unknown;
+  #lastSuccessAt: number | undefined;
+
+  constructor(options: RequestGovernorOptions = {}) {
+    this.#o = {
+      failureThreshold: 5,
+      baseBackoffMs: 1_000,
+      maxBackoffMs: 60_000,
+      openMs: 30_000,
+      maxOpenMs: 10 * 60_000,
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  get state(): CircuitState {
+    return this.#state;
+  }
+
+  /** Epoch ms of the last request that succeeded. */
+  get lastSuccessAt(): number | undefined {
+    return this.#lastSuccessAt;
+  }
+
+  /** Ends every wait at once (on shutdown). */
+  close(): void {
+    this.#abort.abort();
+  }
+
+  async run<T>(endpoint: EcoflowEndpoint, request: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    if (this.#state === 'open') {
+      if (now < this.#openUntil) throw new EcoflowCircuitOpenError(endpoint, this.#openUntil - now, { cause: this.#lastError });
+      this.#setState('half_open', {});
+    }
+    let probe = false;
+    if (this.#state === 'half_open') {
+      if (this.#probeInFlight) throw new EcoflowCircuitOpenError(endpoint, this.#o.baseBackoffMs, { cause: this.#lastError });
+      this.#probeInFlight = probe = true;
+    } else if (this.#failures > 0) {
+      // Space requests while failing: each takes the next backoff slot.
+      const slot = Math.max(now, this.#nextSlotAt);
+      if (slot - now > this.#o.maxBackoffMs) throw new EcoflowCircuitOpenError(endpoint, slot - now, { cause: this.#lastError });
+      this.#nextSlotAt = slot + this.#backoffMs;
+      if (slot > now) {
+        try {
+          await sleep(slot - now, undefined, { signal: this.#abort.signal });
+        } catch {
+          throw new EcoflowCircuitOpenError(endpoint, 0, { cause: this.#lastError });
+        }
+        if (this.#state === 'open') throw new EcoflowCircuitOpenError(endpoint, this.#openUntil - Date.now(), { cause: this.#lastError });
+      }
+    }
+    try {
+      const result = await request();
+      this.#succeeded();
+      return result;
+    } catch (err) {
+      if (!isDeviceSpecific(err)) this.#failed(err, probe);
+      throw err;
+    } finally {
+      if (probe) this.#probeInFlight = false;
+    }
+  }
+
+  #succeeded(): void {
+    this.#lastSuccessAt = Date.now();
+    this.#failures = 0;
+    this.#backoffMs = 0;
+    this.#nextSlotAt = 0;
+    this.#opens = 0;
+    if (this.#state !== 'closed') this.#setState('closed', {});
+  }
+
+  #failed(err: unknown, probe: boolean): void {
+    this.#failures++;
+    this.#lastError = err;
+    const exponential = Math.min(this.#o.baseBackoffMs * 2 ** Math.min(this.#failures - 1, 20), this.#o.maxBackoffMs);
+    // Jitter in [0.5, 1.5): devices that failed together do not come back together.
+    let backoff = Math.round(exponential * (0.5 + this.#o.random()));
+    if (err instanceof EcoflowRateLimitError && err.retryAfterMs) backoff = Math.max(backoff, err.retryAfterMs);
+    this.#backoffMs = Math.min(backoff, this.#o.maxBackoffMs);
+    this.#nextSlotAt = Date.now() + this.#backoffMs;
+    // Requests already under way when the circuit opened must not extend it.
+    if (probe || (this.#state === 'closed' && this.#failures >= this.#o.failureThreshold)) {
+      const openForMs = Math.min(this.#o.openMs * 2 ** this.#opens, this.#o.maxOpenMs);
+      this.#opens++;
+      this.#openUntil = Date.now() + openForMs;
+      this.#setState('open', { cause: err, openForMs });
+    }
+  }
+
+  #setState(state: CircuitState, detail: { cause?: unknown; openForMs?: number }): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#o.onStateChange?.(state, detail);
+  }
+}

@@ -1,0 +1,139 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Attributes, BatchObservableCallback, Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
+import type { DeviceRecord, QuotaSnapshot } from '../poller/quota-snapshot.js';
+import { METRICS, ownMetricName } from './metric-names.js';
+
+/** What the exporter's own metrics read; plain functions so this module knows no EcoFlow types. */
+export interface SelfMetricsSources {
+  snapshot: QuotaSnapshot;
+  /** Consecutive failed polls and last success of a device, if it is being polled. */
+  pollHealth: (sn: string) => { failures: number; lastSuccessAt?: number } | undefined;
+  isStale: (device: DeviceRecord) => boolean;
+  seriesCount: () => number;
+  circuitState: () => string;
+  version: string;
+}
+
+export interface RequestRecord {
+  endpoint: string;
+  outcome: string;
+  code: string;
+  seconds: number;
+}
+
+const DEVICE_STATES = ['online', 'offline', 'restricted', 'failing', 'stale'] as const;
+const CIRCUIT_STATES = ['closed', 'open', 'half_open'] as const;
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The exporter's health under `<prefix>_exporter_`. Label sets are fixed (states, endpoints,
+ * outcomes, codes) except the per-device last-success time, which follows the fleet.
+ */
+export class SelfMetrics {
+  readonly #meter: Meter;
+  readonly #sources: SelfMetricsSources;
+  readonly #requests: Counter;
+  readonly #requestDuration: Histogram;
+  readonly #pollDuration: Histogram;
+  readonly #otlpFailures: Counter;
+  readonly #connectionErrors: Counter;
+  readonly #gauges: Record<'lastPoll' | 'devices' | 'series' | 'circuit' | 'build' | 'rss' | 'heap' | 'lag', ObservableGauge>;
+  readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  #started = false;
+
+  constructor(options: { meter: Meter; prefix: string; sources: SelfMetricsSources }) {
+    const { meter, prefix } = options;
+    this.#meter = meter;
+    this.#sources = options.sources;
+    const name = (m: { name: string }) => ownMetricName(prefix, m);
+    this.#requests = meter.createCounter(name(METRICS.apiRequests), { description: METRICS.apiRequests.help });
+    this.#requestDuration = meter.createHistogram(name(METRICS.apiRequestDuration), {
+      description: METRICS.apiRequestDuration.help,
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.#pollDuration = meter.createHistogram(name(METRICS.pollDuration), {
+      description: METRICS.pollDuration.help,
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.#otlpFailures = meter.createCounter(name(METRICS.otlpExportFailures), { description: METRICS.otlpExportFailures.help });
+    this.#connectionErrors = meter.createCounter(name(METRICS.connectionErrors), { description: METRICS.connectionErrors.help });
+    const gauge = (m: { name: string; help: string }) => meter.createObservableGauge(name(m), { description: m.help });
+    this.#gauges = {
+      lastPoll: gauge(METRICS.lastSuccessfulPoll),
+      devices: gauge(METRICS.devices),
+      series: gauge(METRICS.series),
+      circuit: gauge(METRICS.circuitBreaker),
+      build: gauge(METRICS.buildInfo),
+      rss: gauge(METRICS.residentMemory),
+      heap: gauge(METRICS.heapUsed),
+      lag: gauge(METRICS.eventLoopLag),
+    };
+  }
+
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#loopDelay.enable();
+    this.#meter.addBatchObservableCallback(this.#observe, Object.values(this.#gauges));
+  }
+
+  stop(): void {
+    if (!this.#started) return;
+    this.#started = false;
+    this.#loopDelay.disable();
+    this.#meter.removeBatchObservableCallback(this.#observe, Object.values(this.#gauges));
+  }
+
+  recordRequest(r: RequestRecord): void {
+    // Codes come from the network: anything but a short number is folded into "other".
+    const code = r.code === '' || /^-?\d{1,5}$/.test(r.code) ? r.code : 'other';
+    this.#requests.add(1, { endpoint: r.endpoint, outcome: r.outcome, code });
+    if (r.outcome !== 'circuit_open') this.#requestDuration.record(r.seconds, { endpoint: r.endpoint });
+  }
+
+  recordPoll(kind: 'list' | 'quota', seconds: number): void {
+    this.#pollDuration.record(seconds, { kind });
+  }
+
+  recordPollFailure(identity: Attributes): void {
+    this.#connectionErrors.add(1, identity);
+  }
+
+  recordOtlpFailure(): void {
+    this.#otlpFailures.add(1);
+  }
+
+  readonly #observe: BatchObservableCallback = (result) => {
+    const counts = Object.fromEntries(DEVICE_STATES.map((s) => [s, 0])) as Record<(typeof DEVICE_STATES)[number], number>;
+    for (const device of this.#sources.snapshot.devices()) {
+      const health = this.#sources.pollHealth(device.sn);
+      counts[this.#stateOf(device, health?.failures ?? 0)]++;
+      if (health?.lastSuccessAt !== undefined) {
+        result.observe(this.#gauges.lastPoll, health.lastSuccessAt / 1000, {
+          device: device.sn,
+          device_name: device.name,
+          product_name: device.productName,
+        });
+      }
+    }
+    for (const state of DEVICE_STATES) result.observe(this.#gauges.devices, counts[state], { state });
+    result.observe(this.#gauges.series, this.#sources.seriesCount());
+    const circuit = this.#sources.circuitState();
+    for (const state of CIRCUIT_STATES) result.observe(this.#gauges.circuit, state === circuit ? 1 : 0, { state });
+    result.observe(this.#gauges.build, 1, { version: this.#sources.version, node_version: process.version });
+    const memory = process.memoryUsage();
+    result.observe(this.#gauges.rss, memory.rss);
+    result.observe(this.#gauges.heap, memory.heapUsed);
+    result.observe(this.#gauges.lag, this.#loopDelay.percentile(99) / 1e9, { stat: 'p99' });
+    result.observe(this.#gauges.lag, this.#loopDelay.max / 1e9, { stat: 'max' });
+    this.#loopDelay.reset();
+  };
+
+  #stateOf(device: DeviceRecord, failures: number): (typeof DEVICE_STATES)[number] {
+    if (device.state !== 'online') return device.state;
+    if (failures > 0) return 'failing';
+    return this.#sources.isStale(device) ? 'stale' : 'online';
+  }
+}
