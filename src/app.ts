@@ -7,6 +7,7 @@ import type { Logger } from './log/logger.js';
 import { Poller } from './poller/poller.js';
 import { QuotaSnapshot } from './poller/quota-snapshot.js';
 import { MetricsServer } from './http/metrics-server.js';
+import { basicAuthenticator } from './http/web-config.js';
 import { PrometheusReader } from './telemetry/prometheus-reader.js';
 import { createOtlpReader } from './telemetry/otlp-push.js';
 import { QuotaInstruments } from './telemetry/quota-instruments.js';
@@ -163,9 +164,15 @@ export class App {
           // Ready: the device list has loaded and the API answered recently.
           isReady: () => poller.ready && Date.now() - (governor.lastSuccessAt ?? 0) < readyWindowMs(config),
           onError: (error) => this.#log.error('/metrics failed', { error: String(error) }),
+          tls: config.exporter.web?.tls,
+          authenticate: config.exporter.web?.basicAuthUsers && basicAuthenticator(config.exporter.web.basicAuthUsers),
         });
         const port = await this.#server.start();
-        this.#log.info('serving metrics', { url: `http://${displayHost(config.exporter.host)}:${port}/metrics` });
+        const scheme = config.exporter.web?.tls ? 'https' : 'http';
+        this.#log.info('serving metrics', {
+          url: `${scheme}://${displayHost(config.exporter.host)}:${port}/metrics`,
+          basic_auth: Boolean(config.exporter.web?.basicAuthUsers),
+        });
       }
       if (config.otlp) this.#log.info('pushing OTLP metrics', { url: config.otlp.url, protocol: config.otlp.protocol, interval_ms: config.otlp.intervalMs });
 

@@ -1,18 +1,29 @@
 #!/usr/bin/env node
 /**
  * Container health probe (Dockerfile HEALTHCHECK): GET /healthz on the configured port.
- * A process edge of its own, like main.ts. Reads EXPORTER_PORT / EXPORTER_HOST only: a port set
- * by CLI flag or config file is invisible here, so containers should set EXPORTER_PORT.
+ * A process edge of its own, like main.ts. Reads EXPORTER_PORT, EXPORTER_HOST and
+ * WEB_CONFIG_FILE from the environment only: a port set by CLI flag or config file is invisible
+ * here, so containers should set EXPORTER_PORT.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { loadWebConfig } from './http/web-config.js';
+
 const port = Number(process.env.EXPORTER_PORT ?? '9090');
 const host = process.env.EXPORTER_HOST;
-const target = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+const target = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+const tls = process.env.WEB_CONFIG_FILE ? Boolean(loadWebConfig(process.env.WEB_CONFIG_FILE).config?.tls) : false;
 
 if (port === 0) {
   // Push-only sidecar: no endpoint to probe; the process being alive is all there is.
   process.exit(0);
 }
-fetch(`http://${target}:${port}/healthz`, { signal: AbortSignal.timeout(3000) }).then(
-  (res) => process.exit(res.ok ? 0 : 1),
-  () => process.exit(1),
-);
+// The probe checks liveness, not the certificate: it is often self-signed for an internal name.
+const request = tls ? httpsRequest : httpRequest;
+const req = request({ host: target, port, path: '/healthz', timeout: 3000, rejectUnauthorized: false }, (res) => {
+  res.resume();
+  process.exit(res.statusCode === 200 ? 0 : 1);
+});
+req.on('timeout', () => req.destroy());
+req.on('error', () => process.exit(1));
+req.end();

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const { config } = loaded;
   const logger = new Logger({
     level: config.logLevel,
+    format: config.logFormat,
     secrets: [config.ecoflow.accessKey, config.ecoflow.secretKey, ...Object.values(config.otlp?.headers ?? {})],
   });
   diag.setLogger(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import convict from 'convict';
 import { configSchema } from './config-schema.js';
+import { loadWebConfig, type WebConfig } from '../http/web-config.js';
 
 export interface Config {
   demo: boolean;
@@ -14,7 +15,7 @@ export interface Config {
     requestTimeoutMs: number;
     maxResponseBytes: number;
   };
-  exporter: { host: string; port: number; webConfigFile?: string };
+  exporter: { host: string; port: number; web?: WebConfig };
   polling: {
     collectingIntervalMs: number;
     deviceListIntervalMs: number;
@@ -118,6 +119,12 @@ export function loadConfig(input: { env: NodeJS.ProcessEnv; args: string[] }): L
   const headers = parseKeyValues(c.otlp.headers, 'OTEL_EXPORTER_OTLP_HEADERS', problems);
   Object.assign(headers, parseKeyValues(c.otlp.metricsHeaders, 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', problems));
   const resourceAttributes = parseKeyValues(c.otlp.resourceAttributes, 'OTEL_RESOURCE_ATTRIBUTES', problems);
+  let web: WebConfig | undefined;
+  if (c.exporter.webConfigFile) {
+    const loaded = loadWebConfig(c.exporter.webConfigFile);
+    problems.push(...loaded.problems);
+    web = loaded.config;
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const otlpUrl = c.otlp.metricsEndpoint || (c.otlp.endpoint ? `${c.otlp.endpoint.replace(/\/+$/, '')}/v1/metrics` : '');
@@ -132,7 +139,7 @@ export function loadConfig(input: { env: NodeJS.ProcessEnv; args: string[] }): L
       requestTimeoutMs: Math.round(c.ecoflow.requestTimeout * 1000),
       maxResponseBytes: c.ecoflow.maxResponseBytes,
     },
-    exporter: { host: c.exporter.host, port: c.exporter.port, webConfigFile: c.exporter.webConfigFile || undefined },
+    exporter: { host: c.exporter.host, port: c.exporter.port, web },
     polling: {
       collectingIntervalMs: Math.round(c.polling.collectingInterval * 1000),
       deviceListIntervalMs: Math.round(c.polling.deviceListInterval * 1000),
@@ -163,6 +170,10 @@ export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     ecoflow: { ...config.ecoflow, accessKey: mask(config.ecoflow.accessKey), secretKey: mask(config.ecoflow.secretKey) },
+    exporter: {
+      ...config.exporter,
+      web: config.exporter.web && { tls: Boolean(config.exporter.web.tls), basicAuthUsers: [...(config.exporter.web.basicAuthUsers?.keys() ?? [])] },
+    },
     otlp: config.otlp && { ...config.otlp, headers: Object.fromEntries(Object.keys(config.otlp.headers).map((k) => [k, '[Sensitive]'])) },
   };
 }

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { WebConfig } from './web-config.js';
 
 export interface MetricsServerOptions {
   host: string;
@@ -9,7 +11,14 @@ export interface MetricsServerOptions {
   /** /readyz answers 200 while this is true. */
   isReady: () => boolean;
   onError?: (error: unknown) => void;
+  /** TLS, when set, makes the endpoint HTTPS. */
+  tls?: WebConfig['tls'];
+  /** When set, every path but /healthz and /readyz needs it to say yes. */
+  authenticate?: (req: IncomingMessage) => Promise<boolean>;
 }
+
+// Probes (Docker HEALTHCHECK, Kubernetes) cannot easily send credentials; they reveal nothing.
+const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 
 const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -24,7 +33,14 @@ export class MetricsServer {
 
   async start(): Promise<number> {
     if (this.#server) return this.port;
-    const server = createServer((req, res) => this.#handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.#guard(req, res);
+    const tls = this.#options.tls;
+    const server: Server = tls
+      ? createTlsServer(
+          { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: Boolean(tls.ca), rejectUnauthorized: tls.requireClientCert, minVersion: tls.minVersion ?? 'TLSv1.2' },
+          handler,
+        )
+      : createServer(handler);
     server.requestTimeout = 30_000;
     server.headersTimeout = 10_000;
     this.#server = server;
@@ -51,6 +67,25 @@ export class MetricsServer {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+  }
+
+  async #guard(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const authenticate = this.#options.authenticate;
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (authenticate && !OPEN_PATHS.has(path)) {
+      let ok = false;
+      try {
+        ok = await authenticate(req);
+      } catch (err) {
+        this.#options.onError?.(err);
+      }
+      if (!ok) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="ecoflow-exporter"', 'content-type': 'text/plain; charset=utf-8' });
+        res.end('unauthorized\n');
+        return;
+      }
+    }
+    this.#handle(req, res);
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {

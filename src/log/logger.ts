@@ -1,6 +1,8 @@
 /**
  * One line per event: JSON when the output is not a terminal (for log shippers), readable
- * text on a terminal. Known secret values are scrubbed from every line as a last defence.
+ * text on a terminal. The same event repeating (a cloud outage seen by every device) is
+ * written once per window, with the number left out on the next line written for it. Known
+ * secret values are scrubbed from every line as a last defence.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -9,30 +11,47 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 export interface LoggerOptions {
   level: LogLevel;
-  format?: 'json' | 'text';
+  format?: 'json' | 'text' | 'auto';
   write?: (line: string) => void;
   secrets?: string[];
+  /** Repeats of one event within this window are counted, not written. Default 60 s; 0 = off. */
+  repeatWindowMs?: number;
 }
 
+/** What a logger and its children share. */
+interface Sink {
+  min: number;
+  json: boolean;
+  write: (line: string) => void;
+  secrets: string[];
+  repeatWindowMs: number;
+  repeats: Map<string, { at: number; suppressed: number }>;
+}
+
+const MAX_TRACKED_EVENTS = 1000;
+
 export class Logger {
-  readonly #min: number;
-  readonly #options: Required<LoggerOptions>;
+  #sink: Sink;
   readonly #base: LogFields;
 
   constructor(options: LoggerOptions, base: LogFields = {}) {
-    this.#options = {
-      level: options.level,
-      format: options.format ?? (process.stdout.isTTY ? 'text' : 'json'),
+    const format = options.format ?? 'auto';
+    this.#sink = {
+      min: ORDER[options.level],
+      json: format === 'json' || (format === 'auto' && !process.stdout.isTTY),
       write: options.write ?? ((line) => process.stdout.write(`${line}\n`)),
       // Short strings would scrub ordinary words; real keys are far longer.
       secrets: (options.secrets ?? []).filter((s) => s.length >= 6),
+      repeatWindowMs: options.repeatWindowMs ?? 60_000,
+      repeats: new Map(),
     };
-    this.#min = ORDER[options.level];
     this.#base = base;
   }
 
   child(fields: LogFields): Logger {
-    return new Logger(this.#options, { ...this.#base, ...fields });
+    const child = new Logger({ level: 'debug' }, { ...this.#base, ...fields });
+    child.#sink = this.#sink;
+    return child;
   }
 
   debug(msg: string, fields?: LogFields): void {
@@ -49,10 +68,25 @@ export class Logger {
   }
 
   #log(level: LogLevel, msg: string, fields?: LogFields): void {
-    if (ORDER[level] < this.#min) return;
-    const all = { ...this.#base, ...fields };
+    const sink = this.#sink;
+    if (ORDER[level] < sink.min) return;
+    const all: LogFields = { ...this.#base, ...fields };
+    if (level !== 'debug' && sink.repeatWindowMs > 0) {
+      // One event: same level and message, same error; the device does not make it another.
+      const key = `${level}\0${msg}\0${String(all.error_kind ?? '')}\0${String(all.api_code ?? '')}`;
+      const now = Date.now();
+      const seen = sink.repeats.get(key);
+      if (seen && now - seen.at < sink.repeatWindowMs) {
+        seen.suppressed++;
+        return;
+      }
+      if (seen?.suppressed) all.repeated = seen.suppressed;
+      if (sink.repeats.size >= MAX_TRACKED_EVENTS) sink.repeats.delete(sink.repeats.keys().next().value!);
+      sink.repeats.delete(key);
+      sink.repeats.set(key, { at: now, suppressed: 0 });
+    }
     let line: string;
-    if (this.#options.format === 'json') {
+    if (sink.json) {
       line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...all });
     } else {
       const extra = Object.entries(all)
@@ -60,7 +94,7 @@ export class Logger {
         .join(' ');
       line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${msg}${extra ? ` ${extra}` : ''}`;
     }
-    for (const secret of this.#options.secrets) line = line.split(secret).join('[REDACTED]');
-    this.#options.write(line);
+    for (const secret of sink.secrets) line = line.split(secret).join('[REDACTED]');
+    sink.write(line);
   }
 }

@@ -33,7 +33,8 @@ export async function startExporter(simulator: CloudSimulator, env: NodeJS.Proce
   if (result.kind !== 'config') throw new Error('expected a config');
   const config = result.config;
   const logs: string[] = [];
-  const logger = new Logger({ level: 'debug', format: 'json', write: (line) => logs.push(line), secrets: [] });
+  // No repeat suppression: tests count what the exporter itself decides to log.
+  const logger = new Logger({ level: 'debug', format: 'json', write: (line) => logs.push(line), repeatWindowMs: 0 });
   const app = new App({ config, logger });
   await app.start();
   return {

@@ -27,7 +27,7 @@ test('defaults match the Python exporter', () => {
   const c = config({ ...KEYS });
   assert.equal(c.ecoflow.apiHost, 'https://api.ecoflow.com');
   assert.deepEqual(c.ecoflow.deviceSns, []);
-  assert.deepEqual(c.exporter, { host: '0.0.0.0', port: 9090, webConfigFile: undefined });
+  assert.deepEqual(c.exporter, { host: '0.0.0.0', port: 9090, web: undefined });
   assert.deepEqual(c.polling, { collectingIntervalMs: 10_000, deviceListIntervalMs: 30_000, retryTimeoutMs: 30_000, establishAttempts: 5 });
   assert.equal(c.metricsPrefix, 'ecoflow');
   assert.equal(c.logLevel, 'info');
@@ -52,7 +52,7 @@ test('reads every documented environment variable', () => {
   assert.deepEqual(c.ecoflow.deviceSns, ['R331ZEB4ZEAL0528']);
   assert.equal(c.ecoflow.deviceName, 'Garage');
   assert.equal(c.ecoflow.apiHost, 'https://api-e.ecoflow.com');
-  assert.deepEqual(c.exporter, { host: '127.0.0.1', port: 9191, webConfigFile: undefined });
+  assert.deepEqual(c.exporter, { host: '127.0.0.1', port: 9191, web: undefined });
   assert.deepEqual(c.polling, { collectingIntervalMs: 15_000, deviceListIntervalMs: 60_000, retryTimeoutMs: 5_000, establishAttempts: 3 });
   assert.equal(c.metricsPrefix, 'ef');
   assert.equal(c.logLevel, 'debug');
