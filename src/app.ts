@@ -64,6 +64,9 @@ export class App {
         this.#log.info('demo mode: polling the built-in EcoFlow cloud simulator', { api_host: apiHost });
       }
       const governor = new RequestGovernor({
+        baseBackoffMs: config.ecoflow.backoffBaseMs,
+        failureThreshold: config.ecoflow.circuitBreakerThreshold,
+        openMs: config.ecoflow.circuitBreakerPauseMs,
         onStateChange: (state, detail) => {
           if (state === 'open') {
             this.#log.warn('EcoFlow API calls paused after repeated failures', {
@@ -135,6 +138,7 @@ export class App {
         deviceSns: config.ecoflow.deviceSns,
         deviceNameOverride: config.ecoflow.deviceName,
         ...config.polling,
+        restrictedRetryMs: config.ecoflow.restrictedRetryMs,
         onPollFailure: (sn) => {
           const d = snapshot.get(sn);
           this.#selfMetrics?.recordPollFailure({ device: sn, device_name: d?.name ?? sn, product_name: d?.productName ?? '' });

@@ -14,6 +14,10 @@ export interface Config {
     apiHost: string;
     requestTimeoutMs: number;
     maxResponseBytes: number;
+    backoffBaseMs: number;
+    circuitBreakerThreshold: number;
+    circuitBreakerPauseMs: number;
+    restrictedRetryMs: number;
   };
   exporter: { host: string; port: number; web?: WebConfig };
   polling: {
@@ -138,6 +142,10 @@ export function loadConfig(input: { env: NodeJS.ProcessEnv; args: string[] }): L
       apiHost: c.ecoflow.apiHost,
       requestTimeoutMs: Math.round(c.ecoflow.requestTimeout * 1000),
       maxResponseBytes: c.ecoflow.maxResponseBytes,
+      backoffBaseMs: Math.round(c.ecoflow.backoffBase * 1000),
+      circuitBreakerThreshold: c.ecoflow.circuitBreakerThreshold,
+      circuitBreakerPauseMs: Math.round(c.ecoflow.circuitBreakerPause * 1000),
+      restrictedRetryMs: Math.round(c.ecoflow.restrictedRetry * 1000),
     },
     exporter: { host: c.exporter.host, port: c.exporter.port, web },
     polling: {

@@ -16,11 +16,18 @@ export interface CloudSimulatorOptions {
 
 /** A canned misbehaviour for the next matching request(s). */
 export type Fault =
-  | { kind: 'status'; status: number; body?: string }
+  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
   | { kind: 'html' }
   | { kind: 'malformed' }
+  | { kind: 'wrong-shape' }
   | { kind: 'api-error'; code: string; message: string }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** The connection is cut before any answer. */
+  | { kind: 'reset' }
+  /** A valid start, then `bytes` of body as fast as the client takes it. */
+  | { kind: 'huge'; bytes: number }
+  /** Headers at once, then a byte every 100 ms for `ms`. */
+  | { kind: 'slow-body'; ms: number };
 
 const PATH_LIST = '/iot-open/sign/device/list';
 const PATH_QUOTA_ALL = '/iot-open/sign/device/quota/all';
@@ -39,6 +46,8 @@ export class CloudSimulator {
   #server?: Server;
   /** Requests answered, by path (signature failures included). */
   readonly requests = new Map<string, number>();
+  /** quota/all requests by the `sn` asked for. */
+  readonly quotaRequests = new Map<string, number>();
 
   constructor(options: CloudSimulatorOptions) {
     this.#o = { maxSkewMs: 15 * 60_000, clock: () => Date.now() / 1000, ...options };
@@ -86,6 +95,17 @@ export class CloudSimulator {
     return d;
   }
 
+  /** Changes the account's keys: requests signed with the old ones are refused from now on. */
+  setKeys(accessKey: string, secretKey: string): void {
+    this.#o.accessKey = accessKey;
+    this.#o.secretKey = secretKey;
+  }
+
+  /** Drops faults not yet served. */
+  clearFaults(): void {
+    this.#faults.length = 0;
+  }
+
   setOnline(sn: string, online: boolean): void {
     this.device(sn).online = online;
   }
@@ -124,6 +144,10 @@ export class CloudSimulator {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const path = url.pathname;
     this.requests.set(path, (this.requests.get(path) ?? 0) + 1);
+    if (path === PATH_QUOTA_ALL) {
+      const sn = url.searchParams.get('sn') ?? '';
+      this.quotaRequests.set(sn, (this.quotaRequests.get(sn) ?? 0) + 1);
+    }
     const body = await readBody(req);
 
     if (path !== PATH_LIST && path !== PATH_QUOTA_ALL) {
@@ -212,8 +236,38 @@ export class CloudSimulator {
   async #misbehave(res: ServerResponse, fault: Fault): Promise<boolean> {
     switch (fault.kind) {
       case 'status':
-        res.writeHead(fault.status, { 'content-type': 'text/plain' }).end(fault.body ?? 'error');
+        res.writeHead(fault.status, { 'content-type': 'text/plain', ...fault.headers }).end(fault.body ?? 'error');
         return true;
+      case 'wrong-shape':
+        send(res, 200, ok('this should have been an object'));
+        return true;
+      case 'reset':
+        res.socket?.destroy();
+        return true;
+      case 'huge': {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"code":"0","message":"Success","data":{"pad":"');
+        const chunk = Buffer.alloc(64 * 1024, 'x');
+        let left = fault.bytes;
+        while (left > 0 && !res.destroyed) {
+          const more = res.write(left >= chunk.length ? chunk : chunk.subarray(0, left));
+          left -= chunk.length;
+          if (!more) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+        }
+        if (!res.destroyed) res.end('"}}');
+        return true;
+      }
+      case 'slow-body': {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"code":"0","message":"Success","data":{');
+        const until = Date.now() + fault.ms;
+        while (Date.now() < until && !res.destroyed) {
+          res.write(' ');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        if (!res.destroyed) res.end('}}');
+        return true;
+      }
       case 'html':
         res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
         return true;

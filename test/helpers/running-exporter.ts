@@ -25,6 +25,8 @@ export async function startExporter(simulator: CloudSimulator, env: NodeJS.Proce
       DEVICE_LIST_INTERVAL: '0.2',
       RETRY_TIMEOUT: '0.1',
       ESTABLISH_ATTEMPTS: '2',
+      ECOFLOW_BACKOFF_BASE: '0.05',
+      ECOFLOW_CIRCUIT_BREAKER_PAUSE: '0.5',
       LOG_LEVEL: 'debug',
       ...env,
     },

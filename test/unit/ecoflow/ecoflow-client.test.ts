@@ -2,18 +2,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EcoflowClient } from '../../../src/ecoflow/ecoflow-client.js';
+import { EcoflowClient, type RequestEvent } from '../../../src/ecoflow/ecoflow-client.js';
 import {
   EcoflowApiError,
   EcoflowHttpError,
   EcoflowNetworkError,
+  EcoflowRateLimitError,
   EcoflowResponseError,
 } from '../../../src/ecoflow/errors.js';
 import { SN, TEST_KEYS, closedPort, startSimulator } from '../../helpers/simulated-fleet.js';
+import { RequestGovernor } from '../../../src/ecoflow/request-governor.js';
 
 async function withSimulator(t: import('node:test').TestContext) {
   const simulator = await startSimulator();
-  const client = new EcoflowClient({ baseUrl: simulator.url, ...TEST_KEYS, timeoutMs: 2000 });
+  // A quick governor: these tests are about the client, not about backoff.
+  const client = new EcoflowClient({ baseUrl: simulator.url, ...TEST_KEYS, timeoutMs: 2000, governor: new RequestGovernor({ baseBackoffMs: 5 }) });
   t.after(async () => {
     client.close();
     await simulator.stop();
@@ -124,4 +127,83 @@ test('an envelope without data of the right shape is a response error', async (t
   t.after(() => client.close());
   await assert.rejects(client.listDevices(), EcoflowResponseError);
   await assert.rejects(client.getAllQuotas('X'), EcoflowResponseError);
+});
+
+test('a reset connection is a network error, a wrong envelope shape a response error', async (t) => {
+  const { simulator, client } = await withSimulator(t);
+  simulator.injectFault('quota/all', { kind: 'reset' });
+  await assert.rejects(client.getAllQuotas(SN.delta2), (e) => e instanceof EcoflowNetworkError && e.reason === 'network');
+  simulator.injectFault('quota/all', { kind: 'wrong-shape' });
+  await assert.rejects(client.getAllQuotas(SN.delta2), (e) => e instanceof EcoflowResponseError && /not an object/.test(e.message));
+});
+
+test('a body that trickles in is cut off at the request timeout', async (t) => {
+  const { simulator } = await withSimulator(t);
+  const client = new EcoflowClient({ baseUrl: simulator.url, ...TEST_KEYS, timeoutMs: 300 });
+  t.after(() => client.close());
+  simulator.injectFault('quota/all', { kind: 'slow-body', ms: 3000 });
+  const started = Date.now();
+  await assert.rejects(client.getAllQuotas(SN.delta2), (e) => e instanceof EcoflowNetworkError && e.reason === 'timeout');
+  assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+});
+
+test('a 50 MB body is cut at the size cap without holding it in memory', async (t) => {
+  const { simulator } = await withSimulator(t);
+  const client = new EcoflowClient({ baseUrl: simulator.url, ...TEST_KEYS, maxResponseBytes: 1024 * 1024, timeoutMs: 10_000 });
+  t.after(() => client.close());
+  global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
+  simulator.injectFault('quota/all', { kind: 'huge', bytes: 50 * 1024 * 1024 });
+  await assert.rejects(client.getAllQuotas(SN.delta2), (e) => e instanceof EcoflowResponseError && /larger than 1048576 bytes/.test(e.message));
+  clearInterval(sampler);
+  assert.ok(peak - before < 20 * 1024 * 1024, `heap grew ${((peak - before) / 1e6).toFixed(1)} MB`);
+  assert.equal((await client.getAllQuotas(SN.delta2))['pd.soc'], 46, 'the next request works');
+});
+
+test('HTTP 429 and "too busy" answers are rate-limit errors; Retry-After is kept', async (t) => {
+  const { simulator, client } = await withSimulator(t);
+  simulator.injectFault('quota/all', { kind: 'status', status: 429, headers: { 'retry-after': '1' } });
+  const limited = await client.getAllQuotas(SN.delta2).catch((e) => e);
+  assert.ok(limited instanceof EcoflowRateLimitError);
+  assert.equal(limited.retryAfterMs, 1000);
+  simulator.injectFault('device/list', { kind: 'api-error', code: '1001', message: 'Server is too busy' });
+  await assert.rejects(client.listDevices(), (e) => e instanceof EcoflowRateLimitError && e.code === '1001');
+});
+
+test('a host that does not resolve is a network error within the timeout', async () => {
+  const client = new EcoflowClient({ baseUrl: 'http://ecoflow-exporter-test.invalid', ...TEST_KEYS, timeoutMs: 2000 });
+  const started = Date.now();
+  try {
+    await assert.rejects(client.listDevices(), (e) => e instanceof EcoflowNetworkError);
+    assert.ok(Date.now() - started < 2500);
+  } finally {
+    client.close();
+  }
+});
+
+test('every request is reported with its outcome, code and duration', async (t) => {
+  const { simulator } = await withSimulator(t);
+  const events: RequestEvent[] = [];
+  const client = new EcoflowClient({
+    baseUrl: simulator.url,
+    ...TEST_KEYS,
+    governor: new RequestGovernor({ baseBackoffMs: 5 }),
+    onRequest: (e) => events.push(e),
+  });
+  t.after(() => client.close());
+  await client.listDevices();
+  simulator.injectFault('quota/all', { kind: 'status', status: 502 });
+  await client.getAllQuotas(SN.delta2).catch(() => {});
+  await client.getAllQuotas('NOT-MINE').catch(() => {});
+  assert.deepEqual(
+    events.map((e) => [e.endpoint, e.outcome, e.code]),
+    [
+      ['device/list', 'success', ''],
+      ['quota/all', 'http_error', '502'],
+      ['quota/all', 'api_error', '1006'],
+    ],
+  );
+  assert.ok(events.every((e) => e.seconds >= 0 && e.seconds < 5));
 });
