@@ -81,27 +81,29 @@ export class EcoflowClient {
   }
 
   async listDevices(): Promise<DeviceListEntry[]> {
-    const data = await this.#get('device/list', {});
-    if (!Array.isArray(data)) throw new EcoflowResponseError('device/list', '"data" is not a list');
-    const devices: DeviceListEntry[] = [];
-    for (const item of data) {
-      if (item === null || typeof item !== 'object' || typeof item.sn !== 'string' || item.sn === '') continue;
-      devices.push({
-        sn: item.sn,
-        deviceName: typeof item.deviceName === 'string' ? item.deviceName : undefined,
-        productName: typeof item.productName === 'string' ? item.productName : undefined,
-        online: item.online === 1 || item.online === '1' || item.online === true,
-      });
-    }
-    return devices;
+    return this.#get('device/list', {}, (data) => {
+      if (!Array.isArray(data)) throw new EcoflowResponseError('device/list', '"data" is not a list');
+      const devices: DeviceListEntry[] = [];
+      for (const item of data) {
+        if (item === null || typeof item !== 'object' || typeof item.sn !== 'string' || item.sn === '') continue;
+        devices.push({
+          sn: item.sn,
+          deviceName: typeof item.deviceName === 'string' ? item.deviceName : undefined,
+          productName: typeof item.productName === 'string' ? item.productName : undefined,
+          online: item.online === 1 || item.online === '1' || item.online === true,
+        });
+      }
+      return devices;
+    });
   }
 
   async getAllQuotas(sn: string): Promise<QuotaMap> {
-    const data = await this.#get('quota/all', { sn });
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new EcoflowResponseError('quota/all', '"data" is not an object');
-    }
-    return data as QuotaMap;
+    return this.#get('quota/all', { sn }, (data) => {
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw new EcoflowResponseError('quota/all', '"data" is not an object');
+      }
+      return data as QuotaMap;
+    });
   }
 
   /** Frees pooled connections and ends backoff waits; pending requests settle with errors. */
@@ -110,10 +112,11 @@ export class EcoflowClient {
     this.#agent.destroy();
   }
 
-  async #get(endpoint: EcoflowEndpoint, params: Record<string, string>): Promise<any> {
+  /** One governed request; `parse` runs inside it, so a wrong shape counts as a failed request. */
+  async #get<T>(endpoint: EcoflowEndpoint, params: Record<string, string>, parse: (data: any) => T): Promise<T> {
     const started = performance.now();
     try {
-      const data = await this.governor.run(endpoint, () => this.#send(endpoint, params));
+      const data = await this.governor.run(endpoint, async () => parse(await this.#send(endpoint, params)));
       this.#report(endpoint, 'success', '', started);
       return data;
     } catch (err) {

@@ -72,3 +72,18 @@ export async function startPair(t: import('node:test').TestContext, env: NodeJS.
   });
   return { simulator, exporter };
 }
+
+/** Value of the sample of `metric` whose labels include all of `labels`. */
+export function valueWith(text: string, metric: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = samples(text, metric).find((l) => wanted.every((w) => l.includes(w)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** Sum of the samples of `metric` whose labels include all of `labels`. */
+export function sumWith(text: string, metric: string, labels: Record<string, string> = {}): number {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  return samples(text, metric)
+    .filter((l) => wanted.every((w) => l.includes(w)))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
