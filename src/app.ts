@@ -23,6 +23,9 @@ import { VERSION } from './version.js';
  */
 const CARDINALITY_LIMIT = 100_000;
 
+/** How long stop() waits for the last OTLP push. */
+const FLUSH_BUDGET_MS = 3_000;
+
 /** Composition root: builds the parts from a Config and runs them. */
 export class App {
   readonly #config: Config;
@@ -74,7 +77,8 @@ export class App {
               pause_s: Math.round((detail.openForMs ?? 0) / 1000),
               error: detail.cause instanceof Error ? detail.cause.message : undefined,
             });
-          } else this.#log.info('EcoFlow API circuit breaker', { circuit: state });
+          } else if (state === 'half_open') this.#log.info('EcoFlow API pause over; probing with one request', { circuit: state });
+          else this.#log.info('EcoFlow API calls resumed', { circuit: state });
         },
       });
       this.#client = new EcoflowClient({
@@ -196,8 +200,11 @@ export class App {
     this.#poller?.stop();
     this.#client?.close();
     try {
-      // Pushes the last snapshot over OTLP before the callbacks go.
-      await this.#meterProvider?.shutdown();
+      // Pushes the last snapshot over OTLP before the callbacks go; a dead collector may not
+      // hold the exit up for longer than the flush budget.
+      const flushed = this.#meterProvider?.shutdown();
+      const budget = new Promise<'late'>((r) => setTimeout(() => r('late'), FLUSH_BUDGET_MS).unref());
+      if ((await Promise.race([flushed, budget])) === 'late') this.#log.warn('final OTLP push did not finish in time', { budget_ms: FLUSH_BUDGET_MS });
     } catch (err) {
       this.#log.warn('metrics shutdown failed', { error: String(err) });
     }

@@ -139,9 +139,9 @@ export class Poller {
     this.#tasks.clear();
   }
 
-  #scheduleList(): void {
+  #scheduleList(delayMs = this.#o.deviceListIntervalMs): void {
     if (this.#stop.signal.aborted) return;
-    this.#listTimer = setTimeout(() => void this.#refreshList(), this.#o.deviceListIntervalMs);
+    this.#listTimer = setTimeout(() => void this.#refreshList(), delayMs);
     this.#listTimer.unref();
   }
 
@@ -161,6 +161,11 @@ export class Poller {
       if (!this.#listFailing) this.#log.warn('device list failed; keeping the last known devices', fields);
       else this.#log.debug('device list still failing', fields);
       this.#listFailing = true;
+      // Nothing was sent: come back when calls resume rather than asking every interval.
+      if (err instanceof EcoflowCircuitOpenError) {
+        this.#scheduleList(Math.max(this.#o.deviceListIntervalMs, err.retryInMs));
+        return;
+      }
     }
     this.#scheduleList();
   }

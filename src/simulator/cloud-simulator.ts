@@ -101,6 +101,11 @@ export class CloudSimulator {
     this.#o.secretKey = secretKey;
   }
 
+  /** Faults injected and not yet served. */
+  get pendingFaults(): number {
+    return this.#faults.length;
+  }
+
   /** Drops faults not yet served. */
   clearFaults(): void {
     this.#faults.length = 0;

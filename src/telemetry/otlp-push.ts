@@ -24,12 +24,14 @@ export interface OtlpPushOptions {
 
 /** A periodic OTLP push of every metric of the MeterProvider it is added to. */
 export function createOtlpReader(options: OtlpPushOptions): PeriodicExportingMetricReader {
-  const exporterOptions = { url: options.url, headers: options.headers, timeoutMillis: options.timeoutMs };
+  // One budget for the push, retries included, and never longer than the interval between pushes.
+  const timeoutMillis = Math.min(options.timeoutMs, options.intervalMs);
+  const exporterOptions = { url: options.url, headers: options.headers, timeoutMillis };
   const inner = options.protocol === 'http/json' ? new OtlpJsonExporter(exporterOptions) : new OtlpProtoExporter(exporterOptions);
   return new PeriodicExportingMetricReader({
     exporter: new GaugeDeltaExporter(inner, options.onExportFailure),
     exportIntervalMillis: options.intervalMs,
-    exportTimeoutMillis: Math.min(options.timeoutMs, options.intervalMs),
+    exportTimeoutMillis: timeoutMillis,
     cardinalityLimits: { default: options.cardinalityLimit },
   });
 }

@@ -51,12 +51,12 @@ async function run(command: string, args: string[], readyUrl: string, dataDir: s
   return { url: new URL(readyUrl).origin, logs: () => logs, stop };
 }
 
-export async function startPrometheus(scrapeTarget: string): Promise<RunningServer> {
+export async function startPrometheus(scrapeTarget: string, scrape = { intervalS: 1, timeoutS: 1 }): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
   const port = await closedPort();
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    ['global:', '  scrape_interval: 1s', '  scrape_timeout: 1s', 'scrape_configs:', '  - job_name: ecoflow', '    static_configs:', `      - targets: ['${scrapeTarget}']`, ''].join('\n'),
+    ['global:', `  scrape_interval: ${scrape.intervalS}s`, `  scrape_timeout: ${scrape.timeoutS}s`, 'scrape_configs:', '  - job_name: ecoflow', '    static_configs:', `      - targets: ['${scrapeTarget}']`, ''].join('\n'),
   );
   return run(
     BINARIES.prometheus,

@@ -133,3 +133,45 @@ test('a collector that is down costs nothing but a logged, bounded failure', asy
   p.child.kill('SIGTERM');
   assert.equal(await withDeadline(p.exited, 7_000, 'exit'), 0);
 });
+
+test('a slow or refusing collector: failures counted, retries bounded, Prometheus side unaffected', async (t) => {
+  const simulator = await startSimulator();
+  t.after(() => simulator.stop());
+  // First it never answers, then it answers 503 (which the OTLP exporter retries).
+  let mode: 'hang' | '503' = 'hang';
+  let received = 0;
+  const hanging = new Set<import('node:http').ServerResponse>();
+  const collector = createServer((req, res) => {
+    received++;
+    req.resume();
+    if (mode === 'hang') hanging.add(res);
+    else res.writeHead(503).end();
+  });
+  await new Promise<void>((r) => collector.listen(0, '127.0.0.1', () => r()));
+  t.after(() => {
+    for (const res of hanging) res.destroy();
+    collector.close();
+  });
+  const p = await spawnAgainst(t, simulator.url, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+    OTEL_METRIC_EXPORT_INTERVAL: '500',
+    OTEL_METRIC_EXPORT_TIMEOUT: '300',
+  });
+  const failures = async () => {
+    const body = await (await fetch(p.metricsUrl)).text();
+    return Number(/^ecoflow_exporter_otlp_export_failures_total (\d+)/m.exec(body)?.[1] ?? 0);
+  };
+  await eventually(async () => (await failures()) >= 2, 'timed-out pushes counted', 15_000);
+  const started = Date.now();
+  await fetch(p.metricsUrl);
+  assert.ok(Date.now() - started < 500, 'scrapes do not wait for the collector');
+
+  mode = '503';
+  const before = received;
+  await new Promise((r) => setTimeout(r, 3000));
+  // Six pushes in 3 s; the exporter's retries stay inside each push's 300 ms budget.
+  assert.ok(received - before <= 6 * 5, `${received - before} requests in 3 s`);
+  assert.ok((await failures()) >= 4);
+  p.child.kill('SIGTERM');
+  assert.equal(await withDeadline(p.exited, 5_000, 'exit'), 0);
+});

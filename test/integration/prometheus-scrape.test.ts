@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SN, eventually } from '../helpers/simulated-fleet.js';
-import { sampleValue, startPair } from '../helpers/running-exporter.js';
+import { sampleValue, startPair, valueWith } from '../helpers/running-exporter.js';
 import { BINARIES, needs, promQuery, startPrometheus } from '../helpers/external-servers.js';
 
 const GOLDEN = fileURLToPath(new URL('../../../test/fixtures/metrics/still-fleet.prom', import.meta.url));
@@ -106,4 +106,72 @@ test('a real Prometheus scrapes every sample with our labels', needs('prometheus
   assert.equal(Number(stored!.value[1]), quotaSamples);
   const [scraped] = await promQuery(prometheus.url, 'scrape_samples_scraped{job="ecoflow"} - scrape_samples_post_metric_relabeling{job="ecoflow"}');
   assert.equal(Number(scraped!.value[1]), 0, 'nothing dropped');
+});
+
+/** 100k keys, deep nesting, keys of every kind of character, NaN/Infinity strings, huge numbers. */
+function hostilePayload(): Record<string, unknown> {
+  let deep: unknown = 1;
+  for (let i = 0; i < 200; i++) deep = { [`level${i}`]: deep, [`n${i}`]: [i] };
+  // The odd keys first: the series cap keeps the first ones of a payload.
+  const quotas: Record<string, unknown> = {
+    deep,
+    'a"b\\c\nd': 1,
+    'temp (°C)': 21.5,
+    'ünï.cödé': 2,
+    '💡.watts': 3,
+    '': 4,
+    '...': 5,
+    '{label="x"}': 6,
+    '# HELP x': 7,
+    nanString: 'NaN',
+    infString: 'Infinity',
+    huge: 1.7976931348623157e308,
+    tiny: -1.7976931348623157e308,
+    bigint: 12345678901234567890,
+  };
+  for (let i = 0; i < 100_000; i++) quotas[`bulk.k${i}`] = i;
+  return quotas;
+}
+
+test('a hostile payload still gives an exposition Prometheus scrapes without error, capped per device', needs('prometheus'), async (t) => {
+  const fleet = [
+    { sn: 'HOSTILE000000001', deviceName: 'Name with "quotes", \\ and\nnewline', productName: 'Ünknown ☀', online: true, quotas: hostilePayload() },
+  ];
+  const { exporter } = await startPair(t, { COLLECTING_INTERVAL: '10', MAX_SERIES_PER_DEVICE: '20000' }, fleet);
+  const text = await eventually(async () => {
+    const body = await exporter.scrape();
+    return body.includes('ecoflow_exporter_series_dropped{') && body;
+  }, 'hostile payload read', 30_000);
+  const dropped = valueWith(text, 'ecoflow_exporter_series_dropped', { device: 'HOSTILE000000001' })!;
+  assert.ok(dropped > 80_000, `dropped ${dropped}`);
+  assert.ok(exporter.logs.some((l) => l.includes('more series than MAX_SERIES_PER_DEVICE')));
+  assert.match(text, /device_name="Name with \\"quotes\\", \\\\ and\\nnewline"/);
+
+  if (!needs('promtool').skip) {
+    let status = 0;
+    let output = '';
+    try {
+      execFileSync(BINARIES.promtool, ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    } catch (err) {
+      status = (err as { status: number }).status;
+      output = String((err as { stdout: string }).stdout) + String((err as { stderr: string }).stderr);
+    }
+    assert.ok(status === 0 || status === 3, `promtool: ${status}\n${output.slice(0, 2000)}`);
+    assert.doesNotMatch(output, /error while linting|parse/i);
+  }
+
+  const started = Date.now();
+  await exporter.scrape();
+  t.diagnostic(`one scrape of ${text.length} bytes took ${Date.now() - started} ms`);
+  const prometheus = await startPrometheus(`127.0.0.1:${exporter.app.metricsPort}`, { intervalS: 3, timeoutS: 3 });
+  t.after(() => prometheus.stop());
+  await eventually(async () => {
+    const r = await promQuery(prometheus.url, 'up{job="ecoflow"}');
+    return r.length === 1 && r[0]!.value[1] === '1';
+  }, 'target up', 30_000);
+  const [series] = await promQuery(prometheus.url, 'count({job="ecoflow",device="HOSTILE000000001",__name__!~"ecoflow_exporter_.+"})');
+  assert.ok(Number(series!.value[1]) >= 20_000, `stored ${series!.value[1]}`);
+  const [name] = await promQuery(prometheus.url, 'ecoflow_temp_c');
+  assert.equal(name!.value[1], '21.5');
+  assert.equal(name!.metric.product_name, 'Ünknown ☀');
 });
