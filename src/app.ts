@@ -217,7 +217,7 @@ export class App {
 
 function readyWindowMs(config: Config): number {
   const { collectingIntervalMs, deviceListIntervalMs } = config.polling;
-  return Math.max(3 * Math.max(collectingIntervalMs, deviceListIntervalMs), 60_000);
+  return 3 * Math.max(collectingIntervalMs, deviceListIntervalMs);
 }
 
 function displayHost(host: string): string {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Container health probe (Dockerfile HEALTHCHECK): GET /healthz on the configured port.
+ * Container health probe: GET /healthz (or the path given as argument, e.g. /readyz) on the
+ * configured port. The Dockerfile HEALTHCHECK probes liveness, compose.yaml readiness.
  * A process edge of its own, like main.ts. Reads EXPORTER_PORT, EXPORTER_HOST and
  * WEB_CONFIG_FILE from the environment only: a port set by CLI flag or config file is invisible
  * here, so containers should set EXPORTER_PORT.
@@ -20,7 +21,8 @@ if (port === 0) {
 }
 // The probe checks liveness, not the certificate: it is often self-signed for an internal name.
 const request = tls ? httpsRequest : httpRequest;
-const req = request({ host: target, port, path: '/healthz', timeout: 3000, rejectUnauthorized: false }, (res) => {
+const path = process.argv[2] === '/readyz' ? '/readyz' : '/healthz';
+const req = request({ host: target, port, path, timeout: 3000, rejectUnauthorized: false }, (res) => {
   res.resume();
   process.exit(res.statusCode === 200 ? 0 : 1);
 });

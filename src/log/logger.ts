@@ -72,8 +72,9 @@ export class Logger {
     if (ORDER[level] < sink.min) return;
     const all: LogFields = { ...this.#base, ...fields };
     if (level !== 'debug' && sink.repeatWindowMs > 0) {
-      // One event: same level and message, same error; the device does not make it another.
-      const key = `${level}\0${msg}\0${String(all.error_kind ?? '')}\0${String(all.api_code ?? '')}`;
+      // One event: same level and message, same error; the device does not make it another,
+      // a numbered start-up attempt does.
+      const key = [level, msg, all.error_kind, all.api_code, all.attempt].map((v) => String(v ?? '')).join('\0');
       const now = Date.now();
       const seen = sink.repeats.get(key);
       if (seen && now - seen.at < sink.repeatWindowMs) {

@@ -43,15 +43,16 @@ test('the Dockerfile\'s build steps give a runnable app with production dependen
   t.after(() => child.kill('SIGKILL'));
   await eventually(async () => (await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).includes('ecoflow_pd_soc{'), 'metrics from the pruned build', 20_000);
 
-  const probe = (env: NodeJS.ProcessEnv) => {
+  const probe = (env: NodeJS.ProcessEnv, path?: string) => {
     try {
-      execFileSync(process.execPath, [join(dir, 'dist/src/healthcheck.js')], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+      execFileSync(process.execPath, [join(dir, 'dist/src/healthcheck.js'), ...(path ? [path] : [])], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
       return 0;
     } catch (err) {
       return (err as { status: number }).status;
     }
   };
   assert.equal(probe({ EXPORTER_PORT: String(port) }), 0, 'healthy');
+  assert.equal(probe({ EXPORTER_PORT: String(port) }, '/readyz'), 0, 'ready (compose.yaml probes this)');
   assert.equal(probe({ EXPORTER_PORT: String(await closedPort()) }), 1, 'nothing listening: unhealthy');
   assert.equal(probe({ EXPORTER_PORT: '0' }), 0, 'push-only sidecar');
 

@@ -152,3 +152,15 @@ test('a device the key may not read (1006) is not asked again for a long while',
   assert.equal(valueWith(await exporter.scrape(), 'ecoflow_exporter_devices', { state: 'restricted' }), 1);
 });
 
+
+test('/readyz says whether the EcoFlow API answered recently; /healthz only that the process lives', async (t) => {
+  const { simulator, exporter } = await ready(t);
+  const probe = async (path: string) => (await fetch(`http://127.0.0.1:${exporter.app.metricsPort}${path}`)).status;
+  assert.equal(await probe('/readyz'), 200);
+  const port = Number(new URL(simulator.url).port);
+  await simulator.stop();
+  await eventually(async () => (await probe('/readyz')) === 503, 'not ready while the cloud is away', 8000);
+  assert.equal(await probe('/healthz'), 200);
+  await simulator.start(port, '127.0.0.1');
+  await eventually(async () => (await probe('/readyz')) === 200, 'ready again', 15_000);
+});
