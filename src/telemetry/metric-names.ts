@@ -66,7 +66,7 @@ export const METRICS = {
   },
   eventLoopLag: {
     name: 'exporter_event_loop_lag_seconds',
-    help: 'Event loop delay since the previous collection: p99 and max.',
+    help: 'Longest event-loop stall since the previous collection (a 100 ms timer firing late).',
   },
 } as const;
 

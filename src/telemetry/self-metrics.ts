@@ -1,4 +1,3 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Attributes, BatchObservableCallback, Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord, QuotaSnapshot } from '../poller/quota-snapshot.js';
 import { METRICS, ownMetricName } from './metric-names.js';
@@ -24,6 +23,7 @@ export interface RequestRecord {
 const DEVICE_STATES = ['online', 'offline', 'restricted', 'failing', 'stale'] as const;
 const CIRCUIT_STATES = ['closed', 'open', 'half_open'] as const;
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const LAG_TICK_MS = 100;
 
 /**
  * The exporter's health under `<prefix>_exporter_`. Label sets are fixed (states, endpoints,
@@ -38,7 +38,8 @@ export class SelfMetrics {
   readonly #otlpFailures: Counter;
   readonly #connectionErrors: Counter;
   readonly #gauges: Record<'lastPoll' | 'devices' | 'series' | 'circuit' | 'build' | 'rss' | 'heap' | 'lag', ObservableGauge>;
-  readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  #lagTimer?: NodeJS.Timeout;
+  #lagMaxMs = 0;
   #started = false;
 
   constructor(options: { meter: Meter; prefix: string; sources: SelfMetricsSources }) {
@@ -75,14 +76,20 @@ export class SelfMetrics {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    this.#loopDelay.enable();
+    // A timer that should fire every 100 ms: how late it fires is how long the loop was blocked.
+    let last = performance.now();
+    this.#lagTimer = setInterval(() => {
+      const now = performance.now();
+      this.#lagMaxMs = Math.max(this.#lagMaxMs, now - last - LAG_TICK_MS);
+      last = now;
+    }, LAG_TICK_MS).unref();
     this.#meter.addBatchObservableCallback(this.#observe, Object.values(this.#gauges));
   }
 
   stop(): void {
     if (!this.#started) return;
     this.#started = false;
-    this.#loopDelay.disable();
+    clearInterval(this.#lagTimer);
     this.#meter.removeBatchObservableCallback(this.#observe, Object.values(this.#gauges));
   }
 
@@ -126,9 +133,8 @@ export class SelfMetrics {
     const memory = process.memoryUsage();
     result.observe(this.#gauges.rss, memory.rss);
     result.observe(this.#gauges.heap, memory.heapUsed);
-    result.observe(this.#gauges.lag, this.#loopDelay.percentile(99) / 1e9, { stat: 'p99' });
-    result.observe(this.#gauges.lag, this.#loopDelay.max / 1e9, { stat: 'max' });
-    this.#loopDelay.reset();
+    result.observe(this.#gauges.lag, Math.max(0, this.#lagMaxMs) / 1000);
+    this.#lagMaxMs = 0;
   };
 
   #stateOf(device: DeviceRecord, failures: number): (typeof DEVICE_STATES)[number] {

@@ -1,0 +1,197 @@
+/**
+ * Soak: the exporter process against the simulator with rotating faults and device churn,
+ * scraped all the time. Samples the exporter's own memory, event-loop lag and series count
+ * from /metrics, so what is measured is the exporter alone, not the simulator beside it.
+ * Used by `npm run soak` (long, prints a report) and by a CI-sized test (about a minute).
+ */
+import { CloudSimulator, type Fault } from '../../src/simulator/cloud-simulator.js';
+import { demoFleet, payload, type SimulatedDevice } from '../../src/simulator/fleet.js';
+import glacier from '../../src/simulator/payloads/glacier.json' with { type: 'json' };
+import wave2 from '../../src/simulator/payloads/wave2.json' with { type: 'json' };
+import deltapro from '../../src/simulator/payloads/deltapro.json' with { type: 'json' };
+import { TEST_KEYS, TEST_KEY_ENV, closedPort } from '../helpers/simulated-fleet.js';
+import { spawnExporter } from '../helpers/exporter-process.js';
+
+export interface SoakOptions {
+  durationMs: number;
+  sampleEveryMs: number;
+  log?: (line: string) => void;
+}
+
+export interface SoakSample {
+  atS: number;
+  rssMb: number;
+  heapMb: number;
+  lagMaxMs: number;
+  series: number;
+  phase: string;
+}
+
+export interface SoakReport {
+  samples: SoakSample[];
+  scrapes: number;
+  badScrapes: string[];
+  baselineSeries: number;
+  finalSeries: number;
+  exitCode: number | string;
+}
+
+const PHASES: Array<{ name: string; faults?: Fault[]; churn?: boolean }> = [
+  { name: 'quiet' },
+  { name: 'bad answers', faults: [{ kind: 'html' }, { kind: 'status', status: 502 }, { kind: 'malformed' }, { kind: 'wrong-shape' }] },
+  { name: 'device churn', churn: true },
+  { name: 'network', faults: [{ kind: 'reset' }, { kind: 'delay', ms: 800 }, { kind: 'slow-body', ms: 800 }] },
+  { name: 'rate limited', faults: [{ kind: 'status', status: 429 }, { kind: 'api-error', code: '1001', message: 'Server is too busy' }] },
+  { name: 'churn and faults', churn: true, faults: [{ kind: 'html' }, { kind: 'reset' }] },
+];
+
+const CHURN_POOL: SimulatedDevice[] = [
+  { sn: 'CHURN00000000001', deviceName: 'Glacier', productName: 'Glacier', online: true, quotas: payload(glacier) },
+  { sn: 'CHURN00000000002', deviceName: 'Wave 2', productName: 'WAVE 2', online: true, quotas: payload(wave2) },
+  { sn: 'CHURN00000000003', deviceName: 'DELTA Pro', productName: 'DELTA Pro', online: true, quotas: payload(deltapro) },
+];
+
+const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^\n]*\})? (-?[0-9.]+(e[+-]?\d+)?|[+-]Inf|NaN)$/;
+
+function metric(text: string, name: string, label = ''): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${label ? `{${label}` : ' '}`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const log = options.log ?? (() => {});
+  const simulator = new CloudSimulator({ ...TEST_KEYS, devices: demoFleet() });
+  await simulator.start(0, '127.0.0.1');
+  const port = await closedPort();
+  const child = spawnExporter([], {
+    ...TEST_KEY_ENV,
+    ECOFLOW_API_HOST: simulator.url,
+    EXPORTER_HOST: '127.0.0.1',
+    EXPORTER_PORT: String(port),
+    COLLECTING_INTERVAL: '0.5',
+    DEVICE_LIST_INTERVAL: '1',
+    DATA_STALE_AFTER: '5',
+    ECOFLOW_REQUEST_TIMEOUT: '0.5',
+    ECOFLOW_BACKOFF_BASE: '0.1',
+    ECOFLOW_CIRCUIT_BREAKER_PAUSE: '1',
+    LOG_LEVEL: 'warn',
+  });
+  const url = `http://127.0.0.1:${port}/metrics`;
+  const report: SoakReport = { samples: [], scrapes: 0, badScrapes: [], baselineSeries: 0, finalSeries: 0, exitCode: -1 };
+  const started = Date.now();
+  let phase = PHASES[0]!;
+  let stopped = false;
+
+  const scrape = async (): Promise<string | undefined> => {
+    report.scrapes++;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      const bad = text.split('\n').find((l) => l !== '' && !l.startsWith('#') && !SAMPLE_LINE.test(l));
+      if (bad !== undefined) throw new Error(`invalid line: ${bad.slice(0, 200)}`);
+      return text;
+    } catch (err) {
+      report.badScrapes.push(`${((Date.now() - started) / 1000).toFixed(1)} s: ${String(err)}`);
+      return undefined;
+    }
+  };
+  const waitFor = async (check: () => Promise<boolean>, ms: number) => {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (await check().catch(() => false)) return true;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return false;
+  };
+  const quietSeries = async () => {
+    const text = await (await fetch(url)).text();
+    return metric(text, 'ecoflow_exporter_series');
+  };
+
+  // Baseline: the demo fleet, all read, no faults.
+  if (!(await waitFor(async () => (await quietSeries()) > 500, 20_000))) throw new Error(`exporter did not start:\n${child.output()}`);
+  await new Promise((r) => setTimeout(r, 2000));
+  report.baselineSeries = await quietSeries();
+  log(`baseline: ${report.baselineSeries} quota series`);
+
+  const scraper = (async () => {
+    while (!stopped) {
+      await scrape();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  const sampler = (async () => {
+    while (!stopped) {
+      const text = await scrape();
+      if (text) {
+        const sample: SoakSample = {
+          atS: Math.round((Date.now() - started) / 1000),
+          rssMb: metric(text, 'ecoflow_exporter_resident_memory_bytes') / 2 ** 20,
+          heapMb: metric(text, 'ecoflow_exporter_heap_used_bytes') / 2 ** 20,
+          lagMaxMs: metric(text, 'ecoflow_exporter_event_loop_lag_seconds') * 1000,
+          series: metric(text, 'ecoflow_exporter_series'),
+          phase: phase.name,
+        };
+        report.samples.push(sample);
+        log(`${sample.atS}s ${sample.phase}: rss ${sample.rssMb.toFixed(1)} MB, heap ${sample.heapMb.toFixed(1)} MB, lag ${sample.lagMaxMs.toFixed(1)} ms, series ${sample.series}`);
+      }
+      await new Promise((r) => setTimeout(r, options.sampleEveryMs));
+    }
+  })();
+
+  // Chaos: a new phase every few seconds; churn adds, removes and flips pool devices.
+  const phaseMs = Math.max(2000, Math.min(15_000, options.durationMs / 12));
+  let tick = 0;
+  while (Date.now() - started < options.durationMs) {
+    phase = PHASES[tick % PHASES.length]!;
+    simulator.clearFaults();
+    for (const fault of phase.faults ?? []) simulator.injectFault(tick % 2 ? 'quota/all' : 'device/list', fault, 3);
+    if (phase.churn) {
+      for (const [i, device] of CHURN_POOL.entries()) {
+        const present = (() => {
+          try {
+            return Boolean(simulator.device(device.sn));
+          } catch {
+            return false;
+          }
+        })();
+        if (!present && (tick + i) % 2 === 0) simulator.addDevice(device);
+        else if (present && (tick + i) % 3 === 0) simulator.removeDevice(device.sn);
+        else if (present) simulator.setOnline(device.sn, (tick + i) % 2 === 1);
+      }
+      simulator.setOnline('HW52ZDH4SF2E0002', tick % 4 !== 2);
+    }
+    simulator.setQuota('R331ZEB4ZEAL0528', 'pd.soc', 20 + (tick % 60));
+    tick++;
+    await new Promise((r) => setTimeout(r, phaseMs));
+  }
+
+  // Back to the baseline fleet; the series count must come back to where it was.
+  phase = { name: 'restored' };
+  simulator.clearFaults();
+  for (const device of CHURN_POOL) simulator.removeDevice(device.sn);
+  simulator.setOnline('HW52ZDH4SF2E0002', true);
+  simulator.setQuota('R331ZEB4ZEAL0528', 'pd.soc', 46);
+  await waitFor(async () => (await quietSeries()) === report.baselineSeries, 20_000);
+  await new Promise((r) => setTimeout(r, Math.min(options.sampleEveryMs * 2, 10_000)));
+  report.finalSeries = await quietSeries();
+  stopped = true;
+  await Promise.all([scraper, sampler]);
+  child.child.kill('SIGTERM');
+  report.exitCode = await child.exited;
+  await simulator.stop();
+  return report;
+}
+
+/** Markdown summary: the README's soak section is made with this. */
+export function formatReport(report: SoakReport): string {
+  const rows = report.samples.map((s) => `| ${s.atS} | ${s.phase} | ${s.rssMb.toFixed(1)} | ${s.heapMb.toFixed(1)} | ${s.lagMaxMs.toFixed(1)} | ${s.series} |`);
+  return [
+    '| t (s) | phase | RSS (MiB) | heap (MiB) | event-loop lag max (ms) | quota series |',
+    '|---:|---|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `scrapes: ${report.scrapes}, failed or invalid: ${report.badScrapes.length}; quota series at baseline ${report.baselineSeries}, after restoring it ${report.finalSeries}; exit status ${report.exitCode}`,
+  ].join('\n');
+}
