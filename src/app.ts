@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Config } from './config/load-config.js';
@@ -56,103 +57,15 @@ export class App {
   async start(): Promise<void> {
     if (this.#state !== 'new') return;
     this.#state = 'starting';
-    const config = this.#config;
     try {
-      let { apiHost, accessKey, secretKey } = config.ecoflow;
-      if (config.demo) {
-        accessKey = `demo-${randomBytes(12).toString('hex')}`;
-        secretKey = randomBytes(24).toString('hex');
-        this.#simulator = new CloudSimulator({ accessKey, secretKey, devices: demoFleet() });
-        apiHost = await this.#simulator.start(0, '127.0.0.1');
-        this.#log.info('demo mode: polling the built-in EcoFlow cloud simulator', { api_host: apiHost });
-      }
-      const governor = new RequestGovernor({
-        baseBackoffMs: config.ecoflow.backoffBaseMs,
-        failureThreshold: config.ecoflow.circuitBreakerThreshold,
-        openMs: config.ecoflow.circuitBreakerPauseMs,
-        onStateChange: (state, detail) => {
-          if (state === 'open') {
-            this.#log.warn('EcoFlow API calls paused after repeated failures', {
-              circuit: state,
-              pause_s: Math.round((detail.openForMs ?? 0) / 1000),
-              error: detail.cause instanceof Error ? detail.cause.message : undefined,
-            });
-          } else if (state === 'half_open') this.#log.info('EcoFlow API pause over; probing with one request', { circuit: state });
-          else this.#log.info('EcoFlow API calls resumed', { circuit: state });
-        },
-      });
-      this.#client = new EcoflowClient({
-        baseUrl: apiHost,
-        accessKey,
-        secretKey,
-        timeoutMs: config.ecoflow.requestTimeoutMs,
-        maxResponseBytes: config.ecoflow.maxResponseBytes,
-        governor,
-        onRequest: (event) => this.#selfMetrics?.recordRequest(event),
-      });
-
+      const { client, governor } = await this.#connect();
       const snapshot = new QuotaSnapshot();
-      const readers: MetricReader[] = [];
-      const prometheus = new PrometheusReader({
-        cardinalityLimit: CARDINALITY_LIMIT,
-        onError: (error) => this.#log.error('metric collection error', { error: String(error) }),
-      });
-      if (config.exporter.port !== 0) readers.push(prometheus);
-      if (config.otlp) {
-        readers.push(
-          createOtlpReader({
-            ...config.otlp,
-            cardinalityLimit: CARDINALITY_LIMIT,
-            onExportFailure: (error) => {
-              this.#selfMetrics?.recordOtlpFailure();
-              this.#log.warn('OTLP export failed', { error: error?.message ?? 'unknown' });
-            },
-          }),
-        );
-      }
-      this.#meterProvider = new MeterProvider({
-        resource: resourceFromAttributes({
-          'service.name': config.resource.serviceName,
-          'service.version': VERSION,
-          ...config.resource.attributes,
-        }),
-        readers,
-      });
-      const meter = this.#meterProvider.getMeter('ecoflow-exporter', VERSION);
-      const instruments = new QuotaInstruments({
-        meter,
-        snapshot,
-        prefix: config.metricsPrefix,
-        staleAfterMs: config.staleAfterMs,
-        maxSeriesPerDevice: config.maxSeriesPerDevice,
-        onSeriesCapped: (sn, dropped) =>
-          this.#log.warn('device has more series than MAX_SERIES_PER_DEVICE; the rest are left out', {
-            sn,
-            dropped,
-            max_series_per_device: config.maxSeriesPerDevice,
-          }),
-      });
-      this.#instruments = instruments;
-      instruments.start();
-
-      const poller = new Poller({
-        source: this.#client,
-        snapshot,
-        logger: this.#log,
-        deviceSns: config.ecoflow.deviceSns,
-        deviceNameOverride: config.ecoflow.deviceName,
-        ...config.polling,
-        restrictedRetryMs: config.ecoflow.restrictedRetryMs,
-        onPollFailure: (sn) => {
-          const d = snapshot.get(sn);
-          this.#selfMetrics?.recordPollFailure({ device: sn, device_name: d?.name ?? sn, product_name: d?.productName ?? '' });
-        },
-        onPollDone: (kind, seconds) => this.#selfMetrics?.recordPoll(kind, seconds),
-      });
-      this.#poller = poller;
+      const { meter, prometheus } = this.#telemetry();
+      const instruments = this.#quotaInstruments(meter, snapshot);
+      const poller = this.#pollerOver(client, snapshot);
       this.#selfMetrics = new SelfMetrics({
         meter,
-        prefix: config.metricsPrefix,
+        prefix: this.#config.metricsPrefix,
         sources: {
           snapshot,
           pollHealth: (sn) => poller.health(sn),
@@ -163,26 +76,9 @@ export class App {
         },
       });
       this.#selfMetrics.start();
-
-      if (config.exporter.port !== 0) {
-        this.#server = new MetricsServer({
-          host: config.exporter.host,
-          port: config.exporter.port,
-          render: () => prometheus.render(),
-          // Ready: the device list has loaded and the API answered recently.
-          isReady: () => poller.ready && Date.now() - (governor.lastSuccessAt ?? 0) < readyWindowMs(config),
-          onError: (error) => this.#log.error('/metrics failed', { error: String(error) }),
-          tls: config.exporter.web?.tls,
-          authenticate: config.exporter.web?.basicAuthUsers && basicAuthenticator(config.exporter.web.basicAuthUsers),
-        });
-        const port = await this.#server.start();
-        const scheme = config.exporter.web?.tls ? 'https' : 'http';
-        this.#log.info('serving metrics', {
-          url: `${scheme}://${displayHost(config.exporter.host)}:${port}/metrics`,
-          basic_auth: Boolean(config.exporter.web?.basicAuthUsers),
-        });
-      }
-      if (config.otlp) this.#log.info('pushing OTLP metrics', { url: config.otlp.url, protocol: config.otlp.protocol, interval_ms: config.otlp.intervalMs });
+      // Ready: the device list has loaded and the API answered recently.
+      const window = readyWindowMs(this.#config);
+      await this.#serve(prometheus, () => poller.ready && Date.now() - (governor.lastSuccessAt ?? 0) < window);
 
       await poller.start();
       if (this.#state === 'starting') this.#state = 'running';
@@ -191,6 +87,135 @@ export class App {
       await this.stop();
       throw err;
     }
+  }
+
+  /** The EcoFlow client behind the process-wide governor; in demo mode, against the simulator. */
+  async #connect(): Promise<{ client: EcoflowClient; governor: RequestGovernor }> {
+    const config = this.#config;
+    let { apiHost, accessKey, secretKey } = config.ecoflow;
+    if (config.demo) {
+      accessKey = `demo-${randomBytes(12).toString('hex')}`;
+      secretKey = randomBytes(24).toString('hex');
+      this.#simulator = new CloudSimulator({ accessKey, secretKey, devices: demoFleet() });
+      apiHost = await this.#simulator.start(0, '127.0.0.1');
+      this.#log.info('demo mode: polling the built-in EcoFlow cloud simulator', { api_host: apiHost });
+    }
+    const governor = new RequestGovernor({
+      baseBackoffMs: config.ecoflow.backoffBaseMs,
+      failureThreshold: config.ecoflow.circuitBreakerThreshold,
+      openMs: config.ecoflow.circuitBreakerPauseMs,
+      onStateChange: (state, detail) => {
+        if (state === 'open') {
+          this.#log.warn('EcoFlow API calls paused after repeated failures', {
+            circuit: state,
+            pause_s: Math.round((detail.openForMs ?? 0) / 1000),
+            error: detail.cause instanceof Error ? detail.cause.message : undefined,
+          });
+        } else if (state === 'half_open') this.#log.info('EcoFlow API pause over; probing with one request', { circuit: state });
+        else this.#log.info('EcoFlow API calls resumed', { circuit: state });
+      },
+    });
+    this.#client = new EcoflowClient({
+      baseUrl: apiHost,
+      accessKey,
+      secretKey,
+      timeoutMs: config.ecoflow.requestTimeoutMs,
+      maxResponseBytes: config.ecoflow.maxResponseBytes,
+      governor,
+      onRequest: (event) => this.#selfMetrics?.recordRequest(event),
+    });
+    return { client: this.#client, governor };
+  }
+
+  /** The meter provider with its readers: Prometheus (pull) and OTLP (push), either or both. */
+  #telemetry() {
+    const config = this.#config;
+    const readers: MetricReader[] = [];
+    const prometheus = new PrometheusReader({
+      cardinalityLimit: CARDINALITY_LIMIT,
+      onError: (error) => this.#log.error('metric collection error', { error: String(error) }),
+    });
+    if (config.exporter.port !== 0) readers.push(prometheus);
+    if (config.otlp) {
+      readers.push(
+        createOtlpReader({
+          ...config.otlp,
+          cardinalityLimit: CARDINALITY_LIMIT,
+          onExportFailure: (error) => {
+            this.#selfMetrics?.recordOtlpFailure();
+            this.#log.warn('OTLP export failed', { error: error?.message ?? 'unknown' });
+          },
+        }),
+      );
+      this.#log.info('pushing OTLP metrics', { url: config.otlp.url, protocol: config.otlp.protocol, interval_ms: config.otlp.intervalMs });
+    }
+    this.#meterProvider = new MeterProvider({
+      resource: resourceFromAttributes({
+        'service.name': config.resource.serviceName,
+        'service.version': VERSION,
+        ...config.resource.attributes,
+      }),
+      readers,
+    });
+    return { meter: this.#meterProvider.getMeter('ecoflow-exporter', VERSION), prometheus };
+  }
+
+  #quotaInstruments(meter: Meter, snapshot: QuotaSnapshot): QuotaInstruments {
+    const config = this.#config;
+    this.#instruments = new QuotaInstruments({
+      meter,
+      snapshot,
+      prefix: config.metricsPrefix,
+      staleAfterMs: config.staleAfterMs,
+      maxSeriesPerDevice: config.maxSeriesPerDevice,
+      onSeriesCapped: (sn, dropped) =>
+        this.#log.warn('device has more series than MAX_SERIES_PER_DEVICE; the rest are left out', {
+          sn,
+          dropped,
+          max_series_per_device: config.maxSeriesPerDevice,
+        }),
+    });
+    this.#instruments.start();
+    return this.#instruments;
+  }
+
+  #pollerOver(client: EcoflowClient, snapshot: QuotaSnapshot): Poller {
+    const config = this.#config;
+    this.#poller = new Poller({
+      source: client,
+      snapshot,
+      logger: this.#log,
+      deviceSns: config.ecoflow.deviceSns,
+      deviceNameOverride: config.ecoflow.deviceName,
+      ...config.polling,
+      restrictedRetryMs: config.ecoflow.restrictedRetryMs,
+      onPollFailure: (sn) => {
+        const d = snapshot.get(sn);
+        this.#selfMetrics?.recordPollFailure({ device: sn, device_name: d?.name ?? sn, product_name: d?.productName ?? '' });
+      },
+      onPollDone: (kind, seconds) => this.#selfMetrics?.recordPoll(kind, seconds),
+    });
+    return this.#poller;
+  }
+
+  /** /metrics, /healthz and /readyz, unless EXPORTER_PORT is 0. */
+  async #serve(prometheus: PrometheusReader, isReady: () => boolean): Promise<void> {
+    const { exporter } = this.#config;
+    if (exporter.port === 0) return;
+    this.#server = new MetricsServer({
+      host: exporter.host,
+      port: exporter.port,
+      render: () => prometheus.render(),
+      isReady,
+      onError: (error) => this.#log.error('/metrics failed', { error: String(error) }),
+      tls: exporter.web?.tls,
+      authenticate: exporter.web?.basicAuthUsers && basicAuthenticator(exporter.web.basicAuthUsers),
+    });
+    const port = await this.#server.start();
+    this.#log.info('serving metrics', {
+      url: `${exporter.web?.tls ? 'https' : 'http'}://${displayHost(exporter.host)}:${port}/metrics`,
+      basic_auth: Boolean(exporter.web?.basicAuthUsers),
+    });
   }
 
   /** Stops in reverse order: polling, OTLP flush, server, simulator. Safe to call twice. */

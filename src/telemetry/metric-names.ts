@@ -1,71 +1,104 @@
 /**
- * Names of the metrics this exporter defines itself, without the configured prefix. Quota
- * gauges are named from their keys (quota-series.ts) and never take one of these.
+ * The metrics this exporter defines itself: name without the configured prefix, type, labels
+ * and help. Quota gauges are named from their keys (quota-series.ts) and never take one of
+ * these names. The README's table is made from this list (metrics-table.ts).
  */
 export const METRICS = {
   online: {
     name: 'online',
+    type: 'gauge',
+    labels: 'device, device_name, product_name',
     help: '1 if the device is online according to the EcoFlow device list, else 0 (refreshed every DEVICE_LIST_INTERVAL).',
   },
   connectionErrors: {
     name: 'connection_errors',
+    type: 'counter',
+    labels: 'device, device_name, product_name',
     help: 'Failed quota reads of the device since start (kept from the Python exporter).',
   },
   lastUpdate: {
     name: 'last_update_timestamp_seconds',
+    type: 'gauge',
+    labels: 'device, device_name, product_name',
     help: 'When the device\'s quota values were last refreshed (Unix time). Values older than DATA_STALE_AFTER are not exported.',
   },
   // Self-metrics: the exporter's own health. Their label sets are fixed (or one per device).
   apiRequests: {
     name: 'exporter_api_requests',
+    type: 'counter',
+    labels: 'endpoint, outcome, code',
     help: 'EcoFlow API requests by endpoint, outcome and API code or HTTP status (circuit_open: refused without sending).',
   },
   apiRequestDuration: {
     name: 'exporter_api_request_duration_seconds',
+    type: 'histogram',
+    labels: 'endpoint',
     help: 'Duration of EcoFlow API requests, body included.',
   },
   pollDuration: {
     name: 'exporter_poll_duration_seconds',
+    type: 'histogram',
+    labels: 'kind (list, quota)',
     help: 'Duration of successful polls (device list, or one device\'s quotas) including the snapshot update.',
   },
   lastSuccessfulPoll: {
     name: 'exporter_last_successful_poll_timestamp_seconds',
+    type: 'gauge',
+    labels: 'device, device_name, product_name',
     help: 'When the device\'s quotas were last read successfully (Unix time).',
   },
   devices: {
     name: 'exporter_devices',
+    type: 'gauge',
+    labels: 'state',
     help: 'Selected devices by state: online, offline, restricted (key may not read them, 1006), failing (polls failing), stale (no fresh data).',
   },
   series: {
     name: 'exporter_series',
+    type: 'gauge',
+    labels: '',
     help: 'Quota series in the last collection.',
   },
   seriesDropped: {
     name: 'exporter_series_dropped',
+    type: 'gauge',
+    labels: 'device, device_name, product_name',
     help: 'Quota series of the device left out because it has more than MAX_SERIES_PER_DEVICE.',
   },
   circuitBreaker: {
     name: 'exporter_circuit_breaker_state',
+    type: 'gauge',
+    labels: 'state (closed, open, half_open)',
     help: 'State of the EcoFlow API circuit breaker: 1 for the current state, 0 for the others.',
   },
   otlpExportFailures: {
     name: 'exporter_otlp_export_failures',
+    type: 'counter',
+    labels: '',
     help: 'OTLP pushes that failed (collector down, slow or refusing).',
   },
   buildInfo: {
     name: 'exporter_build_info',
+    type: 'gauge',
+    labels: 'version, node_version',
     help: 'Version of the exporter and of Node.js; always 1.',
   },
   residentMemory: {
     name: 'exporter_resident_memory_bytes',
+    type: 'gauge',
+    labels: '',
     help: 'Resident set size of the exporter process.',
   },
   heapUsed: {
     name: 'exporter_heap_used_bytes',
+    type: 'gauge',
+    labels: '',
     help: 'V8 heap in use.',
   },
   eventLoopLag: {
     name: 'exporter_event_loop_lag_seconds',
+    type: 'gauge',
+    labels: '',
     help: 'Longest event-loop stall since the previous collection (a 100 ms timer firing late).',
   },
 } as const;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { configTable } from '../../src/config/config-table.js';
+import { metricsTable } from '../../src/telemetry/metrics-table.js';
 import { QuotaSnapshot } from '../../src/poller/quota-snapshot.js';
 import { QuotaInstruments } from '../../src/telemetry/quota-instruments.js';
 import { PrometheusReader } from '../../src/telemetry/prometheus-reader.js';
@@ -21,6 +22,10 @@ function section(marker: string): string {
 
 test('the README configuration table is the one the schema makes', () => {
   assert.equal(section('config-table'), configTable());
+});
+
+test('the README table of the exporter\'s own metrics is the one the code uses', () => {
+  assert.equal(section('metrics-table'), metricsTable());
 });
 
 test('the README naming example is what the exporter produces', async () => {

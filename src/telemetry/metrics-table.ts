@@ -1,0 +1,11 @@
+import { METRICS } from './metric-names.js';
+
+/** The README's table of the exporter's own metrics, made from the list the code uses. */
+export function metricsTable(prefix = 'ecoflow'): string {
+  const rows = ['| metric | type | labels | meaning |', '|---|---|---|---|'];
+  for (const metric of Object.values(METRICS)) {
+    const name = `${prefix}_${metric.name}${metric.type === 'counter' ? '_total' : ''}`;
+    rows.push(`| \`${name}\` | ${metric.type} | ${metric.labels || '—'} | ${metric.help} |`);
+  }
+  return rows.join('\n');
+}
