@@ -1,6 +1,6 @@
 /**
  * Soak: the exporter process against the simulator with rotating faults and device churn,
- * scraped all the time. Samples the exporter's own memory, event-loop lag and series count
+ * scraped all the time, pushing OTLP to a collector that is down. Samples the exporter's own memory, event-loop lag and series count
  * from /metrics, so what is measured is the exporter alone, not the simulator beside it.
  * Used by `npm run soak` (long, prints a report) and by a CI-sized test (about a minute).
  */
@@ -75,6 +75,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     ECOFLOW_BACKOFF_BASE: '0.1',
     ECOFLOW_CIRCUIT_BREAKER_PAUSE: '1',
     LOG_LEVEL: 'warn',
+    // A collector that is never there: every push fails, all run long; memory must not notice.
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
+    OTEL_METRIC_EXPORT_INTERVAL: '1000',
   });
   const url = `http://127.0.0.1:${port}/metrics`;
   const report: SoakReport = { samples: [], scrapes: 0, badScrapes: [], baselineSeries: 0, finalSeries: 0, exitCode: -1 };
