@@ -40,7 +40,6 @@ export class EstablishError extends Error {
 
 interface DeviceTask {
   timer?: NodeJS.Timeout;
-  polling: boolean;
   failures: number;
   restrictedLogged: boolean;
   lastSuccessAt?: number;
@@ -70,7 +69,6 @@ export class Poller {
   #listFailing = false;
   #started = false;
   #ready = false;
-  #lastListSuccessAt?: number;
 
   constructor(options: PollerOptions) {
     this.#o = { restrictedRetryMs: 30 * 60_000, maxBackoffMs: 5 * 60_000, ...options };
@@ -80,10 +78,6 @@ export class Poller {
   /** True once the device list has been loaded. */
   get ready(): boolean {
     return this.#ready;
-  }
-
-  get lastListSuccessAt(): number | undefined {
-    return this.#lastListSuccessAt;
   }
 
   health(sn: string): PollHealth | undefined {
@@ -171,7 +165,6 @@ export class Poller {
   }
 
   #applyList(list: DeviceListEntry[]): void {
-    this.#lastListSuccessAt = Date.now();
     const wanted = this.#o.deviceSns;
     const selected = wanted.length === 0 ? list : list.filter((d) => wanted.includes(d.sn));
     for (const sn of wanted) {
@@ -195,14 +188,15 @@ export class Poller {
   /** One task per online device; new ones are spread over the collecting interval. */
   #reconcileTasks(): void {
     const online = [...this.#o.snapshot.devices()].filter((d) => d.online).map((d) => d.sn);
+    const stillOnline = new Set(online);
     for (const [sn, task] of this.#tasks) {
-      if (online.includes(sn)) continue;
+      if (stillOnline.has(sn)) continue;
       clearTimeout(task.timer);
       this.#tasks.delete(sn);
     }
     const fresh = online.filter((sn) => !this.#tasks.has(sn));
     fresh.forEach((sn, i) => {
-      const task: DeviceTask = { polling: false, failures: 0, restrictedLogged: false };
+      const task: DeviceTask = { failures: 0, restrictedLogged: false };
       this.#tasks.set(sn, task);
       this.#schedule(sn, task, Math.floor((i * this.#o.collectingIntervalMs) / Math.max(fresh.length, 1)));
     });
@@ -215,7 +209,6 @@ export class Poller {
   }
 
   async #poll(sn: string, task: DeviceTask): Promise<void> {
-    task.polling = true;
     let next = this.#o.collectingIntervalMs;
     const started = performance.now();
     try {
@@ -253,8 +246,6 @@ export class Poller {
         else this.#log.debug('device poll failed again', fields);
         next = this.#backoff(task.failures);
       }
-    } finally {
-      task.polling = false;
     }
     this.#schedule(sn, task, next);
   }
