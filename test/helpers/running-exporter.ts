@@ -3,7 +3,7 @@ import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { Logger } from '../../src/log/logger.js';
 import type { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
 import type { SimulatedDevice } from '../../src/simulator/fleet.js';
-import { TEST_KEY_ENV, closedPort, startSimulator, stillFleet } from './simulated-fleet.js';
+import { TEST_KEY_ENV, closedPort, eventually, startSimulator, stillFleet } from './simulated-fleet.js';
 
 export interface RunningExporter {
   app: App;
@@ -58,8 +58,15 @@ export function samples(text: string, metric: string): string[] {
 }
 
 export function sampleValue(text: string, metric: string, device: string): number | undefined {
-  const line = samples(text, metric).find((l) => l.includes(`device="${device}"`));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+  return valueWith(text, metric, { device });
+}
+
+/** Scrapes until `metric` has a sample for `device`; returns that exposition. */
+export async function scrapeUntilPresent(exporter: RunningExporter, metric: string, device: string): Promise<string> {
+  return eventually(async () => {
+    const text = await exporter.scrape();
+    return sampleValue(text, metric, device) !== undefined && text;
+  }, `${metric} of ${device}`);
 }
 
 /** A simulator with `fleet` and the exporter polling it, both stopped when the test ends. */

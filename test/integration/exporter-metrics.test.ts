@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SN, eventually, stillFleet } from '../helpers/simulated-fleet.js';
-import { sampleValue, samples, startPair } from '../helpers/running-exporter.js';
+import { sampleValue, samples, scrapeUntilPresent, startPair } from '../helpers/running-exporter.js';
 import { payload } from '../../src/simulator/fleet.js';
 import delta2 from '../../src/simulator/payloads/delta2.json' with { type: 'json' };
 
@@ -149,19 +149,13 @@ test('scrapes never call the EcoFlow API', async (t) => {
 
 test('ECOFLOW_DEVICE_SN selects devices and ECOFLOW_DEVICE_NAME names the one', async (t) => {
   const { exporter } = await startPair(t, { ECOFLOW_DEVICE_SN: SN.delta2, ECOFLOW_DEVICE_NAME: 'Basement' });
-  const text = await eventually(async () => {
-    const t2 = await exporter.scrape();
-    return sampleValue(t2, 'ecoflow_pd_soc', SN.delta2) !== undefined && t2;
-  }, 'delta 2 read');
+  const text = await scrapeUntilPresent(exporter, 'ecoflow_pd_soc', SN.delta2);
   assert.deepEqual(samples(text, 'ecoflow_online'), ['ecoflow_online{device="R331ZEB4ZEAL0528",device_name="Basement",product_name="DELTA 2"} 1']);
   assert.ok(!text.includes(SN.powerStream));
 });
 
 test('METRICS_PREFIX renames every metric', async (t) => {
   const { exporter } = await startPair(t, { ECOFLOW_DEVICE_SN: SN.smartPlug, METRICS_PREFIX: 'home' });
-  const text = await eventually(async () => {
-    const t2 = await exporter.scrape();
-    return sampleValue(t2, 'home_2_1_watts', SN.smartPlug) !== undefined && t2;
-  }, 'prefixed metric');
+  const text = await scrapeUntilPresent(exporter, 'home_2_1_watts', SN.smartPlug);
   assert.ok(text.split('\n').filter((l) => l && !l.startsWith('#')).every((l) => l.startsWith('home_')));
 });
