@@ -10,14 +10,14 @@ test('a one-minute soak: every scrape valid, memory and series count flat', { ti
   assert.equal(report.finalSeries, report.baselineSeries, 'series back to the baseline once the fleet is');
   assert.equal(report.exitCode, 0);
 
-  // Flat memory: V8's heap in use swings by tens of MiB between collections, so compare the
-  // lowest values (just after a collection) of the first and last thirds, with room for that
-  // noise; a cache that kept every churned device or series would grow well past it.
-  const third = Math.floor(report.samples.length / 3);
-  const minHeap = (samples: typeof report.samples) => Math.min(...samples.map((s) => s.heapMb));
-  const early = minHeap(report.samples.slice(1, third + 1));
-  const late = minHeap(report.samples.slice(-third));
-  assert.ok(late <= early + 16, `heap ${early.toFixed(1)} MiB → ${late.toFixed(1)} MiB`);
-  const rss = report.samples.map((s) => s.rssMb);
-  assert.ok(Math.min(...rss.slice(-third)) <= Math.max(...rss.slice(1, third + 1)) + 48, `rss ${rss.map((r) => r.toFixed(0)).join(' ')}`);
+  // Flat memory: V8's heap in use swings between collections, so compare its lows over the
+  // first and the last third of the run (read at every scrape, five a second); caches that kept
+  // churned devices or series would lift the lows.
+  const heap = report.heapMb.filter((h) => h.atS > 10);
+  const third = Math.floor(heap.length / 3);
+  const low = (samples: typeof heap) => Math.min(...samples.map((h) => h.mb));
+  const early = low(heap.slice(0, third));
+  const late = low(heap.slice(-third));
+  t.diagnostic(`heap lows ${early.toFixed(1)} MiB → ${late.toFixed(1)} MiB`);
+  assert.ok(late <= early * 1.5 + 8, `heap lows ${early.toFixed(1)} MiB → ${late.toFixed(1)} MiB`);
 });

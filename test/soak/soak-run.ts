@@ -29,6 +29,8 @@ export interface SoakSample {
 
 export interface SoakReport {
   samples: SoakSample[];
+  /** Heap in use read from every scrape (five a second): its lows follow the live data. */
+  heapMb: Array<{ atS: number; mb: number }>;
   scrapes: number;
   badScrapes: string[];
   baselineSeries: number;
@@ -75,12 +77,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     ECOFLOW_BACKOFF_BASE: '0.1',
     ECOFLOW_CIRCUIT_BREAKER_PAUSE: '1',
     LOG_LEVEL: 'warn',
+    // A tight old space makes V8 collect often, so heap readings follow the live data; a leak
+    // would end in an out-of-memory crash, which the scrapes would report.
+    NODE_OPTIONS: '--max-old-space-size=96',
     // A collector that is never there: every push fails, all run long; memory must not notice.
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
     OTEL_METRIC_EXPORT_INTERVAL: '1000',
   });
   const url = `http://127.0.0.1:${port}/metrics`;
-  const report: SoakReport = { samples: [], scrapes: 0, badScrapes: [], baselineSeries: 0, finalSeries: 0, exitCode: -1 };
+  const report: SoakReport = { samples: [], heapMb: [], scrapes: 0, badScrapes: [], baselineSeries: 0, finalSeries: 0, exitCode: -1 };
   const started = Date.now();
   let phase = PHASES[0]!;
   let stopped = false;
@@ -93,6 +98,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (res.status !== 200) throw new Error(`status ${res.status}`);
       const bad = text.split('\n').find((l) => l !== '' && !l.startsWith('#') && !SAMPLE_LINE.test(l));
       if (bad !== undefined) throw new Error(`invalid line: ${bad.slice(0, 200)}`);
+      report.heapMb.push({ atS: (Date.now() - started) / 1000, mb: metric(text, 'ecoflow_exporter_heap_used_bytes') / 2 ** 20 });
       return text;
     } catch (err) {
       report.badScrapes.push(`${((Date.now() - started) / 1000).toFixed(1)} s: ${String(err)}`);
