@@ -6,12 +6,13 @@ import type { Config } from './config/load-config.js';
 import { EcoflowClient } from './ecoflow/ecoflow-client.js';
 import type { Logger } from './log/logger.js';
 import { Poller } from './poller/poller.js';
-import { QuotaSnapshot } from './poller/quota-snapshot.js';
+import { QuotaSnapshot } from './snapshot/quota-snapshot.js';
 import { MetricsServer } from './http/metrics-server.js';
 import { basicAuthenticator } from './http/web-config.js';
 import { PrometheusReader } from './telemetry/prometheus-reader.js';
 import { createOtlpReader } from './telemetry/otlp-push.js';
-import { QuotaInstruments } from './telemetry/quota-instruments.js';
+import type { SnapshotInstruments } from './telemetry/snapshot-instruments.js';
+import { snapshotMetrics } from './telemetry/snapshot-metrics.js';
 import { SelfMetrics } from './telemetry/self-metrics.js';
 import { RequestGovernor } from './ecoflow/request-governor.js';
 import { CloudSimulator } from './simulator/cloud-simulator.js';
@@ -34,7 +35,7 @@ export class App {
   #simulator?: CloudSimulator;
   #client?: EcoflowClient;
   #poller?: Poller;
-  #instruments?: QuotaInstruments;
+  #instruments?: SnapshotInstruments;
   #selfMetrics?: SelfMetrics;
   #meterProvider?: MeterProvider;
   #server?: MetricsServer;
@@ -58,24 +59,20 @@ export class App {
     if (this.#state !== 'new') return;
     this.#state = 'starting';
     try {
-      const { client, governor } = await this.#connect();
       const snapshot = new QuotaSnapshot();
       const { meter, prometheus } = this.#telemetry();
-      const instruments = this.#quotaInstruments(meter, snapshot);
-      const poller = this.#pollerOver(client, snapshot);
+      const governor = this.#governor();
+      // Before the parts that report to it.
       this.#selfMetrics = new SelfMetrics({
         meter,
         prefix: this.#config.metricsPrefix,
-        sources: {
-          snapshot,
-          pollHealth: (sn) => poller.health(sn),
-          isStale: (device) => instruments.isStale(device),
-          seriesCount: () => instruments.seriesCount,
-          circuitState: () => governor.state,
-          version: VERSION,
-        },
+        sources: { snapshot, staleAfterMs: this.#config.staleAfterMs, circuitState: () => governor.state, version: VERSION },
       });
-      this.#selfMetrics.start();
+      const selfMetrics = this.#selfMetrics;
+      selfMetrics.start();
+      const client = await this.#connect(governor, selfMetrics);
+      this.#instrumentsOver(meter, snapshot, selfMetrics);
+      const poller = this.#pollerOver(client, snapshot, selfMetrics);
       // Ready: the device list has loaded and the API answered recently.
       const window = readyWindowMs(this.#config);
       await this.#serve(prometheus, () => poller.ready && Date.now() - (governor.lastSuccessAt ?? 0) < window);
@@ -89,18 +86,10 @@ export class App {
     }
   }
 
-  /** The EcoFlow client behind the process-wide governor; in demo mode, against the simulator. */
-  async #connect(): Promise<{ client: EcoflowClient; governor: RequestGovernor }> {
+  /** The one gate all EcoFlow requests pass: backoff and circuit breaker for the whole process. */
+  #governor(): RequestGovernor {
     const config = this.#config;
-    let { apiHost, accessKey, secretKey } = config.ecoflow;
-    if (config.demo) {
-      accessKey = `demo-${randomBytes(12).toString('hex')}`;
-      secretKey = randomBytes(24).toString('hex');
-      this.#simulator = new CloudSimulator({ accessKey, secretKey, devices: demoFleet() });
-      apiHost = await this.#simulator.start(0, '127.0.0.1');
-      this.#log.info('demo mode: polling the built-in EcoFlow cloud simulator', { api_host: apiHost });
-    }
-    const governor = new RequestGovernor({
+    return new RequestGovernor({
       baseBackoffMs: config.ecoflow.backoffBaseMs,
       failureThreshold: config.ecoflow.circuitBreakerThreshold,
       openMs: config.ecoflow.circuitBreakerPauseMs,
@@ -115,6 +104,19 @@ export class App {
         else this.#log.info('EcoFlow API calls resumed', { circuit: state });
       },
     });
+  }
+
+  /** The EcoFlow client behind the governor; in demo mode, against the simulator. */
+  async #connect(governor: RequestGovernor, selfMetrics: SelfMetrics): Promise<EcoflowClient> {
+    const config = this.#config;
+    let { apiHost, accessKey, secretKey } = config.ecoflow;
+    if (config.demo) {
+      accessKey = `demo-${randomBytes(12).toString('hex')}`;
+      secretKey = randomBytes(24).toString('hex');
+      this.#simulator = new CloudSimulator({ accessKey, secretKey, devices: demoFleet() });
+      apiHost = await this.#simulator.start(0, '127.0.0.1');
+      this.#log.info('demo mode: polling the built-in EcoFlow cloud simulator', { api_host: apiHost });
+    }
     this.#client = new EcoflowClient({
       baseUrl: apiHost,
       accessKey,
@@ -122,9 +124,9 @@ export class App {
       timeoutMs: config.ecoflow.requestTimeoutMs,
       maxResponseBytes: config.ecoflow.maxResponseBytes,
       governor,
-      onRequest: (event) => this.#selfMetrics?.recordRequest(event),
+      onRequest: (event) => selfMetrics.recordRequest(event),
     });
-    return { client: this.#client, governor };
+    return this.#client;
   }
 
   /** The meter provider with its readers: Prometheus (pull) and OTLP (push), either or both. */
@@ -142,6 +144,7 @@ export class App {
           ...config.otlp,
           cardinalityLimit: CARDINALITY_LIMIT,
           onExportFailure: (error) => {
+            // Pushes start after the self-metrics exist; the SDK's first push is an interval away.
             this.#selfMetrics?.recordOtlpFailure();
             this.#log.warn('OTLP export failed', { error: error?.message ?? 'unknown' });
           },
@@ -160,12 +163,14 @@ export class App {
     return { meter: this.#meterProvider.getMeter('ecoflow-exporter', VERSION), prometheus };
   }
 
-  #quotaInstruments(meter: Meter, snapshot: QuotaSnapshot): QuotaInstruments {
+  /** The snapshot's metrics: device state, raw quotas and, unless switched off, unified metrics. */
+  #instrumentsOver(meter: Meter, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics): void {
     const config = this.#config;
-    this.#instruments = new QuotaInstruments({
+    this.#instruments = snapshotMetrics({
       meter,
       snapshot,
       prefix: config.metricsPrefix,
+      unified: config.unifiedMetrics,
       staleAfterMs: config.staleAfterMs,
       maxSeriesPerDevice: config.maxSeriesPerDevice,
       onSeriesCapped: (sn, dropped) =>
@@ -174,12 +179,17 @@ export class App {
           dropped,
           max_series_per_device: config.maxSeriesPerDevice,
         }),
+      onUnknownModel: (device) =>
+        this.#log.info('no unified-metrics table for this model: it gets the raw metrics and device_info{family="unknown"}', {
+          sn: device.sn,
+          product_name: device.productName,
+        }),
+      onCollected: (n) => selfMetrics.recordCollected(n),
     });
     this.#instruments.start();
-    return this.#instruments;
   }
 
-  #pollerOver(client: EcoflowClient, snapshot: QuotaSnapshot): Poller {
+  #pollerOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics): Poller {
     const config = this.#config;
     this.#poller = new Poller({
       source: client,
@@ -190,10 +200,10 @@ export class App {
       ...config.polling,
       restrictedRetryMs: config.ecoflow.restrictedRetryMs,
       onPollFailure: (sn) => {
-        const d = snapshot.get(sn);
-        this.#selfMetrics?.recordPollFailure({ device: sn, device_name: d?.name ?? sn, product_name: d?.productName ?? '' });
+        const device = snapshot.get(sn);
+        if (device) selfMetrics.recordPollFailure(device);
       },
-      onPollDone: (kind, seconds) => this.#selfMetrics?.recordPoll(kind, seconds),
+      onPollDone: (kind, seconds, sn) => selfMetrics.recordPoll(kind, seconds, sn),
     });
     return this.#poller;
   }

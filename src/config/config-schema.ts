@@ -95,6 +95,20 @@ convict.addFormat({
   coerce: (v: unknown) => String(v).trim().toLowerCase(),
 });
 
+convict.addFormat({
+  name: 'switch',
+  validate(value: unknown) {
+    if (typeof value !== 'boolean') throw new Error('must be true or false');
+  },
+  // Environment values are strings: "0" and "no" must not read as true.
+  coerce: (v: unknown) => {
+    const text = String(v).trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(text)) return true;
+    if (['false', '0', 'no', 'off'].includes(text)) return false;
+    return text;
+  },
+});
+
 export const configSchema = {
   demo: {
     doc: 'Run against the built-in EcoFlow cloud simulator (no keys needed).',
@@ -256,6 +270,13 @@ export const configSchema = {
       default: 5000,
       env: 'MAX_SERIES_PER_DEVICE',
       arg: 'max-series-per-device',
+    },
+    unified: {
+      doc: 'Unified base-unit metrics (battery_soc_ratio, port_output_power_watts, …, device_info) beside the raw ones; false leaves only the raw quota metrics.',
+      format: 'switch',
+      default: true,
+      env: 'UNIFIED_METRICS',
+      arg: 'unified-metrics',
     },
   },
   log: {

@@ -30,6 +30,8 @@ export interface Config {
   staleAfterMs: number;
   metricsPrefix: string;
   maxSeriesPerDevice: number;
+  /** Unified base-unit metrics beside the raw ones. */
+  unifiedMetrics: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'auto' | 'json' | 'text';
   /** Absent when no OTLP endpoint is configured. */
@@ -157,6 +159,7 @@ export function loadConfig(input: { env: NodeJS.ProcessEnv; args: string[] }): L
     staleAfterMs: c.polling.staleAfter > 0 ? Math.round(c.polling.staleAfter * 1000) : Math.max(3 * Math.round(c.polling.collectingInterval * 1000), 60_000),
     metricsPrefix: c.metrics.prefix,
     maxSeriesPerDevice: c.metrics.maxSeriesPerDevice,
+    unifiedMetrics: c.metrics.unified,
     logLevel: c.log.level as Config['logLevel'],
     logFormat: c.log.format as Config['logFormat'],
     otlp: otlpUrl

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { API_CODES, EcoflowApiError, EcoflowCircuitOpenError, EcoflowError } from '../ecoflow/errors.js';
 import type { DeviceListEntry, QuotaMap } from '../ecoflow/types.js';
 import type { Logger } from '../log/logger.js';
-import type { QuotaSnapshot } from './quota-snapshot.js';
+import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
 
 /** What the poller needs of the EcoFlow client. */
 export interface DeviceSource {
@@ -26,8 +26,8 @@ export interface PollerOptions {
   /** Longest wait between attempts on a failing device. Default 5 min. */
   maxBackoffMs?: number;
   onPollFailure?: (sn: string, error: unknown) => void;
-  /** A successful device-list or quota read, with its duration (including the snapshot update). */
-  onPollDone?: (kind: 'list' | 'quota', seconds: number) => void;
+  /** A successful device-list or quota read (with the device), its duration including the snapshot update. */
+  onPollDone?: (kind: 'list' | 'quota', seconds: number, sn?: string) => void;
 }
 
 /** Start-up could not load the device list; `cause` is the last error. */
@@ -42,14 +42,6 @@ interface DeviceTask {
   timer?: NodeJS.Timeout;
   failures: number;
   restrictedLogged: boolean;
-  lastSuccessAt?: number;
-}
-
-/** What the poller knows of one device's polling, for self-metrics. */
-export interface PollHealth {
-  lastSuccessAt?: number;
-  /** Consecutive failed polls; 0 when the last one worked. */
-  failures: number;
 }
 
 /**
@@ -78,11 +70,6 @@ export class Poller {
   /** True once the device list has been loaded. */
   get ready(): boolean {
     return this.#ready;
-  }
-
-  health(sn: string): PollHealth | undefined {
-    const task = this.#tasks.get(sn);
-    return task && { lastSuccessAt: task.lastSuccessAt, failures: task.failures };
   }
 
   /**
@@ -216,11 +203,10 @@ export class Poller {
       if (this.#tasks.get(sn) !== task) return; // went offline or left while we waited
       this.#o.snapshot.setRestricted(sn, false);
       this.#o.snapshot.replaceQuotas(sn, quotas, Date.now());
-      this.#o.onPollDone?.('quota', (performance.now() - started) / 1000);
+      this.#o.onPollDone?.('quota', (performance.now() - started) / 1000, sn);
       if (task.failures > 0) this.#log.info('device polling recovered', { sn, failures: task.failures });
       task.failures = 0;
       task.restrictedLogged = false;
-      task.lastSuccessAt = Date.now();
     } catch (err) {
       if (this.#tasks.get(sn) !== task) return;
       if (err instanceof EcoflowCircuitOpenError) {

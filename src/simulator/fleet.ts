@@ -2,10 +2,20 @@ import delta2 from './payloads/delta2.json' with { type: 'json' };
 import powerstream from './payloads/powerstream.json' with { type: 'json' };
 import smartplug from './payloads/smartplug.json' with { type: 'json' };
 import river2max from './payloads/river2max.json' with { type: 'json' };
+import delta2max from './payloads/delta2max.json' with { type: 'json' };
+import deltapro from './payloads/deltapro.json' with { type: 'json' };
+import deltaproultra from './payloads/deltaproultra.json' with { type: 'json' };
+import delta3 from './payloads/delta3.json' with { type: 'json' };
+import streamAc from './payloads/stream_ac.json' with { type: 'json' };
+import glacier from './payloads/glacier.json' with { type: 'json' };
+import wave2 from './payloads/wave2.json' with { type: 'json' };
+import powerocean from './payloads/powerocean.json' with { type: 'json' };
+import smarthomepanel from './payloads/smarthomepanel.json' with { type: 'json' };
 
 /**
- * The demo fleet: real `quota/all` captures (sources in each payload's `_source`) with a few
- * keys that move over time, so a newcomer's graphs are alive.
+ * The demo fleet: one device of every family we have a payload for (sources in each payload's
+ * `_source`; the ones constructed from the docs get a few realistic values on top), with keys
+ * that move over time, so a newcomer's graphs are alive.
  */
 export interface SimulatedDevice {
   sn: string;
@@ -74,6 +84,126 @@ export function demoFleet(): SimulatedDevice[] {
       productName: 'RIVER 2',
       online: false,
       quotas: payload(river2max),
+    },
+    {
+      sn: 'R611ZEB5XE7K0004',
+      deviceName: 'RIVER 2 Max-Van',
+      productName: 'RIVER 2 Max',
+      online: true,
+      quotas: payload(river2max),
+      motion: {
+        'bms_emsStatus.f32LcdShowSoc': (t) => wave(3500, 1500, 2400)(t) / 100,
+        'bms_emsStatus.lcdShowSoc': wave(35, 15, 2400),
+      },
+    },
+    {
+      sn: 'R351ZEB4HF6L0005',
+      deviceName: 'DELTA 2 Max-Cabin',
+      productName: 'DELTA 2 Max',
+      online: true,
+      quotas: payload(delta2max),
+      motion: {
+        'mppt.inWatts': wave(450, 300, 900),
+        'pd.pv1ChargeWatts': wave(450, 300, 900),
+        'pd.wattsOutSum': wave(490, 120, 200),
+      },
+    },
+    {
+      sn: 'DCABZ8ZE5160006',
+      deviceName: 'DELTA Pro-Workshop',
+      productName: 'DELTA Pro',
+      online: true,
+      quotas: payload(deltapro),
+      motion: {
+        'ems.f32LcdShowSoc': (t) => wave(5400, 2000, 3000)(t) / 100,
+        'ems.lcdShowSoc': wave(54, 20, 3000),
+        'mppt.inWatts': wave(2960, 1500, 1200), // 0.1 W
+      },
+    },
+    {
+      sn: 'Y711ZAB5ZF1A0007',
+      deviceName: 'DELTA Pro Ultra-House',
+      productName: 'DELTA Pro Ultra',
+      online: true,
+      // Constructed from the docs (zeros): a battery at 67 % feeding the house.
+      quotas: {
+        ...payload(deltaproultra),
+        'hs_yj751_pd_appshow_addr.soc': 67,
+        'hs_yj751_pd_appshow_addr.remainTime': 540,
+        'hs_yj751_pd_appshow_addr.wattsOutSum': 850,
+        'hs_yj751_pd_appshow_addr.outAcL11Pwr': 850,
+      },
+      motion: { 'hs_yj751_pd_appshow_addr.wattsOutSum': wave(850, 300, 600), 'hs_yj751_pd_appshow_addr.outAcL11Pwr': wave(850, 300, 600) },
+    },
+    {
+      sn: 'P351ZAH4PG3R0008',
+      deviceName: 'DELTA 3 Plus-Office',
+      productName: 'DELTA 3 Plus',
+      online: true,
+      quotas: payload(delta3),
+      motion: { powInSumW: wave(699, 100, 300), powGetAcIn: wave(696, 100, 300) },
+    },
+    {
+      sn: 'BK51ZEB4HF2R0009',
+      deviceName: 'STREAM AC-Balcony',
+      productName: 'STREAM AC',
+      online: true,
+      quotas: payload(streamAc),
+      motion: { powGetPvSum: wave(2051, 1500, 3600), powGetSysGrid: wave(-135, 200, 600), cmsBattSoc: wave(43, 20, 3600) },
+    },
+    {
+      sn: 'BX11ZCB4EF2E0010',
+      deviceName: 'Glacier-Camping',
+      productName: 'Glacier',
+      online: true,
+      // Constructed from the docs (zeros): a fridge at 4 °C on its own battery at 78 %.
+      quotas: {
+        ...payload(glacier),
+        'bms_bmsStatus.f32ShowSoc': 78.4,
+        'bms_bmsStatus.soc': 78,
+        'bms_emsStatus.lcdSoc': 78,
+        'bms_bmsStatus.soh': 100,
+        'bms_bmsStatus.tmp': 21,
+        'bms_bmsStatus.vol': 15800,
+        'bms_bmsStatus.amp': -2100,
+        'bms_bmsStatus.outWatts': 33,
+        'pd.tmpL': 40,
+      },
+      motion: { 'pd.motorWat': wave(26, 20, 240) },
+    },
+    {
+      sn: 'KT21ZCH2ZF170011',
+      deviceName: 'WAVE 2-Tent',
+      productName: 'WAVE 2',
+      online: true,
+      // Constructed from the docs (zeros): cooling from its battery at 61 %.
+      quotas: {
+        ...payload(wave2),
+        'pd.batSoc': 61,
+        'bms.bmsSoc': 61,
+        'pd.batPwrOut': 420,
+        'motor.power': 380,
+        'bms.bmsVol': 25300,
+        'pd.batDsgRemain': 95,
+        'pd.envTemp': 31,
+      },
+      motion: { 'pd.batPwrOut': wave(420, 80, 180), 'motor.power': wave(380, 80, 180) },
+    },
+    {
+      sn: 'HJ31ZDH4ZF3C0012',
+      deviceName: 'PowerOcean-Home',
+      productName: 'PowerOcean',
+      online: true,
+      quotas: payload(powerocean),
+      motion: { sysLoadPwr: wave(101, 60, 300), bpPwr: wave(-104, 60, 300) },
+    },
+    {
+      sn: 'SP10ZAW5ZE4R0013',
+      deviceName: 'Smart Home Panel-Basement',
+      productName: 'Smart Home Panel',
+      online: true,
+      quotas: payload(smarthomepanel),
+      motion: { 'heartbeat.backupBatPer': wave(54, 10, 1800) },
     },
   ];
 }

@@ -107,9 +107,12 @@ export const METRICS = {
 const RESERVED = new Set<string>([METRICS.online.name, METRICS.connectionErrors.name, 'connection_errors_total']);
 const RESERVED_PREFIXES = ['exporter_', 'last_update_'];
 
-/** The full metric name of a quota suffix; a suffix that would shadow our own metrics gets `_value`. */
-export function quotaMetricName(prefix: string, suffix: string): string {
-  const clash = RESERVED.has(suffix) || RESERVED_PREFIXES.some((p) => suffix.startsWith(p));
+/**
+ * The full metric name of a quota suffix; a suffix that would shadow our own metrics, or one of
+ * `alsoReserved` (the unified names, when that layer is on), gets `_value`.
+ */
+export function quotaMetricName(prefix: string, suffix: string, alsoReserved?: ReadonlySet<string>): string {
+  const clash = RESERVED.has(suffix) || RESERVED_PREFIXES.some((p) => suffix.startsWith(p)) || alsoReserved?.has(suffix) === true;
   return `${prefix}_${clash ? `${suffix}_value` : suffix}`;
 }
 

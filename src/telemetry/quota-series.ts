@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { numericValue } from '../snapshot/quota-value.js';
 
 /**
  * Turns one raw quota (key → JSON value) into numeric samples named the way the Python
@@ -17,9 +18,6 @@ export interface QuotaSample {
 /** Deeper values are skipped: nothing real nests this far, and recursion must stay bounded. */
 export const MAX_QUOTA_DEPTH = 16;
 
-// Finite decimal numbers only: "NaN", "Infinity", hex and empty strings are not measurements.
-const NUMERIC_STRING = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-
 export function flattenQuota(key: string, value: unknown, out: QuotaSample[] = []): QuotaSample[] {
   walk(key, [], value, 0, out);
   return out;
@@ -27,29 +25,14 @@ export function flattenQuota(key: string, value: unknown, out: QuotaSample[] = [
 
 function walk(path: string, indexes: string[], value: unknown, depth: number, out: QuotaSample[]): void {
   if (depth > MAX_QUOTA_DEPTH) return;
-  switch (typeof value) {
-    case 'number':
-      if (Number.isFinite(value)) out.push({ name: quotaMetricSuffix(path), indexes, value });
-      return;
-    case 'boolean':
-      out.push({ name: quotaMetricSuffix(path), indexes, value: value ? 1 : 0 });
-      return;
-    case 'string': {
-      if (!NUMERIC_STRING.test(value)) return;
-      const n = Number(value);
-      if (Number.isFinite(n)) out.push({ name: quotaMetricSuffix(path), indexes, value: n });
-      return;
-    }
-    case 'object':
-      if (value === null) return;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) walk(path, [...indexes, String(i)], value[i], depth + 1, out);
-      } else {
-        for (const [k, v] of Object.entries(value)) walk(`${path}.${k}`, indexes, v, depth + 1, out);
-      }
-      return;
-    default:
-      return;
+  if (value === null) return;
+  if (typeof value !== 'object') {
+    const n = numericValue(value);
+    if (n !== undefined) out.push({ name: quotaMetricSuffix(path), indexes, value: n });
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) walk(path, [...indexes, String(i)], value[i], depth + 1, out);
+  } else {
+    for (const [k, v] of Object.entries(value)) walk(`${path}.${k}`, indexes, v, depth + 1, out);
   }
 }
 

@@ -1,16 +1,23 @@
-import type { Attributes, BatchObservableCallback, Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
-import type { DeviceRecord, QuotaSnapshot } from '../poller/quota-snapshot.js';
+import type { BatchObservableCallback, Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
+import type { DeviceIdentity, DeviceRecord, QuotaSnapshot } from '../snapshot/quota-snapshot.js';
+import { isStale } from '../snapshot/staleness.js';
+import { deviceLabels } from './device-labels.js';
 import { METRICS, ownMetricName } from './metric-names.js';
 
-/** What the exporter's own metrics read; plain functions so this module knows no EcoFlow types. */
+/**
+ * What the exporter's own metrics read. They are created before the parts that report to
+ * them (client, poller, instruments), so these are only the snapshot and plain functions.
+ */
 export interface SelfMetricsSources {
   snapshot: QuotaSnapshot;
-  /** Consecutive failed polls and last success of a device, if it is being polled. */
-  pollHealth: (sn: string) => { failures: number; lastSuccessAt?: number } | undefined;
-  isStale: (device: DeviceRecord) => boolean;
-  seriesCount: () => number;
+  staleAfterMs: number;
   circuitState: () => string;
   version: string;
+}
+
+interface PollHealth {
+  failures: number;
+  lastSuccessAt?: number;
 }
 
 export interface RequestRecord {
@@ -38,6 +45,8 @@ export class SelfMetrics {
   readonly #otlpFailures: Counter;
   readonly #connectionErrors: Counter;
   readonly #gauges: Record<'lastPoll' | 'devices' | 'series' | 'circuit' | 'build' | 'rss' | 'heap' | 'lag', ObservableGauge>;
+  readonly #polls = new Map<string, PollHealth>();
+  #quotaSeries = 0;
   #lagTimer?: NodeJS.Timeout;
   #lagMaxMs = 0;
   #started = false;
@@ -100,12 +109,22 @@ export class SelfMetrics {
     if (r.outcome !== 'circuit_open') this.#requestDuration.record(r.seconds, { endpoint: r.endpoint });
   }
 
-  recordPoll(kind: 'list' | 'quota', seconds: number): void {
+  /** A successful poll; `sn` for a device's quota read. */
+  recordPoll(kind: 'list' | 'quota', seconds: number, sn?: string): void {
     this.#pollDuration.record(seconds, { kind });
+    if (sn !== undefined) this.#polls.set(sn, { failures: 0, lastSuccessAt: Date.now() });
   }
 
-  recordPollFailure(identity: Attributes): void {
-    this.#connectionErrors.add(1, identity);
+  recordPollFailure(device: DeviceIdentity): void {
+    this.#connectionErrors.add(1, deviceLabels(device));
+    const health = this.#polls.get(device.sn);
+    if (health) health.failures++;
+    else this.#polls.set(device.sn, { failures: 1 });
+  }
+
+  /** Series computed from quota values in the last collection. */
+  recordCollected(quotaSeries: number): void {
+    this.#quotaSeries = quotaSeries;
   }
 
   recordOtlpFailure(): void {
@@ -114,19 +133,16 @@ export class SelfMetrics {
 
   readonly #observe: BatchObservableCallback = (result) => {
     const counts = Object.fromEntries(DEVICE_STATES.map((s) => [s, 0])) as Record<(typeof DEVICE_STATES)[number], number>;
-    for (const device of this.#sources.snapshot.devices()) {
-      const health = this.#sources.pollHealth(device.sn);
+    const { snapshot } = this.#sources;
+    for (const sn of this.#polls.keys()) if (!snapshot.get(sn)?.online) this.#polls.delete(sn);
+    for (const device of snapshot.devices()) {
+      // Polling stops for offline devices: their poll history goes with it.
+      const health = this.#polls.get(device.sn);
       counts[this.#stateOf(device, health?.failures ?? 0)]++;
-      if (health?.lastSuccessAt !== undefined) {
-        result.observe(this.#gauges.lastPoll, health.lastSuccessAt / 1000, {
-          device: device.sn,
-          device_name: device.name,
-          product_name: device.productName,
-        });
-      }
+      if (health?.lastSuccessAt !== undefined) result.observe(this.#gauges.lastPoll, health.lastSuccessAt / 1000, deviceLabels(device));
     }
     for (const state of DEVICE_STATES) result.observe(this.#gauges.devices, counts[state], { state });
-    result.observe(this.#gauges.series, this.#sources.seriesCount());
+    result.observe(this.#gauges.series, this.#quotaSeries);
     const circuit = this.#sources.circuitState();
     for (const state of CIRCUIT_STATES) result.observe(this.#gauges.circuit, state === circuit ? 1 : 0, { state });
     result.observe(this.#gauges.build, 1, { version: this.#sources.version, node_version: process.version });
@@ -140,6 +156,6 @@ export class SelfMetrics {
   #stateOf(device: DeviceRecord, failures: number): (typeof DEVICE_STATES)[number] {
     if (device.state !== 'online') return device.state;
     if (failures > 0) return 'failing';
-    return this.#sources.isStale(device) ? 'stale' : 'online';
+    return isStale(device, this.#sources.staleAfterMs) ? 'stale' : 'online';
   }
 }

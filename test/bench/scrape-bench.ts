@@ -6,8 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { QuotaSnapshot } from '../../src/poller/quota-snapshot.js';
-import { QuotaInstruments } from '../../src/telemetry/quota-instruments.js';
+import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
+import { snapshotMetrics } from '../../src/telemetry/snapshot-metrics.js';
 import { PrometheusReader } from '../../src/telemetry/prometheus-reader.js';
 import { payload } from '../../src/simulator/fleet.js';
 
@@ -23,7 +23,9 @@ const payloads = readdirSync(dir)
 const snapshot = new QuotaSnapshot();
 const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
 const provider = new MeterProvider({ readers: [reader] });
-const instruments = new QuotaInstruments({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow' });
+const UNIFIED = process.env.BENCH_UNIFIED !== '0';
+let quotaSeries = 0;
+const instruments = snapshotMetrics({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow', unified: UNIFIED, onCollected: (n) => (quotaSeries = n) });
 instruments.start();
 
 const heapBefore = process.memoryUsage().heapUsed;
@@ -58,8 +60,8 @@ global.gc?.();
 const heapAfter = process.memoryUsage().heapUsed;
 
 const fmt = (n: number) => n.toFixed(1);
-console.log(`devices                 ${DEVICES}`);
-console.log(`series per scrape       ${lines} (instruments report ${instruments.seriesCount} quota series)`);
+console.log(`devices                 ${DEVICES} (unified metrics ${UNIFIED ? 'on' : 'off: BENCH_UNIFIED=0'})`);
+console.log(`series per scrape       ${lines} (instruments report ${quotaSeries} series from quota values)`);
 console.log(`exposition size         ${(bytes / 1024 / 1024).toFixed(2)} MiB`);
 console.log(`first load of all       ${fmt(loadMs)} ms`);
 console.log(`one device update       ${fmt(updateMs)} ms`);

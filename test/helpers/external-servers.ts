@@ -51,12 +51,28 @@ async function run(command: string, args: string[], readyUrl: string, dataDir: s
   return { url: new URL(readyUrl).origin, logs: () => logs, stop };
 }
 
-export async function startPrometheus(scrapeTarget: string, scrape = { intervalS: 1, timeoutS: 1 }): Promise<RunningServer> {
+export async function startPrometheus(
+  scrapeTarget: string,
+  scrape = { intervalS: 1, timeoutS: 1 },
+  options: { ruleFiles?: string[]; evaluationIntervalS?: number } = {},
+): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
   const port = await closedPort();
+  const rules = options.ruleFiles ?? [];
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    ['global:', `  scrape_interval: ${scrape.intervalS}s`, `  scrape_timeout: ${scrape.timeoutS}s`, 'scrape_configs:', '  - job_name: ecoflow', '    static_configs:', `      - targets: ['${scrapeTarget}']`, ''].join('\n'),
+    [
+      'global:',
+      `  scrape_interval: ${scrape.intervalS}s`,
+      `  scrape_timeout: ${scrape.timeoutS}s`,
+      `  evaluation_interval: ${options.evaluationIntervalS ?? 1}s`,
+      ...(rules.length > 0 ? ['rule_files:', ...rules.map((f) => `  - ${JSON.stringify(f)}`)] : []),
+      'scrape_configs:',
+      '  - job_name: ecoflow',
+      '    static_configs:',
+      `      - targets: ['${scrapeTarget}']`,
+      '',
+    ].join('\n'),
   );
   return run(
     BINARIES.prometheus,

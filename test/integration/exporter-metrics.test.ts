@@ -20,6 +20,15 @@ async function setup(
   return { simulator, exporter };
 }
 
+/** Names of the series of one device, sorted. */
+function seriesNamesOf(text: string, sn: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => !l.startsWith('#') && l.includes(`device="${sn}"`))
+    .map((l) => l.split('{')[0]!)
+    .sort();
+}
+
 test('the expected series and labels appear', async (t) => {
   const { exporter } = await setup(t);
   const text = await exporter.scrape();
@@ -45,9 +54,9 @@ test('the expected series and labels appear', async (t) => {
     cells[0],
     `ecoflow_bms_bms_status_cell_vol{device="R331ZEB4ZEAL0528",device_name="DELTA 2-Garage",product_name="DELTA 2",index_0="0"} ${cellVol[0]}`,
   );
-  // Strings are not samples; the offline RIVER 2 has no quota series at all.
+  // Strings are not samples; the offline RIVER 2 has no quota series at all, raw or unified.
   assert.doesNotMatch(text, /ecoflow_2_1_update_time/);
-  assert.equal(text.split('\n').filter((l) => !l.startsWith('#') && l.includes(SN.river2)).length, 1);
+  assert.deepEqual(seriesNamesOf(text, SN.river2), ['ecoflow_device_info', 'ecoflow_online']);
   assert.doesNotMatch(text, /otel_scope|target_info/);
 });
 
@@ -76,8 +85,7 @@ test('an offline device reports online 0 and its series are gone', async (t) => 
     return sampleValue(t2, 'ecoflow_online', SN.smartPlug) === 0 && t2;
   }, 'smart plug offline');
   // What is left of the plug: its online state and when its data was last fresh.
-  const plugLines = text.split('\n').filter((l) => !l.startsWith('#') && l.includes(SN.smartPlug)).map((l) => l.split('{')[0]);
-  assert.deepEqual(plugLines, ['ecoflow_online', 'ecoflow_last_update_timestamp_seconds']);
+  assert.deepEqual(seriesNamesOf(text, SN.smartPlug), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
   assert.doesNotMatch(text, /ecoflow_2_1_watts/, 'a metric with no series left has no HELP/TYPE either');
 
   simulator.setOnline(SN.smartPlug, true);
@@ -117,7 +125,7 @@ test('a device the key may not read (1006) stays listed, without quota series, l
   }, '1006 logged');
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(sampleValue(text, 'ecoflow_online', 'DENIED0000000001'), 1);
-  assert.equal(text.split('\n').filter((l) => !l.startsWith('#') && l.includes('DENIED0000000001')).length, 1);
+  assert.deepEqual(seriesNamesOf(text, 'DENIED0000000001'), ['ecoflow_device_info', 'ecoflow_online']);
   assert.equal(exporter.logs.filter((l) => l.includes('DENIED0000000001') && l.includes('1006')).length, 1, 'logged once');
   assert.match(exporter.logs.find((l) => l.includes('1006'))!, /not bound to this developer key/);
   assert.ok(sampleValue(text, 'ecoflow_pd_soc', SN.delta2) !== undefined, 'the others carry on');

@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
 import { SN, eventually } from '../helpers/simulated-fleet.js';
 import { sampleValue, startPair, valueWith } from '../helpers/running-exporter.js';
 import { BINARIES, needs, promQuery, startPrometheus } from '../helpers/external-servers.js';
-
-const GOLDEN = fileURLToPath(new URL('../../../test/fixtures/metrics/still-fleet.prom', import.meta.url));
+import { GOLDEN, goldenExposition, goldenPath } from '../helpers/golden.js';
 
 async function stillFleetExposition(t: import('node:test').TestContext) {
   const { exporter } = await startPair(t);
@@ -18,45 +16,22 @@ async function stillFleetExposition(t: import('node:test').TestContext) {
   return { text, exporter };
 }
 
-/**
- * Metric blocks sorted by name, samples sorted within: the order of poll completion is not part
- * of the contract. Values of the exporter's own metrics and of timestamps change from run to
- * run, so they become `*`; their names, help texts and labels stay pinned.
- */
-function normalise(text: string): string {
-  const blocks: string[][] = [];
-  for (const line of text.split('\n').filter(Boolean)) {
-    if (line.startsWith('# HELP ')) blocks.push([line]);
-    else if (line.startsWith('#')) blocks.at(-1)!.push(line);
-    else if (/^ecoflow_exporter_|^ecoflow_\w+_timestamp_seconds/.test(line)) {
-      blocks.at(-1)!.push(line.replace(/ [^ ]+$/, ' *').replace(/(version)="[^"]*"/g, '$1="*"'));
+for (const [name, scenario] of Object.entries(GOLDEN)) {
+  test(`the /metrics exposition matches the golden file (${name}: ${scenario.file})`, async () => {
+    const { normalised: actual } = await goldenExposition(scenario);
+    const path = goldenPath(scenario);
+    assert.ok(existsSync(path), `golden file missing: ${path} (npm run update-golden writes it)`);
+    const expected = readFileSync(path, 'utf8');
+    if (actual !== expected) {
+      // Line diffs are far easier to read than the assertion's string diff.
+      const a = new Set(actual.split('\n'));
+      const e = new Set(expected.split('\n'));
+      const missing = [...e].filter((l) => !a.has(l)).slice(0, 20);
+      const extra = [...a].filter((l) => !e.has(l)).slice(0, 20);
+      assert.fail(`exposition differs from ${path} (npm run update-golden rewrites it)\nmissing:\n${missing.join('\n')}\nunexpected:\n${extra.join('\n')}`);
     }
-    else blocks.at(-1)!.push(line);
-  }
-  return blocks
-    .map(([help, type, ...rest]) => [help, type, ...rest.sort()].join('\n'))
-    .sort()
-    .join('\n') + '\n';
+  });
 }
-
-test('the /metrics exposition of the still fleet matches the golden file', async (t) => {
-  const { text } = await stillFleetExposition(t);
-  const actual = normalise(text);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(GOLDEN)) {
-    if (process.env.CI) assert.fail(`golden file missing: ${GOLDEN}`);
-    writeFileSync(GOLDEN, actual);
-    t.diagnostic(`wrote ${GOLDEN}`);
-  }
-  const expected = readFileSync(GOLDEN, 'utf8');
-  if (actual !== expected) {
-    // Line diffs are far easier to read than the assertion's string diff.
-    const a = new Set(actual.split('\n'));
-    const e = new Set(expected.split('\n'));
-    const missing = [...e].filter((l) => !a.has(l)).slice(0, 20);
-    const extra = [...a].filter((l) => !e.has(l)).slice(0, 20);
-    assert.fail(`exposition differs from ${GOLDEN} (UPDATE_GOLDEN=1 npm test rewrites it)\nmissing:\n${missing.join('\n')}\nunexpected:\n${extra.join('\n')}`);
-  }
-});
 
 test('promtool finds no format errors, only the naming habits of raw EcoFlow keys', needs('promtool'), async (t) => {
   const { text } = await stillFleetExposition(t);

@@ -1,36 +1,94 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { BINARIES } from '../helpers/external-servers.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+const compose = parse(readFileSync(root('compose.yaml'), 'utf8'));
+
+/** `./host:/container[:ro]` volume entries of a service, as {host, container}. */
+function mounts(service: string): Array<{ host: string; container: string }> {
+  return (compose.services[service].volumes ?? []).map((v: string) => {
+    const [host, container] = v.split(':');
+    return { host: host!, container: container! };
+  });
+}
+
+/** The host path (from the repository root, normalized) that ends up at `containerPath` inside the service. */
+function hostPathOf(service: string, containerPath: string): string | undefined {
+  for (const { host, container } of mounts(service)) {
+    if (containerPath === container) return posix.normalize(host);
+    if (containerPath.startsWith(`${container}/`)) return posix.join(host, containerPath.slice(container.length + 1));
+  }
+  return undefined;
+}
 
 /** No Docker engine here: the compose file is checked for what it promises, its Prometheus config by promtool. */
-test('compose.yaml: the exporter waits on /readyz, Prometheus scrapes it, Grafana gets the dashboard', () => {
-  const compose = parse(readFileSync(root('compose.yaml'), 'utf8'));
+test('compose.yaml: the exporter waits on /readyz and Prometheus scrapes it', () => {
   const exporter = compose.services['ecoflow-exporter'];
   assert.deepEqual(exporter.healthcheck.test, ['CMD', 'node', 'dist/src/healthcheck.js', '/readyz']);
   assert.equal(exporter.build, '.');
   assert.equal(compose.services.prometheus.depends_on['ecoflow-exporter'].condition, 'service_healthy');
   const prometheusConfig = parse(compose.configs['prometheus-config'].content);
   assert.deepEqual(prometheusConfig.scrape_configs[0].static_configs[0].targets, ['ecoflow-exporter:9090']);
-  const dashboards = parse(compose.configs['grafana-dashboards'].content);
-  const mount = compose.services.grafana.volumes.find((v: string) => v.startsWith('./grafana:'));
-  assert.ok(mount.includes(dashboards.providers[0].options.path));
   for (const key of Object.keys(exporter.environment)) {
     assert.ok(readFileSync(root('README.md'), 'utf8').includes(key), `${key} documented`);
   }
+});
+
+test('compose.yaml: Prometheus loads the alert rules of prometheus/alerts.yml, and promtool accepts its config', () => {
+  const service = compose.services.prometheus;
+  const configTarget = service.configs.find((c: { source: string }) => c.source === 'prometheus-config').target as string;
+  assert.ok(service.command.includes(`--config.file=${configTarget}`));
+  const config = parse(compose.configs['prometheus-config'].content);
+  assert.ok(config.global.evaluation_interval, 'evaluation_interval set');
+  assert.equal(config.rule_files.length, 1);
+  // Relative rule files resolve against the config file's directory.
+  const ruleFile = posix.resolve(posix.dirname(configTarget), config.rule_files[0]);
+  assert.equal(hostPathOf('prometheus', ruleFile), 'prometheus/alerts.yml');
 
   if (existsSync(BINARIES.promtool)) {
     const dir = mkdtempSync(join(tmpdir(), 'compose-'));
-    writeFileSync(join(dir, 'prometheus.yml'), compose.configs['prometheus-config'].content);
-    execFileSync(BINARIES.promtool, ['check', 'config', join(dir, 'prometheus.yml')], { stdio: 'pipe' });
+    try {
+      writeFileSync(join(dir, 'prometheus.yml'), compose.configs['prometheus-config'].content);
+      copyFileSync(root('prometheus/alerts.yml'), join(dir, config.rule_files[0]));
+      execFileSync(BINARIES.promtool, ['check', 'config', join(dir, 'prometheus.yml')], { stdio: 'pipe' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+});
+
+test('compose.yaml: Grafana gets its data source and the dashboards from the provisioning files', () => {
+  const service = compose.services.grafana;
+  assert.equal(service.configs, undefined, 'no inline Grafana configs beside the mounted files');
+  assert.equal(compose.configs['grafana-datasource'], undefined);
+  assert.equal(compose.configs['grafana-dashboards'], undefined);
+  assert.equal(hostPathOf('grafana', '/etc/grafana/provisioning/datasources'), 'grafana/provisioning/datasources');
+  assert.equal(hostPathOf('grafana', '/etc/grafana/provisioning/dashboards'), 'grafana/provisioning/dashboards');
+
+  const datasources = parse(readFileSync(root('grafana/provisioning/datasources/prometheus.yml'), 'utf8'));
+  assert.equal(datasources.datasources.length, 1);
+  const [prometheus] = datasources.datasources;
+  assert.deepEqual(
+    { type: prometheus.type, uid: prometheus.uid, url: prometheus.url, isDefault: prometheus.isDefault },
+    { type: 'prometheus', uid: 'prometheus', url: 'http://prometheus:9090', isDefault: true },
+  );
+  assert.ok(compose.services[new URL(prometheus.url).hostname], 'the data source URL names a compose service');
+
+  const providers = parse(readFileSync(root('grafana/provisioning/dashboards/ecoflow.yml'), 'utf8')).providers;
+  assert.equal(providers.length, 1);
+  assert.equal(providers[0].type, 'file');
+  const dashboardsDir = hostPathOf('grafana', providers[0].options.path);
+  assert.equal(dashboardsDir, 'grafana/dashboards');
+  const dashboards = readdirSync(root('grafana/dashboards')).filter((f) => f.endsWith('.json')).sort();
+  assert.deepEqual(dashboards, ['ecoflow-exporter.json', 'ecoflow-overview.json', 'ecoflow-raw.json']);
+  assert.ok(!existsSync(root('grafana/ecoflow-overview.json')), 'the old dashboard location is gone');
 });
 
 test('the Dockerfile HEALTHCHECK probes liveness', () => {

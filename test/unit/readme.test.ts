@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { configTable } from '../../src/config/config-table.js';
-import { metricsTable } from '../../src/telemetry/metrics-table.js';
-import { QuotaSnapshot } from '../../src/poller/quota-snapshot.js';
-import { QuotaInstruments } from '../../src/telemetry/quota-instruments.js';
+import { parse } from 'yaml';
+import { README_TABLES } from '../helpers/readme-tables.js';
+import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
+import { snapshotMetrics } from '../../src/telemetry/snapshot-metrics.js';
 import { PrometheusReader } from '../../src/telemetry/prometheus-reader.js';
 
 const README = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
@@ -20,19 +20,27 @@ function section(marker: string): string {
   return between[1]!;
 }
 
-test('the README configuration table is the one the schema makes', () => {
-  assert.equal(section('config-table'), configTable());
-});
+for (const [name, make] of Object.entries(README_TABLES)) {
+  test(`the README's ${name} is the one the code makes (npm run update-readme rewrites it)`, () => {
+    assert.equal(section(name), make());
+  });
+}
 
-test('the README table of the exporter\'s own metrics is the one the code uses', () => {
-  assert.equal(section('metrics-table'), metricsTable());
+test('the README lists exactly the alerts of prometheus/alerts.yml', () => {
+  const rules = parse(readFileSync(fileURLToPath(new URL('../../../prometheus/alerts.yml', import.meta.url)), 'utf8')) as {
+    groups: Array<{ rules: Array<{ alert?: string }> }>;
+  };
+  const alerts = rules.groups.flatMap((g) => g.rules.map((r) => r.alert)).filter(Boolean).sort();
+  const listed = [...section('alerts').matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(listed, alerts);
 });
 
 test('the README naming example is what the exporter produces', async () => {
   const snapshot = new QuotaSnapshot();
   const reader = new PrometheusReader({ cardinalityLimit: 1000 });
   const provider = new MeterProvider({ readers: [reader] });
-  new QuotaInstruments({ meter: provider.getMeter('readme'), snapshot, prefix: 'ecoflow' }).start();
+  // The example is about raw naming: the unified layer is described in its own section.
+  snapshotMetrics({ meter: provider.getMeter('readme'), snapshot, prefix: 'ecoflow', unified: false }).start();
   snapshot.setDevices([{ sn: 'R331ZEB4ZEAL0528', name: 'DELTA 2-Garage', productName: 'DELTA 2', online: true }]);
   snapshot.replaceQuotas('R331ZEB4ZEAL0528', JSON.parse(section('example:payload')), Date.now());
   // The last-update time and the exporter's own metrics are described beside the example.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuotaSnapshot, type SnapshotChange } from '../../../src/poller/quota-snapshot.js';
+import { QuotaSnapshot, type SnapshotChange } from '../../../src/snapshot/quota-snapshot.js';
 
 const device = (sn: string, online = true) => ({ sn, name: `${sn}-name`, productName: 'DELTA 2', online });
 

@@ -1,0 +1,67 @@
+import { CHARGE_PERCENT, HEALTH_PERCENT, type DeviceFamily } from './device-family.js';
+
+const SHOW = 'hs_yj751_pd_appshow_addr';
+const BACKEND = 'hs_yj751_pd_backend_addr';
+/** Battery packs are numbered by their place in the stack; pack 1 stands for "the main pack". */
+const PACK1 = 'hs_yj751_bms_slave_addr.1';
+
+/**
+ * DELTA Pro Ultra (`hs_yj751_*` modules; floats already in W, V, A). Sources: DOC =
+ * Olli0103/ecoflow API/DeltaProUltra.md, TOL = tolwi/hassio-ecoflow-cloud, TAR =
+ * TarasKhust/ecoflow-api-mqtt sensor.py (keys DOC leaves out), TarasKhust issue #30 (a real
+ * quota/all dump, flat keys like `hs_yj751_bms_slave_addr.1.hwVer`). No real dump was checked by
+ * arithmetic: the payload in src/simulator is built from DOC's key list.
+ */
+export const deltaProUltra: DeviceFamily = {
+  id: 'delta_pro_ultra',
+  title: 'DELTA Pro Ultra',
+  productNames: [/^DELTA Pro Ultra$/i],
+  snPrefixes: ['Y711'],
+  // The hs_yj751 module names belong to this model alone.
+  shapeKeys: [`${SHOW}.wattsInSum`, `${SHOW}.inHvMpptPwr`],
+  rows: [
+    { metric: 'batterySoc', key: `${SHOW}.soc`, scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC DeltaProUltra ("SOC for the entire device", %)' },
+    { metric: 'batterySoh', key: `${PACK1}.soh`, scale: 0.01, valid: HEALTH_PERCENT, source: 'TAR; TarasKhust issue #30 dump (%, not in DOC)' },
+    { metric: 'batteryTemperature', key: `${PACK1}.temp`, scale: 1, source: 'TAR (°C, not in DOC)' },
+    { metric: 'batteryCycles', key: `${PACK1}.cycles`, scale: 1, source: 'TAR; TarasKhust issue #30 dump (not in DOC)' },
+    { metric: 'batteryVoltage', key: `${BACKEND}.batVol`, scale: 1, source: 'TAR (V, e.g. 104.277; not in DOC)' },
+    // Whole-unit battery power as charge minus discharge; batAmp under-reads (see unmapped), so
+    // vol × amp is no option here.
+    { metric: 'batteryPower', key: `${BACKEND}.bmsInputWatts`, minus: `${BACKEND}.bmsOutputWatts`, scale: 1, source: 'TAR (W, battery charging minus discharging; not in DOC)' },
+    { metric: 'inputPower', key: `${SHOW}.wattsInSum`, scale: 1, source: 'DOC DeltaProUltra (W), TOL' },
+    { metric: 'outputPower', key: `${SHOW}.wattsOutSum`, scale: 1, source: 'DOC DeltaProUltra (W), TOL' },
+    { metric: 'portInputPower', port: 'ac', key: `${SHOW}.inAcC20Pwr`, scale: 1, source: 'DOC DeltaProUltra (W, AC C20 input)' },
+    { metric: 'portInputPower', port: 'power_in_out', key: `${SHOW}.inAc5p8Pwr`, scale: 1, source: 'DOC DeltaProUltra (W, Power In/Out port input)' },
+    { metric: 'portInputPower', port: 'solar_hv', key: `${SHOW}.inHvMpptPwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    { metric: 'portInputPower', port: 'solar_lv', key: `${SHOW}.inLvMpptPwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    // The AC outlets: two on each 120 V leg, the 240 V L14-30 and the TT-30.
+    { metric: 'portOutputPower', port: 'ac', key: `${SHOW}.outAcL11Pwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    { metric: 'portOutputPower', port: 'ac', key: `${SHOW}.outAcL12Pwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    { metric: 'portOutputPower', port: 'ac', key: `${SHOW}.outAcL21Pwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    { metric: 'portOutputPower', port: 'ac', key: `${SHOW}.outAcL22Pwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    { metric: 'portOutputPower', port: 'ac', key: `${SHOW}.outAcL14Pwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    { metric: 'portOutputPower', port: 'ac', key: `${SHOW}.outAcTtPwr`, scale: 1, source: 'DOC DeltaProUltra (W, "AC30A")' },
+    { metric: 'portOutputPower', port: 'power_in_out', key: `${SHOW}.outAc5p8Pwr`, scale: 1, source: 'DOC DeltaProUltra (W, Power In/Out port output)' },
+    { metric: 'portOutputPower', port: 'usb', key: `${SHOW}.outUsb1Pwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    { metric: 'portOutputPower', port: 'usb', key: `${SHOW}.outUsb2Pwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    { metric: 'portOutputPower', port: 'usb_c', key: `${SHOW}.outTypec1Pwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    { metric: 'portOutputPower', port: 'usb_c', key: `${SHOW}.outTypec2Pwr`, scale: 1, source: 'DOC DeltaProUltra (W)' },
+    { metric: 'portOutputPower', port: 'dc', key: `${SHOW}.outAdsPwr`, scale: 1, source: 'DOC DeltaProUltra (W, DC Anderson port)' },
+    // The C20 inlet is the AC charging input; the Power In/Out port has its own (inAc5p8Vol).
+    { metric: 'acInputVoltage', key: `${BACKEND}.inAcC20Vol`, scale: 1, source: 'DOC DeltaProUltra (V), TOL' },
+    // One outlet's voltage stands for the inverter: L2-1 is a 120 V leg (the first DOC lists a
+    // voltage for; L1-1 and L1-2 have none in DOC).
+    { metric: 'acOutputVoltage', key: `${BACKEND}.outAcL21Vol`, scale: 1, source: 'DOC DeltaProUltra (V), TOL' },
+  ],
+  unmapped: [
+    { key: `${SHOW}.remainTime`, reason: 'one value for charging and discharging whose sign is unconfirmed: cannot tell time-to-full from time-to-empty' },
+    { key: `${BACKEND}.batAmp`, reason: 'not in DOC, and one project reports it under-reads 4–7× (unattributed): battery current unconfirmed' },
+    { key: `${BACKEND}.out*Pf (outAcL11Pf … outAcP58Pf)`, reason: 'DOC calls them output frequency, the name says power factor: unconfirmed, so no AC output frequency' },
+    { key: `${SHOW}.outPrPwr`, reason: 'parallel-box discharge: no port fits, and the box hangs on the Power In/Out port, so it may double-count outAc5p8Pwr' },
+    { key: `${BACKEND}.inAc5p8Vol / inAc5p8Amp / outAc5p8Vol / outAc5p8Amp`, reason: 'Power In/Out port voltage and current: no per-port voltage metric; the AC input voltage is the C20 inlet\'s' },
+    { key: `${BACKEND}.outAcL12Amp, outAcL14Vol / outAcL22Vol / outAcTtVol and the other out*Amp, in*Amp`, reason: 'per-outlet voltages and currents: no unified metric (one outlet stands for the AC output voltage)' },
+    { key: `${BACKEND}.inHvMpptVol / inHvMpptAmp / inLvMpptVol / inLvMpptAmp`, reason: 'PV voltages and currents (DOC mislabels them "AC"): no unified metric' },
+    { key: 'hs_yj751_bms_slave_addr.N.* (N > 1), .1.soc, *Cap, cellVol', reason: 'other packs and per-pack SoC / capacity / cell voltages: the battery metrics use pack 1 and the whole-unit SoC' },
+    { key: `${BACKEND}.pdTemp / pcsAcTemp / mpptHvTemp …`, reason: 'device temperatures: no unified metric' },
+  ],
+};

@@ -1,0 +1,59 @@
+import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily, type MappingRow } from './device-family.js';
+
+/**
+ * DELTA 2 (`pd.`, `bms_bmsStatus.`, `bms_emsStatus.`, `inv.`, `mppt.`). Sources: DOC =
+ * Olli0103/ecoflow API/Delta2.md (official docs), TOL = tolwi/hassio-ecoflow-cloud
+ * devices/public/delta2.py, FIX = rustyy/ecoflow-api delta2Properties.ts (real capture).
+ * DELTA 2 Max and the RIVER 2 family share most keys: their files start from these rows.
+ */
+export const DELTA2_FAMILY_ROWS: readonly MappingRow[] = [
+  // lcdShowSoc is the combined SoC of main and extra batteries, as the display shows it.
+  { metric: 'batterySoc', key: ['bms_emsStatus.f32LcdShowSoc', 'bms_emsStatus.lcdShowSoc', 'pd.soc'], scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC Delta2 (lcdShowSoc, f32LcdShowSoc: %), TOL' },
+  { metric: 'batterySoh', key: 'bms_bmsStatus.soh', scale: 0.01, valid: HEALTH_PERCENT, source: 'DOC Delta2 (%)' },
+  { metric: 'batteryTemperature', key: 'bms_bmsStatus.temp', scale: 1, source: 'DOC Delta2 (°C)' },
+  { metric: 'batteryCurrent', key: 'bms_bmsStatus.amp', scale: 0.001, source: 'DOC Delta2 (mA, signed); checked FIX (−3753 mA while discharging ~196 W)' },
+  { metric: 'batteryCycles', key: 'bms_bmsStatus.cycles', scale: 1, source: 'TOL; tolwi diag dumps (not in DOC)' },
+  { metric: 'batteryTimeToFull', key: 'bms_emsStatus.chgRemainTime', scale: 60, valid: REMAINING_MINUTES, source: 'DOC Delta2 (min)' },
+  { metric: 'batteryTimeToEmpty', key: 'bms_emsStatus.dsgRemainTime', scale: 60, valid: REMAINING_MINUTES, source: 'DOC Delta2 (min)' },
+  { metric: 'inputPower', key: 'pd.wattsInSum', scale: 1, source: 'DOC Delta2 (W)' },
+  { metric: 'outputPower', key: 'pd.wattsOutSum', scale: 1, source: 'DOC Delta2 (W)' },
+  { metric: 'portInputPower', port: 'ac', key: 'inv.inputWatts', scale: 1, source: 'DOC Delta2 (W, AC charging)' },
+  { metric: 'portOutputPower', port: 'ac', key: 'inv.outputWatts', scale: 1, source: 'DOC Delta2 (W, AC discharging)' },
+  { metric: 'portOutputPower', port: 'usb', key: 'pd.usb1Watts', scale: 1, source: 'DOC Delta2 (W)' },
+  { metric: 'portOutputPower', port: 'usb', key: 'pd.usb2Watts', scale: 1, source: 'DOC Delta2 (W)' },
+  { metric: 'portOutputPower', port: 'usb', key: 'pd.qcUsb1Watts', scale: 1, source: 'DOC Delta2 (W)' },
+  { metric: 'portOutputPower', port: 'usb', key: 'pd.qcUsb2Watts', scale: 1, source: 'DOC Delta2 (W)' },
+  { metric: 'portOutputPower', port: 'usb_c', key: 'pd.typec1Watts', scale: 1, source: 'DOC Delta2 (W)' },
+  { metric: 'portOutputPower', port: 'usb_c', key: 'pd.typec2Watts', scale: 1, source: 'DOC Delta2 (W)' },
+  { metric: 'portOutputPower', port: 'car', key: 'mppt.carOutWatts', scale: 0.1, source: 'DOC Delta2Max (×10, i.e. 0.1 W), FOX (0.1 W)' },
+  { metric: 'acInputVoltage', key: 'inv.acInVol', scale: 0.001, source: 'DOC Delta2 (mV), TOL; tolwi diag 228652' },
+  { metric: 'acOutputVoltage', key: 'inv.invOutVol', scale: 0.001, source: 'DOC Delta2 (mV), TOL' },
+  { metric: 'acInputFrequency', key: 'inv.acInFreq', scale: 1, source: 'DOC Delta2 (Hz)' },
+  { metric: 'acOutputFrequency', key: 'inv.invOutFreq', scale: 1, source: 'DOC Delta2 (Hz)' },
+];
+
+/** Keys the DELTA 2 family leaves out, shared with DELTA 2 Max and RIVER 2. */
+export const DELTA2_FAMILY_UNMAPPED = [
+  { key: 'bms_bmsStatus.inputWatts / outputWatts', reason: '0 on the main pack while current flowed in real dumps (DELTA 2 FIX); battery power is computed as vol × amp instead' },
+  { key: 'pd.carWatts', reason: 'unit disputed: W (TOL) vs 0.1 W (FOX); the car port uses mppt.carOutWatts' },
+  { key: 'pd.remainTime', reason: 'one signed value for both directions; bms_emsStatus.chgRemainTime / dsgRemainTime say the same per direction' },
+  { key: 'mppt.outWatts', reason: 'the MPPT converter\'s output inside the unit, not a port' },
+] as const;
+
+export const delta2: DeviceFamily = {
+  id: 'delta2',
+  title: 'DELTA 2',
+  productNames: [/^DELTA 2$/i],
+  snPrefixes: ['R331'],
+  shapeKeys: ['bms_emsStatus.lcdShowSoc', 'inv.invOutVol', 'mppt.inWatts', 'pd.wattsOutSum'],
+  // RIVER 2 has the same keys with the pack voltage in V (≈ 26), DELTA 2 in mV (≈ 50 000).
+  shapeTest: (read) => (read('bms_bmsStatus.vol') ?? 0) > 1000 && read('pd.pv2ChargeWatts') === undefined,
+  firmware: { key: 'pd.sysVer', encoding: 'u32' },
+  rows: [
+    ...DELTA2_FAMILY_ROWS,
+    { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 0.001, source: 'DOC Delta2 (mV); FIX 52161' },
+    { metric: 'batteryPower', key: 'bms_bmsStatus.vol', times: 'bms_bmsStatus.amp', scale: 1e-6, source: 'vol (mV) × amp (mA, + charging); checked FIX: 52.161 V × −3.753 A = −195.8 W vs pd.wattsOutSum 201' },
+    { metric: 'portInputPower', port: 'solar', key: 'mppt.inWatts', scale: 1, source: 'DOC Delta2 (W), TOL' },
+  ],
+  unmapped: DELTA2_FAMILY_UNMAPPED,
+};

@@ -1,0 +1,34 @@
+import type { QuotaEntry } from '../snapshot/quota-snapshot.js';
+import { readQuota } from '../snapshot/quota-value.js';
+import type { DeviceFamily } from './device-family.js';
+
+/**
+ * Which table a device's quotas are read with: by the device list's `productName`, else by
+ * the serial-number prefix, else by the shape of its keys. Undefined when nothing matches.
+ */
+export function detectFamily(
+  device: { sn: string; productName: string },
+  quotas: ReadonlyMap<string, QuotaEntry>,
+  families: readonly DeviceFamily[],
+): DeviceFamily | undefined {
+  const name = device.productName.trim();
+  if (name !== '') {
+    const byName = families.find((f) => f.productNames.some((re) => re.test(name)));
+    if (byName) return byName;
+  }
+  const sn = device.sn.toUpperCase();
+  const bySn = families.find((f) => f.snPrefixes.some((prefix) => sn.startsWith(prefix)));
+  if (bySn) return bySn;
+  if (quotas.size === 0) return undefined;
+  const read = (key: string) => readQuota(quotas, key)?.value;
+  return families.find((f) => f.shapeKeys.length > 0 && f.shapeKeys.every((k) => read(k) !== undefined) && (f.shapeTest?.(read) ?? true));
+}
+
+/** EcoFlow packs versions into one integer, a byte each: 16908607 = 0x0102013F → 1.2.1.63. */
+export function firmwareOf(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>): string | undefined {
+  if (!family.firmware) return undefined;
+  const raw = quotas.get(family.firmware.key)?.value;
+  if (family.firmware.encoding === 'string') return typeof raw === 'string' && raw.trim() !== '' ? raw.trim().slice(0, 64) : undefined;
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw <= 0 || raw > 0xffffffff) return undefined;
+  return [raw >>> 24, (raw >>> 16) & 0xff, (raw >>> 8) & 0xff, raw & 0xff].join('.');
+}

@@ -1,0 +1,36 @@
+import type { DeviceFamily } from './device-family.js';
+import { delta2 } from './delta2.js';
+import { delta2Max } from './delta2-max.js';
+import { river2 } from './river2.js';
+import { deltaPro } from './delta-pro.js';
+import { deltaProUltra } from './delta-pro-ultra.js';
+import { powerstream } from './powerstream.js';
+import { smartPlug } from './smart-plug.js';
+import { glacier } from './glacier.js';
+import { wave2 } from './wave2.js';
+import { delta3, deltaPro3 } from './delta3.js';
+import { stream } from './stream.js';
+import { powerocean } from './powerocean.js';
+import { smartHomePanel } from './smart-home-panel.js';
+
+/**
+ * Every family with a table. Detection by product name and serial prefix is unambiguous; by
+ * key shape the first match wins, and each family's shape keys (and value test) were checked
+ * against every payload we have: none matches another family's.
+ */
+export const FAMILIES: readonly DeviceFamily[] = [
+  delta2,
+  delta2Max,
+  river2,
+  deltaPro,
+  deltaProUltra,
+  delta3,
+  deltaPro3,
+  stream,
+  powerstream,
+  smartPlug,
+  glacier,
+  wave2,
+  powerocean,
+  smartHomePanel,
+];

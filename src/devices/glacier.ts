@@ -1,0 +1,47 @@
+import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+
+/**
+ * Glacier portable fridge (`pd.`, `bms_bmsStatus.`, `bms_emsStatus.`). Same groups as DELTA 2 but
+ * other spellings: `tmp` for `temp`, `inWatts`/`outWatts`, `lcdSoc`, `chgRemain`. Sources: DOC =
+ * Olli0103/ecoflow API/Glacier.md, TOL = tolwi/hassio-ecoflow-cloud devices/internal/glacier.py
+ * (app API, same field names). No real Open-API capture exists; tolwi issue #170 holds an
+ * app-API dump.
+ *
+ * Pack voltage: DOC says mV, TOL reads V. ecoflow-units.md says to trust DOC here, and DOC's own
+ * example fits it: amp −1116 mA beside compressor power motorWat 26 W means ≈ 23 V (26 / 1.116),
+ * a raw ≈ 23 000 mV; #170 has maxCellVol 3744 mV and EMS chgVol 23419 mV, ≈ 6 cells. A raw
+ * below 1000 can only be TOL's volts, so voltage and power drop it rather than report 1/1000.
+ */
+const PACK_MILLIVOLTS = { min: 1000 } as const;
+
+export const glacier: DeviceFamily = {
+  id: 'glacier',
+  title: 'Glacier',
+  // No productName string was found in any public device list or code (sn-prefixes research).
+  productNames: [],
+  snPrefixes: ['BX11'],
+  // No other family spells the pack temperature `tmp` or has fridge zones.
+  shapeKeys: ['bms_bmsStatus.tmp', 'pd.tmpL', 'pd.tmpR'],
+  rows: [
+    // The EMS SoC is what the display shows, all packs combined; the float one is TOL's (#170: 43.3 beside lcdSoc 43).
+    { metric: 'batterySoc', key: ['bms_emsStatus.f32LcdSoc', 'bms_emsStatus.lcdSoc'], scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC Glacier (lcdSoc, %); TOL (f32LcdSoc, not in DOC\'s quota/all list)' },
+    { metric: 'batterySoh', key: 'bms_bmsStatus.soh', scale: 0.01, valid: HEALTH_PERCENT, source: 'DOC Glacier (%)' },
+    { metric: 'batteryTemperature', key: 'bms_bmsStatus.tmp', scale: 1, source: 'DOC Glacier (°C), TOL' },
+    { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 0.001, valid: PACK_MILLIVOLTS, source: 'DOC Glacier (mV), FOX; TOL says V: disputed, DOC trusted per ecoflow-units.md' },
+    { metric: 'batteryCurrent', key: 'bms_bmsStatus.amp', scale: 0.001, source: 'DOC Glacier (mA); DOC example −1116 mA while the compressor runs on battery (− discharging, as on DELTA 2)' },
+    { metric: 'batteryPower', key: 'bms_bmsStatus.vol', times: 'bms_bmsStatus.amp', scale: 1e-6, valid: PACK_MILLIVOLTS, source: 'vol (mV, DOC) × amp (mA, + charging, DOC); preferred over inWatts/outWatts per ecoflow-units.md cross-family rule' },
+    { metric: 'batteryCycles', key: 'bms_bmsStatus.cycles', scale: 1, source: 'TOL (CyclesSensor; not in DOC)' },
+    { metric: 'batteryTimeToFull', key: 'bms_emsStatus.chgRemain', scale: 60, valid: REMAINING_MINUTES, source: 'DOC Glacier (min); #170 shows 129 charging' },
+    { metric: 'batteryTimeToEmpty', key: 'bms_emsStatus.dsgRemain', scale: 60, valid: REMAINING_MINUTES, source: 'DOC Glacier (min); #170 shows the 5999 sentinel while charging' },
+  ],
+  unmapped: [
+    { key: 'bms_bmsStatus.soc / f32ShowSoc', reason: 'main pack only; the overall SoC is bms_emsStatus.lcdSoc' },
+    { key: 'bms_bmsStatus.inWatts / outWatts', reason: 'pack in/out power per DOC (W) but TOL shows them as the device\'s total in/out; BMS watts were unreliable on other families, so battery power is vol × amp and no total is claimed' },
+    { key: 'pd.batTime', reason: 'one signed value (+ charging, − discharging) for what chgRemain / dsgRemain give per direction' },
+    { key: 'pd.motorWat', reason: 'compressor power (W, TOL): the fridge\'s own consumption, part of it only (fans, electronics excluded); no unified metric fits' },
+    { key: 'bms_bmsStatus.minCellTmp, maxCellTmp, minMosTmp, maxMosTmp', reason: 'cell/MOSFET extremes; battery_temperature_celsius is the pack temperature `tmp`' },
+    { key: 'pd.tmpL, tmpR, tmpAver, tempWater, ambientTmp, exhaustTmp', reason: 'fridge zone and ambient temperatures (0.1 °C): no unified metric' },
+    { key: 'bms_bmsStatus.designCap / fullCap / remainCap', reason: 'capacities (mAh): no unified metric' },
+    { key: 'bms_bmsStatus.ver', reason: 'the BMS\'s version, not the main firmware (DOC lists no pd version): no firmware label' },
+  ],
+};

@@ -1,0 +1,44 @@
+import { CHARGE_PERCENT, type DeviceFamily } from './device-family.js';
+
+/**
+ * PowerOcean home battery system: floats in base units, flat keys plus nested objects
+ * (`pcsAPhase.vol`) and arrays (`mpptHeartBeat[0].mpptPv[0].pwr`), reached by path. Sources:
+ * DOC = Olli0103/ecoflow API/PowerOcean.md, TOL = tolwi/hassio-ecoflow-cloud
+ * devices/public/powerocean.py.
+ *
+ * The key names are DOC's, as in src/simulator/payloads/powerocean.json (constructed from DOC,
+ * not captured). DOC reads them one by one via POST /iot-open/sign/device/quota; TOL sees them
+ * prefixed (`96_1.pcsAPhase.vol`, `96_8.bpSoc`) and flat (`bpPwr`). How quota/all spells them is
+ * UNCONFIRMED (ecoflow-units.md §10): if it prefixes them, these rows give no series.
+ *
+ * Signs follow DOC's example, which balances: load sysLoadPwr 101 = grid sysGridPwr −3 (export)
+ * + battery 104 (bpPwr −104, discharging).
+ */
+export const powerocean: DeviceFamily = {
+  id: 'powerocean',
+  title: 'PowerOcean',
+  productNames: [/^Power ?Ocean$/i],
+  // 3-phase, 1-phase and DC-Fit. PowerOcean Plus (R37…) is left out: its keys are unknown.
+  snPrefixes: ['HJ3', 'J32', 'HC3'],
+  shapeKeys: ['bpSoc', 'sysGridPwr', 'sysLoadPwr'],
+  rows: [
+    // bpSoc 999 means "no battery attached" (niltrip/powerocean#23): out of range, no series.
+    { metric: 'batterySoc', key: 'bpSoc', scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC PowerOcean (system SoC, %)' },
+    { metric: 'batteryPower', key: 'bpPwr', scale: 1, source: 'DOC (W, + charging / − discharging: inferred from the DOC example balance)' },
+    { metric: 'gridPower', key: 'sysGridPwr', scale: 1, source: 'DOC (W, + import / − export: inferred from the DOC example balance)' },
+    { metric: 'loadPower', key: 'sysLoadPwr', scale: 1, source: 'DOC (house load, W)' },
+    { metric: 'portInputPower', port: 'solar_1', key: 'mpptHeartBeat[0].mpptPv[0].pwr', scale: 1, source: 'DOC, TOL (PV string 1, W)' },
+    { metric: 'portInputPower', port: 'solar_2', key: 'mpptHeartBeat[0].mpptPv[1].pwr', scale: 1, source: 'DOC, TOL (PV string 2, W)' },
+    { metric: 'portOutputPower', port: 'ev', key: 'evPwr', scale: 1, source: 'DOC (EV charger, W)' },
+    // Phase A (L1), the only phase of the single-phase models.
+    { metric: 'acOutputVoltage', key: 'pcsAPhase.vol', scale: 1, source: 'DOC, TOL (inverter phase A, V)' },
+  ],
+  unmapped: [
+    { key: 'mpptPwr', reason: 'PV total: the per-string rows give the solar ports; adding it would count the PV twice' },
+    { key: 'pcsBPhase.vol / pcsCPhase.vol', reason: 'one AC output voltage series per device: phase A stands for the set' },
+    { key: 'pcsXPhase.amp / actPwr / reactPwr / apparentPwr', reason: 'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented' },
+    { key: 'mpptHeartBeat[0].mpptPv[i].vol / amp', reason: 'per-string PV voltage / current: no unified metric' },
+    { key: 'bpSoh / bpVol / bpAmp / bpCycles / bpRemainWatth / bpMaxCellTemp / bpCellMaxVol', reason: 'per battery module (prefixed, several packs, TOL/FOX only): no single main pack, and their quota/all spelling is unconfirmed' },
+    { key: 'bpAccuChgEnergy / bpAccuDsgEnergy', reason: 'lifetime counters (Wh): no unified metric' },
+  ],
+};

@@ -1,0 +1,54 @@
+import { CHARGE_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+
+/**
+ * PowerStream micro-inverter (`20_1.` = cmdFunc 20 / cmdId 1, the inverter heartbeat). Nearly
+ * every value is in tenths (invOutputWatts 1710 = 171.0 W). Sources: DOC = Olli0103/ecoflow
+ * API/Powerstream.md (also as comments in RUS = rustyy/ecoflow-api schemas powerStream/
+ * getProperties.ts), TOL = tolwi/hassio-ecoflow-cloud devices/public/powerstream.py, FOX =
+ * foxthefox/ioBroker.ecoflow-mqtt lib/dict_data/ef_pstream_data.js, FIX = rustyy/ecoflow-api
+ * powerStreamProperties.ts (real capture, battery discharging).
+ *
+ * What input and output mean here: the device converts DC (two PV strings, one battery) into AC
+ * for the house. The battery is storage, as on a power station, so it is not counted as input:
+ * input_power_watts is the PV power (pvToInvWatts), output_power_watts the AC sent to the house
+ * (invOutputWatts), and input − output ≈ battery_power_watts. FIX closes exactly: PV 21 W −
+ * AC 171 W = −150 W = battery discharging 150 W.
+ */
+export const powerstream: DeviceFamily = {
+  id: 'powerstream',
+  title: 'PowerStream',
+  productNames: [/^PowerStream$/i],
+  snPrefixes: ['HW51'],
+  // `20_1.` belongs to the PowerStream alone; the Smart Plug's heartbeat is `2_1.`.
+  shapeKeys: ['20_1.batInputWatts', '20_1.invOutputWatts', '20_1.pv1InputWatts'],
+  rows: [
+    { metric: 'batterySoc', key: '20_1.batSoc', scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC Powerstream (%)' },
+    { metric: 'batteryTemperature', key: '20_1.batTemp', scale: 0.1, source: 'DOC Powerstream (0.1 °C), TOL (Decicelsius)' },
+    { metric: 'batteryVoltage', key: '20_1.batInputVolt', scale: 0.1, source: 'DOC Powerstream (0.1 V), TOL (Decivolt)' },
+    // batInputWatts counts the other way round from our contract: + while the battery discharges.
+    { metric: 'batteryPower', key: '20_1.batInputWatts', scale: 0.1, sign: -1, source: 'DOC Powerstream (0.1 W, + discharging); checked FIX: PV 21 W + battery 150 W = invOutputWatts 171 W' },
+    { metric: 'batteryTimeToFull', key: '20_1.chgRemainTime', scale: 60, valid: REMAINING_MINUTES, source: 'TOL (RemainSensor, min), FOX; FIX 5939 = "not charging" sentinel' },
+    { metric: 'batteryTimeToEmpty', key: '20_1.dsgRemainTime', scale: 60, valid: REMAINING_MINUTES, source: 'TOL (RemainSensor, min), FOX' },
+    { metric: 'inputPower', key: '20_1.pvToInvWatts', scale: 0.1, source: 'FOX (0.1 W; not in DOC); checked FIX 210 = pv1InputWatts 90 + pv2InputWatts 120, and so in a second real capture (shuette42/ecoflow-energy-ha hw51 fixture)' },
+    { metric: 'outputPower', key: '20_1.invOutputWatts', scale: 0.1, source: 'DOC Powerstream (0.1 W), TOL, FOX; checked FIX (balance above)' },
+    { metric: 'portInputPower', port: 'solar_1', key: '20_1.pv1InputWatts', scale: 0.1, source: 'DOC/RUS (0.1 W), TOL, FOX, TAR; checked FIX (29.0 V × 0.3 A = 8.7 ≈ 9.0 W)' },
+    { metric: 'portInputPower', port: 'solar_2', key: '20_1.pv2InputWatts', scale: 0.1, source: 'DOC/RUS (0.1 W), TOL, FOX, TAR; checked FIX as part of pvToInvWatts' },
+    { metric: 'portOutputPower', port: 'ac', key: '20_1.invOutputWatts', scale: 0.1, source: 'DOC Powerstream (0.1 W), TOL, FOX' },
+    // The AC side is the inverter's output (the PowerStream cannot charge from AC): output, not input.
+    { metric: 'acOutputVoltage', key: '20_1.invOpVolt', scale: 0.1, source: 'DOC Powerstream (0.1 V), TOL (Decivolt), FOX' },
+    { metric: 'acOutputFrequency', key: '20_1.invFreq', scale: 0.1, source: 'DOC Powerstream (0.1 Hz), TOL (Decihertz)' },
+  ],
+  unmapped: [
+    { key: '20_1.batInputCur', reason: 'unit unconfirmed: 0.1 A (DOC, TAR) vs mA (TOL, FOX); 0 in both real captures while power flowed. Battery power comes from batInputWatts' },
+    { key: '20_1.invOutputCur', reason: 'no unified AC-current metric (its unit is mA per TOL/FOX, not DOC\'s 0.1 A: FIX 1126 at 171 W)' },
+    { key: '20_1.pv1InputVolt / pv2InputVolt, pv1InputCur / pv2InputCur', reason: 'no unified per-port voltage or current metric (0.1 V, 0.1 A per DOC)' },
+    { key: '20_1.pv1OpVolt / pv2OpVolt, batOpVolt, llcOpVolt, invInputVolt, llcInputVolt', reason: 'internal converter voltages, not ports; batInputVolt gives the battery voltage' },
+    { key: '20_1.invTemp, llcTemp, pv1Temp, pv2Temp', reason: 'device temperatures: no unified metric' },
+    { key: '20_1.permanentWatts', reason: 'the configured base load (a setting TOL writes, 0–800 W), not a measured load' },
+    { key: '20_1.dynamicWatts, plugTotalWatts, invToPlugWatts, invToOtherWatts', reason: 'how the AC output is split between smart plugs and the base load; not the household load, which the PowerStream does not measure' },
+    { key: '20_1.gridConsWatts', reason: 'meaning and sign not established in ecoflow-units.md (one capture reads − as export, no import case seen; FOX labels it V): not mapped to grid_power_watts' },
+    { key: '20_1.history*', reason: 'earlier readings of the same keys, 0 in FIX; the quota has no energy counter' },
+    { key: '20_1.ratedPower, invDemandWatts, spaceDemandWatts, floadLimitOut, acSetWatts', reason: 'limits and set-points, not measurements' },
+    { key: '20_1.wifiFirmwareVersion', reason: 'the Wi-Fi module\'s version, not the inverter firmware; the quota has no main sysVer, so no firmware label' },
+  ],
+};

@@ -1,0 +1,51 @@
+import { FAMILIES } from './families.js';
+import type { DeviceFamily } from './device-family.js';
+import { DEVICE_INFO, PORTS, UNIFIED_METRICS, type UnifiedMetricId } from './unified-metrics.js';
+
+/** The README's tables of the unified layer, made from the lists the code uses. */
+
+function provides(family: DeviceFamily, metric: UnifiedMetricId): boolean {
+  return family.rows.some((r) => r.metric === metric);
+}
+
+export function unifiedMetricsTable(prefix = 'ecoflow'): string {
+  const rows = ['| metric | unit | meaning | families |', '|---|---|---|---|'];
+  rows.push(`| \`${prefix}_${DEVICE_INFO.name}\` | — | ${DEVICE_INFO.help} | all |`);
+  for (const [id, m] of Object.entries(UNIFIED_METRICS) as Array<[UnifiedMetricId, (typeof UNIFIED_METRICS)[UnifiedMetricId]]>) {
+    const families = FAMILIES.filter((f) => provides(f, id)).map((f) => f.id);
+    const name = `\`${prefix}_${m.name}${'perPort' in m ? '{port}' : ''}\``;
+    rows.push(`| ${name} | ${m.unit} | ${m.help} | ${families.join(', ') || '—'} |`);
+  }
+  return rows.join('\n');
+}
+
+export function portsTable(): string {
+  return ['| port | what |', '|---|---|', ...Object.entries(PORTS).map(([port, what]) => `| \`${port}\` | ${what} |`)].join('\n');
+}
+
+/** Which unified metric each family has (✓), and per-port metrics with their ports. */
+export function coverageMatrix(): string {
+  const header = `| metric | ${FAMILIES.map((f) => f.id).join(' | ')} |`;
+  const rule = `|---|${FAMILIES.map(() => ':-:').join('|')}|`;
+  const rows = (Object.keys(UNIFIED_METRICS) as UnifiedMetricId[]).map((id) => {
+    const cells = FAMILIES.map((f) => {
+      const ports = [...new Set(f.rows.filter((r) => r.metric === id && r.port).map((r) => r.port))];
+      return ports.length > 0 ? ports.join(' ') : provides(f, id) ? '✓' : '';
+    });
+    return `| ${UNIFIED_METRICS[id].name} | ${cells.join(' | ')} |`;
+  });
+  return [header, rule, ...rows].join('\n');
+}
+
+/** Per family: models, how it is recognised, and the keys left out on purpose. */
+export function familyNotes(): string {
+  return FAMILIES.map((f) => {
+    const recognised = [
+      f.productNames.length > 0 ? `product name ${f.productNames.map((r) => `\`${r.source.replace(/^\^|\$$/g, '')}\``).join(', ')}` : undefined,
+      f.snPrefixes.length > 0 ? `serial ${f.snPrefixes.map((p) => `\`${p}…\``).join(', ')}` : undefined,
+      `keys ${f.shapeKeys.map((k) => `\`${k}\``).join(' + ')}`,
+    ].filter(Boolean);
+    const unmapped = f.unmapped.map((u) => `  - \`${u.key}\`: ${u.reason}`);
+    return [`- **${f.id}** (${f.title}; \`src/devices/\`): recognised by ${recognised.join(', else ')}. Left unmapped:`, ...unmapped].join('\n');
+  }).join('\n');
+}

@@ -1,0 +1,42 @@
+import type { DeviceFamily } from './device-family.js';
+import { DELTA2_FAMILY_ROWS, DELTA2_FAMILY_UNMAPPED } from './delta2.js';
+
+/**
+ * RIVER 2, RIVER 2 Max, RIVER 2 Pro: the DELTA 2 keys, except that the pack voltage
+ * `bms_bmsStatus.vol` is in whole volts (DOC says mV: wrong here; tolwi issue #100 and DIAG
+ * river_2_max.json, vol 26). Sources: DOC = Olli0103/ecoflow API/Delta2.md (no RIVER 2 page),
+ * TOL = tolwi/hassio-ecoflow-cloud devices/public/river2*.py, DIAG = tolwi diag/river_2_max.json.
+ */
+export const river2: DeviceFamily = {
+  id: 'river2',
+  title: 'RIVER 2 / RIVER 2 Max / RIVER 2 Pro',
+  productNames: [/^RIVER 2$/i, /^RIVER 2 Max$/i, /^RIVER 2 Pro$/i],
+  // rabits/ha-ef-ble: R601/R603 RIVER 2, R611/R613 RIVER 2 Max, R621/R623 RIVER 2 Pro.
+  snPrefixes: ['R601', 'R603', 'R611', 'R613', 'R621', 'R623'],
+  shapeKeys: ['bms_emsStatus.lcdShowSoc', 'inv.invOutVol', 'mppt.inWatts', 'pd.wattsOutSum'],
+  // The DELTA 2 keys with the pack in volts (≈ 26, DELTA 2 reads ≈ 50 000 mV); 0 proves nothing.
+  shapeTest: (read) => {
+    const vol = read('bms_bmsStatus.vol');
+    return vol !== undefined && vol > 0 && vol < 100 && read('pd.pv2ChargeWatts') === undefined;
+  },
+  firmware: { key: 'pd.sysVer', encoding: 'u32' },
+  rows: [
+    ...DELTA2_FAMILY_ROWS,
+    { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 1, source: 'tolwi issue #100, DIAG river_2_max (V, integer: 26); DOC says mV' },
+    // Whole volts limit this to about ±2 %; still better than bms_bmsStatus.inputWatts/outputWatts,
+    // which were 0 on main packs carrying current in every real dump of the family.
+    { metric: 'batteryPower', key: 'bms_bmsStatus.vol', times: 'bms_bmsStatus.amp', scale: 0.001, source: 'vol (V) × amp (mA, + charging), DOC/TOL units; DIAG 26 V × 0 mA (idle)' },
+    { metric: 'portInputPower', port: 'solar', key: 'mppt.inWatts', scale: 1, source: 'DOC Delta2 (W), TOL river2.py' },
+  ],
+  unmapped: [
+    ...DELTA2_FAMILY_UNMAPPED,
+    { key: 'pd.typecChaWatts', reason: 'USB-C input, unit unconfirmed: W (TOL river2.py) vs 0.1 W (FOX)' },
+    { key: 'mppt.inVol / mppt.inAmp', reason: 'PV voltage and current: no unified metric' },
+    { key: 'bms_bmsStatus.soc / f32ShowSoc', reason: 'main pack only; battery_soc_ratio is the combined bms_emsStatus.f32LcdShowSoc the display shows' },
+    { key: 'bms_bmsStatus.minCellTemp / maxCellTemp / minMosTemp / maxMosTemp', reason: 'battery_temperature_celsius uses the pack temp' },
+    { key: 'bms_bmsStatus.designCap / fullCap / remainCap', reason: 'capacities (mAh): no unified metric' },
+    { key: 'inv.acInAmp / inv.invOutAmp', reason: 'AC currents: no unified metric' },
+    { key: 'inv.outTemp / mppt.mpptTemp / pd.typec1Temp / pd.carTemp', reason: 'device temperatures: no unified metric' },
+    { key: 'pd.chgSunPower / chgPowerAC / chgPowerDC / dsgPowerAC / dsgPowerDC', reason: 'energy counters (Wh): no unified metric' },
+  ],
+};

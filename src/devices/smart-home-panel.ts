@@ -1,0 +1,59 @@
+import { CHARGE_PERCENT, REMAINING_MINUTES, type DeviceFamily, type MappingRow } from './device-family.js';
+
+/**
+ * Circuits 1–10 of `infoList` (entries 10 and 11 are the two backup-battery channels, TOL). The
+ * top-level infoList is the newer push; quota/all may only have channelPower.infoList.
+ */
+const CIRCUIT_ROWS: readonly MappingRow[] = Array.from({ length: 10 }, (_, i): MappingRow => ({
+  metric: 'loadPower',
+  key: [`infoList[${i}].chWatt`, `channelPower.infoList[${i}].chWatt`],
+  scale: 1,
+  source: `TOL smart_home_panel.py (circuit ${i + 1} power, W; "Circuits Combined Power" = circuits 1–10)`,
+}));
+
+/**
+ * The (up to two) backup batteries, net: the unit's input (lcdInputWatts: grid charging through
+ * the panel, or its own PV) − its output to the panel (outputPower). An empty slot reports
+ * zeros (energyInfos[1] in the real dump), which add nothing.
+ */
+const BACKUP_BATTERY_ROWS: readonly MappingRow[] = [0, 1].flatMap((n): MappingRow[] => [
+  { metric: 'batteryPower', key: `heartbeat.energyInfos[${n}].lcdInputWatts`, scale: 1, source: `TOL (battery ${n + 1} input power, W)` },
+  { metric: 'batteryPower', key: `heartbeat.energyInfos[${n}].outputPower`, scale: 1, sign: -1, source: `TOL (battery ${n + 1} output power, W); real dump 203 W while the grid is down` },
+]);
+
+/**
+ * Smart Home Panel (v1): a transfer-switch panel; its "battery" is the DELTA Pro units wired to
+ * it. Sources: DOC = Olli0103/ecoflow API/SmartHomePanel.md, TOL = tolwi/hassio-ecoflow-cloud
+ * devices/public/smart_home_panel.py, DIAG = tolwi diag/smart_home_panel.json (real: grid down,
+ * one DELTA Pro at 54 % feeding the circuits). Its numbers come from different moments
+ * (channelPower.time 21:08, heartbeat 21:47), so circuits (99.5 W), battery channel
+ * infoList[10] (173.8 W) and energyInfos[0].outputPower (203 W) do not balance exactly.
+ */
+export const smartHomePanel: DeviceFamily = {
+  id: 'smart_home_panel',
+  title: 'Smart Home Panel',
+  productNames: [/^Smart Home Panel$/i],
+  snPrefixes: ['SP10'],
+  shapeKeys: ['heartbeat.backupBatPer', 'heartbeat.backupChaTime', 'heartbeat.energyInfos[0].batteryPercentage'],
+  rows: [
+    { metric: 'batterySoc', key: 'heartbeat.backupBatPer', scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC SmartHomePanel (combined backup SoC, %), TOL' },
+    // DOC: "backup discharge time", despite the name. DIAG: 443 min while discharging, against
+    // the battery's own dischargeTime 442.
+    { metric: 'batteryTimeToEmpty', key: 'heartbeat.backupChaTime', scale: 60, valid: REMAINING_MINUTES, source: 'DOC SmartHomePanel (min), TOL; checked DIAG: 443 vs energyInfos[0].dischargeTime 442' },
+    ...BACKUP_BATTERY_ROWS,
+    ...CIRCUIT_ROWS,
+  ],
+  unmapped: [
+    { key: 'gridInfo.gridVol / gridInfo.gridFreq', reason: 'read 230 V / 50 Hz with the grid down (heartbeat.gridSta 0) in the real dump: the configured grid standard, not a measurement' },
+    { key: 'heartbeat.backupFullCap', reason: 'unit unconfirmed (DOC gives none; 78275 in DIAG)' },
+    { key: 'heartbeat.gridDayWatth / backupDayWatth', reason: 'daily energy counters (Wh, reset daily): no unified metric' },
+    { key: 'infoList[10].chWatt / infoList[11].chWatt', reason: 'backup-battery channels: sign while charging undocumented; battery power uses energyInfos (explicit in / out)' },
+    { key: 'heartbeat.energyInfos[n].batteryPercentage', reason: 'per battery; battery_soc_ratio is the combined backupBatPer' },
+    { key: 'heartbeat.energyInfos[n].chargeTime', reason: '443 min while discharging in DIAG (equal to backupChaTime): not a time to full' },
+    { key: 'heartbeat.energyInfos[n].dischargeTime', reason: 'per battery; backupChaTime is the combined time to empty' },
+    { key: 'heartbeat.energyInfos[n].emsBatTemp', reason: 'per battery, and an empty slot reads 0 °C: no main pack to report' },
+    { key: 'loadChCurInfo.cur[i]', reason: 'values 16 / 20 / 30 look like breaker ratings (A), not live currents' },
+    { key: 'selfCheck.vIn / vOut', reason: 'self-test results, not live readings' },
+    { key: 'heartbeat.gridSta', reason: 'grid present flag: no unified metric' },
+  ],
+};

@@ -1,0 +1,36 @@
+import type { DeviceFamily } from './device-family.js';
+
+/**
+ * Smart Plug (`2_1.` = the plug's heartbeat; `2_2.` holds its scheduled tasks). Sources: DOC =
+ * Olli0103/ecoflow API/SmartPlug.md, TOL = tolwi/hassio-ecoflow-cloud devices/public/smart_plug.py,
+ * FOX = foxthefox/ioBroker.ecoflow-mqtt lib/dict_data/ef_plug_data.js, TAR = TarasKhust/
+ * ecoflow-api-mqtt, FIX = rustyy/ecoflow-api smartPlugProperties.ts (real capture).
+ *
+ * The plug sits between the mains socket and one appliance and measures what flows through it:
+ * the appliance's draw is the plug's output (port `ac`, and its total output) and the load it
+ * sees. Its volt/freq are those of the socket it is plugged into, the grid side: AC input.
+ */
+export const smartPlug: DeviceFamily = {
+  id: 'smart_plug',
+  title: 'Smart Plug',
+  productNames: [/^Smart Plug$/i],
+  snPrefixes: ['HW52'],
+  // `2_1.` is the plug's alone. A PowerStream quota lists empty `2_1` / `2_2` objects (FIX), which
+  // hold no `watts`, so these keys stay absent there.
+  shapeKeys: ['2_1.watts', '2_1.volt', '2_1.current'],
+  rows: [
+    { metric: 'loadPower', key: '2_1.watts', scale: 0.1, source: 'DOC SmartPlug (0.1 W), TOL (Deciwatts), FOX, TAR; tolwi issue #286 (app 17 W = raw 170)' },
+    { metric: 'outputPower', key: '2_1.watts', scale: 0.1, source: 'as load_power_watts: the plug\'s only output is the appliance it feeds' },
+    { metric: 'portOutputPower', port: 'ac', key: '2_1.watts', scale: 0.1, source: 'as load_power_watts' },
+    { metric: 'acInputVoltage', key: '2_1.volt', scale: 1, source: 'DOC SmartPlug (V), TOL (Volt); FIX 228' },
+    { metric: 'acInputFrequency', key: '2_1.freq', scale: 1, source: 'DOC SmartPlug (Hz); FIX 50' },
+  ],
+  unmapped: [
+    { key: '2_1.current', reason: 'no unified AC-current metric (mA per DOC, TOL, FOX, TAR)' },
+    { key: '2_1.temp', reason: 'the plug\'s own temperature (°C per TOL, FOX; DOC gives no unit): no unified metric' },
+    { key: '2_1.maxCur', reason: 'a setting (0.1 A, DOC), not a measurement' },
+    { key: '2_1.maxWatts', reason: 'a setting, not a measurement' },
+    { key: '2_1.consWatt / geneWatt, consNum / geneNum', reason: 'not in ecoflow-units.md; they look like totals of the energy-system mesh, not of this plug (FIX consWatt −820 while the plug draws 1 W)' },
+    { key: '2_1.switchSta', reason: 'relay state (boolean), not a measurement' },
+  ],
+};

@@ -1,0 +1,72 @@
+import { HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+
+/**
+ * A STREAM unit reports two levels in one flat quota: its own pack (BMS heartbeat: `vol`, `amp`,
+ * `soh`, `temp`, `bms*`) and the whole STREAM system of several units (`cms*`, `powGetSys*`,
+ * `powGetPvSum`, `powGetBpCms`). In the sample (tolwi stream_ac.py, two units: gridSysDeviceCnt 2,
+ * cmsBattFullEnergy 3840 = 2 × bmsDesignCap 1920) the system balances: PV powGetPvSum 2051.4 ≈
+ * battery powGetBpCms 1915.1 + export 135 (powGetSysGrid −135) + load 0, while this unit's own
+ * pack takes 20.161 V × 44.671 A = 900.6 W (inputWatts 900).
+ *
+ * evcc (commit 509fb9c) reports that REST quota/all gives cmsBattSoc 0 constantly: a 0 system SoC
+ * is read as no reading (no STREAM runs its system to 0 %: cmsMinDsgSoc is 5 in the sample).
+ */
+const SYSTEM_SOC_PERCENT = { min: 1, max: 100 } as const;
+
+/**
+ * STREAM AC / AC Pro / Pro / Ultra / Ultra X / Max and the STREAM Microinverter (not STREAM AC
+ * 5000 / 5000: another protocol). Sources: TOL = tolwi/hassio-ecoflow-cloud
+ * devices/public/stream_ac.py (every key with a sample value) and stream_microinverter.py; FOX =
+ * foxthefox/ioBroker.ecoflow-mqtt; TAR = TarasKhust/ecoflow-api-mqtt.
+ */
+export const stream: DeviceFamily = {
+  id: 'stream',
+  title: 'STREAM AC / AC Pro / Pro / Ultra / Max / Microinverter',
+  productNames: [/^STREAM (AC|AC Pro|Pro|Ultra|Ultra X|Max|Microinverter)$/i],
+  // ES11 and N011 appear only in one BLE project's list: left out.
+  snPrefixes: ['BK51', 'BK31', 'BK12', 'BK11', 'BK61', 'BK41', 'BK01', 'BK02'],
+  // The unit's grid port: present on battery units and the microinverter alike, on no other family.
+  shapeKeys: ['gridConnectionPower', 'gridConnectionVol', 'gridConnectionFreq'],
+  // No firmware: sysVer sits in the BMS heartbeat (next to sysLoaderVer, bmsHeartbeatVer), the pack's.
+  rows: [
+    { metric: 'batterySoc', key: 'cmsBattSoc', scale: 0.01, valid: SYSTEM_SOC_PERCENT, source: 'TOL stream_ac.py, FOX (system SoC, float %; 43 in the sample, this unit 46)' },
+    { metric: 'batterySoh', key: ['bmsBattSoh', 'soh'], scale: 0.01, valid: HEALTH_PERCENT, source: 'TOL, FOX (%)' },
+    { metric: 'batteryTemperature', key: 'temp', scale: 1, source: 'TOL (BATTERY_TEMP, °C)' },
+    { metric: 'batteryVoltage', key: 'vol', scale: 0.001, source: 'TOL (MilliVoltSensorEntity, mV); sample 20161 = 6 cells × ~3360 mV' },
+    // FOX scales amp by 0.0001: wrong, the sample only balances in mA.
+    { metric: 'batteryCurrent', key: 'amp', scale: 0.001, source: 'TOL (mA, + charging); checked on the TOL sample (see batteryPower)' },
+    { metric: 'batteryPower', key: 'vol', times: 'amp', scale: 1e-6, source: 'vol (mV) × amp (mA); checked TOL sample: 20.161 V × 44.671 A = 900.6 W vs inputWatts 900 while charging' },
+    { metric: 'batteryCycles', key: 'cycles', scale: 1, source: 'TOL (CyclesSensorEntity)' },
+    { metric: 'batteryTimeToFull', key: 'cmsChgRemTime', scale: 60, valid: REMAINING_MINUTES, source: 'TOL, FOX (min)' },
+    { metric: 'batteryTimeToEmpty', key: 'cmsDsgRemTime', scale: 60, valid: REMAINING_MINUTES, source: 'TOL, FOX (min); 5939 (sentinel) while charging in the sample' },
+    { metric: 'gridPower', key: 'powGetSysGrid', scale: 1, source: 'TOL, TAR (W float); sign by the sample\'s energy balance: −135 while exporting PV surplus (smart meter cloudMetter.phaseAPower −134)' },
+    { metric: 'loadPower', key: 'powGetSysLoad', scale: 1, source: 'TOL, TAR (house load, W)' },
+    { metric: 'portInputPower', port: 'solar_1', key: 'powGetPv', scale: 1, source: 'TOL, TAR (W float)' },
+    { metric: 'portInputPower', port: 'solar_2', key: 'powGetPv2', scale: 1, source: 'TOL, TAR (W float)' },
+    { metric: 'portInputPower', port: 'solar_3', key: 'powGetPv3', scale: 1, source: 'TOL, TAR (W float; STREAM Ultra)' },
+    { metric: 'portInputPower', port: 'solar_4', key: 'powGetPv4', scale: 1, source: 'TOL, TAR (W float; STREAM Ultra)' },
+    { metric: 'portOutputPower', port: 'ac', key: 'powGetSchuko1', scale: 1, source: 'TOL, TAR (AC socket 1, W)' },
+    { metric: 'portOutputPower', port: 'ac', key: 'powGetSchuko2', scale: 1, source: 'TOL, TAR (AC socket 2, W)' },
+    // The unit's grid-tied AC port: the grid side, so "input" in the unified vocabulary.
+    { metric: 'acInputVoltage', key: 'gridConnectionVol', scale: 1, source: 'TOL, FOX, TAR (V float)' },
+    { metric: 'acInputFrequency', key: 'gridConnectionFreq', scale: 1, source: 'TOL, FOX, TAR (Hz float)' },
+  ],
+  unmapped: [
+    { key: 'powGetBpCms', reason: 'unofficial (a tolwi fork, code search) and system-wide (1915 W for all packs vs this unit\'s vol × amp 900.6 W in the sample); battery power is vol × amp' },
+    { key: 'inputWatts / outputWatts', reason: 'this pack\'s charge / discharge power, not device totals; battery power is vol × amp (they agree: 900 W)' },
+    { key: 'bmsBattSoc / soc / f32ShowSoc / v1p0.lcdShowSoc', reason: 'this unit\'s pack (46 %), not the system SoC the app shows (cmsBattSoc 43 %)' },
+    { key: 'realSoh / cmsBattSoh', reason: 'alternatives to bmsBattSoh; cmsBattSoh is the system\'s' },
+    { key: 'maxCellTemp / minCellTemp', reason: 'battery temperature takes the pack reading (temp)' },
+    { key: 'designCap / fullCap / remainCap / bmsDesignCap / cmsBattFullEnergy', reason: 'capacities, no unified metric; bmsDesignCap / cmsBattFullEnergy units unconfirmed (Wh-like 1920 / 3840 vs FOX mAh)' },
+    { key: 'bmsChgRemTime / bmsDsgRemTime', reason: 'this unit\'s pack; cms* are the system\'s, like the SoC' },
+    { key: 'remainTime', reason: 'one value for both directions; FOX says hours: unit unconfirmed' },
+    { key: 'powGetPvSum', reason: 'system-wide PV of all STREAM units (2051 W while this unit\'s strings read 0): not a port of this device' },
+    { key: 'plugInInfoPv*Vol / plugInInfoPv*Amp', reason: 'per-string PV voltage / current: no unified metric' },
+    { key: 'gridConnectionPower / sysGridConnectionPower', reason: 'the unit\'s (system\'s) AC port power; sign not documented (−967 in the sample: feeding the house?)' },
+    { key: 'gridConnectionAmp', reason: 'no unified AC-current metric' },
+    { key: 'powGetSysLoadFromBp / FromGrid / FromPv', reason: 'split of the load by source: the total is powGetSysLoad' },
+    { key: 'cloudMetter.phaseAPower / phaseBPower / phaseCPower', reason: 'the smart meter\'s per-phase readings; powGetSysGrid is the system\'s grid power' },
+    { key: 'accuChgEnergy / accuDsgEnergy', reason: 'lifetime counters (Wh): no unified metric' },
+    { key: 'sysVer', reason: 'BMS firmware (BMS heartbeat), not the unit\'s' },
+  ],
+};

@@ -1,0 +1,74 @@
+import type { QuotaEntry } from '../snapshot/quota-snapshot.js';
+import { readQuota, type QuotaReading } from '../snapshot/quota-value.js';
+import type { DeviceFamily, MappingRow } from './device-family.js';
+import type { Port, UnifiedMetricId } from './unified-metrics.js';
+
+export interface UnifiedSample {
+  metric: UnifiedMetricId;
+  port?: Port;
+  value: number;
+  /** The oldest write among the keys it was computed from: stale inputs make it stale. */
+  updatedAt: number;
+}
+
+/**
+ * A family's rows applied to a device's quotas. An absent key, a value out of its valid range,
+ * or a missing factor gives no sample: never a 0. Rows with the same metric and port add up.
+ */
+export function unifiedSamples(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>): UnifiedSample[] {
+  const byTarget = new Map<string, UnifiedSample>();
+  for (const row of family.rows) {
+    const reading = evaluate(row, quotas);
+    if (reading === undefined) continue;
+    const target = row.port === undefined ? row.metric : `${row.metric}\u0000${row.port}`;
+    const previous = byTarget.get(target);
+    if (previous) {
+      previous.value += reading.value;
+      previous.updatedAt = Math.min(previous.updatedAt, reading.updatedAt);
+    } else {
+      byTarget.set(target, { metric: row.metric, ...(row.port && { port: row.port }), ...reading });
+    }
+  }
+  for (const sample of byTarget.values()) sample.value = tidy(sample.value);
+  return [...byTarget.values()];
+}
+
+function evaluate(row: MappingRow, quotas: ReadonlyMap<string, QuotaEntry>): QuotaReading | undefined {
+  const base = firstPresent(row.key, quotas);
+  if (base === undefined) return undefined;
+  let { value, updatedAt } = base;
+  if (row.valid && !within(value, row.valid)) return undefined;
+  if (row.times !== undefined) {
+    const factor = readQuota(quotas, row.times);
+    if (factor === undefined) return undefined;
+    value *= factor.value;
+    updatedAt = Math.min(updatedAt, factor.updatedAt);
+  }
+  if (row.minus !== undefined) {
+    const subtrahend = readQuota(quotas, row.minus);
+    if (subtrahend === undefined) return undefined;
+    value -= subtrahend.value;
+    updatedAt = Math.min(updatedAt, subtrahend.updatedAt);
+  }
+  value *= row.scale * (row.sign ?? 1);
+  if (row.abs) value = Math.abs(value);
+  return { value, updatedAt };
+}
+
+function firstPresent(key: MappingRow['key'], quotas: ReadonlyMap<string, QuotaEntry>): QuotaReading | undefined {
+  if (typeof key === 'string') return readQuota(quotas, key);
+  for (const k of key) {
+    const reading = readQuota(quotas, k);
+    if (reading !== undefined) return reading;
+  }
+  return undefined;
+}
+
+function within(value: number, range: { min?: number; max?: number }): boolean {
+  return (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max);
+}
+
+/** Scaling by 0.1 leaves binary noise (2960 × 0.1 = 296.00000000000006): round it away. */
+function tidy(value: number): number {
+  return value === 0 ? 0 : Number(value.toPrecision(12));
+}

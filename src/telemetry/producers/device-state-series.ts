@@ -1,0 +1,23 @@
+import type { Attributes, ObservableGauge } from '@opentelemetry/api';
+import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
+import { METRICS, ownMetricName } from '../metric-names.js';
+import type { GaugeRegistry, Series, SeriesProducer } from '../series.js';
+
+/** `<prefix>_online` and `<prefix>_last_update_timestamp_seconds`: for every listed device, never stale. */
+export class DeviceStateSeries implements SeriesProducer {
+  readonly #online: ObservableGauge;
+  readonly #lastUpdate: ObservableGauge;
+
+  constructor(gauges: GaugeRegistry, prefix: string) {
+    this.#online = gauges.gauge(ownMetricName(prefix, METRICS.online), { description: METRICS.online.help });
+    this.#lastUpdate = gauges.gauge(ownMetricName(prefix, METRICS.lastUpdate), { description: METRICS.lastUpdate.help });
+  }
+
+  produce(device: DeviceRecord, labels: Attributes, out: Series[]): void {
+    out.push({ gauge: this.#online, value: device.online ? 1 : 0, attributes: labels, updatedAt: Infinity });
+    // Kept for an offline device: when its data was last fresh.
+    if (device.quotasUpdatedAt !== undefined) {
+      out.push({ gauge: this.#lastUpdate, value: device.quotasUpdatedAt / 1000, attributes: labels, updatedAt: Infinity });
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import type { Attributes, ObservableGauge } from '@opentelemetry/api';
+import type { DeviceFamily } from '../../devices/device-family.js';
+import { detectFamily, firmwareOf } from '../../devices/detect-family.js';
+import { unifiedSamples } from '../../devices/unify.js';
+import { DEVICE_INFO, UNIFIED_METRICS, type UnifiedMetricId } from '../../devices/unified-metrics.js';
+import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
+import type { GaugeRegistry, Series, SeriesProducer } from '../series.js';
+
+/** Name fragments of the unified layer: raw keys may not produce them. */
+export const UNIFIED_NAMES: ReadonlySet<string> = new Set([DEVICE_INFO.name, ...Object.values(UNIFIED_METRICS).map((m) => m.name)]);
+
+export interface UnifiedSeriesOptions {
+  gauges: GaugeRegistry;
+  prefix: string;
+  families: readonly DeviceFamily[];
+  /** Told once per model that no table covers (by product name, else serial-number prefix). */
+  onUnknownModel?: (device: { sn: string; productName: string }) => void;
+}
+
+interface Known {
+  productName: string;
+  family?: DeviceFamily;
+  firmware?: string;
+}
+
+/**
+ * `<prefix>_device_info` for every listed device and the unified base-unit metrics, computed
+ * from the device's family table. The family and firmware are remembered while the device is
+ * offline or refused, when it has no quotas to look at.
+ */
+export class UnifiedSeries implements SeriesProducer {
+  readonly #o: UnifiedSeriesOptions;
+  readonly #info: ObservableGauge;
+  readonly #gauges: Record<UnifiedMetricId, ObservableGauge>;
+  readonly #known = new Map<string, Known>();
+  readonly #unknownLogged = new Set<string>();
+
+  constructor(options: UnifiedSeriesOptions) {
+    this.#o = options;
+    const { gauges, prefix } = options;
+    this.#info = gauges.gauge(`${prefix}_${DEVICE_INFO.name}`, { description: DEVICE_INFO.help });
+    this.#gauges = Object.fromEntries(
+      Object.entries(UNIFIED_METRICS).map(([id, m]) => [id, gauges.gauge(`${prefix}_${m.name}`, { description: m.help, unit: m.unit })]),
+    ) as Record<UnifiedMetricId, ObservableGauge>;
+  }
+
+  produce(device: DeviceRecord, labels: Attributes, out: Series[]): void {
+    const known = this.#recognise(device);
+    out.push({
+      gauge: this.#info,
+      value: 1,
+      attributes: { ...labels, family: known.family?.id ?? 'unknown', firmware: known.firmware ?? '' },
+      updatedAt: Infinity,
+    });
+    if (!known.family) return;
+    for (const sample of unifiedSamples(known.family, device.quotas)) {
+      const attributes = sample.port === undefined ? labels : { ...labels, port: sample.port };
+      out.push({ gauge: this.#gauges[sample.metric], value: sample.value, attributes, updatedAt: sample.updatedAt });
+    }
+  }
+
+  forget(sn: string): void {
+    this.#known.delete(sn);
+  }
+
+  #recognise(device: DeviceRecord): Known {
+    let known = this.#known.get(device.sn);
+    if (!known || known.productName !== device.productName || (!known.family && device.quotas.size > 0)) {
+      const family = detectFamily(device, device.quotas, this.#o.families);
+      known = { productName: device.productName, family, firmware: known?.family === family ? known?.firmware : undefined };
+      this.#known.set(device.sn, known);
+      if (!family && device.quotas.size > 0) this.#logUnknown(device);
+    }
+    if (known.family && device.quotas.size > 0) known.firmware = firmwareOf(known.family, device.quotas) ?? known.firmware;
+    return known;
+  }
+
+  #logUnknown(device: DeviceRecord): void {
+    const model = device.productName.trim() || `serial ${device.sn.slice(0, 4)}…`;
+    if (this.#unknownLogged.has(model)) return;
+    this.#unknownLogged.add(model);
+    this.#o.onUnknownModel?.(device);
+  }
+}

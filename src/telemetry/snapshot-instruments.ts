@@ -1,0 +1,97 @@
+import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
+import type { DeviceRecord, QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
+import { deviceLabels } from './device-labels.js';
+import type { GaugeRegistry, Series, SeriesProducer } from './series.js';
+
+export interface SnapshotInstrumentsOptions {
+  meter: Meter;
+  gauges: GaugeRegistry;
+  snapshot: QuotaSnapshot;
+  /** Each turns a changed device record into series; their order is the order of the output. */
+  producers: readonly SeriesProducer[];
+  /** Series whose source values are older than this are not exported. Default: never stale. */
+  staleAfterMs?: number;
+  /** After each collection: how many series computed from quota values it reported. */
+  onCollected?: (quotaSeries: number) => void;
+}
+
+interface DeviceSeries {
+  revision: number;
+  series: Series[];
+}
+
+/**
+ * Observable gauges over the snapshot: what each device contributes is computed by the
+ * producers when its record changes, and one batch callback, which only reads memory, observes
+ * the ready-made series at collection time. Stale values are left out, never frozen.
+ */
+export class SnapshotInstruments {
+  readonly #o: SnapshotInstrumentsOptions;
+  readonly #devices = new Map<string, DeviceSeries>();
+  readonly #staleAfterMs: number;
+  #registered: Observable[] = [];
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(options: SnapshotInstrumentsOptions) {
+    this.#o = options;
+    this.#staleAfterMs = options.staleAfterMs ?? Infinity;
+  }
+
+  start(): void {
+    if (this.#unsubscribe) return;
+    this.#unsubscribe = this.#o.snapshot.subscribe((change) => this.#onChange(change));
+    for (const device of this.#o.snapshot.devices()) this.#rebuild(device);
+    this.#register();
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#o.meter.removeBatchObservableCallback(this.#observe, this.#registered);
+    this.#registered = [];
+  }
+
+  readonly #observe: BatchObservableCallback = (result) => {
+    const freshAfter = Date.now() - this.#staleAfterMs;
+    let quotaSeries = 0;
+    for (const device of this.#o.snapshot.devices()) {
+      const cached = this.#devices.get(device.sn);
+      if (!cached) continue;
+      for (const s of cached.series) {
+        if (s.updatedAt < freshAfter) continue;
+        result.observe(s.gauge, s.value, s.attributes);
+        if (s.updatedAt !== Infinity) quotaSeries++;
+      }
+    }
+    this.#o.onCollected?.(quotaSeries);
+  };
+
+  #onChange(change: SnapshotChange): void {
+    if (change.kind === 'device-removed') {
+      this.#devices.delete(change.sn);
+      for (const producer of this.#o.producers) producer.forget?.(change.sn);
+      return;
+    }
+    const device = this.#o.snapshot.get(change.sn);
+    if (!device) return;
+    this.#rebuild(device);
+    if (this.#o.gauges.takeGrown()) this.#register();
+  }
+
+  #rebuild(device: DeviceRecord): void {
+    const previous = this.#devices.get(device.sn);
+    if (previous && previous.revision === device.revision) return;
+    const labels = deviceLabels(device);
+    const series: Series[] = [];
+    for (const producer of this.#o.producers) producer.produce(device, labels, series);
+    this.#devices.set(device.sn, { revision: device.revision, series });
+  }
+
+  #register(): void {
+    if (!this.#unsubscribe) return;
+    this.#o.gauges.takeGrown();
+    if (this.#registered.length > 0) this.#o.meter.removeBatchObservableCallback(this.#observe, this.#registered);
+    this.#registered = this.#o.gauges.all();
+    this.#o.meter.addBatchObservableCallback(this.#observe, this.#registered);
+  }
+}

@@ -1,0 +1,43 @@
+import type { Meter } from '@opentelemetry/api';
+import { FAMILIES } from '../devices/families.js';
+import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
+import { DeviceStateSeries } from './producers/device-state-series.js';
+import { RawQuotaSeries } from './producers/raw-quota-series.js';
+import { UNIFIED_NAMES, UnifiedSeries } from './producers/unified-series.js';
+import { GaugeRegistry, type SeriesProducer } from './series.js';
+import { SnapshotInstruments } from './snapshot-instruments.js';
+
+export interface SnapshotMetricsOptions {
+  meter: Meter;
+  snapshot: QuotaSnapshot;
+  prefix: string;
+  /** Default true. */
+  unified?: boolean;
+  staleAfterMs?: number;
+  maxSeriesPerDevice?: number;
+  onSeriesCapped?: (sn: string, dropped: number) => void;
+  onUnknownModel?: (device: { sn: string; productName: string }) => void;
+  onCollected?: (quotaSeries: number) => void;
+}
+
+/**
+ * The metrics of the snapshot, with the list of producers: device state (online, last update),
+ * raw quotas and, unless switched off, the unified layer (device_info and base-unit metrics).
+ * Not started.
+ */
+export function snapshotMetrics(o: SnapshotMetricsOptions): SnapshotInstruments {
+  const unified = o.unified ?? true;
+  const gauges = new GaugeRegistry(o.meter);
+  const producers: SeriesProducer[] = [
+    new DeviceStateSeries(gauges, o.prefix),
+    new RawQuotaSeries({
+      gauges,
+      prefix: o.prefix,
+      maxSeriesPerDevice: o.maxSeriesPerDevice,
+      reservedNames: unified ? UNIFIED_NAMES : undefined,
+      onSeriesCapped: o.onSeriesCapped,
+    }),
+  ];
+  if (unified) producers.push(new UnifiedSeries({ gauges, prefix: o.prefix, families: FAMILIES, onUnknownModel: o.onUnknownModel }));
+  return new SnapshotInstruments({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleAfterMs: o.staleAfterMs, onCollected: o.onCollected });
+}

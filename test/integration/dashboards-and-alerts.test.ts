@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { detectFamily } from '../../src/devices/detect-family.js';
+import { FAMILIES } from '../../src/devices/families.js';
+import { unifiedSamples } from '../../src/devices/unify.js';
+import { UNIFIED_METRICS } from '../../src/devices/unified-metrics.js';
+import { DASHBOARDS, dashboardQueries } from '../helpers/dashboards.js';
+import { needs, promQuery, startPrometheus, type RunningServer } from '../helpers/external-servers.js';
+import { startPair, type RunningExporter } from '../helpers/running-exporter.js';
+import { SN, eventually, stillDemoFleet } from '../helpers/simulated-fleet.js';
+import { quotaMap } from '../helpers/unified.js';
+import type { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
+
+/**
+ * The whole chain users run: simulator → exporter → a real Prometheus with our rule file. Every
+ * dashboard query and every alert is run there, on the demo fleet (one device of every family).
+ */
+const RULES = fileURLToPath(new URL('../../../prometheus/alerts.yml', import.meta.url));
+
+interface Chain {
+  simulator: CloudSimulator;
+  exporter: RunningExporter;
+  prometheus: RunningServer;
+}
+
+async function chain(t: import('node:test').TestContext): Promise<Chain> {
+  const fleet = stillDemoFleet();
+  // Values stay fresh for the length of the test; the device list is what takes devices offline.
+  const { simulator, exporter } = await startPair(t, { COLLECTING_INTERVAL: '0.5', DEVICE_LIST_INTERVAL: '0.5' }, fleet);
+  const prometheus = await startPrometheus(`127.0.0.1:${exporter.app.metricsPort}`, { intervalS: 1, timeoutS: 1 }, { ruleFiles: [RULES] });
+  t.after(() => prometheus.stop());
+  const online = fleet.filter((d) => d.online).map((d) => d.sn);
+  await eventually(
+    async () => (await promQuery(prometheus.url, 'count(ecoflow_last_update_timestamp_seconds)'))[0]?.value[1] === String(online.length),
+    'every online device stored in Prometheus',
+    30_000,
+  );
+  return { simulator, exporter, prometheus };
+}
+
+/** Grafana's variables, filled as "All" would fill them. */
+function fill(expr: string): string {
+  return expr.replaceAll('$__rate_interval', '1m').replaceAll('$device', '.+').replaceAll('${device}', '.+').replaceAll('$metric', 'ecoflow_pd_soc');
+}
+
+async function activeAlerts(prometheus: RunningServer): Promise<Array<{ labels: Record<string, string>; state: string }>> {
+  const res = await fetch(`${prometheus.url}/api/v1/alerts`);
+  const body = (await res.json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string }> } };
+  return body.data.alerts;
+}
+
+test('dashboards, rules and unified values on a real Prometheus', needs('prometheus'), async (t) => {
+  const { simulator, exporter, prometheus } = await chain(t);
+  // Rates need two samples inside their window.
+  await new Promise((r) => setTimeout(r, 3000));
+
+  await t.test('every dashboard query returns data for the demo fleet', async () => {
+    const empty: string[] = [];
+    let queries = 0;
+    for (const file of DASHBOARDS) {
+      for (const { panel, expr } of dashboardQueries(file)) {
+        queries++;
+        // promQuery throws on a parse error, with Prometheus's message.
+        const result = await promQuery(prometheus.url, fill(expr));
+        if (result.length === 0) empty.push(`${file} / ${panel}: ${expr}`);
+      }
+    }
+    assert.ok(queries >= 20, `only ${queries} queries`);
+    // Every family of the issue is in the demo fleet, so no panel has an excuse to be empty.
+    assert.deepEqual(empty, [], 'queries without data');
+  });
+
+  await t.test('every rule parses, and every metric it names is in the exporter\'s output', async () => {
+    const text = await exporter.scrape();
+    const rules = (parse(readFileSync(RULES, 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> }).groups.flatMap((g) => g.rules);
+    assert.ok(rules.length >= 6);
+    for (const rule of rules) {
+      await promQuery(prometheus.url, rule.expr);
+      for (const name of rule.expr.match(/\becoflow_[a-z0-9_]+/g) ?? []) {
+        assert.match(text, new RegExp(`^${name}[{ ]`, 'm'), `${rule.alert} names ${name}, which the exporter does not produce`);
+      }
+    }
+    const loaded = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ health: string; name: string }> }> } };
+    const health = loaded.data.groups.flatMap((g) => g.rules).map((r) => `${r.name}: ${r.health}`);
+    assert.deepEqual(health.filter((h) => !h.endsWith(': ok') && !h.endsWith(': unknown')), []);
+    assert.equal(health.length, rules.length);
+  });
+
+  await t.test('unified values in Prometheus are the simulator\'s raw values times the table\'s factors', async () => {
+    const stored = await promQuery(prometheus.url, `{__name__=~"ecoflow_(${Object.values(UNIFIED_METRICS).map((m) => m.name).join('|')})"}`);
+    const actual = new Map(stored.map((s) => [`${s.metric.device} ${s.metric.__name__}${s.metric.port ? `{${s.metric.port}}` : ''}`, Number(s.value[1])]));
+    const expected = new Map<string, number>();
+    for (const device of stillDemoFleet().filter((d) => d.online)) {
+      const quotas = quotaMap(simulator.device(device.sn).quotas);
+      const family = detectFamily({ sn: device.sn, productName: device.productName }, quotas, FAMILIES);
+      assert.ok(family, `${device.productName} has a table`);
+      for (const s of unifiedSamples(family, quotas)) {
+        expected.set(`${device.sn} ecoflow_${UNIFIED_METRICS[s.metric].name}${s.port ? `{${s.port}}` : ''}`, s.value);
+      }
+    }
+    assert.deepEqual(new Map([...actual].sort()), new Map([...expected].sort()));
+    // A few by hand, from the captures and the sources' units:
+    assert.equal(actual.get(`${SN.powerStream} ecoflow_battery_power_watts`), -150); // 20_1.batInputWatts 1500 × 0.1 W, + = discharging
+    assert.equal(actual.get(`${SN.smartPlug} ecoflow_load_power_watts`), 1); // 2_1.watts 10 × 0.1 W
+    assert.equal(actual.get(`${SN.delta2} ecoflow_battery_soc_ratio`), 0.462); // f32LcdShowSoc 46.2 %
+    assert.equal(actual.get(`DCABZ8ZE5160006 ecoflow_port_input_power_watts{solar}`), 296); // mppt.inWatts 2960 × 0.1 W
+  });
+
+  await t.test('SoC at 5 % makes EcoflowBatteryLow pending; offline makes EcoflowDeviceOffline pending, not BatteryLow', async () => {
+    simulator.setQuota(SN.delta2, 'bms_emsStatus.f32LcdShowSoc', 5);
+    const low = await eventually(
+      async () => (await activeAlerts(prometheus)).find((a) => a.labels.alertname === 'EcoflowBatteryLow' && a.labels.device === SN.delta2),
+      'EcoflowBatteryLow pending',
+      30_000,
+    );
+    assert.equal(low.state, 'pending');
+    assert.equal(low.labels.device_name, 'DELTA 2-Garage');
+    assert.equal((await activeAlerts(prometheus)).filter((a) => a.labels.alertname === 'EcoflowBatteryLow').length, 1, 'only the drained device');
+
+    simulator.setOnline(SN.delta2, false);
+    const offline = await eventually(
+      async () => (await activeAlerts(prometheus)).find((a) => a.labels.alertname === 'EcoflowDeviceOffline' && a.labels.device === SN.delta2),
+      'EcoflowDeviceOffline pending',
+      30_000,
+    );
+    assert.equal(offline.state, 'pending');
+    assert.equal(offline.labels.device_name, 'DELTA 2-Garage');
+    await eventually(
+      async () => !(await activeAlerts(prometheus)).some((a) => a.labels.alertname === 'EcoflowBatteryLow'),
+      'EcoflowBatteryLow gone for the offline device',
+      30_000,
+    );
+    // Its unified series are gone too; device_info and online stay.
+    const left = await promQuery(prometheus.url, `group by (__name__) ({job="ecoflow", device="${SN.delta2}", __name__=~"ecoflow_.+"})`);
+    assert.deepEqual(left.map((r) => r.metric.__name__).sort(), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
+  });
+});
