@@ -164,3 +164,11 @@ test('--help lists every option with its environment name and default, and no va
   assert.match(text, /EXPORTER_PORT, --port\n.*\(default: 9090\)/);
   assert.ok(!text.includes(KEYS.ECOFLOW_SECRET_KEY) && !text.includes(KEYS.ECOFLOW_ACCESS_KEY));
 });
+
+test('UNIFIED_METRICS: on by default; true/false, 1/0, yes/no, on/off; anything else is a problem', () => {
+  assert.equal(config(KEYS).unifiedMetrics, true);
+  for (const off of ['false', '0', 'no', 'OFF', ' False ']) assert.equal(config({ ...KEYS, UNIFIED_METRICS: off }).unifiedMetrics, false, off);
+  for (const on of ['true', '1', 'yes', 'on']) assert.equal(config({ ...KEYS, UNIFIED_METRICS: on }).unifiedMetrics, true, on);
+  assert.equal(config(KEYS, ['--unified-metrics', 'false']).unifiedMetrics, false);
+  assert.deepEqual(problems({ ...KEYS, UNIFIED_METRICS: 'maybe' }), ['UNIFIED_METRICS / --unified-metrics: must be true or false: value was "maybe"']);
+});

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
+import { PrometheusReader } from '../../../src/telemetry/prometheus-reader.js';
+import { snapshotMetrics, type SnapshotMetricsOptions } from '../../../src/telemetry/snapshot-metrics.js';
+
+const DELTA2 = { sn: 'R331ZEB4ZEAL0528', name: 'DELTA 2-Garage', productName: 'DELTA 2', online: true };
+
+function exporterOver(options: Partial<SnapshotMetricsOptions> = {}) {
+  const snapshot = new QuotaSnapshot();
+  const reader = new PrometheusReader({ cardinalityLimit: 10_000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  const unknown: string[] = [];
+  const instruments = snapshotMetrics({
+    meter: provider.getMeter('test'),
+    snapshot,
+    prefix: 'ecoflow',
+    onUnknownModel: (d) => unknown.push(d.productName),
+    ...options,
+  });
+  instruments.start();
+  const lines = async () => (await reader.render()).split('\n').filter((l) => l && !l.startsWith('#'));
+  return { snapshot, lines, unknown, stop: () => provider.shutdown() };
+}
+
+const names = (lines: string[]) => [...new Set(lines.map((l) => l.split(/[{ ]/)[0]))].sort();
+
+test('a raw key that would take a unified name gets _value; with the layer off it keeps its name', async () => {
+  for (const unified of [true, false]) {
+    const { snapshot, lines, stop } = exporterOver({ unified });
+    snapshot.setDevices([DELTA2]);
+    snapshot.replaceQuotas(DELTA2.sn, { batterySocRatio: 0.5, deviceInfo: 7, 'pd.soc': 46 }, Date.now());
+    const out = await lines();
+    if (unified) {
+      assert.ok(out.some((l) => l.startsWith('ecoflow_battery_soc_ratio_value{') && l.endsWith(' 0.5')), out.join('\n'));
+      assert.ok(out.some((l) => l.startsWith('ecoflow_device_info_value{') && l.endsWith(' 7')));
+      assert.ok(out.some((l) => l.startsWith('ecoflow_device_info{') && l.includes('family="delta2"') && l.endsWith(' 1')));
+    } else {
+      assert.deepEqual(names(out), ['ecoflow_battery_soc_ratio', 'ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online', 'ecoflow_pd_soc']);
+      assert.ok(out.some((l) => l.startsWith('ecoflow_device_info{') && l.endsWith(' 7')), 'the raw key, not our info series');
+    }
+    await stop();
+  }
+});
+
+test('units are on the instruments, so the exposition carries them', async () => {
+  const snapshot = new QuotaSnapshot();
+  const reader = new PrometheusReader({ cardinalityLimit: 10_000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  snapshotMetrics({ meter: provider.getMeter('test'), snapshot, prefix: 'ecoflow' }).start();
+  snapshot.setDevices([DELTA2]);
+  snapshot.replaceQuotas(DELTA2.sn, { 'inv.outputWatts': 120, 'bms_bmsStatus.temp': 30 }, Date.now());
+  const text = await reader.render();
+  assert.match(text, /^# UNIT ecoflow_port_output_power_watts W$/m);
+  assert.match(text, /^# UNIT ecoflow_battery_temperature_celsius Cel$/m);
+  assert.match(text, /^ecoflow_port_output_power_watts\{device="R331ZEB4ZEAL0528",device_name="DELTA 2-Garage",product_name="DELTA 2",port="ac"\} 120$/m);
+  await provider.shutdown();
+});
+
+test('a model without a table: raw metrics, device_info{family="unknown"}, told once per model', async () => {
+  const { snapshot, lines, unknown, stop } = exporterOver();
+  const devices = ['ZZ01', 'ZZ02'].map((sn) => ({ sn, name: sn, productName: 'RIVER 3', online: true }));
+  snapshot.setDevices(devices);
+  for (const d of devices) for (let i = 0; i < 3; i++) snapshot.replaceQuotas(d.sn, { 'foo.bar': i }, Date.now());
+  const out = await lines();
+  assert.deepEqual(names(out), ['ecoflow_device_info', 'ecoflow_foo_bar', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
+  assert.equal(out.filter((l) => l.startsWith('ecoflow_device_info{') && l.includes('family="unknown"')).length, 2);
+  assert.deepEqual(unknown, ['RIVER 3']);
+  await stop();
+});
+
+test('stale values: unified series go with the raw ones; device_info and online stay', async () => {
+  const { snapshot, lines, stop } = exporterOver({ staleAfterMs: 60_000 });
+  snapshot.setDevices([DELTA2]);
+  snapshot.replaceQuotas(DELTA2.sn, { 'pd.wattsOutSum': 201, 'bms_emsStatus.lcdShowSoc': 46 }, Date.now());
+  assert.ok((await lines()).some((l) => l.startsWith('ecoflow_battery_soc_ratio{') && l.endsWith(' 0.46')));
+  snapshot.replaceQuotas(DELTA2.sn, { 'pd.wattsOutSum': 201, 'bms_emsStatus.lcdShowSoc': 46 }, Date.now() - 120_000);
+  assert.deepEqual(names(await lines()), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
+  await stop();
+});
+
+test('offline and refused devices keep device_info, with the family and firmware they last showed', async () => {
+  const { snapshot, lines, stop } = exporterOver();
+  snapshot.setDevices([DELTA2]);
+  snapshot.replaceQuotas(DELTA2.sn, { 'pd.sysVer': 16908607, 'pd.wattsOutSum': 201 }, Date.now());
+  snapshot.setDevices([{ ...DELTA2, online: false }]);
+  const offline = await lines();
+  assert.deepEqual(names(offline), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
+  assert.ok(offline.some((l) => l.includes('family="delta2"') && l.includes('firmware="1.2.1.63"')), offline.join('\n'));
+  snapshot.setDevices([DELTA2]);
+  snapshot.setRestricted(DELTA2.sn, true);
+  assert.deepEqual(names(await lines()), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
+  await stop();
+});
