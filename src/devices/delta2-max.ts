@@ -35,13 +35,7 @@ export const delta2Max: DeviceFamily = {
         'sign disputed: DOC says + input / − output, but the DIAG dump has XT150Watts1 +489 while that port fed extra battery 1 (slave 1 amp +9111 mA, inputWatts 489, = pd.wattsOutSum 489) and XT150Watts2 −425 while that port supplied the 425 W that complete pd.wattsInSum 1170 = 447 PV + 299 AC + 425; one dump cannot settle which way firmware counts',
     },
     { key: 'mppt.pv2InWatts / pv2InVol / pv2InAmp', reason: 'unit unconfirmed: DOC ×10 W, ×10 V, ×100 A vs TOL/FOX W, mV, mA (DIAG pv2InVol 110 fits neither clearly); PV2 power comes from pd.pv2ChargeWatts' },
-    { key: 'mppt.inVol / mppt.inAmp', reason: 'PV1 voltage and current: no unified metric (used only to check solar_1)' },
-    { key: 'bms_bmsStatus.soc / f32ShowSoc', reason: 'main pack only; battery_soc_ratio is the combined bms_emsStatus.f32LcdShowSoc the display shows' },
     { key: 'bms_slave_bmsSlaveStatus_1.* / _2.*', reason: 'extra packs: the battery metrics describe the main pack; their SoC is in the combined lcdShowSoc' },
-    { key: 'bms_bmsStatus.minCellTemp / maxCellTemp / minMosTemp / maxMosTemp', reason: 'battery_temperature_celsius uses the pack temp' },
-    { key: 'bms_bmsStatus.designCap / fullCap / remainCap', reason: 'capacities (mAh): no unified metric' },
-    { key: 'inv.acInAmp / inv.invOutAmp', reason: 'AC currents: no unified metric' },
-    { key: 'inv.outTemp / mppt.mpptTemp / pd.typec1Temp / pd.carTemp', reason: 'device temperatures: no unified metric' },
     { key: 'bms_bmsInfo.accuChgEnergy / accuDsgEnergy, pd.chgSunPower / chgPowerAC / chgPowerDC / dsgPowerAC / dsgPowerDC', reason: 'energy counters (Wh): no unified metric' },
   ],
 };

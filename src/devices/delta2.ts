@@ -38,6 +38,12 @@ export const DELTA2_FAMILY_UNMAPPED = [
   { key: 'pd.carWatts', reason: 'unit disputed: W (TOL) vs 0.1 W (FOX); the car port uses mppt.carOutWatts' },
   { key: 'pd.remainTime', reason: 'one signed value for both directions; bms_emsStatus.chgRemainTime / dsgRemainTime say the same per direction' },
   { key: 'mppt.outWatts', reason: 'the MPPT converter\'s output inside the unit, not a port' },
+  { key: 'mppt.inVol / mppt.inAmp', reason: 'PV voltage and current: no unified metric' },
+  { key: 'bms_bmsStatus.soc / f32ShowSoc', reason: 'main pack only; battery_soc_ratio is the combined bms_emsStatus.f32LcdShowSoc the display shows' },
+  { key: 'bms_bmsStatus.minCellTemp / maxCellTemp / minMosTemp / maxMosTemp', reason: 'battery_temperature_celsius uses the pack temp' },
+  { key: 'bms_bmsStatus.designCap / fullCap / remainCap', reason: 'capacities (mAh): no unified metric' },
+  { key: 'inv.acInAmp / inv.invOutAmp', reason: 'AC currents: no unified metric' },
+  { key: 'inv.outTemp / mppt.mpptTemp / pd.typec1Temp / pd.carTemp', reason: 'device temperatures: no unified metric' },
 ] as const;
 
 export const delta2: DeviceFamily = {

@@ -31,12 +31,6 @@ export const river2: DeviceFamily = {
   unmapped: [
     ...DELTA2_FAMILY_UNMAPPED,
     { key: 'pd.typecChaWatts', reason: 'USB-C input, unit unconfirmed: W (TOL river2.py) vs 0.1 W (FOX)' },
-    { key: 'mppt.inVol / mppt.inAmp', reason: 'PV voltage and current: no unified metric' },
-    { key: 'bms_bmsStatus.soc / f32ShowSoc', reason: 'main pack only; battery_soc_ratio is the combined bms_emsStatus.f32LcdShowSoc the display shows' },
-    { key: 'bms_bmsStatus.minCellTemp / maxCellTemp / minMosTemp / maxMosTemp', reason: 'battery_temperature_celsius uses the pack temp' },
-    { key: 'bms_bmsStatus.designCap / fullCap / remainCap', reason: 'capacities (mAh): no unified metric' },
-    { key: 'inv.acInAmp / inv.invOutAmp', reason: 'AC currents: no unified metric' },
-    { key: 'inv.outTemp / mppt.mpptTemp / pd.typec1Temp / pd.carTemp', reason: 'device temperatures: no unified metric' },
     { key: 'pd.chgSunPower / chgPowerAC / chgPowerDC / dsgPowerAC / dsgPowerDC', reason: 'energy counters (Wh): no unified metric' },
   ],
 };
