@@ -16,10 +16,14 @@ const CIRCUIT_ROWS: readonly MappingRow[] = Array.from({ length: 10 }, (_, i): M
  * the panel, or its own PV) − its output to the panel (outputPower). An empty slot reports
  * zeros (energyInfos[1] in the real dump), which add nothing.
  */
-const BACKUP_BATTERY_ROWS: readonly MappingRow[] = [0, 1].flatMap((n): MappingRow[] => [
-  { metric: 'batteryPower', key: `heartbeat.energyInfos[${n}].lcdInputWatts`, scale: 1, source: `TOL (battery ${n + 1} input power, W)` },
-  { metric: 'batteryPower', key: `heartbeat.energyInfos[${n}].outputPower`, scale: 1, sign: -1, source: `TOL (battery ${n + 1} output power, W); real dump 203 W while the grid is down` },
-]);
+const BACKUP_BATTERY_ROWS: readonly MappingRow[] = [0, 1].map((n): MappingRow => ({
+  // Both or nothing: input alone would read as charging.
+  metric: 'batteryPower',
+  key: `heartbeat.energyInfos[${n}].lcdInputWatts`,
+  minus: `heartbeat.energyInfos[${n}].outputPower`,
+  scale: 1,
+  source: `TOL (battery ${n + 1} input − output power, W); real dump 0 − 203 W while the grid is down`,
+}));
 
 /**
  * Smart Home Panel (v1): a transfer-switch panel; its "battery" is the DELTA Pro units wired to

@@ -37,6 +37,11 @@ export function payload(raw: Record<string, unknown>): Record<string, unknown> {
 const wave = (base: number, amplitude: number, periodS: number, phase = 0) => (t: number) =>
   Math.round(base + amplitude * Math.sin((2 * Math.PI * t) / periodS + phase));
 
+// PowerStream, in its 0.1 W units.
+const pv1 = wave(900, 800, 3600);
+const pv2 = wave(850, 750, 3600, 0.3);
+const inverter = wave(1700, 600, 300);
+
 export function demoFleet(): SimulatedDevice[] {
   return [
     {
@@ -47,6 +52,8 @@ export function demoFleet(): SimulatedDevice[] {
       quotas: payload(delta2),
       motion: {
         'pd.soc': wave(60, 30, 1800),
+        'bms_emsStatus.lcdShowSoc': wave(60, 30, 1800),
+        'bms_emsStatus.f32LcdShowSoc': (t) => Math.round(wave(6000, 3000, 1800)(t)) / 100,
         'bms_bmsStatus.soc': wave(60, 30, 1800),
         'bms_bmsStatus.f32ShowSoc': (t) => Math.round(wave(6000, 3000, 1800)(t)) / 100,
         'pd.wattsOutSum': wave(180, 60, 120),
@@ -61,9 +68,12 @@ export function demoFleet(): SimulatedDevice[] {
       online: true,
       quotas: payload(powerstream),
       motion: {
-        '20_1.pv1InputWatts': wave(900, 800, 3600),
-        '20_1.pv2InputWatts': wave(850, 750, 3600, 0.3),
-        '20_1.invOutputWatts': wave(1700, 600, 300),
+        '20_1.pv1InputWatts': pv1,
+        '20_1.pv2InputWatts': pv2,
+        '20_1.invOutputWatts': inverter,
+        // What the PV does not cover comes from the battery (+ = discharging on this model).
+        '20_1.pvToInvWatts': (t) => pv1(t) + pv2(t),
+        '20_1.batInputWatts': (t) => inverter(t) - pv1(t) - pv2(t),
         '20_1.batSoc': wave(50, 40, 3600),
       },
     },
@@ -105,6 +115,8 @@ export function demoFleet(): SimulatedDevice[] {
       motion: {
         'mppt.inWatts': wave(450, 300, 900),
         'pd.pv1ChargeWatts': wave(450, 300, 900),
+        // The capture's balance: PV + 299 W AC + 425 W from the extra battery.
+        'pd.wattsInSum': (t) => wave(450, 300, 900)(t) + 299 + 425,
         'pd.wattsOutSum': wave(490, 120, 200),
       },
     },

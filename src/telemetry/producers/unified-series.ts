@@ -49,7 +49,7 @@ export class UnifiedSeries implements SeriesProducer {
     out.push({
       gauge: this.#info,
       value: 1,
-      attributes: { ...labels, family: known.family?.id ?? 'unknown', firmware: known.firmware ?? '' },
+      attributes: { ...labels, family: known.family?.id ?? 'unknown', ...(known.firmware !== undefined && { firmware: known.firmware }) },
       updatedAt: Infinity,
     });
     if (!known.family) return;
