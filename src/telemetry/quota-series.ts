@@ -10,6 +10,8 @@ import { numericValue } from '../snapshot/quota-value.js';
 export interface QuotaSample {
   /** Metric name without the prefix, e.g. `bms_bms_status_f32_show_soc`. */
   name: string;
+  /** The key and, inside objects, the path to the value: `20_134.task1.type`. */
+  path: string;
   /** Array positions from the outermost array inwards. */
   indexes: readonly string[];
   value: number;
@@ -28,7 +30,7 @@ function walk(path: string, indexes: string[], value: unknown, depth: number, ou
   if (value === null) return;
   if (typeof value !== 'object') {
     const n = numericValue(value);
-    if (n !== undefined) out.push({ name: quotaMetricSuffix(path), indexes, value: n });
+    if (n !== undefined) out.push({ name: quotaMetricSuffix(path), path, indexes, value: n });
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) walk(path, [...indexes, String(i)], value[i], depth + 1, out);
   } else {

@@ -45,8 +45,10 @@ export class RawQuotaSeries implements SeriesProducer {
           continue;
         }
         const name = quotaMetricName(this.#o.prefix, sample.name, this.#o.reservedNames);
+        // The value's own path, not its top-level key: a model that nests `v1p0: {bmsModel}` and
+        // one that sends `v1p0.bmsModel` flat make the same gauge, whichever is read first.
         const gauge = this.#o.gauges.gauge(name, {
-          description: `EcoFlow quota "${key}" in the device's raw unit, as of the last successful poll.`,
+          description: `EcoFlow quota "${clip(sample.path)}" in the device's raw unit, as of the last successful poll.`,
         });
         out.push({ gauge, value: sample.value, attributes: withIndexes(labels, sample.indexes), updatedAt: entry.updatedAt });
         kept++;
@@ -62,6 +64,11 @@ export class RawQuotaSeries implements SeriesProducer {
   forget(sn: string): void {
     this.#lastDropped.delete(sn);
   }
+}
+
+/** Keys can be any length; a help text need not be. */
+function clip(path: string): string {
+  return path.length <= 200 ? path : `${path.slice(0, 199)}…`;
 }
 
 function withIndexes(labels: Attributes, indexes: readonly string[]): Attributes {
