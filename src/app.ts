@@ -179,11 +179,17 @@ export class App {
           dropped,
           max_series_per_device: config.maxSeriesPerDevice,
         }),
-      onUnknownModel: (device) =>
-        this.#log.info('no unified-metrics table for this model: it gets the raw metrics and device_info{family="unknown"}', {
-          sn: device.sn,
-          product_name: device.productName,
-        }),
+      onModel: (event) =>
+        event.family === undefined
+          ? this.#log.info('no unified-metrics table for this model: it gets the raw metrics and device_info{family="unknown"}', {
+              sn: event.sn,
+              product_name: event.productName,
+            })
+          : this.#log.info('model read with the table of a related family, recognised by its ' + event.by, {
+              sn: event.sn,
+              product_name: event.productName,
+              family: event.family,
+            }),
       onCollected: (n) => selfMetrics.recordCollected(n),
     });
     this.#instruments.start();

@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+import { AC_FREQUENCY, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
 
 /**
  * DELTA Pro (`bmsMaster.`, `bmsSlave1|2.`, `ems.`, `inv.`, `mppt.`, `pd.`). Sources: DOC =
@@ -50,8 +50,8 @@ export const deltaPro: DeviceFamily = {
     { metric: 'portOutputPower', port: 'dc', key: 'mppt.dcdc12vWatts', scale: 0.1, source: 'TOL, FOX, TAR (0.1 W)' },
     { metric: 'acInputVoltage', key: 'inv.acInVol', scale: 0.001, source: 'DOC DeltaPro (mV); DIAG 230168' },
     { metric: 'acOutputVoltage', key: 'inv.invOutVol', scale: 0.001, source: 'DOC DeltaPro (mV)' },
-    { metric: 'acInputFrequency', key: 'inv.acInFreq', scale: 1, source: 'DOC DeltaPro (Hz)' },
-    { metric: 'acOutputFrequency', key: 'inv.invOutFreq', scale: 1, source: 'DOC DeltaPro (Hz)' },
+    { metric: 'acInputFrequency', key: 'inv.acInFreq', scale: 1, valid: AC_FREQUENCY, source: 'DOC DeltaPro (Hz)' },
+    { metric: 'acOutputFrequency', key: 'inv.invOutFreq', scale: 1, valid: AC_FREQUENCY, source: 'DOC DeltaPro (Hz)' },
   ],
   unmapped: [
     { key: 'bmsMaster.inputWatts / outputWatts', reason: 'W per DOC/TOL, 0.1 W per FOX, and 0 in FIX while the pack took +3.1 A: battery power is vol × amp instead' },

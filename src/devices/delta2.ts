@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily, type MappingRow } from './device-family.js';
+import { AC_FREQUENCY, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily, type MappingRow } from './device-family.js';
 
 /**
  * DELTA 2 (`pd.`, `bms_bmsStatus.`, `bms_emsStatus.`, `inv.`, `mppt.`). Sources: DOC =
@@ -28,8 +28,8 @@ export const DELTA2_FAMILY_ROWS: readonly MappingRow[] = [
   { metric: 'portOutputPower', port: 'car', key: 'mppt.carOutWatts', scale: 0.1, source: 'DOC Delta2Max (×10, i.e. 0.1 W), FOX (0.1 W)' },
   { metric: 'acInputVoltage', key: 'inv.acInVol', scale: 0.001, source: 'DOC Delta2 (mV), TOL; tolwi diag 228652' },
   { metric: 'acOutputVoltage', key: 'inv.invOutVol', scale: 0.001, source: 'DOC Delta2 (mV), TOL' },
-  { metric: 'acInputFrequency', key: 'inv.acInFreq', scale: 1, source: 'DOC Delta2 (Hz)' },
-  { metric: 'acOutputFrequency', key: 'inv.invOutFreq', scale: 1, source: 'DOC Delta2 (Hz)' },
+  { metric: 'acInputFrequency', key: 'inv.acInFreq', scale: 1, valid: AC_FREQUENCY, source: 'DOC Delta2 (Hz)' },
+  { metric: 'acOutputFrequency', key: 'inv.invOutFreq', scale: 1, valid: AC_FREQUENCY, source: 'DOC Delta2 (Hz)' },
 ];
 
 /** Keys the DELTA 2 family leaves out, shared with DELTA 2 Max and RIVER 2. */

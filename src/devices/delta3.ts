@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily, type MappingRow } from './device-family.js';
+import { AC_FREQUENCY, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily, type MappingRow } from './device-family.js';
 
 /**
  * DELTA 3 generation and DELTA Pro 3: flat camelCase keys, powers as float W. Sources: DOC =
@@ -24,7 +24,7 @@ export const DELTA3_FAMILY_ROWS: readonly MappingRow[] = [
   { metric: 'portOutputPower', port: 'usb_c', key: 'powGetTypec3', scale: 1, abs: true, source: 'TOL public/delta3_max_plus.py (DELTA 3 Max Plus, W)' },
   // The 12 V car socket (TOL: "DC Car Out Power" on DELTA Pro 3, "DC out" on DELTA 3).
   { metric: 'portOutputPower', port: 'car', key: 'powGet12v', scale: 1, abs: true, source: 'DOC DeltaPro3 (W), TOL' },
-  { metric: 'acInputFrequency', key: 'plugInInfoAcInFeq', scale: 1, source: 'DOC DeltaPro3 (AC input frequency, int Hz; sic "Feq")' },
+  { metric: 'acInputFrequency', key: 'plugInInfoAcInFeq', scale: 1, valid: AC_FREQUENCY, source: 'DOC DeltaPro3 (AC input frequency, int Hz; sic "Feq")' },
 ];
 
 /** Keys both families leave out. */

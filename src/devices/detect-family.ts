@@ -24,6 +24,14 @@ export function detectFamily(
   return families.find((f) => f.shapeKeys.length > 0 && f.shapeKeys.every((k) => read(k) !== undefined) && (f.shapeTest?.(read) ?? true));
 }
 
+/** How a device was matched to its family: by name is certain, the others are a good guess. */
+export function recognisedBy(family: DeviceFamily, device: { sn: string; productName: string }): 'product name' | 'serial number' | 'keys' {
+  const name = device.productName.trim();
+  if (name !== '' && family.productNames.some((re) => re.test(name))) return 'product name';
+  const sn = device.sn.toUpperCase();
+  return family.snPrefixes.some((prefix) => sn.startsWith(prefix)) ? 'serial number' : 'keys';
+}
+
 /** EcoFlow packs versions into one integer, a byte each: 16908607 = 0x0102013F → 1.2.1.63. */
 export function firmwareOf(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>): string | undefined {
   if (!family.firmware) return undefined;

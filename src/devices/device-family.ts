@@ -64,5 +64,8 @@ export const REMAINING_MINUTES = { min: 1, max: 5000 } as const;
 /** SoH 0 appears next to healthy packs in real dumps (RIVER 2 Max, DELTA Pro): not a reading. */
 export const HEALTH_PERCENT = { min: 1, max: 100 } as const;
 
+/** An AC side that is off reads 0 Hz: that is not a frequency, so no series. */
+export const AC_FREQUENCY = { min: 1 } as const;
+
 /** SoC outside 0–100 % is not a reading. */
 export const CHARGE_PERCENT = { min: 0, max: 100 } as const;

@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+import { AC_FREQUENCY, CHARGE_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
 
 /**
  * PowerStream micro-inverter (`20_1.` = cmdFunc 20 / cmdId 1, the inverter heartbeat). Nearly
@@ -36,7 +36,7 @@ export const powerstream: DeviceFamily = {
     { metric: 'portOutputPower', port: 'ac', key: '20_1.invOutputWatts', scale: 0.1, source: 'DOC Powerstream (0.1 W), TOL, FOX' },
     // The AC side is the inverter's output (the PowerStream cannot charge from AC): output, not input.
     { metric: 'acOutputVoltage', key: '20_1.invOpVolt', scale: 0.1, source: 'DOC Powerstream (0.1 V), TOL (Decivolt), FOX' },
-    { metric: 'acOutputFrequency', key: '20_1.invFreq', scale: 0.1, source: 'DOC Powerstream (0.1 Hz), TOL (Decihertz)' },
+    { metric: 'acOutputFrequency', key: '20_1.invFreq', scale: 0.1, valid: AC_FREQUENCY, source: 'DOC Powerstream (0.1 Hz), TOL (Decihertz)' },
   ],
   unmapped: [
     { key: '20_1.batInputCur', reason: 'unit unconfirmed: 0.1 A (DOC, TAR) vs mA (TOL, FOX); 0 in both real captures while power flowed. Battery power comes from batInputWatts' },

@@ -1,4 +1,4 @@
-import type { DeviceFamily } from './device-family.js';
+import { AC_FREQUENCY, type DeviceFamily } from './device-family.js';
 
 /**
  * Smart Plug (`2_1.` = the plug's heartbeat; `2_2.` holds its scheduled tasks). Sources: DOC =
@@ -23,7 +23,7 @@ export const smartPlug: DeviceFamily = {
     { metric: 'outputPower', key: '2_1.watts', scale: 0.1, source: 'as load_power_watts: the plug\'s only output is the appliance it feeds' },
     { metric: 'portOutputPower', port: 'ac', key: '2_1.watts', scale: 0.1, source: 'as load_power_watts' },
     { metric: 'acInputVoltage', key: '2_1.volt', scale: 1, source: 'DOC SmartPlug (V), TOL (Volt); FIX 228' },
-    { metric: 'acInputFrequency', key: '2_1.freq', scale: 1, source: 'DOC SmartPlug (Hz); FIX 50' },
+    { metric: 'acInputFrequency', key: '2_1.freq', scale: 1, valid: AC_FREQUENCY, source: 'DOC SmartPlug (Hz); FIX 50' },
   ],
   unmapped: [
     { key: '2_1.current', reason: 'no unified AC-current metric (mA per DOC, TOL, FOX, TAR)' },

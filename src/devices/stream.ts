@@ -1,4 +1,4 @@
-import { HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+import { AC_FREQUENCY, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
 
 /**
  * A STREAM unit reports two levels in one flat quota: its own pack (BMS heartbeat: `vol`, `amp`,
@@ -49,7 +49,7 @@ export const stream: DeviceFamily = {
     { metric: 'portOutputPower', port: 'ac', key: 'powGetSchuko2', scale: 1, source: 'TOL, TAR (AC socket 2, W)' },
     // The unit's grid-tied AC port: the grid side, so "input" in the unified vocabulary.
     { metric: 'acInputVoltage', key: 'gridConnectionVol', scale: 1, source: 'TOL, FOX, TAR (V float)' },
-    { metric: 'acInputFrequency', key: 'gridConnectionFreq', scale: 1, source: 'TOL, FOX, TAR (Hz float)' },
+    { metric: 'acInputFrequency', key: 'gridConnectionFreq', scale: 1, valid: AC_FREQUENCY, source: 'TOL, FOX, TAR (Hz float)' },
   ],
   unmapped: [
     { key: 'powGetBpCms', reason: 'unofficial (a tolwi fork, code search) and system-wide (1915 W for all packs vs this unit\'s vol × amp 900.6 W in the sample); battery power is vol × amp' },

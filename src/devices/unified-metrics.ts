@@ -77,7 +77,7 @@ export const PORTS = {
   usb: 'USB-A outputs, fast-charge ones included',
   usb_c: 'USB-C outputs',
   dc: 'other DC outputs: DC5521, Anderson, 12 V/24 V regulated',
-  extra_battery: 'extra-battery ports (power flowing to or from extra batteries)',
+  extra_battery: 'extra-battery ports (reserved: no table maps them yet, the XT150 keys\' sign is disputed)',
   power_in_out: 'the Power In/Out port (DELTA Pro Ultra, DELTA Pro 3)',
   ev: 'EV charger (PowerOcean)',
   solar_3: 'third PV string (STREAM Ultra: four PV inputs)',

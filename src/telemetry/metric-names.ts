@@ -57,7 +57,7 @@ export const METRICS = {
     name: 'exporter_series',
     type: 'gauge',
     labels: '',
-    help: 'Quota series in the last collection.',
+    help: 'Series computed from quota values (raw, and unified unless switched off) in the last collection.',
   },
   seriesDropped: {
     name: 'exporter_series_dropped',

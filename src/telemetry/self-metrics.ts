@@ -50,6 +50,7 @@ export class SelfMetrics {
   #lagTimer?: NodeJS.Timeout;
   #lagMaxMs = 0;
   #started = false;
+  #unsubscribe?: () => void;
 
   constructor(options: { meter: Meter; prefix: string; sources: SelfMetricsSources }) {
     const { meter, prefix } = options;
@@ -93,12 +94,18 @@ export class SelfMetrics {
       last = now;
     }, LAG_TICK_MS).unref();
     this.#meter.addBatchObservableCallback(this.#observe, Object.values(this.#gauges));
+    // Polling stops for a device that goes offline or leaves: its poll history goes with it.
+    const { snapshot } = this.#sources;
+    this.#unsubscribe = snapshot.subscribe((change) => {
+      if (change.kind === 'device-removed' || !snapshot.get(change.sn)?.online) this.#polls.delete(change.sn);
+    });
   }
 
   stop(): void {
     if (!this.#started) return;
     this.#started = false;
     clearInterval(this.#lagTimer);
+    this.#unsubscribe?.();
     this.#meter.removeBatchObservableCallback(this.#observe, Object.values(this.#gauges));
   }
 
@@ -134,9 +141,7 @@ export class SelfMetrics {
   readonly #observe: BatchObservableCallback = (result) => {
     const counts = Object.fromEntries(DEVICE_STATES.map((s) => [s, 0])) as Record<(typeof DEVICE_STATES)[number], number>;
     const { snapshot } = this.#sources;
-    for (const sn of this.#polls.keys()) if (!snapshot.get(sn)?.online) this.#polls.delete(sn);
     for (const device of snapshot.devices()) {
-      // Polling stops for offline devices: their poll history goes with it.
       const health = this.#polls.get(device.sn);
       counts[this.#stateOf(device, health?.failures ?? 0)]++;
       if (health?.lastSuccessAt !== undefined) result.observe(this.#gauges.lastPoll, health.lastSuccessAt / 1000, deviceLabels(device));

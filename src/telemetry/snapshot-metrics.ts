@@ -3,7 +3,7 @@ import { FAMILIES } from '../devices/families.js';
 import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
 import { DeviceStateSeries } from './producers/device-state-series.js';
 import { RawQuotaSeries } from './producers/raw-quota-series.js';
-import { UNIFIED_NAMES, UnifiedSeries } from './producers/unified-series.js';
+import { UNIFIED_NAMES, UnifiedSeries, type ModelEvent } from './producers/unified-series.js';
 import { GaugeRegistry, type SeriesProducer } from './series.js';
 import { SnapshotInstruments } from './snapshot-instruments.js';
 
@@ -16,7 +16,8 @@ export interface SnapshotMetricsOptions {
   staleAfterMs?: number;
   maxSeriesPerDevice?: number;
   onSeriesCapped?: (sn: string, dropped: number) => void;
-  onUnknownModel?: (device: { sn: string; productName: string }) => void;
+  /** Once per model without a table, or matched to one by serial number or keys. */
+  onModel?: (event: ModelEvent) => void;
   onCollected?: (quotaSeries: number) => void;
 }
 
@@ -38,6 +39,6 @@ export function snapshotMetrics(o: SnapshotMetricsOptions): SnapshotInstruments 
       onSeriesCapped: o.onSeriesCapped,
     }),
   ];
-  if (unified) producers.push(new UnifiedSeries({ gauges, prefix: o.prefix, families: FAMILIES, onUnknownModel: o.onUnknownModel }));
+  if (unified) producers.push(new UnifiedSeries({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.onModel }));
   return new SnapshotInstruments({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleAfterMs: o.staleAfterMs, onCollected: o.onCollected });
 }

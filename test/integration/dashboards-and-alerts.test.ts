@@ -102,11 +102,31 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
       }
     }
     assert.deepEqual(new Map([...actual].sort()), new Map([...expected].sort()));
-    // A few by hand, from the captures and the sources' units:
-    assert.equal(actual.get(`${SN.powerStream} ecoflow_battery_power_watts`), -150); // 20_1.batInputWatts 1500 × 0.1 W, + = discharging
-    assert.equal(actual.get(`${SN.smartPlug} ecoflow_load_power_watts`), 1); // 2_1.watts 10 × 0.1 W
-    assert.equal(actual.get(`${SN.delta2} ecoflow_battery_soc_ratio`), 0.462); // f32LcdShowSoc 46.2 %
-    assert.equal(actual.get(`DCABZ8ZE5160006 ecoflow_port_input_power_watts{solar}`), 296); // mppt.inWatts 2960 × 0.1 W
+    // And by hand, at least one per family, from the payloads and the sources' units: a wrong
+    // factor in a table fails here even though the comparison above uses the tables.
+    const byHand: Array<[string, string, number]> = [
+      [SN.delta2, 'battery_soc_ratio', 0.462], // bms_emsStatus.f32LcdShowSoc 46.2 %
+      [SN.delta2, 'battery_power_watts', -195.760233], // 52161 mV × −3753 mA
+      ['R351ZEB4HF6L0005', 'input_power_watts', 1170], // DELTA 2 Max pd.wattsInSum, W
+      ['R611ZEB5XE7K0004', 'battery_voltage_volts', 26], // RIVER 2 Max bms_bmsStatus.vol, V (not mV)
+      ['R611ZEB5XE7K0004', 'ac_input_voltage_volts', 227.686], // inv.acInVol 227686 mV
+      ['DCABZ8ZE5160006', 'port_input_power_watts{solar}', 296], // DELTA Pro mppt.inWatts 2960 × 0.1 W
+      ['DCABZ8ZE5160006', 'battery_voltage_volts', 50.133], // bmsMaster.vol 50133 mV
+      ['Y711ZAB5ZF1A0007', 'port_output_power_watts{ac}', 850], // DELTA Pro Ultra outAcL11Pwr 850 W
+      ['P351ZAH4PG3R0008', 'port_output_power_watts{ac}', 194.60892], // DELTA 3 powGetAcOut −194.60892 W, an output
+      ['P351ZAH4PG3R0008', 'input_power_watts', 699], // powInSumW
+      ['BK51ZEB4HF2R0009', 'grid_power_watts', -135], // STREAM powGetSysGrid: exporting 135 W
+      ['BK51ZEB4HF2R0009', 'battery_power_watts', 900.612031], // 20161 mV × 44671 mA, charging
+      [SN.powerStream, 'battery_power_watts', -150], // 20_1.batInputWatts 1500 × 0.1 W, + = discharging there
+      [SN.powerStream, 'output_power_watts', 171], // 20_1.invOutputWatts 1710 × 0.1 W
+      [SN.smartPlug, 'load_power_watts', 1], // 2_1.watts 10 × 0.1 W
+      ['BX11ZCB4EF2E0010', 'battery_voltage_volts', 15.8], // Glacier bms_bmsStatus.vol 15800 mV
+      ['KT21ZCH2ZF170011', 'battery_soc_ratio', 0.61], // WAVE 2 pd.batSoc 61 %
+      ['HJ31ZDH4ZF3C0012', 'grid_power_watts', -3], // PowerOcean sysGridPwr
+      ['HJ31ZDH4ZF3C0012', 'battery_power_watts', -104], // bpPwr, discharging
+      ['SP10ZAW5ZE4R0013', 'battery_power_watts', -203], // Smart Home Panel energyInfos[0]: 0 in − 203 out
+    ];
+    for (const [sn, metric, value] of byHand) assert.equal(actual.get(`${sn} ecoflow_${metric}`), value, `${sn} ${metric}`);
   });
 
   await t.test('SoC at 5 % makes EcoflowBatteryLow pending; offline makes EcoflowDeviceOffline pending, not BatteryLow', async () => {

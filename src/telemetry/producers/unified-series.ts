@@ -1,6 +1,6 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceFamily } from '../../devices/device-family.js';
-import { detectFamily, firmwareOf } from '../../devices/detect-family.js';
+import { detectFamily, firmwareOf, recognisedBy } from '../../devices/detect-family.js';
 import { unifiedSamples } from '../../devices/unify.js';
 import { DEVICE_INFO, UNIFIED_METRICS, type UnifiedMetricId } from '../../devices/unified-metrics.js';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
@@ -13,8 +13,19 @@ export interface UnifiedSeriesOptions {
   gauges: GaugeRegistry;
   prefix: string;
   families: readonly DeviceFamily[];
-  /** Told once per model that no table covers (by product name, else serial-number prefix). */
-  onUnknownModel?: (device: { sn: string; productName: string }) => void;
+  /**
+   * Told once per model (by product name, else serial-number prefix) that no table covers, or
+   * that was matched to a table by its serial number or keys rather than its name.
+   */
+  onModel?: (event: ModelEvent) => void;
+}
+
+export interface ModelEvent {
+  sn: string;
+  productName: string;
+  /** Absent: no table fits. */
+  family?: string;
+  by?: 'serial number' | 'keys';
 }
 
 interface Known {
@@ -33,7 +44,7 @@ export class UnifiedSeries implements SeriesProducer {
   readonly #info: ObservableGauge;
   readonly #gauges: Record<UnifiedMetricId, ObservableGauge>;
   readonly #known = new Map<string, Known>();
-  readonly #unknownLogged = new Set<string>();
+  readonly #told = new Set<string>();
 
   constructor(options: UnifiedSeriesOptions) {
     this.#o = options;
@@ -69,16 +80,20 @@ export class UnifiedSeries implements SeriesProducer {
       const family = detectFamily(device, device.quotas, this.#o.families);
       known = { productName: device.productName, family, firmware: known?.family === family ? known?.firmware : undefined };
       this.#known.set(device.sn, known);
-      if (!family && device.quotas.size > 0) this.#logUnknown(device);
+      if (!family && device.quotas.size > 0) this.#tell(device, {});
+      if (family) {
+        const by = recognisedBy(family, device);
+        if (by !== 'product name') this.#tell(device, { family: family.id, by });
+      }
     }
     if (known.family && device.quotas.size > 0) known.firmware = firmwareOf(known.family, device.quotas) ?? known.firmware;
     return known;
   }
 
-  #logUnknown(device: DeviceRecord): void {
+  #tell(device: DeviceRecord, match: Pick<ModelEvent, 'family' | 'by'>): void {
     const model = device.productName.trim() || `serial ${device.sn.slice(0, 4)}…`;
-    if (this.#unknownLogged.has(model)) return;
-    this.#unknownLogged.add(model);
-    this.#o.onUnknownModel?.(device);
+    if (this.#told.has(model)) return;
+    this.#told.add(model);
+    this.#o.onModel?.({ sn: device.sn, productName: device.productName, ...match });
   }
 }

@@ -28,8 +28,7 @@ test('DELTA Pro: the real capture gives these unified values', () => {
     'port_output_power_watts{dc}': 0, // mppt.dcdc12vWatts
     ac_input_voltage_volts: 0,
     ac_output_voltage_volts: 0,
-    ac_input_frequency_hertz: 0,
-    ac_output_frequency_hertz: 0,
+    // AC sides idle: 0 Hz is not a frequency (AC_FREQUENCY), so no frequency series.
   });
 });
 

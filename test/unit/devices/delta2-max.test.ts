@@ -30,7 +30,7 @@ test('DELTA 2 Max: the real dump gives these unified values', () => {
     ac_input_voltage_volts: 233.677, // inv.acInVol 233677 mV
     ac_output_voltage_volts: 0, // inv.invOutVol
     ac_input_frequency_hertz: 50, // inv.acInFreq
-    ac_output_frequency_hertz: 0, // inv.invOutFreq
+    // AC sides idle: 0 Hz is not a frequency (AC_FREQUENCY), so no frequency series.
     // pd.XT150Watts1 489 / XT150Watts2 −425 and mppt.pv2* are present but unmapped.
   });
 });

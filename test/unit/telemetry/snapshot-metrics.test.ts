@@ -16,7 +16,7 @@ function exporterOver(options: Partial<SnapshotMetricsOptions> = {}) {
     meter: provider.getMeter('test'),
     snapshot,
     prefix: 'ecoflow',
-    onUnknownModel: (d) => unknown.push(d.productName),
+    onModel: (e) => unknown.push(`${e.productName}: ${e.family ?? 'none'}${e.by ? ` by ${e.by}` : ''}`),
     ...options,
   });
   instruments.start();
@@ -66,7 +66,21 @@ test('a model without a table: raw metrics, device_info{family="unknown"}, told 
   const out = await lines();
   assert.deepEqual(names(out), ['ecoflow_device_info', 'ecoflow_foo_bar', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
   assert.equal(out.filter((l) => l.startsWith('ecoflow_device_info{') && l.includes('family="unknown"')).length, 2);
-  assert.deepEqual(unknown, ['RIVER 3']);
+  assert.deepEqual(unknown, ['RIVER 3: none']);
+  await stop();
+});
+
+test('a model matched by its serial number or keys rather than its name is told once', async () => {
+  const { snapshot, lines, unknown, stop } = exporterOver();
+  snapshot.setDevices([
+    { sn: 'R331AAAA00000001', name: 'a', productName: 'DELTA 2 (EU)', online: true },
+    { sn: 'R331AAAA00000002', name: 'b', productName: 'DELTA 2 (EU)', online: true },
+    { sn: 'XXXX000000000003', name: 'c', productName: '', online: true },
+    DELTA2,
+  ]);
+  snapshot.replaceQuotas('XXXX000000000003', { 'hs_yj751_pd_appshow_addr.wattsInSum': 1, 'hs_yj751_pd_appshow_addr.inHvMpptPwr': 2 }, Date.now());
+  assert.deepEqual(unknown.sort(), [': delta_pro_ultra by keys', 'DELTA 2 (EU): delta2 by serial number']);
+  assert.equal((await lines()).filter((l) => l.startsWith('ecoflow_device_info{') && l.includes('family="delta2"')).length, 3);
   await stop();
 });
 
