@@ -272,7 +272,7 @@ export const configSchema = {
       arg: 'max-series-per-device',
     },
     unified: {
-      doc: 'Unified base-unit metrics (battery_soc_ratio, port_output_power_watts, …, device_info) beside the raw ones; false leaves only the raw quota metrics.',
+      doc: 'Unified base-unit metrics (battery_soc_ratio, port_output_power_watts, …, device_info) beside the raw ones; false (or 0, no, off; flag: --unified-metrics false) leaves only the raw quota metrics.',
       format: 'switch',
       default: true,
       env: 'UNIFIED_METRICS',

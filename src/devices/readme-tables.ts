@@ -49,3 +49,8 @@ export function familyNotes(): string {
     return [`- **${f.id}** (${f.title}; \`src/devices/\`): recognised by ${recognised.join(', else ')}. Left unmapped:`, ...unmapped].join('\n');
   }).join('\n');
 }
+
+/** Families that do not provide `metric`, by title: for the README's notes on alerts. */
+export function familiesWithout(metric: UnifiedMetricId): string {
+  return FAMILIES.filter((f) => !provides(f, metric)).map((f) => f.title).join(', ') + '.';
+}

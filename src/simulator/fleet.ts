@@ -37,6 +37,42 @@ export function payload(raw: Record<string, unknown>): Record<string, unknown> {
 const wave = (base: number, amplitude: number, periodS: number, phase = 0) => (t: number) =>
   Math.round(base + amplitude * Math.sin((2 * Math.PI * t) / periodS + phase));
 
+/**
+ * A battery that charges and discharges over `periodS` (hours, so that the power stays what
+ * such a pack delivers): the SoC follows a sine between
+ * `mid ± swing` %, the current its slope (+ charging), so SoC, current and power agree.
+ * `soc` keys are written as integers or, for `float` ones, with two decimals; `amp` in mA.
+ */
+function batteryCycle(o: {
+  periodS: number;
+  mid: number;
+  swing: number;
+  /** Pack capacity in Ah: how much current moves the SoC this fast. */
+  capacityAh: number;
+  soc: Record<string, 'int' | 'float'>;
+  amp: string;
+  /** Remaining-time keys in minutes, 5999 when not charging / not discharging. */
+  chgRemain?: string;
+  dsgRemain?: string;
+}): Record<string, (t: number) => number> {
+  const angle = (t: number) => (2 * Math.PI * t) / o.periodS;
+  const soc = (t: number) => o.mid + o.swing * Math.sin(angle(t));
+  // %/s of the sine, as current: capacity × %/h / 100.
+  const slope = (t: number) => ((o.swing * 2 * Math.PI) / o.periodS) * Math.cos(angle(t));
+  const amps = (t: number) => (o.capacityAh * slope(t) * 3600) / 100;
+  const motion: Record<string, (t: number) => number> = {};
+  for (const [key, kind] of Object.entries(o.soc)) motion[key] = (t) => (kind === 'float' ? Math.round(soc(t) * 100) / 100 : Math.round(soc(t)));
+  motion[o.amp] = (t) => Math.round(amps(t) * 1000);
+  const minutes = (percent: number, t: number) => {
+    const perMinute = Math.abs(slope(t)) * 60;
+    const m = perMinute > 0 ? Math.round(percent / perMinute) : Infinity;
+    return m <= 5000 ? m : 5999;
+  };
+  if (o.chgRemain) motion[o.chgRemain] = (t) => (slope(t) > 0 ? minutes(100 - soc(t), t) : 5999);
+  if (o.dsgRemain) motion[o.dsgRemain] = (t) => (slope(t) < 0 ? minutes(soc(t), t) : 5999);
+  return motion;
+}
+
 // PowerStream, in its 0.1 W units.
 const pv1 = wave(900, 800, 3600);
 const pv2 = wave(850, 750, 3600, 0.3);
@@ -51,13 +87,21 @@ export function demoFleet(): SimulatedDevice[] {
       online: true,
       quotas: payload(delta2),
       motion: {
-        'pd.soc': wave(60, 30, 1800),
-        'bms_emsStatus.lcdShowSoc': wave(60, 30, 1800),
-        'bms_emsStatus.f32LcdShowSoc': (t) => Math.round(wave(6000, 3000, 1800)(t)) / 100,
-        'bms_bmsStatus.soc': wave(60, 30, 1800),
-        'bms_bmsStatus.f32ShowSoc': (t) => Math.round(wave(6000, 3000, 1800)(t)) / 100,
+        ...batteryCycle({
+          periodS: 6 * 3600,
+          mid: 60,
+          swing: 30,
+          capacityAh: 20,
+          soc: { 'pd.soc': 'int', 'bms_emsStatus.lcdShowSoc': 'int', 'bms_emsStatus.f32LcdShowSoc': 'float', 'bms_bmsStatus.soc': 'int', 'bms_bmsStatus.f32ShowSoc': 'float' },
+          amp: 'bms_bmsStatus.amp',
+          chgRemain: 'bms_emsStatus.chgRemainTime',
+          dsgRemain: 'bms_emsStatus.dsgRemainTime',
+        }),
         'pd.wattsOutSum': wave(180, 60, 120),
         'inv.outputWatts': wave(150, 50, 120),
+        // The capture was taken with the inverter off; the demo's inverter is on.
+        'inv.invOutVol': wave(230000, 400, 60),
+        'inv.invOutFreq': () => 50,
         'inv.outTemp': wave(30, 3, 600),
       },
     },
@@ -71,10 +115,10 @@ export function demoFleet(): SimulatedDevice[] {
         '20_1.pv1InputWatts': pv1,
         '20_1.pv2InputWatts': pv2,
         '20_1.invOutputWatts': inverter,
+        '20_1.invOpVolt': wave(2300, 15, 60), // 0.1 V; the capture says 0 while feeding 171 W
         // What the PV does not cover comes from the battery (+ = discharging on this model).
         '20_1.pvToInvWatts': (t) => pv1(t) + pv2(t),
         '20_1.batInputWatts': (t) => inverter(t) - pv1(t) - pv2(t),
-        '20_1.batSoc': wave(50, 40, 3600),
       },
     },
     {
@@ -102,8 +146,16 @@ export function demoFleet(): SimulatedDevice[] {
       online: true,
       quotas: payload(river2max),
       motion: {
-        'bms_emsStatus.f32LcdShowSoc': (t) => wave(3500, 1500, 2400)(t) / 100,
-        'bms_emsStatus.lcdShowSoc': wave(35, 15, 2400),
+        ...batteryCycle({
+          periodS: 3 * 3600,
+          mid: 35,
+          swing: 15,
+          capacityAh: 20,
+          soc: { 'bms_emsStatus.f32LcdShowSoc': 'float', 'bms_emsStatus.lcdShowSoc': 'int' },
+          amp: 'bms_bmsStatus.amp',
+          chgRemain: 'bms_emsStatus.chgRemainTime',
+          dsgRemain: 'bms_emsStatus.dsgRemainTime',
+        }),
       },
     },
     {
@@ -127,8 +179,16 @@ export function demoFleet(): SimulatedDevice[] {
       online: true,
       quotas: payload(deltapro),
       motion: {
-        'ems.f32LcdShowSoc': (t) => wave(5400, 2000, 3000)(t) / 100,
-        'ems.lcdShowSoc': wave(54, 20, 3000),
+        ...batteryCycle({
+          periodS: 6 * 3600,
+          mid: 54,
+          swing: 20,
+          capacityAh: 72,
+          soc: { 'ems.f32LcdShowSoc': 'float', 'ems.lcdShowSoc': 'int' },
+          amp: 'bmsMaster.amp',
+          chgRemain: 'ems.chgRemainTime',
+          dsgRemain: 'ems.dsgRemainTime',
+        }),
         'mppt.inWatts': wave(2960, 1500, 1200), // 0.1 W
       },
     },
@@ -144,8 +204,20 @@ export function demoFleet(): SimulatedDevice[] {
         'hs_yj751_pd_appshow_addr.remainTime': 540,
         'hs_yj751_pd_appshow_addr.wattsOutSum': 850,
         'hs_yj751_pd_appshow_addr.outAcL11Pwr': 850,
+        'hs_yj751_pd_backend_addr.outAcL21Vol': 230,
+        // Battery keys TarasKhust's integration reads (not in the docs the payload comes from).
+        'hs_yj751_pd_backend_addr.batVol': 104.3,
+        'hs_yj751_pd_backend_addr.bmsInputWatts': 0,
+        'hs_yj751_pd_backend_addr.bmsOutputWatts': 850,
+        'hs_yj751_bms_slave_addr.1.soh': 100,
+        'hs_yj751_bms_slave_addr.1.temp': 27,
+        'hs_yj751_bms_slave_addr.1.cycles': 42,
       },
-      motion: { 'hs_yj751_pd_appshow_addr.wattsOutSum': wave(850, 300, 600), 'hs_yj751_pd_appshow_addr.outAcL11Pwr': wave(850, 300, 600) },
+      motion: {
+        'hs_yj751_pd_appshow_addr.wattsOutSum': wave(850, 300, 600),
+        'hs_yj751_pd_appshow_addr.outAcL11Pwr': wave(850, 300, 600),
+        'hs_yj751_pd_backend_addr.bmsOutputWatts': wave(850, 300, 600),
+      },
     },
     {
       sn: 'P351ZAH4PG3R0008',
@@ -161,7 +233,7 @@ export function demoFleet(): SimulatedDevice[] {
       productName: 'STREAM AC',
       online: true,
       quotas: payload(streamAc),
-      motion: { powGetPvSum: wave(2051, 1500, 3600), powGetSysGrid: wave(-135, 200, 600), cmsBattSoc: wave(43, 20, 3600) },
+      motion: { powGetPvSum: wave(2051, 1500, 3600), powGetSysGrid: wave(-135, 200, 600), ...batteryCycle({ periodS: 6 * 3600, mid: 43, swing: 20, capacityAh: 100, soc: { cmsBattSoc: 'float' }, amp: 'amp' }) },
     },
     {
       sn: 'BX11ZCB4EF2E0010',
@@ -215,7 +287,7 @@ export function demoFleet(): SimulatedDevice[] {
       productName: 'Smart Home Panel',
       online: true,
       quotas: payload(smarthomepanel),
-      motion: { 'heartbeat.backupBatPer': wave(54, 10, 1800) },
+      // Its battery keys sit in nested objects: left as captured (54 %, discharging 203 W).
     },
   ];
 }

@@ -1,5 +1,5 @@
 import { configTable } from '../../src/config/config-table.js';
-import { coverageMatrix, familyNotes, portsTable, unifiedMetricsTable } from '../../src/devices/readme-tables.js';
+import { coverageMatrix, familiesWithout, familyNotes, portsTable, unifiedMetricsTable } from '../../src/devices/readme-tables.js';
 import { metricsTable } from '../../src/telemetry/metrics-table.js';
 
 /** The README's generated sections by marker name, and what makes each. */
@@ -10,4 +10,5 @@ export const README_TABLES: Record<string, () => string> = {
   'ports-table': portsTable,
   'coverage-matrix': coverageMatrix,
   'family-notes': familyNotes,
+  'no-ac-input-voltage': () => familiesWithout('acInputVoltage'),
 };
