@@ -45,6 +45,8 @@ export interface MappingRow {
   abs?: true;
   /** Raw values outside this range are sentinels or nonsense: no series. */
   valid?: { min?: number; max?: number };
+  /** The row applies only while another key's raw value is in this range (a battery is connected). */
+  when?: { key: string; min?: number; max?: number };
   /** The public source of the key's meaning and unit (tags as in shared/ecoflow-units.md). */
   source: string;
 }

@@ -14,6 +14,12 @@ import { AC_FREQUENCY, CHARGE_PERCENT, REMAINING_MINUTES, type DeviceFamily } fr
  * (invOutputWatts), and input − output ≈ battery_power_watts. FIX closes exactly: PV 21 W −
  * AC 171 W = −150 W = battery discharging 150 W.
  */
+/**
+ * Many PowerStreams run on PV alone: no battery, and its keys read 0. A battery at 0 % would
+ * fire low-battery alerts for every one of them, so battery rows need a battery voltage.
+ */
+const BATTERY_CONNECTED = { key: '20_1.batInputVolt', min: 1 } as const;
+
 export const powerstream: DeviceFamily = {
   id: 'powerstream',
   title: 'PowerStream',
@@ -22,13 +28,13 @@ export const powerstream: DeviceFamily = {
   // `20_1.` belongs to the PowerStream alone; the Smart Plug's heartbeat is `2_1.`.
   shapeKeys: ['20_1.batInputWatts', '20_1.invOutputWatts', '20_1.pv1InputWatts'],
   rows: [
-    { metric: 'batterySoc', key: '20_1.batSoc', scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC Powerstream (%)' },
-    { metric: 'batteryTemperature', key: '20_1.batTemp', scale: 0.1, source: 'DOC Powerstream (0.1 °C), TOL (Decicelsius)' },
-    { metric: 'batteryVoltage', key: '20_1.batInputVolt', scale: 0.1, source: 'DOC Powerstream (0.1 V), TOL (Decivolt)' },
+    { metric: 'batterySoc', key: '20_1.batSoc', when: BATTERY_CONNECTED, scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC Powerstream (%)' },
+    { metric: 'batteryTemperature', key: '20_1.batTemp', when: BATTERY_CONNECTED, scale: 0.1, source: 'DOC Powerstream (0.1 °C), TOL (Decicelsius)' },
+    { metric: 'batteryVoltage', key: '20_1.batInputVolt', when: BATTERY_CONNECTED, scale: 0.1, source: 'DOC Powerstream (0.1 V), TOL (Decivolt)' },
     // batInputWatts counts the other way round from our contract: + while the battery discharges.
-    { metric: 'batteryPower', key: '20_1.batInputWatts', scale: 0.1, sign: -1, source: 'DOC Powerstream (0.1 W, + discharging); checked FIX: PV 21 W + battery 150 W = invOutputWatts 171 W' },
-    { metric: 'batteryTimeToFull', key: '20_1.chgRemainTime', scale: 60, valid: REMAINING_MINUTES, source: 'TOL (RemainSensor, min), FOX; FIX 5939 = "not charging" sentinel' },
-    { metric: 'batteryTimeToEmpty', key: '20_1.dsgRemainTime', scale: 60, valid: REMAINING_MINUTES, source: 'TOL (RemainSensor, min), FOX' },
+    { metric: 'batteryPower', key: '20_1.batInputWatts', when: BATTERY_CONNECTED, scale: 0.1, sign: -1, source: 'DOC Powerstream (0.1 W, + discharging); checked FIX: PV 21 W + battery 150 W = invOutputWatts 171 W' },
+    { metric: 'batteryTimeToFull', key: '20_1.chgRemainTime', when: BATTERY_CONNECTED, scale: 60, valid: REMAINING_MINUTES, source: 'TOL (RemainSensor, min), FOX; FIX 5939 = "not charging" sentinel' },
+    { metric: 'batteryTimeToEmpty', key: '20_1.dsgRemainTime', when: BATTERY_CONNECTED, scale: 60, valid: REMAINING_MINUTES, source: 'TOL (RemainSensor, min), FOX' },
     { metric: 'inputPower', key: '20_1.pvToInvWatts', scale: 0.1, source: 'FOX (0.1 W; not in DOC); checked FIX 210 = pv1InputWatts 90 + pv2InputWatts 120, and so in a second real capture (shuette42/ecoflow-energy-ha hw51 fixture)' },
     { metric: 'outputPower', key: '20_1.invOutputWatts', scale: 0.1, source: 'DOC Powerstream (0.1 W), TOL, FOX; checked FIX (balance above)' },
     { metric: 'portInputPower', port: 'solar_1', key: '20_1.pv1InputWatts', scale: 0.1, source: 'DOC/RUS (0.1 W), TOL, FOX, TAR; checked FIX (29.0 V × 0.3 A = 8.7 ≈ 9.0 W)' },

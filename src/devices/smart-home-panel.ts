@@ -40,7 +40,8 @@ export const smartHomePanel: DeviceFamily = {
   snPrefixes: ['SP10'],
   shapeKeys: ['heartbeat.backupBatPer', 'heartbeat.backupChaTime', 'heartbeat.energyInfos[0].batteryPercentage'],
   rows: [
-    { metric: 'batterySoc', key: 'heartbeat.backupBatPer', scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC SmartHomePanel (combined backup SoC, %), TOL' },
+    // A panel with no backup battery wired has no capacity: its 0 % is not a battery.
+    { metric: 'batterySoc', key: 'heartbeat.backupBatPer', when: { key: 'heartbeat.backupFullCap', min: 1 }, scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC SmartHomePanel (combined backup SoC, %), TOL' },
     // DOC: "backup discharge time", despite the name. DIAG: 443 min while discharging, against
     // the battery's own dischargeTime 442.
     { metric: 'batteryTimeToEmpty', key: 'heartbeat.backupChaTime', scale: 60, valid: REMAINING_MINUTES, source: 'DOC SmartHomePanel (min), TOL; checked DIAG: 443 vs energyInfos[0].dischargeTime 442' },
@@ -49,7 +50,7 @@ export const smartHomePanel: DeviceFamily = {
   ],
   unmapped: [
     { key: 'gridInfo.gridVol / gridInfo.gridFreq', reason: 'read 230 V / 50 Hz with the grid down (heartbeat.gridSta 0) in the real dump: the configured grid standard, not a measurement' },
-    { key: 'heartbeat.backupFullCap', reason: 'unit unconfirmed (DOC gives none; 78275 in DIAG)' },
+    { key: 'heartbeat.backupFullCap', reason: 'unit unconfirmed (DOC gives none; 78275 in DIAG); only used to tell whether a battery is wired at all' },
     { key: 'heartbeat.gridDayWatth / backupDayWatth', reason: 'daily energy counters (Wh, reset daily): no unified metric' },
     { key: 'infoList[10].chWatt / infoList[11].chWatt', reason: 'backup-battery channels: sign while charging undocumented; battery power uses energyInfos (explicit in / out)' },
     { key: 'heartbeat.energyInfos[n].batteryPercentage', reason: 'per battery; battery_soc_ratio is the combined backupBatPer' },

@@ -34,6 +34,10 @@ export function unifiedSamples(family: DeviceFamily, quotas: ReadonlyMap<string,
 }
 
 function evaluate(row: MappingRow, quotas: ReadonlyMap<string, QuotaEntry>): QuotaReading | undefined {
+  if (row.when) {
+    const condition = readQuota(quotas, row.when.key);
+    if (condition === undefined || !within(condition.value, row.when)) return undefined;
+  }
   const base = firstPresent(row.key, quotas);
   if (base === undefined) return undefined;
   let { value, updatedAt } = base;

@@ -30,12 +30,13 @@ test('PowerStream: charging the battery from PV, sentinels and missing keys', ()
     powerstream,
     quotaMap({
       '20_1.batSoc': 80,
+      '20_1.batInputVolt': 525, // a battery is connected
       '20_1.batInputWatts': -2345, // − = charging on this model
       '20_1.chgRemainTime': 95,
       '20_1.dsgRemainTime': 5999, // "not discharging" sentinel
       '20_1.pvToInvWatts': 3001,
       '20_1.pv1InputWatts': 3001,
-      // pv2InputWatts, invOutputWatts, invOpVolt, invFreq, batTemp, batInputVolt absent: no series
+      // pv2InputWatts, invOutputWatts, invOpVolt, invFreq, batTemp absent: no series
       '20_1.batInputCur': 47, // unit unconfirmed: never a series
       '20_1.gridConsWatts': -500, // not mapped to grid power
       '20_1.permanentWatts': 1000, // a setting, not a load
@@ -43,6 +44,7 @@ test('PowerStream: charging the battery from PV, sentinels and missing keys', ()
   );
   assert.deepEqual(values, {
     battery_soc_ratio: 0.8,
+    battery_voltage_volts: 52.5, // 525 × 0.1 V
     battery_power_watts: 234.5, // −2345 × 0.1 × −1
     battery_time_to_full_seconds: 5700, // 95 min
     input_power_watts: 300.1, // 3001 × 0.1
@@ -56,4 +58,25 @@ test('PowerStream: its key shape is not mistaken for a Smart Plug and vice versa
   assert.equal(detectFamily(anonymous, payloadQuotas('smartplug'), [powerstream]), undefined);
   assert.equal(detectFamily({ sn: 'HW51ZEH4SF5H0990', productName: '' }, new Map(), [smartPlug, powerstream]), powerstream);
   assert.equal(detectFamily({ sn: 'X', productName: 'PowerStream' }, new Map(), [smartPlug, powerstream]), powerstream);
+});
+
+test('PowerStream on PV alone: the battery keys read 0 and give no battery series', () => {
+  const values = unifiedValues(
+    powerstream,
+    quotaMap({
+      '20_1.batSoc': 0,
+      '20_1.batInputVolt': 0,
+      '20_1.batInputWatts': 0,
+      '20_1.batTemp': 0,
+      '20_1.pv1InputWatts': 3100,
+      '20_1.pvToInvWatts': 3100,
+      '20_1.invOutputWatts': 2950,
+    }),
+  );
+  assert.deepEqual(values, {
+    input_power_watts: 310, // pvToInvWatts 3100 × 0.1 W
+    output_power_watts: 295, // invOutputWatts 2950 × 0.1 W
+    'port_input_power_watts{solar_1}': 310,
+    'port_output_power_watts{ac}': 295,
+  });
 });

@@ -22,7 +22,7 @@ test('Smart Home Panel: grid charging two batteries; circuits fall back to chann
   const values = unifiedValues(
     smartHomePanel,
     quotaMap({
-      heartbeat: { backupBatPer: 61, backupChaTime: 5999, energyInfos: [battery(800, 0), battery(650.5, 10)] },
+      heartbeat: { backupBatPer: 61, backupFullCap: 10240, backupChaTime: 5999, energyInfos: [battery(800, 0), battery(650.5, 10)] },
       'channelPower.infoList': [{ chWatt: 120.5 }, { chWatt: 0 }, { chWatt: 300 }],
       'gridInfo.gridVol': 230, // configured grid standard: unmapped
     }),
@@ -36,7 +36,9 @@ test('Smart Home Panel: grid charging two batteries; circuits fall back to chann
 });
 
 test('Smart Home Panel: without energyInfos there is no battery power, not a 0', () => {
-  assert.deepEqual(unifiedValues(smartHomePanel, quotaMap({ 'heartbeat.backupBatPer': 20 })), { battery_soc_ratio: 0.2 });
+  assert.deepEqual(unifiedValues(smartHomePanel, quotaMap({ 'heartbeat.backupBatPer': 20, 'heartbeat.backupFullCap': 5120 })), { battery_soc_ratio: 0.2 });
+  // No battery wired to the panel: no capacity, and its 0 % is not a battery either.
+  assert.deepEqual(unifiedValues(smartHomePanel, quotaMap({ 'heartbeat.backupBatPer': 0, 'heartbeat.backupFullCap': 0 })), {});
 });
 
 test('Smart Home Panel: detected by name, serial number or the heartbeat keys', () => {

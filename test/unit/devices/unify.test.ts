@@ -54,3 +54,10 @@ test('paths reach into nested objects and arrays when the flat key is absent', (
   const samples = unifiedSamples(f, quotaMap({ pcsAPhase: { vol: 229.7 }, mppt: [{ pv: [{ pwr: 1 }, { pwr: 17.5 }] }] }));
   assert.deepEqual(samples.map((s) => s.value), [229.7, 17.5]);
 });
+
+test('a row with a condition applies only while the other key is in range', () => {
+  const f = family([{ metric: 'batterySoc', key: 'soc', when: { key: 'volt', min: 1 }, scale: 0.01, source: 't' }]);
+  assert.deepEqual(unifiedSamples(f, quotaMap({ soc: 0, volt: 0 })), []);
+  assert.deepEqual(unifiedSamples(f, quotaMap({ soc: 0 })), [], 'no condition key: no series');
+  assert.equal(unifiedSamples(f, quotaMap({ soc: 40, volt: 512 }))[0]!.value, 0.4);
+});
