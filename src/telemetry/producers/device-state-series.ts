@@ -15,8 +15,9 @@ export class DeviceStateSeries implements SeriesProducer {
 
   produce(device: DeviceRecord, labels: Attributes, out: Series[]): void {
     out.push({ gauge: this.#online, value: device.online ? 1 : 0, attributes: labels, updatedAt: Infinity });
-    // Kept for an offline device: when its data was last fresh.
-    if (device.quotasUpdatedAt !== undefined) {
+    // Kept for an offline device: when its data was last fresh. Not for one the key may no
+    // longer read (1006): its data will not come back, and "stale" alerts would never end.
+    if (device.quotasUpdatedAt !== undefined && device.state !== 'restricted') {
       out.push({ gauge: this.#lastUpdate, value: device.quotasUpdatedAt / 1000, attributes: labels, updatedAt: Infinity });
     }
   }

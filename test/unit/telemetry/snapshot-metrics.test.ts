@@ -104,6 +104,7 @@ test('offline and refused devices keep device_info, with the family and firmware
   assert.ok(offline.some((l) => l.includes('family="delta2"') && l.includes('firmware="1.2.1.63"')), offline.join('\n'));
   snapshot.setDevices([DELTA2]);
   snapshot.setRestricted(DELTA2.sn, true);
-  assert.deepEqual(names(await lines()), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
+  // Refused from now on: no data to be fresh or stale, so no last-update time either.
+  assert.deepEqual(names(await lines()), ['ecoflow_device_info', 'ecoflow_online']);
   await stop();
 });
