@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DASHBOARDS, dashboardPanels, dashboardQueries, readDashboard } from '../helpers/dashboards.js';
+import { UNIFIED_METRICS } from '../../src/devices/unified-metrics.js';
 
 /**
  * Static checks of the provisioned dashboards. That every query returns data from a real
@@ -16,25 +17,7 @@ const OVERVIEW_NAMES = new Set([
   'ecoflow_online',
   'ecoflow_device_info',
   'ecoflow_last_update_timestamp_seconds',
-  'ecoflow_battery_soc_ratio',
-  'ecoflow_battery_soh_ratio',
-  'ecoflow_battery_temperature_celsius',
-  'ecoflow_battery_voltage_volts',
-  'ecoflow_battery_current_amperes',
-  'ecoflow_battery_power_watts',
-  'ecoflow_battery_cycles',
-  'ecoflow_battery_time_to_full_seconds',
-  'ecoflow_battery_time_to_empty_seconds',
-  'ecoflow_input_power_watts',
-  'ecoflow_output_power_watts',
-  'ecoflow_port_input_power_watts',
-  'ecoflow_port_output_power_watts',
-  'ecoflow_ac_input_voltage_volts',
-  'ecoflow_ac_output_voltage_volts',
-  'ecoflow_ac_input_frequency_hertz',
-  'ecoflow_ac_output_frequency_hertz',
-  'ecoflow_grid_power_watts',
-  'ecoflow_load_power_watts',
+  ...Object.values(UNIFIED_METRICS).map((m) => `ecoflow_${m.name}`),
 ]);
 
 /** The exporter's own metrics (histograms by their series names) and the device-level ones. */
