@@ -2,34 +2,39 @@ import type { QuotaEntry } from '../snapshot/quota-snapshot.js';
 import { readQuota } from '../snapshot/quota-value.js';
 import type { DeviceFamily } from './device-family.js';
 
+export interface FamilyMatch {
+  family: DeviceFamily;
+  /** By name is certain; the others are a good guess for a model no table lists by name. */
+  by: 'product name' | 'serial number' | 'keys';
+}
+
 /**
  * Which table a device's quotas are read with: by the device list's `productName`, else by
  * the serial-number prefix, else by the shape of its keys. Undefined when nothing matches.
  */
+export function matchFamily(
+  device: { sn: string; productName: string },
+  quotas: ReadonlyMap<string, QuotaEntry>,
+  families: readonly DeviceFamily[],
+): FamilyMatch | undefined {
+  const name = device.productName.trim();
+  const byName = name === '' ? undefined : families.find((f) => f.productNames.some((re) => re.test(name)));
+  if (byName) return { family: byName, by: 'product name' };
+  const sn = device.sn.toUpperCase();
+  const bySn = families.find((f) => f.snPrefixes.some((prefix) => sn.startsWith(prefix)));
+  if (bySn) return { family: bySn, by: 'serial number' };
+  if (quotas.size === 0) return undefined;
+  const read = (key: string) => readQuota(quotas, key)?.value;
+  const byKeys = families.find((f) => f.shapeKeys.length > 0 && f.shapeKeys.every((k) => read(k) !== undefined) && (f.shapeTest?.(read) ?? true));
+  return byKeys && { family: byKeys, by: 'keys' };
+}
+
 export function detectFamily(
   device: { sn: string; productName: string },
   quotas: ReadonlyMap<string, QuotaEntry>,
   families: readonly DeviceFamily[],
 ): DeviceFamily | undefined {
-  const name = device.productName.trim();
-  if (name !== '') {
-    const byName = families.find((f) => f.productNames.some((re) => re.test(name)));
-    if (byName) return byName;
-  }
-  const sn = device.sn.toUpperCase();
-  const bySn = families.find((f) => f.snPrefixes.some((prefix) => sn.startsWith(prefix)));
-  if (bySn) return bySn;
-  if (quotas.size === 0) return undefined;
-  const read = (key: string) => readQuota(quotas, key)?.value;
-  return families.find((f) => f.shapeKeys.length > 0 && f.shapeKeys.every((k) => read(k) !== undefined) && (f.shapeTest?.(read) ?? true));
-}
-
-/** How a device was matched to its family: by name is certain, the others are a good guess. */
-export function recognisedBy(family: DeviceFamily, device: { sn: string; productName: string }): 'product name' | 'serial number' | 'keys' {
-  const name = device.productName.trim();
-  if (name !== '' && family.productNames.some((re) => re.test(name))) return 'product name';
-  const sn = device.sn.toUpperCase();
-  return family.snPrefixes.some((prefix) => sn.startsWith(prefix)) ? 'serial number' : 'keys';
+  return matchFamily(device, quotas, families)?.family;
 }
 
 /** EcoFlow packs versions into one integer, a byte each: 16908607 = 0x0102013F → 1.2.1.63. */

@@ -1,6 +1,6 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceFamily } from '../../devices/device-family.js';
-import { detectFamily, firmwareOf, recognisedBy } from '../../devices/detect-family.js';
+import { firmwareOf, matchFamily } from '../../devices/detect-family.js';
 import { unifiedSamples } from '../../devices/unify.js';
 import { DEVICE_INFO, UNIFIED_METRICS, type UnifiedMetricId } from '../../devices/unified-metrics.js';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
@@ -77,14 +77,12 @@ export class UnifiedSeries implements SeriesProducer {
   #recognise(device: DeviceRecord): Known {
     let known = this.#known.get(device.sn);
     if (!known || known.productName !== device.productName || (!known.family && device.quotas.size > 0)) {
-      const family = detectFamily(device, device.quotas, this.#o.families);
+      const match = matchFamily(device, device.quotas, this.#o.families);
+      const family = match?.family;
       known = { productName: device.productName, family, firmware: known?.family === family ? known?.firmware : undefined };
       this.#known.set(device.sn, known);
-      if (!family && device.quotas.size > 0) this.#tell(device, {});
-      if (family) {
-        const by = recognisedBy(family, device);
-        if (by !== 'product name') this.#tell(device, { family: family.id, by });
-      }
+      if (!match && device.quotas.size > 0) this.#tell(device, {});
+      if (match && match.by !== 'product name') this.#tell(device, { family: match.family.id, by: match.by });
     }
     if (known.family && device.quotas.size > 0) known.firmware = firmwareOf(known.family, device.quotas) ?? known.firmware;
     return known;
