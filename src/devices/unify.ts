@@ -16,11 +16,17 @@ export interface UnifiedSample {
  * or a missing factor gives no sample: never a 0. Rows with the same metric and port add up.
  */
 export function unifiedSamples(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>): UnifiedSample[] {
+  return [...samplesByTarget(family, quotas).values()];
+}
+
+/** The same, keyed by target (targetOf); `only`: just these targets (those a partial update fed). */
+export function samplesByTarget(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>, only?: ReadonlySet<string>): Map<string, UnifiedSample> {
   const byTarget = new Map<string, UnifiedSample>();
   for (const row of family.rows) {
+    const target = targetOf(row);
+    if (only && !only.has(target)) continue;
     const reading = evaluate(row, quotas);
     if (reading === undefined) continue;
-    const target = row.port === undefined ? row.metric : `${row.metric}\u0000${row.port}`;
     const previous = byTarget.get(target);
     if (previous) {
       previous.value += reading.value;
@@ -30,7 +36,38 @@ export function unifiedSamples(family: DeviceFamily, quotas: ReadonlyMap<string,
     }
   }
   for (const sample of byTarget.values()) sample.value = tidy(sample.value);
-  return [...byTarget.values()];
+  return byTarget;
+}
+
+/** Where a row's value goes: its metric, and port for per-port metrics. */
+export function targetOf(row: MappingRow): string {
+  return row.port === undefined ? row.metric : `${row.metric}\u0000${row.port}`;
+}
+
+const inputsCache = new WeakMap<DeviceFamily, Array<[path: string, target: string]>>();
+
+/**
+ * The targets a write of `keys` can change: rows reading one of the keys, or a path inside one
+ * (`heartbeat` feeds `heartbeat.energyInfos[0].watts`), through any of their inputs.
+ */
+export function targetsFedBy(family: DeviceFamily, keys: Iterable<string>): Set<string> {
+  let inputs = inputsCache.get(family);
+  if (!inputs) {
+    inputs = [];
+    for (const row of family.rows) {
+      const target = targetOf(row);
+      const paths = [...(typeof row.key === 'string' ? [row.key] : row.key), row.times, row.minus, row.when?.key];
+      for (const path of paths) if (path !== undefined) inputs.push([path, target]);
+    }
+    inputsCache.set(family, inputs);
+  }
+  const targets = new Set<string>();
+  for (const key of keys) {
+    for (const [path, target] of inputs) {
+      if (path === key || (path.startsWith(key) && (path[key.length] === '.' || path[key.length] === '['))) targets.add(target);
+    }
+  }
+  return targets;
 }
 
 function evaluate(row: MappingRow, quotas: ReadonlyMap<string, QuotaEntry>): QuotaReading | undefined {

@@ -1,8 +1,9 @@
 /**
- * The in-memory picture of every device: identity and online state from the device list, raw
- * quota values with a per-key update time. Writers (REST polls now, MQTT pushes later) replace
- * or merge; readers (the metric instruments) see a consistent device record and its revision.
- * Knows nothing of HTTP or of metrics.
+ * The in-memory picture of every device: identity and online state from the device list (and
+ * the stream's status messages), raw quota values with a per-key update time and the transport
+ * that delivered them. Writers (REST full reads, MQTT partial pushes) replace or merge; readers
+ * (the metric instruments) see a consistent device record, its revision and which keys changed.
+ * Knows nothing of HTTP, MQTT or metrics.
  */
 export interface DeviceIdentity {
   sn: string;
@@ -14,6 +15,11 @@ export interface QuotaEntry {
   value: unknown;
   /** Epoch ms at which this key's value was last written. */
   updatedAt: number;
+  /**
+   * The last REST full read held this key. A key only the stream delivers is not REST's to
+   * delete: it stays until it is stale (and is pruned after `streamOnlyLifetimeMs`).
+   */
+  inRest?: boolean;
 }
 
 export type DeviceState = 'online' | 'offline' | 'restricted';
@@ -30,8 +36,14 @@ export interface DeviceRecord extends DeviceIdentity {
 }
 
 export type SnapshotChange =
-  | { kind: 'device-added' | 'device-changed' | 'quotas-changed'; sn: string }
-  | { kind: 'device-removed'; sn: string };
+  | { kind: 'device-added' | 'device-changed' | 'device-removed'; sn: string }
+  /** `keys`: the only keys written (a partial update); absent: any key may have changed or gone. */
+  | { kind: 'quotas-changed'; sn: string; keys?: ReadonlySet<string> };
+
+export interface QuotaSnapshotOptions {
+  /** Stream-only keys older than this are pruned at the next REST read. Default: never. */
+  streamOnlyLifetimeMs?: number;
+}
 
 type Listener = (change: SnapshotChange) => void;
 
@@ -42,6 +54,11 @@ interface MutableRecord extends DeviceRecord {
 export class QuotaSnapshot {
   readonly #devices = new Map<string, MutableRecord>();
   readonly #listeners = new Set<Listener>();
+  readonly #streamOnlyLifetimeMs: number;
+
+  constructor(options: QuotaSnapshotOptions = {}) {
+    this.#streamOnlyLifetimeMs = options.streamOnlyLifetimeMs ?? Infinity;
+  }
 
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);
@@ -62,8 +79,8 @@ export class QuotaSnapshot {
 
   /**
    * Makes the set of devices equal to `devices`: unknown ones are added, absent ones removed
-   * with all their data. Online state comes only from here: the cloud keeps serving cached
-   * quotas for devices that are long offline.
+   * with all their data. Online state comes from here (and at once from the stream's status
+   * messages), never from quotas: the cloud keeps serving cached quotas for devices long offline.
    */
   setDevices(devices: ReadonlyArray<DeviceIdentity & { online: boolean }>): void {
     const keep = new Set<string>();
@@ -84,16 +101,10 @@ export class QuotaSnapshot {
         continue;
       }
       const identityChanged = existing.name !== d.name || existing.productName !== d.productName;
-      const onlineChanged = existing.online !== d.online;
-      if (!identityChanged && !onlineChanged) continue;
+      if (!identityChanged && existing.online === d.online) continue;
       existing.name = d.name;
       existing.productName = d.productName;
-      existing.online = d.online;
-      if (existing.state !== 'restricted') existing.state = d.online ? 'online' : 'offline';
-      // An offline device's cached values are not live data: drop them rather than freeze them.
-      if (!d.online) this.#clear(existing);
-      existing.revision++;
-      this.#emit({ kind: 'device-changed', sn: d.sn });
+      this.#changeOnline(existing, d.online);
     }
     for (const sn of [...this.#devices.keys()]) {
       if (keep.has(sn)) continue;
@@ -102,21 +113,46 @@ export class QuotaSnapshot {
     }
   }
 
-  /** A full read (REST quota/all): keys not in `quotas` are gone from the device. */
+  /**
+   * Online state from the stream's status message, at once; the next device list confirms or
+   * corrects it. Ignored for devices not on the list.
+   */
+  setOnline(sn: string, online: boolean): void {
+    const record = this.#devices.get(sn);
+    if (!record || record.online === online) return;
+    this.#changeOnline(record, online);
+  }
+
+  /**
+   * A full read (REST quota/all): keys REST delivered before and not now are gone; keys only
+   * the stream delivers stay (until stale and pruned).
+   */
   replaceQuotas(sn: string, quotas: Record<string, unknown>, at: number): void {
     const record = this.#devices.get(sn);
     if (!record) return;
-    record.quotas.clear();
-    for (const [key, value] of Object.entries(quotas)) record.quotas.set(key, { value, updatedAt: at });
+    const pruneBefore = at - this.#streamOnlyLifetimeMs;
+    for (const [key, entry] of record.quotas) {
+      if (Object.hasOwn(quotas, key)) continue;
+      if (entry.inRest || entry.updatedAt < pruneBefore) record.quotas.delete(key);
+    }
+    for (const [key, value] of Object.entries(quotas)) record.quotas.set(key, { value, updatedAt: at, inRest: true });
     this.#written(record, at);
   }
 
-  /** A partial update (MQTT push): only the given keys change. */
+  /**
+   * A partial update (a stream message): only the given keys change. Ignored unless the device
+   * is online: an offline device's values are not exported, and a refused one's never come back.
+   */
   mergeQuotas(sn: string, quotas: Record<string, unknown>, at: number): void {
     const record = this.#devices.get(sn);
-    if (!record) return;
-    for (const [key, value] of Object.entries(quotas)) record.quotas.set(key, { value, updatedAt: at });
-    this.#written(record, at);
+    if (!record || record.state !== 'online') return;
+    const keys = new Set<string>();
+    for (const [key, value] of Object.entries(quotas)) {
+      const inRest = record.quotas.get(key)?.inRest ?? false;
+      record.quotas.set(key, { value, updatedAt: at, inRest });
+      keys.add(key);
+    }
+    if (keys.size > 0) this.#written(record, at, keys);
   }
 
   /** Marks a device whose quotas the key may not read; its cached values are dropped. */
@@ -131,14 +167,23 @@ export class QuotaSnapshot {
     this.#emit({ kind: 'device-changed', sn });
   }
 
+  #changeOnline(record: MutableRecord, online: boolean): void {
+    record.online = online;
+    if (record.state !== 'restricted') record.state = online ? 'online' : 'offline';
+    // An offline device's cached values are not live data: drop them rather than freeze them.
+    if (!online) this.#clear(record);
+    record.revision++;
+    this.#emit({ kind: 'device-changed', sn: record.sn });
+  }
+
   #clear(record: MutableRecord): void {
     record.quotas.clear();
   }
 
-  #written(record: MutableRecord, at: number): void {
+  #written(record: MutableRecord, at: number, keys?: ReadonlySet<string>): void {
     record.quotasUpdatedAt = at;
     record.revision++;
-    this.#emit({ kind: 'quotas-changed', sn: record.sn });
+    this.#emit(keys ? { kind: 'quotas-changed', sn: record.sn, keys } : { kind: 'quotas-changed', sn: record.sn });
   }
 
   #emit(change: SnapshotChange): void {

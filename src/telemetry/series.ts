@@ -10,13 +10,21 @@ export interface Series {
   updatedAt: number;
 }
 
+/** What one producer derived from one device, in groups it can replace one at a time. */
+export type SeriesGroups = Map<string, Series[]>;
+
 /**
  * Turns a device's snapshot record into series when the record changes (never at collection
- * time). Producers are listed once in the composition root: raw quotas, unified metrics,
- * device state.
+ * time). Producers are listed once (snapshot-metrics.ts): device state, raw quotas, unified.
  */
 export interface SeriesProducer {
-  produce(device: DeviceRecord, labels: Attributes, out: Series[]): void;
+  /** Derives everything the device contributes, from scratch, into the empty `out`. */
+  produce(device: DeviceRecord, labels: Attributes, out: SeriesGroups): void;
+  /**
+   * A partial update wrote `keys`: re-derives only what they feed, in `out` (what produce()
+   * made). False: it cannot tell what changed; the device is derived again from scratch.
+   */
+  update(device: DeviceRecord, labels: Attributes, keys: ReadonlySet<string>, out: SeriesGroups): boolean;
   /** The device left the snapshot: drop what is kept for it. */
   forget?(sn: string): void;
 }

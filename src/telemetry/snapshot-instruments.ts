@@ -1,7 +1,7 @@
 import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
 import type { DeviceRecord, QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
 import { deviceLabels } from './device-labels.js';
-import type { GaugeRegistry, Series, SeriesProducer } from './series.js';
+import type { GaugeRegistry, SeriesGroups, SeriesProducer } from './series.js';
 
 export interface SnapshotInstrumentsOptions {
   meter: Meter;
@@ -17,13 +17,15 @@ export interface SnapshotInstrumentsOptions {
 
 interface DeviceSeries {
   revision: number;
-  series: Series[];
+  /** One per producer, in the producers' order. */
+  outputs: SeriesGroups[];
 }
 
 /**
  * Observable gauges over the snapshot: what each device contributes is computed by the
- * producers when its record changes, and one batch callback, which only reads memory, observes
- * the ready-made series at collection time. Stale values are left out, never frozen.
+ * producers when its record changes (for a partial update, only what the written keys feed),
+ * and one batch callback, which only reads memory, observes the ready-made series at
+ * collection time. Stale values are left out, never frozen.
  */
 export class SnapshotInstruments {
   readonly #o: SnapshotInstrumentsOptions;
@@ -57,10 +59,14 @@ export class SnapshotInstruments {
     for (const device of this.#o.snapshot.devices()) {
       const cached = this.#devices.get(device.sn);
       if (!cached) continue;
-      for (const s of cached.series) {
-        if (s.updatedAt < freshAfter) continue;
-        result.observe(s.gauge, s.value, s.attributes);
-        if (s.updatedAt !== Infinity) quotaSeries++;
+      for (const groups of cached.outputs) {
+        for (const series of groups.values()) {
+          for (const s of series) {
+            if (s.updatedAt < freshAfter) continue;
+            result.observe(s.gauge, s.value, s.attributes);
+            if (s.updatedAt !== Infinity) quotaSeries++;
+          }
+        }
       }
     }
     this.#o.onCollected?.(quotaSeries);
@@ -74,17 +80,31 @@ export class SnapshotInstruments {
     }
     const device = this.#o.snapshot.get(change.sn);
     if (!device) return;
-    this.#rebuild(device);
+    if (change.kind !== 'quotas-changed' || !change.keys || !this.#update(device, change.keys)) this.#rebuild(device);
     if (this.#o.gauges.takeGrown()) this.#register();
+  }
+
+  /** Only what `keys` feed, when the cached series are exactly one revision behind. */
+  #update(device: DeviceRecord, keys: ReadonlySet<string>): boolean {
+    const cached = this.#devices.get(device.sn);
+    if (!cached || cached.revision !== device.revision - 1) return false;
+    const labels = deviceLabels(device);
+    const producers = this.#o.producers;
+    for (let i = 0; i < producers.length; i++) if (!producers[i]!.update(device, labels, keys, cached.outputs[i]!)) return false;
+    cached.revision = device.revision;
+    return true;
   }
 
   #rebuild(device: DeviceRecord): void {
     const previous = this.#devices.get(device.sn);
     if (previous && previous.revision === device.revision) return;
     const labels = deviceLabels(device);
-    const series: Series[] = [];
-    for (const producer of this.#o.producers) producer.produce(device, labels, series);
-    this.#devices.set(device.sn, { revision: device.revision, series });
+    const outputs = this.#o.producers.map((producer) => {
+      const groups: SeriesGroups = new Map();
+      producer.produce(device, labels, groups);
+      return groups;
+    });
+    this.#devices.set(device.sn, { revision: device.revision, outputs });
   }
 
   #register(): void {

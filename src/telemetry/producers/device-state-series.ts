@@ -1,7 +1,7 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
 import { METRICS, ownMetricName } from '../metric-names.js';
-import type { GaugeRegistry, Series, SeriesProducer } from '../series.js';
+import type { GaugeRegistry, SeriesGroups, SeriesProducer } from '../series.js';
 
 /** `<prefix>_online` and `<prefix>_last_update_timestamp_seconds`: for every listed device, never stale. */
 export class DeviceStateSeries implements SeriesProducer {
@@ -13,12 +13,18 @@ export class DeviceStateSeries implements SeriesProducer {
     this.#lastUpdate = gauges.gauge(ownMetricName(prefix, METRICS.lastUpdate), { description: METRICS.lastUpdate.help });
   }
 
-  produce(device: DeviceRecord, labels: Attributes, out: Series[]): void {
-    out.push({ gauge: this.#online, value: device.online ? 1 : 0, attributes: labels, updatedAt: Infinity });
+  produce(device: DeviceRecord, labels: Attributes, out: SeriesGroups): void {
+    const series = [{ gauge: this.#online, value: device.online ? 1 : 0, attributes: labels, updatedAt: Infinity }];
     // Kept for an offline device: when its data was last fresh. Not for one the key may no
     // longer read (1006): its data will not come back, and "stale" alerts would never end.
     if (device.quotasUpdatedAt !== undefined && device.state !== 'restricted') {
-      out.push({ gauge: this.#lastUpdate, value: device.quotasUpdatedAt / 1000, attributes: labels, updatedAt: Infinity });
+      series.push({ gauge: this.#lastUpdate, value: device.quotasUpdatedAt / 1000, attributes: labels, updatedAt: Infinity });
     }
+    out.set('', series);
+  }
+
+  update(device: DeviceRecord, labels: Attributes, _keys: ReadonlySet<string>, out: SeriesGroups): boolean {
+    this.produce(device, labels, out);
+    return true;
   }
 }

@@ -2,7 +2,7 @@ import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
 import { flattenQuota, type QuotaSample } from '../quota-series.js';
 import { METRICS, ownMetricName, quotaMetricName } from '../metric-names.js';
-import type { GaugeRegistry, Series, SeriesProducer } from '../series.js';
+import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series.js';
 
 export interface RawQuotaSeriesOptions {
   gauges: GaugeRegistry;
@@ -25,6 +25,8 @@ export class RawQuotaSeries implements SeriesProducer {
   readonly #maxSeries: number;
   readonly #dropped: ObservableGauge;
   readonly #lastDropped = new Map<string, number>();
+  /** Series each device has now, to keep the cap across partial updates. */
+  readonly #kept = new Map<string, number>();
   readonly #samples: QuotaSample[] = [];
 
   constructor(options: RawQuotaSeriesOptions) {
@@ -33,38 +35,68 @@ export class RawQuotaSeries implements SeriesProducer {
     this.#dropped = options.gauges.gauge(ownMetricName(options.prefix, METRICS.seriesDropped), { description: METRICS.seriesDropped.help });
   }
 
-  produce(device: DeviceRecord, labels: Attributes, out: Series[]): void {
-    const samples = this.#samples;
+  produce(device: DeviceRecord, labels: Attributes, out: SeriesGroups): void {
     let kept = 0;
     let dropped = 0;
     for (const [key, entry] of device.quotas) {
-      samples.length = 0;
-      for (const sample of flattenQuota(key, entry.value, samples)) {
-        if (kept >= this.#maxSeries) {
-          dropped++;
-          continue;
-        }
-        const name = quotaMetricName(this.#o.prefix, sample.name, this.#o.reservedNames);
-        // The value's own path, not its top-level key: a model that nests `v1p0: {bmsModel}` and
-        // one that sends `v1p0.bmsModel` flat make the same gauge, whichever is read first.
-        const gauge = this.#o.gauges.gauge(name, {
-          description: `EcoFlow quota "${clip(sample.path)}" in the device's raw unit, as of the last successful poll.`,
-        });
-        out.push({ gauge, value: sample.value, attributes: withIndexes(labels, sample.indexes), updatedAt: entry.updatedAt });
-        kept++;
+      const series = this.#seriesOf(key, entry.value, entry.updatedAt, labels);
+      const room = this.#maxSeries - kept;
+      if (series.length > room) {
+        dropped += series.length - room;
+        series.length = room;
       }
+      if (series.length > 0) out.set(key, series);
+      kept += series.length;
     }
     if (dropped > 0) {
-      out.push({ gauge: this.#dropped, value: dropped, attributes: labels, updatedAt: Infinity });
+      out.set(DROPPED, [{ gauge: this.#dropped, value: dropped, attributes: labels, updatedAt: Infinity }]);
       if (dropped !== this.#lastDropped.get(device.sn)) this.#o.onSeriesCapped?.(device.sn, dropped);
     }
     this.#lastDropped.set(device.sn, dropped);
+    this.#kept.set(device.sn, kept);
+  }
+
+  update(device: DeviceRecord, labels: Attributes, keys: ReadonlySet<string>, out: SeriesGroups): boolean {
+    // A capped device keeps the first series in key order: only a full pass can say which.
+    if ((this.#lastDropped.get(device.sn) ?? 0) > 0) return false;
+    let kept = this.#kept.get(device.sn);
+    if (kept === undefined) return false;
+    for (const key of keys) {
+      const entry = device.quotas.get(key);
+      const series = entry === undefined ? [] : this.#seriesOf(key, entry.value, entry.updatedAt, labels);
+      kept += series.length - (out.get(key)?.length ?? 0);
+      if (kept > this.#maxSeries) return false;
+      if (series.length > 0) out.set(key, series);
+      else out.delete(key);
+    }
+    this.#kept.set(device.sn, kept);
+    return true;
   }
 
   forget(sn: string): void {
     this.#lastDropped.delete(sn);
+    this.#kept.delete(sn);
+  }
+
+  #seriesOf(key: string, value: unknown, updatedAt: number, labels: Attributes): Series[] {
+    const samples = this.#samples;
+    samples.length = 0;
+    const series: Series[] = [];
+    for (const sample of flattenQuota(key, value, samples)) {
+      const name = quotaMetricName(this.#o.prefix, sample.name, this.#o.reservedNames);
+      // The value's own path, not its top-level key: a model that nests `v1p0: {bmsModel}` and
+      // one that sends `v1p0.bmsModel` flat make the same gauge, whichever is read first.
+      const gauge = this.#o.gauges.gauge(name, {
+        description: `EcoFlow quota "${clip(sample.path)}" in the device's raw unit, as of the last successful poll.`,
+      });
+      series.push({ gauge, value: sample.value, attributes: withIndexes(labels, sample.indexes), updatedAt });
+    }
+    return series;
   }
 }
+
+/** The group of the dropped-series count: no quota key can be named so. */
+const DROPPED = '\u0000dropped';
 
 /** Keys can be any length; a help text need not be. */
 function clip(path: string): string {

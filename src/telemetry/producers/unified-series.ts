@@ -1,10 +1,13 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceFamily } from '../../devices/device-family.js';
 import { firmwareOf, matchFamily } from '../../devices/detect-family.js';
-import { unifiedSamples } from '../../devices/unify.js';
+import { samplesByTarget, targetsFedBy, type UnifiedSample } from '../../devices/unify.js';
 import { DEVICE_INFO, UNIFIED_METRICS, type UnifiedMetricId } from '../../devices/unified-metrics.js';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
-import type { GaugeRegistry, Series, SeriesProducer } from '../series.js';
+import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series.js';
+
+/** The group of device_info: no target (metric, or metric and port) is named so. */
+const INFO = '\u0000info';
 
 /** Name fragments of the unified layer: raw keys may not produce them. */
 export const UNIFIED_NAMES: ReadonlySet<string> = new Set([DEVICE_INFO.name, ...Object.values(UNIFIED_METRICS).map((m) => m.name)]);
@@ -55,19 +58,45 @@ export class UnifiedSeries implements SeriesProducer {
     ) as Record<UnifiedMetricId, ObservableGauge>;
   }
 
-  produce(device: DeviceRecord, labels: Attributes, out: Series[]): void {
+  produce(device: DeviceRecord, labels: Attributes, out: SeriesGroups): void {
     const known = this.#recognise(device);
-    out.push({
+    out.set(INFO, [this.#infoOf(known, labels)]);
+    if (!known.family) return;
+    for (const [target, sample] of samplesByTarget(known.family, device.quotas)) out.set(target, [this.#seriesOf(sample, labels)]);
+  }
+
+  update(device: DeviceRecord, labels: Attributes, keys: ReadonlySet<string>, out: SeriesGroups): boolean {
+    const known = this.#known.get(device.sn);
+    // A device not yet recognised may be recognisable by the new keys: a full pass decides.
+    if (!known?.family || known.productName !== device.productName) return false;
+    const firmware = firmwareOf(known.family, device.quotas) ?? known.firmware;
+    if (firmware !== known.firmware) {
+      known.firmware = firmware;
+      out.set(INFO, [this.#infoOf(known, labels)]);
+    }
+    const targets = targetsFedBy(known.family, keys);
+    if (targets.size === 0) return true;
+    const samples = samplesByTarget(known.family, device.quotas, targets);
+    for (const target of targets) {
+      const sample = samples.get(target);
+      if (sample) out.set(target, [this.#seriesOf(sample, labels)]);
+      else out.delete(target);
+    }
+    return true;
+  }
+
+  #infoOf(known: Known, labels: Attributes): Series {
+    return {
       gauge: this.#info,
       value: 1,
       attributes: { ...labels, family: known.family?.id ?? 'unknown', ...(known.firmware !== undefined && { firmware: known.firmware }) },
       updatedAt: Infinity,
-    });
-    if (!known.family) return;
-    for (const sample of unifiedSamples(known.family, device.quotas)) {
-      const attributes = sample.port === undefined ? labels : { ...labels, port: sample.port };
-      out.push({ gauge: this.#gauges[sample.metric], value: sample.value, attributes, updatedAt: sample.updatedAt });
-    }
+    };
+  }
+
+  #seriesOf(sample: UnifiedSample, labels: Attributes): Series {
+    const attributes = sample.port === undefined ? labels : { ...labels, port: sample.port };
+    return { gauge: this.#gauges[sample.metric], value: sample.value, attributes, updatedAt: sample.updatedAt };
   }
 
   forget(sn: string): void {
