@@ -15,8 +15,12 @@ import type { SnapshotInstruments } from './telemetry/snapshot-instruments.js';
 import { snapshotMetrics } from './telemetry/snapshot-metrics.js';
 import { SelfMetrics } from './telemetry/self-metrics.js';
 import { RequestGovernor } from './ecoflow/request-governor.js';
-import { CloudSimulator } from './simulator/cloud-simulator.js';
-import { demoFleet } from './simulator/fleet.js';
+import type { CloudSimulator } from './simulator/cloud-simulator.js';
+import { streamClientId } from './stream/client-id.js';
+import { EcoflowStream, type StreamError, type StreamState } from './stream/ecoflow-stream.js';
+import { StreamCoverage } from './stream/stream-coverage.js';
+import { StreamFeed } from './stream/stream-feed.js';
+import { trustedCertificates } from './stream/trust-store.js';
 import { VERSION } from './version.js';
 
 /**
@@ -32,8 +36,12 @@ const FLUSH_BUDGET_MS = 3_000;
 export class App {
   readonly #config: Config;
   readonly #log: Logger;
+  #snapshot?: QuotaSnapshot;
   #simulator?: CloudSimulator;
+  /** Demo mode: the embedded broker and the simulated devices publishing to it. */
+  #demoStream?: { stop(): Promise<void> };
   #client?: EcoflowClient;
+  #stream?: EcoflowStream;
   #poller?: Poller;
   #instruments?: SnapshotInstruments;
   #selfMetrics?: SelfMetrics;
@@ -55,11 +63,23 @@ export class App {
     return this.#simulator?.url;
   }
 
+  /** The device picture, for the benchmark that times when values arrive in it. */
+  get snapshot(): QuotaSnapshot | undefined {
+    return this.#snapshot;
+  }
+
+  /** The simulator of demo mode, for tests that steer it. */
+  get simulator(): CloudSimulator | undefined {
+    return this.#simulator;
+  }
+
   async start(): Promise<void> {
     if (this.#state !== 'new') return;
     this.#state = 'starting';
     try {
-      const snapshot = new QuotaSnapshot();
+      // Keys only the stream delivers are kept no longer than their values are exported.
+      const snapshot = new QuotaSnapshot({ streamOnlyLifetimeMs: this.#config.staleAfterMs });
+      this.#snapshot = snapshot;
       const { meter, prometheus } = this.#telemetry();
       const governor = this.#governor();
       // Before the parts that report to it.
@@ -72,14 +92,17 @@ export class App {
       selfMetrics.start();
       const client = await this.#connect(governor, selfMetrics);
       this.#instrumentsOver(meter, snapshot, selfMetrics);
-      const poller = this.#pollerOver(client, snapshot, selfMetrics);
+      const coverage = this.#config.mqtt.mode === 'off' ? undefined : new StreamCoverage({ minSilenceMs: this.#config.mqtt.silenceMs });
+      const stream = coverage && this.#streamOver(client, snapshot, selfMetrics, coverage);
+      const poller = this.#pollerOver(client, snapshot, selfMetrics, coverage);
       // Ready: the device list has loaded and the API answered recently.
       const window = readyWindowMs(this.#config);
       await this.#serve(prometheus, () => poller.ready && Date.now() - (governor.lastSuccessAt ?? 0) < window);
 
       await poller.start();
-      if (this.#state === 'starting') this.#state = 'running';
       this.#log.info('device list loaded', { devices: snapshot.size });
+      if (stream) await this.#startStream(stream);
+      if (this.#state === 'starting') this.#state = 'running';
     } catch (err) {
       await this.stop();
       throw err;
@@ -113,9 +136,13 @@ export class App {
     if (config.demo) {
       accessKey = `demo-${randomBytes(12).toString('hex')}`;
       secretKey = randomBytes(24).toString('hex');
+      // Loaded only in demo mode: an exporter for real devices does not carry the simulator.
+      const { CloudSimulator } = await import('./simulator/cloud-simulator.js');
+      const { demoFleet } = await import('./simulator/fleet.js');
       this.#simulator = new CloudSimulator({ accessKey, secretKey, devices: demoFleet() });
       apiHost = await this.#simulator.start(0, '127.0.0.1');
-      this.#log.info('demo mode: polling the built-in EcoFlow cloud simulator', { api_host: apiHost });
+      if (config.mqtt.mode !== 'off') await this.#startDemoStream(this.#simulator);
+      this.#log.info('demo mode: the built-in EcoFlow cloud simulator', { api_host: apiHost, mqtt: config.mqtt.mode !== 'off' });
     }
     this.#client = new EcoflowClient({
       baseUrl: apiHost,
@@ -127,6 +154,96 @@ export class App {
       onRequest: (event) => selfMetrics.recordRequest(event),
     });
     return this.#client;
+  }
+
+  /**
+   * Demo mode's MQTT side: an embedded broker (plain TCP on loopback, which the stream accepts
+   * only there) that the simulator's certification endpoint names, and the simulated devices
+   * publishing their moving values to it every second.
+   */
+  async #startDemoStream(simulator: CloudSimulator): Promise<void> {
+    const { startDemoBroker } = await import('./simulator/demo-broker.js');
+    const { StreamPublisher } = await import('./simulator/stream-publisher.js');
+    const account = `open-demo${randomBytes(6).toString('hex')}`;
+    const password = randomBytes(16).toString('hex');
+    const broker = await startDemoBroker({ username: account, password });
+    simulator.setCertification({ url: broker.host, port: broker.port, protocol: 'mqtt', certificateAccount: account, certificatePassword: password });
+    const publisher = new StreamPublisher({ simulator, brokerUrl: `mqtt://${broker.host}:${broker.port}`, username: account, password, account });
+    this.#demoStream = {
+      stop: async () => {
+        await publisher.stop();
+        await broker.stop();
+      },
+    };
+    await publisher.start();
+  }
+
+  /**
+   * The open-API MQTT stream into the snapshot: it follows the selected devices (subscribing as
+   * the device list changes) and tells the poller which devices it keeps fresh. Not started.
+   */
+  #streamOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics, coverage: StreamCoverage): EcoflowStream {
+    const config = this.#config;
+    const feed = new StreamFeed({
+      snapshot,
+      coverage,
+      logger: this.#log,
+      onMessage: (device, kind) => selfMetrics.recordStreamMessage(device, kind),
+      onUnknown: (device, reason) => selfMetrics.recordStreamUnknown(device, reason),
+      onMerged: (seconds) => selfMetrics.recordStreamMerge(seconds),
+    });
+    const clientId = streamClientId(config.demo ? 'demo' : config.ecoflow.accessKey, config.mqtt.instance);
+    const stream = new EcoflowStream({
+      certification: async () => {
+        const certification = await client.getCertification();
+        this.#log.addSecret(certification.password);
+        return certification;
+      },
+      clientId,
+      ca: trustedCertificates(config.mqtt.extraCaFile),
+      onMessage: (sn, topic, payload) => feed.handle(sn, topic, payload),
+      onStateChange: (state, error) => this.#onStreamState(state, error, coverage, selfMetrics, clientId),
+      onSubscribeRefused: (sn) => this.#log.warn('the broker refused the stream topics of a device; it is polled over REST', { sn }),
+    });
+    snapshot.subscribe((change) => {
+      if (change.kind === 'device-added' || change.kind === 'device-removed') stream.setDevices([...snapshot.devices()].map((d) => d.sn));
+      if (change.kind === 'device-removed') feed.forget(change.sn);
+    });
+    this.#stream = stream;
+    return stream;
+  }
+
+  #onStreamState(state: StreamState, error: StreamError | undefined, coverage: StreamCoverage, selfMetrics: SelfMetrics, clientId: string): void {
+    const wasConnected = coverage.isConnected;
+    if (state === 'connected') coverage.connected();
+    else coverage.disconnected();
+    selfMetrics.recordStreamState(state === 'stopped' ? 'off' : state);
+    if (state === 'connected') {
+      this.#log.info('MQTT stream connected: values arrive as devices send them; REST reconciles every RECONCILE_INTERVAL', {
+        client_id: clientId,
+        reconcile_interval_s: this.#config.polling.reconcileIntervalMs / 1000,
+      });
+    } else if (state === 'down' && wasConnected) {
+      this.#log.warn('MQTT stream lost; REST polls every COLLECTING_INTERVAL until it is back', { error: error?.message, reason: error?.reason });
+    } else if (state === 'down' && this.#state === 'running') {
+      this.#log.debug('MQTT stream still down', { error: error?.message, reason: error?.reason });
+    }
+  }
+
+  /** First connect: `auto` carries on over REST when it fails (and keeps trying); `on` stops start-up. */
+  async #startStream(stream: EcoflowStream): Promise<void> {
+    try {
+      await stream.start();
+    } catch (err) {
+      const e = err as StreamError;
+      if (this.#config.mqtt.mode === 'on') {
+        throw new Error(`ECOFLOW_MQTT=on, but the MQTT stream is unavailable: ${e.message}`, { cause: err });
+      }
+      this.#log.warn('MQTT stream unavailable: polling REST every COLLECTING_INTERVAL (set ECOFLOW_MQTT=off to stop trying)', {
+        reason: e.reason,
+        error: e.message,
+      });
+    }
   }
 
   /** The meter provider with its readers: Prometheus (pull) and OTLP (push), either or both. */
@@ -195,9 +312,10 @@ export class App {
     this.#instruments.start();
   }
 
-  #pollerOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics): Poller {
+  #pollerOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics, coverage?: StreamCoverage): Poller {
     const config = this.#config;
     this.#poller = new Poller({
+      streamCovers: coverage && ((sn) => coverage.covers(sn)),
       source: client,
       snapshot,
       logger: this.#log,
@@ -239,6 +357,7 @@ export class App {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
     this.#poller?.stop();
+    await this.#stream?.stop();
     this.#client?.close();
     try {
       // Pushes the last snapshot over OTLP before the callbacks go; a dead collector may not
@@ -252,6 +371,7 @@ export class App {
     this.#instruments?.stop();
     this.#selfMetrics?.stop();
     await this.#server?.stop();
+    await this.#demoStream?.stop();
     await this.#simulator?.stop();
   }
 }

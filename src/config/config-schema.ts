@@ -109,6 +109,27 @@ convict.addFormat({
   },
 });
 
+convict.addFormat({
+  name: 'mqtt-mode',
+  validate(value: unknown) {
+    if (!['auto', 'on', 'off'].includes(String(value))) throw new Error('must be auto, on or off');
+  },
+  coerce: (v: unknown) => {
+    const text = String(v).trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(text)) return 'on';
+    if (['false', '0', 'no'].includes(text)) return 'off';
+    return text;
+  },
+});
+
+convict.addFormat({
+  name: 'instance-name',
+  validate(value: unknown) {
+    if (!/^[A-Za-z0-9_-]{0,32}$/.test(String(value))) throw new Error('may hold up to 32 letters, digits, - and _');
+  },
+  coerce: (v: unknown) => String(v).trim(),
+});
+
 export const configSchema = {
   demo: {
     doc: 'Run against the built-in EcoFlow cloud simulator (no keys needed).',
@@ -196,6 +217,29 @@ export const configSchema = {
       arg: 'max-response-bytes',
     },
   },
+  mqtt: {
+    mode: {
+      doc: 'The EcoFlow open-API MQTT stream (values within a second, REST only reconciles): auto = use it when the broker accepts us, else REST polling with a log line saying why; on = start-up fails if it cannot connect; off = REST polling only.',
+      format: 'mqtt-mode',
+      default: 'auto',
+      env: 'ECOFLOW_MQTT',
+      arg: 'mqtt',
+    },
+    clientId: {
+      doc: 'Instance name in the MQTT client ID (ecoflow-exporter-<hash of the access key>-<this>): give each installation on the same account its own. EcoFlow blocks accounts that use more than about 10 client IDs a day: do not change it often.',
+      format: 'instance-name',
+      default: '',
+      env: 'ECOFLOW_MQTT_CLIENT_ID',
+      arg: 'mqtt-client-id',
+    },
+    silence: {
+      doc: 'Seconds a device may at least be silent on the stream before REST polls it every COLLECTING_INTERVAL again; the limit is 3 × its usual gap between messages, at least this.',
+      format: 'seconds',
+      default: 60,
+      env: 'ECOFLOW_MQTT_SILENCE',
+      arg: 'mqtt-silence',
+    },
+  },
   exporter: {
     host: {
       doc: 'Address the metrics endpoint binds to.',
@@ -226,6 +270,13 @@ export const configSchema = {
       default: 10,
       env: 'COLLECTING_INTERVAL',
       arg: 'collecting-interval',
+    },
+    reconcileInterval: {
+      doc: 'Seconds between REST reads of a device while the MQTT stream keeps it fresh (reconciliation); without the stream, COLLECTING_INTERVAL applies.',
+      format: 'seconds',
+      default: 300,
+      env: 'RECONCILE_INTERVAL',
+      arg: 'reconcile-interval',
     },
     deviceListInterval: {
       doc: 'Seconds between device-list refreshes (online state, added and removed devices).',

@@ -20,8 +20,19 @@ export interface Config {
     restrictedRetryMs: number;
   };
   exporter: { host: string; port: number; web?: WebConfig };
+  mqtt: {
+    mode: 'auto' | 'on' | 'off';
+    /** Part of the client ID; empty: none. */
+    instance: string;
+    /** A device silent on the stream this long (at least) is polled over REST again. */
+    silenceMs: number;
+    /** NODE_EXTRA_CA_CERTS: trusted beside the system's CAs. */
+    extraCaFile?: string;
+  };
   polling: {
     collectingIntervalMs: number;
+    /** REST reads of a device the stream keeps fresh. */
+    reconcileIntervalMs: number;
     deviceListIntervalMs: number;
     retryTimeoutMs: number;
     establishAttempts: number;
@@ -150,8 +161,15 @@ export function loadConfig(input: { env: NodeJS.ProcessEnv; args: string[] }): L
       restrictedRetryMs: Math.round(c.ecoflow.restrictedRetry * 1000),
     },
     exporter: { host: c.exporter.host, port: c.exporter.port, web },
+    mqtt: {
+      mode: c.mqtt.mode as Config['mqtt']['mode'],
+      instance: c.mqtt.clientId,
+      silenceMs: Math.round(c.mqtt.silence * 1000),
+      extraCaFile: env.NODE_EXTRA_CA_CERTS || undefined,
+    },
     polling: {
       collectingIntervalMs: Math.round(c.polling.collectingInterval * 1000),
+      reconcileIntervalMs: Math.round(c.polling.reconcileInterval * 1000),
       deviceListIntervalMs: Math.round(c.polling.deviceListInterval * 1000),
       retryTimeoutMs: Math.round(c.polling.retryTimeout * 1000),
       establishAttempts: c.polling.establishAttempts,

@@ -14,7 +14,7 @@ import {
   type EcoflowEndpoint,
 } from './errors.js';
 import { RequestGovernor } from './request-governor.js';
-import type { DeviceListEntry, QuotaMap } from './types.js';
+import type { DeviceListEntry, QuotaMap, StreamCertification } from './types.js';
 
 export interface EcoflowClientOptions {
   /** Base URL such as https://api-e.ecoflow.com; a path prefix is kept. */
@@ -55,6 +55,7 @@ const RATE_LIMIT_MESSAGE = /too busy|too many requests|too frequent|rate limit/i
 const PATHS: Record<EcoflowEndpoint, string> = {
   'device/list': '/iot-open/sign/device/list',
   'quota/all': '/iot-open/sign/device/quota/all',
+  certification: '/iot-open/sign/certification',
 };
 
 /** Signed REST client for the EcoFlow IoT Open API. Knows nothing of metrics. */
@@ -103,6 +104,25 @@ export class EcoflowClient {
         throw new EcoflowResponseError('quota/all', '"data" is not an object');
       }
       return data as QuotaMap;
+    });
+  }
+
+  /** The open-API MQTT broker and credentials of this key. */
+  async getCertification(): Promise<StreamCertification> {
+    return this.#get('certification', {}, (data) => {
+      const text = (name: string) => {
+        const v = data?.[name];
+        if ((typeof v !== 'string' && typeof v !== 'number') || String(v).trim() === '') {
+          throw new EcoflowResponseError('certification', `"${name}" is missing`);
+        }
+        return String(v).trim();
+      };
+      // The documented answer has the port as a string ("8883").
+      const port = Number(text('port'));
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new EcoflowResponseError('certification', '"port" is not a port number');
+      const protocol = text('protocol').toLowerCase();
+      if (protocol !== 'mqtt' && protocol !== 'mqtts') throw new EcoflowResponseError('certification', `protocol ${JSON.stringify(protocol.slice(0, 20))} is not mqtt or mqtts`);
+      return { host: text('url'), port, protocol, account: text('certificateAccount'), password: text('certificatePassword') };
     });
   }
 

@@ -48,6 +48,11 @@ export class Logger {
     this.#base = base;
   }
 
+  /** A secret learnt at run time (the MQTT certificate password): scrubbed from every line from now on. */
+  addSecret(secret: string): void {
+    if (secret.length >= 6 && !this.#sink.secrets.includes(secret)) this.#sink.secrets.push(secret);
+  }
+
   child(fields: LogFields): Logger {
     const child = new Logger({ level: 'debug' }, { ...this.#base, ...fields });
     child.#sink = this.#sink;

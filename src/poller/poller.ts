@@ -18,6 +18,10 @@ export interface PollerOptions {
   deviceSns: readonly string[];
   deviceNameOverride?: string;
   collectingIntervalMs: number;
+  /** While `streamCovers(sn)`, a device is read this often instead. Default 5 min. */
+  reconcileIntervalMs?: number;
+  /** True while the MQTT stream keeps the device fresh; absent: no stream. */
+  streamCovers?: (sn: string) => boolean;
   deviceListIntervalMs: number;
   retryTimeoutMs: number;
   establishAttempts: number;
@@ -42,28 +46,32 @@ interface DeviceTask {
   timer?: NodeJS.Timeout;
   failures: number;
   restrictedLogged: boolean;
+  /** Epoch ms of the last successful read. */
+  readAt?: number;
 }
 
 /**
- * Keeps the snapshot current: the device list (the only source of online state) every
- * DEVICE_LIST_INTERVAL, and each selected online device's quotas every COLLECTING_INTERVAL,
- * spread over the interval rather than all at once. A device's polls never overlap; a failing
- * device backs off without touching the others and keeps its last good data.
+ * Keeps the snapshot current: the device list every DEVICE_LIST_INTERVAL, and each selected
+ * online device's quotas every COLLECTING_INTERVAL, spread over the interval rather than all at
+ * once; every RECONCILE_INTERVAL instead while the MQTT stream keeps the device fresh. A
+ * device's polls never overlap; a failing device backs off without touching the others and
+ * keeps its last good data. Follows online changes from either source (list or stream status).
  */
 export class Poller {
-  readonly #o: Required<Omit<PollerOptions, 'deviceNameOverride' | 'onPollFailure' | 'onPollDone'>> &
-    Pick<PollerOptions, 'deviceNameOverride' | 'onPollFailure' | 'onPollDone'>;
+  readonly #o: Required<Omit<PollerOptions, 'deviceNameOverride' | 'onPollFailure' | 'onPollDone' | 'streamCovers'>> &
+    Pick<PollerOptions, 'deviceNameOverride' | 'onPollFailure' | 'onPollDone' | 'streamCovers'>;
   readonly #log: Logger;
   readonly #tasks = new Map<string, DeviceTask>();
   readonly #missingLogged = new Set<string>();
   readonly #stop = new AbortController();
   #listTimer?: NodeJS.Timeout;
   #listFailing = false;
+  #unsubscribe?: () => void;
   #started = false;
   #ready = false;
 
   constructor(options: PollerOptions) {
-    this.#o = { restrictedRetryMs: 30 * 60_000, maxBackoffMs: 5 * 60_000, ...options };
+    this.#o = { restrictedRetryMs: 30 * 60_000, maxBackoffMs: 5 * 60_000, reconcileIntervalMs: 5 * 60_000, ...options };
     this.#log = options.logger;
   }
 
@@ -110,11 +118,16 @@ export class Poller {
       }
     }
     this.#ready = true;
+    // A stream status message changes online state between lists: start or end polling then.
+    this.#unsubscribe = this.#o.snapshot.subscribe((change) => {
+      if (change.kind === 'device-changed') this.#reconcileTasks();
+    });
     this.#scheduleList();
   }
 
   stop(): void {
     this.#stop.abort();
+    this.#unsubscribe?.();
     clearTimeout(this.#listTimer);
     for (const task of this.#tasks.values()) clearTimeout(task.timer);
     this.#tasks.clear();
@@ -197,12 +210,22 @@ export class Poller {
 
   async #poll(sn: string, task: DeviceTask): Promise<void> {
     let next = this.#o.collectingIntervalMs;
+    // The stream keeps it fresh: REST only reconciles. Checked every collecting interval, so
+    // REST takes over within one when the stream goes down or the device falls silent on it.
+    if (task.readAt !== undefined && task.failures === 0 && this.#o.streamCovers?.(sn)) {
+      const dueIn = task.readAt + this.#o.reconcileIntervalMs - Date.now();
+      if (dueIn > 0) {
+        this.#schedule(sn, task, Math.min(next, dueIn));
+        return;
+      }
+    }
     const started = performance.now();
     try {
       const quotas = await this.#o.source.getAllQuotas(sn);
       if (this.#tasks.get(sn) !== task) return; // went offline or left while we waited
+      task.readAt = Date.now();
       this.#o.snapshot.setRestricted(sn, false);
-      this.#o.snapshot.replaceQuotas(sn, quotas, Date.now());
+      this.#o.snapshot.replaceQuotas(sn, quotas, task.readAt);
       this.#o.onPollDone?.('quota', (performance.now() - started) / 1000, sn);
       if (task.failures > 0) this.#log.info('device polling recovered', { sn, failures: task.failures });
       task.failures = 0;

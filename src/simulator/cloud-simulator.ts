@@ -12,7 +12,29 @@ export interface CloudSimulatorOptions {
   maxSkewMs?: number;
   /** Seconds since epoch the moving values are computed at. Default: wall clock. */
   clock?: () => number;
+  /** What `/iot-open/sign/certification` answers. Default: none, answered with an API error. */
+  certification?: SimulatorCertification;
 }
+
+/** The MQTT broker the simulated cloud hands out, as `/iot-open/sign/certification` describes it. */
+export interface SimulatorCertification {
+  /** Broker host, e.g. `127.0.0.1` (the cloud: `mqtt-e.ecoflow.com`). */
+  url: string;
+  /** Broker port; answered as a string, as the real API does. */
+  port: number;
+  protocol: 'mqtt' | 'mqtts';
+  /** MQTT username and the `<account>` of `/open/<account>/<sn>/…` topics (`open-…`). */
+  certificateAccount: string;
+  certificatePassword: string;
+}
+
+/** What changed in the simulated fleet, for the MQTT side of the simulator. */
+export type SimulatorChange =
+  | { kind: 'online'; sn: string; online: boolean }
+  | { kind: 'quota'; sn: string; key: string; value: unknown };
+
+/** The endpoints whose requests are counted and whose answers can be made to misbehave. */
+export type SimulatorEndpoint = 'device/list' | 'quota/all' | 'certification';
 
 /** A canned misbehaviour for the next matching request(s). */
 export type Fault =
@@ -31,15 +53,26 @@ export type Fault =
 
 const PATH_LIST = '/iot-open/sign/device/list';
 const PATH_QUOTA_ALL = '/iot-open/sign/device/quota/all';
+const PATH_CERTIFICATION = '/iot-open/sign/certification';
+const PATHS: Readonly<Record<SimulatorEndpoint, string>> = {
+  'device/list': PATH_LIST,
+  'quota/all': PATH_QUOTA_ALL,
+  certification: PATH_CERTIFICATION,
+};
+const KNOWN_PATHS = new Set(Object.values(PATHS));
 
 /**
  * An EcoFlow IoT Open API look-alike on real HTTP: it checks signatures the way the cloud
  * does (8513 for an unknown key, 8521 for a wrong or replayed signature), serves a fleet of
  * devices whose values move over time and, like the real cloud, keeps answering quota/all
- * with cached values for offline devices. Tests steer it and read its request counters.
+ * with cached values for offline devices. Given a broker (`certification`), it hands it out on
+ * `/iot-open/sign/certification`; `subscribe` tells the MQTT side (`StreamPublisher`) what
+ * changed. Tests steer it and read its request counters.
  */
 export class CloudSimulator {
-  readonly #o: Required<CloudSimulatorOptions>;
+  readonly #o: Required<Omit<CloudSimulatorOptions, 'certification'>>;
+  #certification: SimulatorCertification | undefined;
+  readonly #listeners = new Set<(e: SimulatorChange) => void>();
   readonly #devices = new Map<string, SimulatedDevice>();
   readonly #seenNonces = new Map<string, number>();
   readonly #faults: Array<{ path: string; fault: Fault }> = [];
@@ -50,7 +83,9 @@ export class CloudSimulator {
   readonly quotaRequests = new Map<string, number>();
 
   constructor(options: CloudSimulatorOptions) {
-    this.#o = { maxSkewMs: 15 * 60_000, clock: () => Date.now() / 1000, ...options };
+    const { certification, ...rest } = options;
+    this.#o = { maxSkewMs: 15 * 60_000, clock: () => Date.now() / 1000, ...rest };
+    this.#certification = certification && { ...certification };
     for (const d of options.devices) this.addDevice(d);
   }
 
@@ -82,9 +117,9 @@ export class CloudSimulator {
     });
   }
 
-  requestCount(endpoint: 'device/list' | 'quota/all' | 'all' = 'all'): number {
+  requestCount(endpoint: SimulatorEndpoint | 'all' = 'all'): number {
     if (endpoint === 'all') return [...this.requests.values()].reduce((a, b) => a + b, 0);
-    return this.requests.get(endpoint === 'device/list' ? PATH_LIST : PATH_QUOTA_ALL) ?? 0;
+    return this.requests.get(PATHS[endpoint]) ?? 0;
   }
 
   // --- steering (tests and soak) -------------------------------------------------------------
@@ -93,6 +128,33 @@ export class CloudSimulator {
     const d = this.#devices.get(sn);
     if (!d) throw new Error(`no simulated device ${sn}`);
     return d;
+  }
+
+  /** Serial numbers of the fleet, in the order device/list answers them. */
+  serialNumbers(): string[] {
+    return [...this.#devices.keys()];
+  }
+
+  /** What quota/all would answer for `sn` now: moving values computed (online devices only, as quota/all). */
+  currentQuotas(sn: string): Record<string, unknown> {
+    return this.#quotasOf(this.device(sn));
+  }
+
+  /** Sets (or, with `undefined`, withdraws) the MQTT broker `/iot-open/sign/certification` hands out. */
+  setCertification(certification: SimulatorCertification | undefined): void {
+    this.#certification = certification && { ...certification };
+  }
+
+  /**
+   * Calls `listener` on every change made through `setOnline` (when the value changes) and
+   * `setQuota`; returns the function that unsubscribes it. Moving values are not announced:
+   * they change all the time, readers compute them with `currentQuotas`.
+   */
+  subscribe(listener: (e: SimulatorChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
   }
 
   /** Changes the account's keys: requests signed with the old ones are refused from now on. */
@@ -112,13 +174,17 @@ export class CloudSimulator {
   }
 
   setOnline(sn: string, online: boolean): void {
-    this.device(sn).online = online;
+    const d = this.device(sn);
+    if (d.online === online) return;
+    d.online = online;
+    this.#emit({ kind: 'online', sn, online });
   }
 
   setQuota(sn: string, key: string, value: unknown): void {
     const d = this.device(sn);
     d.quotas[key] = value;
     delete d.motion?.[key];
+    this.#emit({ kind: 'quota', sn, key, value });
   }
 
   removeQuota(sn: string, key: string): void {
@@ -138,9 +204,13 @@ export class CloudSimulator {
   }
 
   /** The next `times` requests to `endpoint` misbehave as `fault` says. */
-  injectFault(endpoint: 'device/list' | 'quota/all', fault: Fault, times = 1): void {
-    const path = endpoint === 'device/list' ? PATH_LIST : PATH_QUOTA_ALL;
+  injectFault(endpoint: SimulatorEndpoint, fault: Fault, times = 1): void {
+    const path = PATHS[endpoint];
     for (let i = 0; i < times; i++) this.#faults.push({ path, fault });
+  }
+
+  #emit(change: SimulatorChange): void {
+    for (const listener of [...this.#listeners]) listener(change);
   }
 
   // --- HTTP -----------------------------------------------------------------------------------
@@ -155,7 +225,7 @@ export class CloudSimulator {
     }
     const body = await readBody(req);
 
-    if (path !== PATH_LIST && path !== PATH_QUOTA_ALL) {
+    if (!KNOWN_PATHS.has(path)) {
       send(res, 404, { code: '404', message: 'not found' });
       return;
     }
@@ -178,6 +248,22 @@ export class CloudSimulator {
           productName: d.productName,
         })),
       ));
+      return;
+    }
+    if (path === PATH_CERTIFICATION) {
+      const c = this.#certification;
+      if (!c) {
+        send(res, 200, { code: '-1', message: 'MQTT certification is not available', tid: tid() });
+        return;
+      }
+      // The real API answers the port as a string ("8883").
+      send(res, 200, ok({
+        certificateAccount: c.certificateAccount,
+        certificatePassword: c.certificatePassword,
+        url: c.url,
+        port: String(c.port),
+        protocol: c.protocol,
+      }));
       return;
     }
     const device = this.#devices.get(url.searchParams.get('sn') ?? '');

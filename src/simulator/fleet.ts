@@ -27,6 +27,14 @@ export interface SimulatedDevice {
   quotas: Record<string, unknown>;
   /** key → value at time t (seconds), overriding `quotas[key]`. */
   motion?: Record<string, (t: number) => number>;
+  /**
+   * The shape of this device's open-API MQTT quota messages (../shared/ecoflow-api.md §7):
+   * `type_code` `{"typeCode":"pdStatus","params":{…}}` (DELTA 2 / RIVER 2 generation),
+   * `cmd` `{"cmdFunc":20,"cmdId":1,"param":{…}}` (PowerStream, Smart Plug), `params` an
+   * `{"id","version","timestamp","params":{"pd.soc":…}}` envelope, `flat` the keys as they are
+   * (STREAM and newer). Absent: the device does not publish.
+   */
+  stream?: 'type_code' | 'cmd' | 'params' | 'flat';
 }
 
 /** A capture without its `_source`-style notes. */
@@ -84,6 +92,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'R331ZEB4ZEAL0528',
       deviceName: 'DELTA 2-Garage',
       productName: 'DELTA 2',
+      stream: 'type_code',
       online: true,
       quotas: payload(delta2),
       motion: {
@@ -109,6 +118,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'HW51ZOH4SF4E0001',
       deviceName: 'PowerStream-Balcony',
       productName: 'PowerStream',
+      stream: 'cmd',
       online: true,
       quotas: payload(powerstream),
       motion: {
@@ -125,6 +135,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'HW52ZDH4SF2E0002',
       deviceName: 'Smart Plug-Fridge',
       productName: 'Smart Plug',
+      stream: 'cmd',
       online: true,
       quotas: payload(smartplug),
       motion: {
@@ -136,6 +147,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'R621ZEB5XE7K0003',
       deviceName: 'RIVER 2-1003',
       productName: 'RIVER 2',
+      stream: 'type_code',
       online: false,
       quotas: payload(river2max),
     },
@@ -143,6 +155,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'R611ZEB5XE7K0004',
       deviceName: 'RIVER 2 Max-Van',
       productName: 'RIVER 2 Max',
+      stream: 'type_code',
       online: true,
       quotas: payload(river2max),
       motion: {
@@ -162,6 +175,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'R351ZEB4HF6L0005',
       deviceName: 'DELTA 2 Max-Cabin',
       productName: 'DELTA 2 Max',
+      stream: 'type_code',
       online: true,
       quotas: payload(delta2max),
       motion: {
@@ -176,6 +190,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'DCABZ8ZE5160006',
       deviceName: 'DELTA Pro-Workshop',
       productName: 'DELTA Pro',
+      stream: 'params',
       online: true,
       quotas: payload(deltapro),
       motion: {
@@ -196,6 +211,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'Y711ZAB5ZF1A0007',
       deviceName: 'DELTA Pro Ultra-House',
       productName: 'DELTA Pro Ultra',
+      stream: 'params',
       online: true,
       // Constructed from the docs (zeros): a battery at 67 % feeding the house.
       quotas: {
@@ -223,6 +239,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'P351ZAH4PG3R0008',
       deviceName: 'DELTA 3 Plus-Office',
       productName: 'DELTA 3 Plus',
+      stream: 'flat',
       online: true,
       quotas: payload(delta3),
       motion: { powInSumW: wave(699, 100, 300), powGetAcIn: wave(696, 100, 300) },
@@ -231,6 +248,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'BK51ZEB4HF2R0009',
       deviceName: 'STREAM AC-Balcony',
       productName: 'STREAM AC',
+      stream: 'flat',
       online: true,
       quotas: payload(streamAc),
       motion: { powGetPvSum: wave(2051, 1500, 3600), powGetSysGrid: wave(-135, 200, 600), ...batteryCycle({ periodS: 6 * 3600, mid: 43, swing: 20, capacityAh: 100, soc: { cmsBattSoc: 'float' }, amp: 'amp' }) },
@@ -239,6 +257,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'BX11ZCB4EF2E0010',
       deviceName: 'Glacier-Camping',
       productName: 'Glacier',
+      stream: 'params',
       online: true,
       // Constructed from the docs (zeros): a fridge at 4 °C on its own battery at 78 %.
       quotas: {
@@ -259,6 +278,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'KT21ZCH2ZF170011',
       deviceName: 'WAVE 2-Tent',
       productName: 'WAVE 2',
+      stream: 'params',
       online: true,
       // Constructed from the docs (zeros): cooling from its battery at 61 %.
       quotas: {
@@ -277,6 +297,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'HJ31ZDH4ZF3C0012',
       deviceName: 'PowerOcean-Home',
       productName: 'PowerOcean',
+      stream: 'flat',
       online: true,
       quotas: payload(powerocean),
       motion: { sysLoadPwr: wave(101, 60, 300), bpPwr: wave(-104, 60, 300) },
@@ -285,6 +306,7 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'SP10ZAW5ZE4R0013',
       deviceName: 'Smart Home Panel-Basement',
       productName: 'Smart Home Panel',
+      stream: 'params',
       online: true,
       quotas: payload(smarthomepanel),
       // Its battery keys sit in nested objects: left as captured (54 %, discharging 203 W).

@@ -8,7 +8,7 @@ export const METRICS = {
     name: 'online',
     type: 'gauge',
     labels: 'device, device_name, product_name',
-    help: '1 if the device is online according to the EcoFlow device list, else 0 (refreshed every DEVICE_LIST_INTERVAL).',
+    help: '1 if the device is online according to the EcoFlow device list (refreshed every DEVICE_LIST_INTERVAL) or, sooner, the MQTT stream\'s status message, else 0.',
   },
   connectionErrors: {
     name: 'connection_errors',
@@ -20,7 +20,7 @@ export const METRICS = {
     name: 'last_update_timestamp_seconds',
     type: 'gauge',
     labels: 'device, device_name, product_name',
-    help: 'When the device\'s quota values were last refreshed (Unix time). Values older than DATA_STALE_AFTER are not exported.',
+    help: 'When the device\'s quota values were last refreshed, by a REST read or a stream message (Unix time). Values older than DATA_STALE_AFTER are not exported.',
   },
   // Self-metrics: the exporter's own health. Their label sets are fixed (or one per device).
   apiRequests: {
@@ -76,6 +76,42 @@ export const METRICS = {
     type: 'counter',
     labels: '',
     help: 'OTLP pushes that failed (collector down, slow or refusing).',
+  },
+  streamState: {
+    name: 'exporter_stream_state',
+    type: 'gauge',
+    labels: 'state (off, connecting, connected, down)',
+    help: 'State of the EcoFlow open-API MQTT stream: 1 for the current state, 0 for the others (off: ECOFLOW_MQTT=off).',
+  },
+  streamConnects: {
+    name: 'exporter_stream_connects',
+    type: 'counter',
+    labels: '',
+    help: 'Successful connections to the MQTT broker since start.',
+  },
+  streamDisconnects: {
+    name: 'exporter_stream_disconnects',
+    type: 'counter',
+    labels: '',
+    help: 'Lost connections to the MQTT broker since start (REST polls every COLLECTING_INTERVAL until it is back).',
+  },
+  streamMessages: {
+    name: 'exporter_stream_messages',
+    type: 'counter',
+    labels: 'device, device_name, product_name, kind (type_code, cmd, params, flat, status)',
+    help: 'Stream messages of the device that were understood, by shape (quota messages) or status.',
+  },
+  streamUnknownMessages: {
+    name: 'exporter_stream_unknown_messages',
+    type: 'counter',
+    labels: 'device, device_name, product_name, reason',
+    help: 'Stream messages of the device that were not understood and skipped (not_json, not_an_object, too_large, unknown_type_code, no_values, bad_status).',
+  },
+  streamMergeDuration: {
+    name: 'exporter_stream_merge_duration_seconds',
+    type: 'histogram',
+    labels: '',
+    help: 'From a stream message\'s arrival to its values being in the series the next scrape reads.',
   },
   buildInfo: {
     name: 'exporter_build_info',

@@ -29,6 +29,8 @@ export interface RequestRecord {
 
 const DEVICE_STATES = ['online', 'offline', 'restricted', 'failing', 'stale'] as const;
 const CIRCUIT_STATES = ['closed', 'open', 'half_open'] as const;
+const STREAM_STATES = ['off', 'connecting', 'connected', 'down'] as const;
+const MERGE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1];
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const LAG_TICK_MS = 100;
 
@@ -44,9 +46,15 @@ export class SelfMetrics {
   readonly #pollDuration: Histogram;
   readonly #otlpFailures: Counter;
   readonly #connectionErrors: Counter;
-  readonly #gauges: Record<'lastPoll' | 'devices' | 'series' | 'circuit' | 'build' | 'rss' | 'heap' | 'lag', ObservableGauge>;
+  readonly #streamConnects: Counter;
+  readonly #streamDisconnects: Counter;
+  readonly #streamMessages: Counter;
+  readonly #streamUnknown: Counter;
+  readonly #streamMerge: Histogram;
+  readonly #gauges: Record<'lastPoll' | 'devices' | 'series' | 'circuit' | 'stream' | 'build' | 'rss' | 'heap' | 'lag', ObservableGauge>;
   readonly #polls = new Map<string, PollHealth>();
   #quotaSeries = 0;
+  #streamState: (typeof STREAM_STATES)[number] = 'off';
   #lagTimer?: NodeJS.Timeout;
   #lagMaxMs = 0;
   #started = false;
@@ -70,12 +78,23 @@ export class SelfMetrics {
     });
     this.#otlpFailures = meter.createCounter(name(METRICS.otlpExportFailures), { description: METRICS.otlpExportFailures.help });
     this.#connectionErrors = meter.createCounter(name(METRICS.connectionErrors), { description: METRICS.connectionErrors.help });
+    const counter = (m: { name: string; help: string }) => meter.createCounter(name(m), { description: m.help });
+    this.#streamConnects = counter(METRICS.streamConnects);
+    this.#streamDisconnects = counter(METRICS.streamDisconnects);
+    this.#streamMessages = counter(METRICS.streamMessages);
+    this.#streamUnknown = counter(METRICS.streamUnknownMessages);
+    this.#streamMerge = meter.createHistogram(name(METRICS.streamMergeDuration), {
+      description: METRICS.streamMergeDuration.help,
+      unit: 's',
+      advice: { explicitBucketBoundaries: MERGE_BUCKETS },
+    });
     const gauge = (m: { name: string; help: string }) => meter.createObservableGauge(name(m), { description: m.help });
     this.#gauges = {
       lastPoll: gauge(METRICS.lastSuccessfulPoll),
       devices: gauge(METRICS.devices),
       series: gauge(METRICS.series),
       circuit: gauge(METRICS.circuitBreaker),
+      stream: gauge(METRICS.streamState),
       build: gauge(METRICS.buildInfo),
       rss: gauge(METRICS.residentMemory),
       heap: gauge(METRICS.heapUsed),
@@ -134,6 +153,26 @@ export class SelfMetrics {
     this.#quotaSeries = quotaSeries;
   }
 
+  /** The stream's state; a change from connected to down counts a disconnect, to connected a connect. */
+  recordStreamState(state: (typeof STREAM_STATES)[number]): void {
+    if (state === this.#streamState) return;
+    if (state === 'connected') this.#streamConnects.add(1);
+    if (this.#streamState === 'connected') this.#streamDisconnects.add(1);
+    this.#streamState = state;
+  }
+
+  recordStreamMessage(device: DeviceIdentity, kind: string): void {
+    this.#streamMessages.add(1, { ...deviceLabels(device), kind });
+  }
+
+  recordStreamUnknown(device: DeviceIdentity, reason: string): void {
+    this.#streamUnknown.add(1, { ...deviceLabels(device), reason });
+  }
+
+  recordStreamMerge(seconds: number): void {
+    this.#streamMerge.record(seconds);
+  }
+
   recordOtlpFailure(): void {
     this.#otlpFailures.add(1);
   }
@@ -150,6 +189,7 @@ export class SelfMetrics {
     result.observe(this.#gauges.series, this.#quotaSeries);
     const circuit = this.#sources.circuitState();
     for (const state of CIRCUIT_STATES) result.observe(this.#gauges.circuit, state === circuit ? 1 : 0, { state });
+    for (const state of STREAM_STATES) result.observe(this.#gauges.stream, state === this.#streamState ? 1 : 0, { state });
     result.observe(this.#gauges.build, 1, { version: this.#sources.version, node_version: process.version });
     const memory = process.memoryUsage();
     result.observe(this.#gauges.rss, memory.rss);

@@ -54,6 +54,7 @@ export async function spawnAgainst(
     EXPORTER_HOST: '127.0.0.1',
     EXPORTER_PORT: String(port),
     COLLECTING_INTERVAL: '0.3',
+    ECOFLOW_MQTT: 'off',
     ...env,
   });
   t.after(() => p.child.kill('SIGKILL'));

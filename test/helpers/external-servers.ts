@@ -16,6 +16,7 @@ export const BINARIES = {
   prometheus: process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus',
   promtool: process.env.PROMTOOL_BIN ?? '/usr/bin/promtool',
   victoriaMetrics: process.env.VICTORIA_METRICS_BIN ?? join(REPO, '.cache/victoria-metrics/usr/bin/victoria-metrics'),
+  mosquitto: process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto',
 };
 
 /** Options for `test()`: skips with a reason when a binary is missing outside CI. */

@@ -28,6 +28,8 @@ export async function startExporter(simulator: CloudSimulator, env: NodeJS.Proce
       ECOFLOW_BACKOFF_BASE: '0.05',
       ECOFLOW_CIRCUIT_BREAKER_PAUSE: '0.5',
       LOG_LEVEL: 'debug',
+      // REST-only unless a test brings a broker: their request counts are REST's alone.
+      ECOFLOW_MQTT: 'off',
       ...env,
     },
     args: [],

@@ -28,6 +28,7 @@ export class RawQuotaSeries implements SeriesProducer {
   /** Series each device has now, to keep the cap across partial updates. */
   readonly #kept = new Map<string, number>();
   readonly #samples: QuotaSample[] = [];
+  #lastOverflow = 0;
 
   constructor(options: RawQuotaSeriesOptions) {
     this.#o = options;
@@ -39,12 +40,15 @@ export class RawQuotaSeries implements SeriesProducer {
     let kept = 0;
     let dropped = 0;
     for (const [key, entry] of device.quotas) {
-      const series = this.#seriesOf(key, entry.value, entry.updatedAt, labels);
       const room = this.#maxSeries - kept;
-      if (series.length > room) {
-        dropped += series.length - room;
-        series.length = room;
+      if (room <= 0) {
+        // Past the cap only count: a gauge made for a series never exported would stay for good.
+        this.#samples.length = 0;
+        dropped += flattenQuota(key, entry.value, this.#samples).length;
+        continue;
       }
+      const series = this.#seriesOf(key, entry.value, entry.updatedAt, labels, room);
+      dropped += this.#lastOverflow;
       if (series.length > 0) out.set(key, series);
       kept += series.length;
     }
@@ -78,17 +82,20 @@ export class RawQuotaSeries implements SeriesProducer {
     this.#kept.delete(sn);
   }
 
-  #seriesOf(key: string, value: unknown, updatedAt: number, labels: Attributes): Series[] {
+  /** At most `room` series of one key; how many more it had is left in #lastOverflow. */
+  #seriesOf(key: string, value: unknown, updatedAt: number, labels: Attributes, room = Infinity): Series[] {
     const samples = this.#samples;
     samples.length = 0;
     const series: Series[] = [];
-    for (const sample of flattenQuota(key, value, samples)) {
+    flattenQuota(key, value, samples);
+    this.#lastOverflow = Math.max(0, samples.length - room);
+    for (const sample of samples) {
+      if (series.length >= room) break;
       const name = quotaMetricName(this.#o.prefix, sample.name, this.#o.reservedNames);
-      // The value's own path, not its top-level key: a model that nests `v1p0: {bmsModel}` and
-      // one that sends `v1p0.bmsModel` flat make the same gauge, whichever is read first.
-      const gauge = this.#o.gauges.gauge(name, {
-        description: `EcoFlow quota "${clip(sample.path)}" in the device's raw unit, as of the last successful poll.`,
-      });
+      // One text for every raw gauge: several keys make the same name (`bms.maxCellTemp`,
+      // `bmsMaxCellTemp`), and a text naming whichever came first would change with the order
+      // devices answer in.
+      const gauge = this.#o.gauges.gauge(name, { description: RAW_HELP });
       series.push({ gauge, value: sample.value, attributes: withIndexes(labels, sample.indexes), updatedAt });
     }
     return series;
@@ -98,10 +105,7 @@ export class RawQuotaSeries implements SeriesProducer {
 /** The group of the dropped-series count: no quota key can be named so. */
 const DROPPED = '\u0000dropped';
 
-/** Keys can be any length; a help text need not be. */
-function clip(path: string): string {
-  return path.length <= 200 ? path : `${path.slice(0, 199)}…`;
-}
+const RAW_HELP = 'EcoFlow quota value as the device reports it (its raw unit), named after its key in snake_case; last reported by REST or the MQTT stream.';
 
 function withIndexes(labels: Attributes, indexes: readonly string[]): Attributes {
   if (indexes.length === 0) return labels;

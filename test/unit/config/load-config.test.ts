@@ -28,7 +28,8 @@ test('defaults match the Python exporter', () => {
   assert.equal(c.ecoflow.apiHost, 'https://api.ecoflow.com');
   assert.deepEqual(c.ecoflow.deviceSns, []);
   assert.deepEqual(c.exporter, { host: '0.0.0.0', port: 9090, web: undefined });
-  assert.deepEqual(c.polling, { collectingIntervalMs: 10_000, deviceListIntervalMs: 30_000, retryTimeoutMs: 30_000, establishAttempts: 5 });
+  assert.deepEqual(c.polling, { collectingIntervalMs: 10_000, reconcileIntervalMs: 300_000, deviceListIntervalMs: 30_000, retryTimeoutMs: 30_000, establishAttempts: 5 });
+  assert.deepEqual(c.mqtt, { mode: 'auto', instance: '', silenceMs: 60_000, extraCaFile: undefined });
   assert.equal(c.metricsPrefix, 'ecoflow');
   assert.equal(c.logLevel, 'info');
   assert.equal(c.otlp, undefined);
@@ -48,14 +49,28 @@ test('reads every documented environment variable', () => {
     ESTABLISH_ATTEMPTS: '3',
     METRICS_PREFIX: 'ef',
     LOG_LEVEL: 'DEBUG',
+    RECONCILE_INTERVAL: '600',
+    ECOFLOW_MQTT: 'ON',
+    ECOFLOW_MQTT_CLIENT_ID: 'garage-pi',
+    ECOFLOW_MQTT_SILENCE: '90',
+    NODE_EXTRA_CA_CERTS: '/etc/ssl/extra.pem',
   });
   assert.deepEqual(c.ecoflow.deviceSns, ['R331ZEB4ZEAL0528']);
   assert.equal(c.ecoflow.deviceName, 'Garage');
   assert.equal(c.ecoflow.apiHost, 'https://api-e.ecoflow.com');
   assert.deepEqual(c.exporter, { host: '127.0.0.1', port: 9191, web: undefined });
-  assert.deepEqual(c.polling, { collectingIntervalMs: 15_000, deviceListIntervalMs: 60_000, retryTimeoutMs: 5_000, establishAttempts: 3 });
+  assert.deepEqual(c.polling, { collectingIntervalMs: 15_000, reconcileIntervalMs: 600_000, deviceListIntervalMs: 60_000, retryTimeoutMs: 5_000, establishAttempts: 3 });
+  assert.deepEqual(c.mqtt, { mode: 'on', instance: 'garage-pi', silenceMs: 90_000, extraCaFile: '/etc/ssl/extra.pem' });
   assert.equal(c.metricsPrefix, 'ef');
   assert.equal(c.logLevel, 'debug');
+});
+
+test('ECOFLOW_MQTT takes auto, on, off and the usual yes/no words; anything else is refused by name', () => {
+  assert.equal(config({ ...KEYS, ECOFLOW_MQTT: 'false' }).mqtt.mode, 'off');
+  assert.equal(config({ ...KEYS, ECOFLOW_MQTT: '1' }).mqtt.mode, 'on');
+  assert.equal(config({ ...KEYS, ECOFLOW_MQTT: ' Auto ' }).mqtt.mode, 'auto');
+  assert.throws(() => config({ ...KEYS, ECOFLOW_MQTT: 'sometimes' }), /ECOFLOW_MQTT \/ --mqtt: must be auto, on or off/);
+  assert.throws(() => config({ ...KEYS, ECOFLOW_MQTT_CLIENT_ID: 'has space' }), /ECOFLOW_MQTT_CLIENT_ID/);
 });
 
 test('a comma-separated SN list; the misspelt METRICTS_PREFIX; WARNING as a level', () => {

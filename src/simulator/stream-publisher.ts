@@ -1,0 +1,327 @@
+import { randomBytes } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { typeCodeOfPrefix } from '../devices/stream-type-codes.js';
+import type { CloudSimulator, SimulatorChange } from './cloud-simulator.js';
+import type { SimulatedDevice } from './fleet.js';
+
+/** How a device's quota messages look on the stream (../shared/ecoflow-api.md §7). */
+export type StreamShape = NonNullable<SimulatedDevice['stream']>;
+
+export interface StreamPublisherOptions {
+  simulator: CloudSimulator;
+  /** `mqtt://host:port` or `mqtts://host:port`. */
+  brokerUrl: string;
+  username: string;
+  password: string;
+  /** The `<account>` of `/open/<account>/<sn>/quota` (the certification's `certificateAccount`). */
+  account: string;
+  /** PEM of the CA that signed the broker's certificate, for `mqtts`. */
+  ca?: string | Buffer;
+  /** How often moving values are published. Default 1000 ms. */
+  periodMs?: number;
+  /** Default: `ecoflow-simulator-<random>`. */
+  clientId?: string;
+}
+
+/** How long `start()` waits for the broker's CONNACK. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** Broker restarts are waited out with mqtt.js's own reconnect, this often. */
+const RECONNECT_PERIOD_MS = 500;
+
+/**
+ * The device side of the simulated cloud's open-API MQTT: every `periodMs` it publishes, for
+ * each online device that has a `stream` shape, the moving values that changed since they were
+ * last published, and it publishes status messages on `setOnline` and single values on
+ * `setQuota`. Messages take the device's shape, as the real devices' do (`quotaMessages`).
+ * QoS 0, as the cloud's device reports. A failed publish is counted (`failed`, `lastError`),
+ * never thrown from a timer; values not delivered are sent again on the next tick.
+ */
+export class StreamPublisher {
+  readonly #o: StreamPublisherOptions & { periodMs: number; clientId: string };
+  #client: MqttClient | undefined;
+  #starting: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #ticking = false;
+  /** sn → key → the value last handed to the broker. */
+  readonly #sent = new Map<string, Map<string, unknown>>();
+  /** Rejections of publishes waiting for the socket to drain, called when it closes. */
+  readonly #waiting = new Set<(err: Error) => void>();
+  #published = 0;
+  #failed = 0;
+  #lastError: Error | undefined;
+
+  constructor(options: StreamPublisherOptions) {
+    this.#o = { periodMs: 1000, clientId: `ecoflow-simulator-${randomBytes(4).toString('hex')}`, ...options };
+  }
+
+  /** Messages handed to the broker. */
+  get published(): number {
+    return this.#published;
+  }
+
+  /** Publishes that failed or were skipped while disconnected (timer and simulator-change ones). */
+  get failed(): number {
+    return this.#failed;
+  }
+
+  get lastError(): Error | undefined {
+    return this.#lastError;
+  }
+
+  get connected(): boolean {
+    return this.#client?.connected ?? false;
+  }
+
+  /** Connects (rejects when the broker cannot be reached or refuses us) and starts publishing. */
+  start(): Promise<void> {
+    this.#starting ??= this.#start().catch((err: unknown) => {
+      this.#starting = undefined;
+      throw err;
+    });
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const client = await connect(this.#o, (err) => {
+      this.#lastError = err;
+    });
+    this.#client = client;
+    this.#sent.clear();
+    client.on('close', () => {
+      const error = new Error('MQTT connection closed before the message was written');
+      for (const reject of [...this.#waiting]) reject(error);
+    });
+    // After a broker restart the broker knows nothing: everything moving is sent afresh.
+    client.on('connect', () => this.#sent.clear());
+    this.#unsubscribe = this.#o.simulator.subscribe((e) => this.#onChange(e));
+    this.#timer = setInterval(() => void this.#tick(), this.#o.periodMs);
+    this.#timer.unref();
+    void this.#tick();
+  }
+
+  /** Stops publishing and disconnects; idempotent. */
+  async stop(): Promise<void> {
+    await this.#starting?.catch(() => undefined);
+    this.#starting = undefined;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    const client = this.#client;
+    this.#client = undefined;
+    if (client) await client.endAsync(true).catch(() => undefined);
+  }
+
+  /**
+   * Publishes `quotas` (quota/all key names) in `sn`'s shape, online or not; keys the shape cannot
+   * carry are left out. The timer's memory of what it sent is not touched: a moving key published
+   * here is published again only when its value moves.
+   */
+  async publishQuotas(sn: string, quotas: Record<string, unknown>): Promise<void> {
+    const shape = this.#o.simulator.device(sn).stream;
+    if (!shape) throw new Error(`simulated device ${sn} has no stream shape: it does not publish`);
+    if (quotaMessages(shape, quotas).length === 0) {
+      throw new Error(`${sn}: no key fits a ${shape} message (${Object.keys(quotas).join(', ')})`);
+    }
+    await this.#publishQuotas(sn, shape, quotas, false);
+  }
+
+  async publishStatus(sn: string, online: boolean): Promise<void> {
+    await this.#publish(sn, 'status', JSON.stringify(statusMessage(online)));
+  }
+
+  async publishRaw(sn: string, topic: 'quota' | 'status', payload: string | Buffer): Promise<void> {
+    await this.#publish(sn, topic, payload);
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#ticking || !this.connected) return;
+    this.#ticking = true;
+    try {
+      const simulator = this.#o.simulator;
+      for (const sn of simulator.serialNumbers()) {
+        try {
+          // Looked up afresh after every await: tests add and remove devices meanwhile.
+          const device = simulator.device(sn);
+          if (!device.online || !device.stream || !device.motion) continue;
+          const now = simulator.currentQuotas(sn);
+          const sent = this.#sent.get(sn);
+          const changed: Record<string, unknown> = {};
+          for (const key of Object.keys(device.motion)) {
+            if (!(key in now)) continue;
+            if (sent?.has(key) && sameValue(sent.get(key), now[key])) continue;
+            changed[key] = now[key];
+          }
+          if (Object.keys(changed).length > 0) await this.#publishQuotas(sn, device.stream, changed, true);
+        } catch (err) {
+          this.#fail(err);
+        }
+      }
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  #onChange(e: SimulatorChange): void {
+    const device = this.#o.simulator.device(e.sn);
+    if (!device.stream) return;
+    if (e.kind === 'online') {
+      // A device that comes back reports everything again.
+      if (e.online) this.#sent.delete(e.sn);
+      this.publishStatus(e.sn, e.online).catch((err) => this.#fail(err));
+      return;
+    }
+    // An offline device sends nothing; quota/all keeps the value for when it is back.
+    if (!device.online) return;
+    this.#publishQuotas(e.sn, device.stream, { [e.key]: e.value }, true).catch((err) => this.#fail(err));
+  }
+
+  async #publishQuotas(sn: string, shape: StreamShape, quotas: Record<string, unknown>, remember: boolean): Promise<void> {
+    for (const { message, keys } of quotaMessagesWithKeys(shape, quotas)) {
+      await this.#publish(sn, 'quota', JSON.stringify(message));
+      if (!remember) continue;
+      let sent = this.#sent.get(sn);
+      if (!sent) this.#sent.set(sn, (sent = new Map()));
+      for (const key of keys) sent.set(key, quotas[key]);
+    }
+  }
+
+  #publish(sn: string, topic: 'quota' | 'status', payload: string | Buffer): Promise<void> {
+    const client = this.#client;
+    if (!client?.connected) return Promise.reject(new Error(`not connected to the MQTT broker ${this.#o.brokerUrl}`));
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        this.#waiting.delete(settle);
+        if (err) {
+          reject(err);
+        } else {
+          this.#published++;
+          resolve();
+        }
+      };
+      this.#waiting.add(settle);
+      client.publish(`/open/${this.#o.account}/${sn}/${topic}`, payload, { qos: 0 }, (err) => settle(err ?? undefined));
+    });
+  }
+
+  #fail(err: unknown): void {
+    this.#failed++;
+    this.#lastError = err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** The messages, in `shape`, that carry `quotas`; keys the shape cannot express are left out. */
+export function quotaMessages(shape: StreamShape, quotas: Record<string, unknown>): object[] {
+  return quotaMessagesWithKeys(shape, quotas).map((m) => m.message);
+}
+
+/** A status message as the cloud sends it: `{"id","version","timestamp","params":{"status":0|1}}`. */
+export function statusMessage(online: boolean, now = Date.now()): object {
+  return { id: String(now), version: '1.0', timestamp: now, params: { status: online ? 1 : 0 } };
+}
+
+/** Fields a flat message cannot carry as values: the parser reads them as envelope or shape markers. */
+const FLAT_RESERVED = new Set(['id', 'version', 'timestamp', 'typeCode', 'cmdFunc', 'cmdId', 'params', 'param']);
+/** `20_1.pv1InputWatts`: cmdFunc 20, cmdId 1. */
+const CMD_KEY = /^(\d{1,5})_(\d{1,5})\.(.+)$/;
+
+function quotaMessagesWithKeys(shape: StreamShape, quotas: Record<string, unknown>): Array<{ message: object; keys: string[] }> {
+  const entries = Object.entries(quotas);
+  if (entries.length === 0) return [];
+  switch (shape) {
+    case 'params': {
+      const now = Date.now();
+      return [{ message: { id: String(now), version: '1.0', timestamp: now, params: { ...quotas } }, keys: Object.keys(quotas) }];
+    }
+    case 'flat': {
+      const kept = entries.filter(([key]) => !FLAT_RESERVED.has(key));
+      return kept.length > 0 ? [{ message: Object.fromEntries(kept), keys: kept.map(([key]) => key) }] : [];
+    }
+    case 'type_code':
+      return grouped(entries, (key) => {
+        const dot = key.indexOf('.');
+        const typeCode = dot > 0 ? typeCodeOfPrefix(key.slice(0, dot)) : undefined;
+        return typeCode === undefined ? undefined : { group: typeCode, name: key.slice(dot + 1) };
+      }).map(({ group, params, keys }) => ({ message: { typeCode: group, params }, keys }));
+    case 'cmd':
+      return grouped(entries, (key) => {
+        const m = CMD_KEY.exec(key);
+        return m ? { group: `${m[1]}_${m[2]}`, name: m[3]! } : undefined;
+      }).map(({ group, params, keys }) => {
+        const [cmdFunc, cmdId] = group.split('_').map(Number);
+        return { message: { cmdFunc, cmdId, param: params }, keys };
+      });
+  }
+}
+
+/** Keys sorted into messages by `split` (undefined: no message can carry the key), in first-seen order. */
+function grouped(
+  entries: Array<[string, unknown]>,
+  split: (key: string) => { group: string; name: string } | undefined,
+): Array<{ group: string; params: Record<string, unknown>; keys: string[] }> {
+  const groups = new Map<string, { group: string; params: Record<string, unknown>; keys: string[] }>();
+  for (const [key, value] of entries) {
+    const s = split(key);
+    if (!s) continue;
+    let g = groups.get(s.group);
+    if (!g) groups.set(s.group, (g = { group: s.group, params: {}, keys: [] }));
+    g.params[s.name] = value;
+    g.keys.push(key);
+  }
+  return [...groups.values()];
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  return typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Connects once; rejects with what went wrong (refused, unreachable, no CONNACK) and leaves nothing running. */
+function connect(o: StreamPublisherOptions & { clientId: string }, onError: (err: Error) => void): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    let client: MqttClient;
+    try {
+      client = mqtt.connect(o.brokerUrl, {
+        username: o.username,
+        password: o.password,
+        clientId: o.clientId,
+        ...(o.ca !== undefined ? { ca: o.ca } : {}),
+        // aedes speaks MQTT 3.1.1 only; so does the EcoFlow broker as far as anyone has reported.
+        protocolVersion: 4,
+        clean: true,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        reconnectPeriod: RECONNECT_PERIOD_MS,
+        // Stale moving values are not worth queueing while the broker is away.
+        queueQoSZero: false,
+        // mqtt.js logs through `debug`; the simulator runs inside the exporter, whose stdout is its own.
+        log: () => undefined,
+      });
+    } catch (err) {
+      reject(new Error(`stream publisher cannot connect to ${o.brokerUrl}: ${(err as Error).message}`, { cause: err }));
+      return;
+    }
+    // Always listened to: an unhandled 'error' would crash the process.
+    client.on('error', onError);
+    const done = (err?: Error) => {
+      client.off('connect', onConnect);
+      client.off('error', onFailure);
+      client.off('close', onClose);
+      if (!err) {
+        resolve(client);
+        return;
+      }
+      client.end(true);
+      reject(new Error(`stream publisher cannot connect to ${o.brokerUrl}: ${err.message}`, { cause: err }));
+    };
+    const onConnect = () => done();
+    const onFailure = (err: Error) => done(err);
+    const onClose = () => done(new Error('connection closed before the broker accepted it'));
+    client.on('connect', onConnect);
+    client.on('error', onFailure);
+    client.on('close', onClose);
+  });
+}

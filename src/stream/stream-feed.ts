@@ -1,0 +1,63 @@
+import type { Logger } from '../log/logger.js';
+import type { DeviceIdentity, QuotaSnapshot } from '../snapshot/quota-snapshot.js';
+import type { StreamCoverage } from './stream-coverage.js';
+import type { StreamTopic } from './ecoflow-stream.js';
+import { parseQuotaMessage, parseStatusMessage, type QuotaShape, type UnknownReason } from './stream-message.js';
+
+export interface StreamFeedOptions {
+  snapshot: QuotaSnapshot;
+  coverage: StreamCoverage;
+  logger: Logger;
+  /** Every message of a listed device, by what it was. */
+  onMessage?: (device: DeviceIdentity, kind: QuotaShape | 'status') => void;
+  onUnknown?: (device: DeviceIdentity, reason: UnknownReason) => void;
+  /** From the message's arrival to its values being in the series a scrape reads. */
+  onMerged?: (seconds: number) => void;
+}
+
+/**
+ * Stream messages into the snapshot: quota values merged under the keys REST uses, status
+ * messages applied to online state at once. A message that is not understood is counted and
+ * logged once per device and reason, with a clipped sample; it never stops the stream.
+ */
+export class StreamFeed {
+  readonly #o: StreamFeedOptions;
+  readonly #logged = new Set<string>();
+
+  constructor(options: StreamFeedOptions) {
+    this.#o = options;
+  }
+
+  handle(sn: string, topic: StreamTopic, payload: Buffer): void {
+    const started = performance.now();
+    const { snapshot } = this.#o;
+    const device = snapshot.get(sn);
+    if (!device) return;
+    this.#o.coverage.heard(sn);
+    const parsed = topic === 'status' ? parseStatusMessage(payload) : parseQuotaMessage(payload);
+    if (parsed.kind === 'unknown') {
+      this.#o.onUnknown?.(device, parsed.reason);
+      const once = `${sn}\0${topic}\0${parsed.reason}`;
+      if (!this.#logged.has(once)) {
+        this.#logged.add(once);
+        this.#o.logger.warn('stream message not understood; counted and skipped', { sn, topic, reason: parsed.reason, sample: parsed.sample });
+      }
+      return;
+    }
+    if (parsed.kind === 'status') {
+      this.#o.onMessage?.(device, 'status');
+      if (device.online !== parsed.online) this.#o.logger.info(`device went ${parsed.online ? 'online' : 'offline'} (stream status)`, { sn });
+      snapshot.setOnline(sn, parsed.online);
+      return;
+    }
+    this.#o.onMessage?.(device, parsed.shape);
+    snapshot.mergeQuotas(sn, parsed.quotas, Date.now());
+    // The snapshot's listeners re-derive the series synchronously: they are visible now.
+    this.#o.onMerged?.((performance.now() - started) / 1000);
+  }
+
+  forget(sn: string): void {
+    this.#o.coverage.forget(sn);
+    for (const key of this.#logged) if (key.startsWith(`${sn}\0`)) this.#logged.delete(key);
+  }
+}
