@@ -55,6 +55,7 @@ test('a value published on the quota topic is on /metrics within a second, witho
   const world = await startStreamWorld(t);
   const exporter = await exporterIn(t, world);
   const restCalls = world.simulator.requestCount('quota/all');
+  const lastUpdate = sampleValue(await exporter.scrape(), 'ecoflow_last_update_timestamp_seconds', DELTA2)!;
   for (const [shape, { sn, key }] of Object.entries(SHAPES)) {
     const value = 4000 + Math.floor(Math.random() * 1000);
     const ms = await msUntilVisible(exporter, () => world.publisher.publishQuotas(sn, { [key]: value }), metricOf(key), sn, value);
@@ -70,6 +71,23 @@ test('a value published on the quota topic is on /metrics within a second, witho
   }
   assert.equal(valueWith(text, 'ecoflow_exporter_stream_state', { state: 'connected' }), 1);
   assert.ok(valueWith(text, 'ecoflow_exporter_stream_merge_duration_seconds_count')! >= 5);
+  assert.ok(sampleValue(text, 'ecoflow_last_update_timestamp_seconds', DELTA2)! > lastUpdate, 'last update follows stream messages too');
+  assert.ok(!text.includes(PASSWORD) && !exporter.logs.join('\n').includes(PASSWORD), 'the certificate password is in no metric and no log line');
+});
+
+test('a device added to the account is followed on the open connection; one removed is let go', opts, async (t) => {
+  const world = await startStreamWorld(t);
+  const exporter = await exporterIn(t, world, { DEVICE_LIST_INTERVAL: '0.3' });
+  const added = { ...world.simulator.device(DELTA2), sn: 'R331ZEB4ZEAL9999', deviceName: 'DELTA 2-New' };
+  world.simulator.addDevice(added);
+  await eventually(async () => sampleValue(await exporter.scrape(), 'ecoflow_online', added.sn) === 1, 'the new device listed');
+  const ms = await msUntilVisible(exporter, () => world.publisher.publishQuotas(added.sn, { 'pd.soc': 12 }), 'ecoflow_pd_soc', added.sn, 12);
+  assert.ok(ms < 1000, `the new device's messages arrive (${Math.round(ms)} ms)`);
+  world.simulator.removeDevice(added.sn);
+  await eventually(async () => sampleValue(await exporter.scrape(), 'ecoflow_online', added.sn) === undefined, 'the device gone');
+  const text = await exporter.scrape();
+  assert.equal(valueWith(text, 'ecoflow_exporter_stream_connects_total'), 1, 'no reconnect for either');
+  assert.equal(clientIdsSeen(world.broker).length, 1);
 });
 
 test('a message that is not understood is counted by device and reason, logged once with a clipped sample, and the stream goes on', opts, async (t) => {
