@@ -17,10 +17,7 @@ import { SelfMetrics } from './telemetry/self-metrics.js';
 import { RequestGovernor } from './ecoflow/request-governor.js';
 import type { CloudSimulator } from './simulator/cloud-simulator.js';
 import { streamClientId } from './stream/client-id.js';
-import { EcoflowStream, type StreamError, type StreamState } from './stream/ecoflow-stream.js';
-import { StreamCoverage } from './stream/stream-coverage.js';
-import { StreamFeed } from './stream/stream-feed.js';
-import { trustedCertificates } from './stream/trust-store.js';
+import { LiveStream } from './stream/live-stream.js';
 import { VERSION } from './version.js';
 
 /**
@@ -41,7 +38,7 @@ export class App {
   /** Demo mode: the embedded broker and the simulated devices publishing to it. */
   #demoStream?: { stop(): Promise<void> };
   #client?: EcoflowClient;
-  #stream?: EcoflowStream;
+  #stream?: LiveStream;
   #poller?: Poller;
   #instruments?: SnapshotInstruments;
   #selfMetrics?: SelfMetrics;
@@ -92,16 +89,16 @@ export class App {
       selfMetrics.start();
       const client = await this.#connect(governor, selfMetrics);
       this.#instrumentsOver(meter, snapshot, selfMetrics);
-      const coverage = this.#config.mqtt.mode === 'off' ? undefined : new StreamCoverage({ minSilenceMs: this.#config.mqtt.silenceMs });
-      const stream = coverage && this.#streamOver(client, snapshot, selfMetrics, coverage);
-      const poller = this.#pollerOver(client, snapshot, selfMetrics, coverage);
+      const stream = this.#streamOver(client, snapshot, selfMetrics);
+      const poller = this.#pollerOver(client, snapshot, selfMetrics, stream);
       // Ready: the device list has loaded and the API answered recently.
       const window = readyWindowMs(this.#config);
       await this.#serve(prometheus, () => poller.ready && Date.now() - (governor.lastSuccessAt ?? 0) < window);
 
       await poller.start();
       this.#log.info('device list loaded', { devices: snapshot.size });
-      if (stream) await this.#startStream(stream);
+      const { mode } = this.#config.mqtt;
+      if (stream && mode !== 'off') await stream.start(mode);
       if (this.#state === 'starting') this.#state = 'running';
     } catch (err) {
       await this.stop();
@@ -141,7 +138,10 @@ export class App {
       const { demoFleet } = await import('./simulator/fleet.js');
       this.#simulator = new CloudSimulator({ accessKey, secretKey, devices: demoFleet() });
       apiHost = await this.#simulator.start(0, '127.0.0.1');
-      if (config.mqtt.mode !== 'off') await this.#startDemoStream(this.#simulator);
+      if (config.mqtt.mode !== 'off') {
+        const { startDemoStream } = await import('./simulator/demo-stream.js');
+        this.#demoStream = await startDemoStream(this.#simulator);
+      }
       this.#log.info('demo mode: the built-in EcoFlow cloud simulator', { api_host: apiHost, mqtt: config.mqtt.mode !== 'off' });
     }
     this.#client = new EcoflowClient({
@@ -156,94 +156,21 @@ export class App {
     return this.#client;
   }
 
-  /**
-   * Demo mode's MQTT side: an embedded broker (plain TCP on loopback, which the stream accepts
-   * only there) that the simulator's certification endpoint names, and the simulated devices
-   * publishing their moving values to it every second.
-   */
-  async #startDemoStream(simulator: CloudSimulator): Promise<void> {
-    const { startDemoBroker } = await import('./simulator/demo-broker.js');
-    const { StreamPublisher } = await import('./simulator/stream-publisher.js');
-    const account = `open-demo${randomBytes(6).toString('hex')}`;
-    const password = randomBytes(16).toString('hex');
-    const broker = await startDemoBroker({ username: account, password });
-    simulator.setCertification({ url: broker.host, port: broker.port, protocol: 'mqtt', certificateAccount: account, certificatePassword: password });
-    const publisher = new StreamPublisher({ simulator, brokerUrl: `mqtt://${broker.host}:${broker.port}`, username: account, password, account });
-    this.#demoStream = {
-      stop: async () => {
-        await publisher.stop();
-        await broker.stop();
-      },
-    };
-    await publisher.start();
-  }
-
-  /**
-   * The open-API MQTT stream into the snapshot: it follows the selected devices (subscribing as
-   * the device list changes) and tells the poller which devices it keeps fresh. Not started.
-   */
-  #streamOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics, coverage: StreamCoverage): EcoflowStream {
+  /** The MQTT stream into the snapshot, unless ECOFLOW_MQTT=off. Not started. */
+  #streamOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics): LiveStream | undefined {
     const config = this.#config;
-    const feed = new StreamFeed({
+    if (config.mqtt.mode === 'off') return undefined;
+    this.#stream = new LiveStream({
       snapshot,
-      coverage,
+      certification: () => client.getCertification(),
+      clientId: streamClientId(config.demo ? 'demo' : config.ecoflow.accessKey, config.mqtt.instance),
+      extraCaFile: config.mqtt.extraCaFile,
+      silenceMs: config.mqtt.silenceMs,
+      reconcileIntervalMs: config.polling.reconcileIntervalMs,
       logger: this.#log,
-      onMessage: (device, kind) => selfMetrics.recordStreamMessage(device, kind),
-      onUnknown: (device, reason) => selfMetrics.recordStreamUnknown(device, reason),
-      onMerged: (seconds) => selfMetrics.recordStreamMerge(seconds),
+      reporter: selfMetrics,
     });
-    const clientId = streamClientId(config.demo ? 'demo' : config.ecoflow.accessKey, config.mqtt.instance);
-    const stream = new EcoflowStream({
-      certification: async () => {
-        const certification = await client.getCertification();
-        this.#log.addSecret(certification.password);
-        return certification;
-      },
-      clientId,
-      ca: trustedCertificates(config.mqtt.extraCaFile),
-      onMessage: (sn, topic, payload) => feed.handle(sn, topic, payload),
-      onStateChange: (state, error) => this.#onStreamState(state, error, coverage, selfMetrics, clientId),
-      onSubscribeRefused: (sn) => this.#log.warn('the broker refused the stream topics of a device; it is polled over REST', { sn }),
-    });
-    snapshot.subscribe((change) => {
-      if (change.kind === 'device-added' || change.kind === 'device-removed') stream.setDevices([...snapshot.devices()].map((d) => d.sn));
-      if (change.kind === 'device-removed') feed.forget(change.sn);
-    });
-    this.#stream = stream;
-    return stream;
-  }
-
-  #onStreamState(state: StreamState, error: StreamError | undefined, coverage: StreamCoverage, selfMetrics: SelfMetrics, clientId: string): void {
-    const wasConnected = coverage.isConnected;
-    if (state === 'connected') coverage.connected();
-    else coverage.disconnected();
-    selfMetrics.recordStreamState(state === 'stopped' ? 'off' : state);
-    if (state === 'connected') {
-      this.#log.info('MQTT stream connected: values arrive as devices send them; REST reconciles every RECONCILE_INTERVAL', {
-        client_id: clientId,
-        reconcile_interval_s: this.#config.polling.reconcileIntervalMs / 1000,
-      });
-    } else if (state === 'down' && wasConnected) {
-      this.#log.warn('MQTT stream lost; REST polls every COLLECTING_INTERVAL until it is back', { error: error?.message, reason: error?.reason });
-    } else if (state === 'down' && this.#state === 'running') {
-      this.#log.debug('MQTT stream still down', { error: error?.message, reason: error?.reason });
-    }
-  }
-
-  /** First connect: `auto` carries on over REST when it fails (and keeps trying); `on` stops start-up. */
-  async #startStream(stream: EcoflowStream): Promise<void> {
-    try {
-      await stream.start();
-    } catch (err) {
-      const e = err as StreamError;
-      if (this.#config.mqtt.mode === 'on') {
-        throw new Error(`ECOFLOW_MQTT=on, but the MQTT stream is unavailable: ${e.message}`, { cause: err });
-      }
-      this.#log.warn('MQTT stream unavailable: polling REST every COLLECTING_INTERVAL (set ECOFLOW_MQTT=off to stop trying)', {
-        reason: e.reason,
-        error: e.message,
-      });
-    }
+    return this.#stream;
   }
 
   /** The meter provider with its readers: Prometheus (pull) and OTLP (push), either or both. */
@@ -289,6 +216,7 @@ export class App {
       prefix: config.metricsPrefix,
       unified: config.unifiedMetrics,
       staleAfterMs: config.staleAfterMs,
+      reconcileIntervalMs: config.mqtt.mode === 'off' ? undefined : config.polling.reconcileIntervalMs,
       maxSeriesPerDevice: config.maxSeriesPerDevice,
       onSeriesCapped: (sn, dropped) =>
         this.#log.warn('device has more series than MAX_SERIES_PER_DEVICE; the rest are left out', {
@@ -312,10 +240,10 @@ export class App {
     this.#instruments.start();
   }
 
-  #pollerOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics, coverage?: StreamCoverage): Poller {
+  #pollerOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics, stream?: LiveStream): Poller {
     const config = this.#config;
     this.#poller = new Poller({
-      streamCovers: coverage && ((sn) => coverage.covers(sn)),
+      streamCovers: stream && ((sn) => stream.coverage.covers(sn)),
       source: client,
       snapshot,
       logger: this.#log,

@@ -9,6 +9,8 @@ export interface UnifiedSample {
   value: number;
   /** The oldest write among the keys it was computed from: stale inputs make it stale. */
   updatedAt: number;
+  /** That oldest input came from a REST read. */
+  rest?: true;
 }
 
 /**
@@ -30,7 +32,7 @@ export function samplesByTarget(family: DeviceFamily, quotas: ReadonlyMap<string
     const previous = byTarget.get(target);
     if (previous) {
       previous.value += reading.value;
-      previous.updatedAt = Math.min(previous.updatedAt, reading.updatedAt);
+      older(previous, reading);
     } else {
       byTarget.set(target, { metric: row.metric, ...(row.port && { port: row.port }), ...reading });
     }
@@ -77,23 +79,31 @@ function evaluate(row: MappingRow, quotas: ReadonlyMap<string, QuotaEntry>): Quo
   }
   const base = firstPresent(row.key, quotas);
   if (base === undefined) return undefined;
-  let { value, updatedAt } = base;
-  if (row.valid && !within(value, row.valid)) return undefined;
+  const result: QuotaReading = { ...base };
+  if (row.valid && !within(result.value, row.valid)) return undefined;
   if (row.times !== undefined) {
     const factor = readQuota(quotas, row.times);
     if (factor === undefined) return undefined;
-    value *= factor.value;
-    updatedAt = Math.min(updatedAt, factor.updatedAt);
+    result.value *= factor.value;
+    older(result, factor);
   }
   if (row.minus !== undefined) {
     const subtrahend = readQuota(quotas, row.minus);
     if (subtrahend === undefined) return undefined;
-    value -= subtrahend.value;
-    updatedAt = Math.min(updatedAt, subtrahend.updatedAt);
+    result.value -= subtrahend.value;
+    older(result, subtrahend);
   }
-  value *= row.scale * (row.sign ?? 1);
-  if (row.abs) value = Math.abs(value);
-  return { value, updatedAt };
+  result.value *= row.scale * (row.sign ?? 1);
+  if (row.abs) result.value = Math.abs(result.value);
+  return result;
+}
+
+/** `into` takes the write time (and source) of `other` when that is older. */
+function older(into: { updatedAt: number; rest?: true }, other: QuotaReading): void {
+  if (other.updatedAt >= into.updatedAt) return;
+  into.updatedAt = other.updatedAt;
+  if (other.rest) into.rest = true;
+  else delete into.rest;
 }
 
 function firstPresent(key: MappingRow['key'], quotas: ReadonlyMap<string, QuotaEntry>): QuotaReading | undefined {

@@ -31,6 +31,10 @@ export interface DeviceRecord extends DeviceIdentity {
   quotas: ReadonlyMap<string, QuotaEntry>;
   /** Epoch ms of the last quota write, if any; kept when values are dropped (offline, 1006). */
   quotasUpdatedAt?: number;
+  /** Epoch ms of the last REST full read. */
+  restReadAt?: number;
+  /** Epoch ms of the last stream message merged. */
+  streamedAt?: number;
   /** Bumped on every change of this record; lets readers cache what they derive from it. */
   revision: number;
 }
@@ -136,6 +140,7 @@ export class QuotaSnapshot {
       if (entry.inRest || entry.updatedAt < pruneBefore) record.quotas.delete(key);
     }
     for (const [key, value] of Object.entries(quotas)) record.quotas.set(key, { value, updatedAt: at, inRest: true });
+    record.restReadAt = at;
     this.#written(record, at);
   }
 
@@ -152,7 +157,9 @@ export class QuotaSnapshot {
       record.quotas.set(key, { value, updatedAt: at, inRest });
       keys.add(key);
     }
-    if (keys.size > 0) this.#written(record, at, keys);
+    if (keys.size === 0) return;
+    record.streamedAt = at;
+    this.#written(record, at, keys);
   }
 
   /** Marks a device whose quotas the key may not read; its cached values are dropped. */

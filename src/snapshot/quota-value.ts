@@ -23,6 +23,8 @@ export function numericValue(value: unknown): number | undefined {
 export interface QuotaReading {
   value: number;
   updatedAt: number;
+  /** Delivered by the last REST read (see QuotaEntry.inRest). */
+  rest?: true;
 }
 
 const SEGMENT = /([^.[\]]+)|\[(\d+)\]/g;
@@ -37,7 +39,7 @@ export function readQuota(quotas: ReadonlyMap<string, QuotaEntry>, path: string)
   const exact = quotas.get(path);
   if (exact !== undefined) {
     const value = numericValue(exact.value);
-    return value === undefined ? undefined : { value, updatedAt: exact.updatedAt };
+    return value === undefined ? undefined : reading(value, exact);
   }
   for (let cut = path.length - 1; cut > 0; cut--) {
     const c = path[cut];
@@ -45,9 +47,13 @@ export function readQuota(quotas: ReadonlyMap<string, QuotaEntry>, path: string)
     const entry = quotas.get(path.slice(0, cut));
     if (entry === undefined) continue;
     const value = numericValue(walk(entry.value, path.slice(cut)));
-    return value === undefined ? undefined : { value, updatedAt: entry.updatedAt };
+    return value === undefined ? undefined : reading(value, entry);
   }
   return undefined;
+}
+
+function reading(value: number, entry: QuotaEntry): QuotaReading {
+  return entry.inRest ? { value, updatedAt: entry.updatedAt, rest: true } : { value, updatedAt: entry.updatedAt };
 }
 
 function walk(value: unknown, rest: string): unknown {

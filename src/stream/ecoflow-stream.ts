@@ -8,7 +8,7 @@ export type StreamTopic = 'quota' | 'status';
 /** Why the stream is not connected. `code`: the broker's CONNACK code or the TLS/socket error code. */
 export class StreamError extends Error {
   constructor(
-    readonly reason: 'certification' | 'refused' | 'tls' | 'network' | 'timeout' | 'insecure' | 'closed',
+    readonly reason: 'certification' | 'refused' | 'tls' | 'network' | 'timeout' | 'closed' | 'stopped',
     message: string,
     readonly code?: string,
     options?: { cause?: unknown },
@@ -55,6 +55,7 @@ export class EcoflowStream {
   #refused = false;
   #timer?: NodeJS.Timeout;
   #stopped = false;
+  #started?: Promise<void>;
 
   constructor(options: EcoflowStreamOptions) {
     this.#o = options;
@@ -69,9 +70,10 @@ export class EcoflowStream {
    * why not. Either way the stream keeps (re)connecting in the background until stop().
    */
   start(): Promise<void> {
-    return new Promise((resolve, reject) => {
+    this.#started ??= new Promise((resolve, reject) => {
       void this.#connect((error) => (error ? reject(error) : resolve()));
     });
+    return this.#started;
   }
 
   /** The devices to follow; topics are (un)subscribed on the open connection, no reconnect. */
@@ -95,17 +97,18 @@ export class EcoflowStream {
   }
 
   async #connect(settle?: (error?: StreamError) => void): Promise<void> {
-    if (this.#stopped) return;
-    this.#setState('connecting');
     let error: StreamError | undefined;
     try {
+      this.#checkStopped();
+      this.#setState('connecting');
       if (!this.#certification || this.#refused) this.#certification = await this.#certify();
+      this.#checkStopped();
       await this.#open(this.#certification);
     } catch (err) {
       error = err instanceof StreamError ? err : new StreamError('network', String(err), undefined, { cause: err });
     }
-    if (this.#stopped) return;
     settle?.(error);
+    if (this.#stopped) return;
     if (error) {
       this.#refused = error.reason === 'refused' || error.reason === 'certification';
       this.#setState('down', error);
@@ -120,15 +123,17 @@ export class EcoflowStream {
     } catch (err) {
       throw new StreamError('certification', `the MQTT certification call failed: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
     }
-    if (c.protocol !== 'mqtts' && !isLoopback(c.host)) {
-      throw new StreamError('insecure', `the broker ${c.host}:${c.port} was offered without TLS; only a loopback broker may be used so`);
-    }
-    return c;
+    return { ...c, protocol: transportFor(c) };
+  }
+
+  #checkStopped(): void {
+    if (this.#stopped) throw new StreamError('stopped', 'the stream was stopped');
   }
 
   /** One client: resolves when connected; on any failure it is fully closed before rejecting. */
   async #open(c: StreamCertification): Promise<void> {
     await this.#close();
+    this.#checkStopped();
     const client = connect({
       protocol: c.protocol,
       host: c.host,
@@ -147,14 +152,20 @@ export class EcoflowStream {
     });
     this.#client = client;
     this.#account = c.account;
+    // The last error seen on this client: the cause told when the connection goes.
+    let lastError: unknown;
+    let connectedAt = 0;
+    client.on('error', (err) => (lastError = err));
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new StreamError('timeout', `no answer from the broker ${c.host}:${c.port} within ${this.#o.connectTimeoutMs ?? 15_000} ms`)),
-          (this.#o.connectTimeoutMs ?? 15_000) + 1000,
-        );
+        const limitMs = this.#o.connectTimeoutMs ?? 15_000;
+        const timer = setTimeout(() => reject(new StreamError('timeout', `no answer from the broker ${c.host}:${c.port} within ${limitMs} ms`)), limitMs + 1000);
         client.once('connect', () => {
           clearTimeout(timer);
+          connectedAt = Date.now();
+          // Bound before anything else can run: a close right after the CONNACK is not missed.
+          client.on('message', (topic, payload) => this.#message(topic, payload));
+          client.once('close', () => this.#lost(client, c, connectedAt, lastError));
           resolve();
         });
         client.once('error', (err) => {
@@ -163,28 +174,28 @@ export class EcoflowStream {
         });
         client.once('close', () => {
           clearTimeout(timer);
-          reject(new StreamError('closed', `the broker ${c.host}:${c.port} closed the connection before accepting it`));
+          reject(lastError ? describe(lastError, c) : new StreamError('closed', `the broker ${c.host}:${c.port} closed the connection before accepting it`));
         });
       });
+      this.#checkStopped();
+      if (!client.connected) throw new StreamError('closed', `the connection to ${c.host}:${c.port} was lost at once`);
     } catch (err) {
       await this.#close();
       throw err;
     }
-    const connectedAt = Date.now();
-    client.removeAllListeners('error');
-    client.on('error', () => {}); // reported by the 'close' that follows
-    client.on('message', (topic, payload) => this.#message(topic, payload));
-    client.once('close', () => {
-      if (this.#client !== client || this.#stopped) return;
-      this.#client = undefined;
-      client.end(true);
-      if (Date.now() - connectedAt >= STABLE_MS) this.#failures = 0;
-      this.#setState('down', new StreamError('closed', `the connection to ${c.host}:${c.port} was lost`));
-      this.#scheduleReconnect();
-    });
     this.#refused = false;
     this.#setState('connected');
     this.#subscribe(client, [...this.#devices]);
+  }
+
+  #lost(client: MqttClient, c: StreamCertification, connectedAt: number, cause: unknown): void {
+    if (this.#client !== client || this.#stopped) return;
+    this.#client = undefined;
+    client.end(true);
+    if (Date.now() - connectedAt >= STABLE_MS) this.#failures = 0;
+    const why = cause ? `: ${describe(cause, c).message}` : '';
+    this.#setState('down', new StreamError('closed', `the connection to ${c.host}:${c.port} was lost${why}`, undefined, { cause }));
+    this.#scheduleReconnect();
   }
 
   #subscribe(client: MqttClient, sns: string[]): void {
@@ -206,7 +217,12 @@ export class EcoflowStream {
     const sn = parts[3];
     const kind = parts[4];
     if (parts.length !== 5 || sn === undefined || !this.#devices.has(sn) || (kind !== 'quota' && kind !== 'status')) return;
-    this.#o.onMessage(sn, kind, payload);
+    try {
+      this.#o.onMessage(sn, kind, payload);
+    } catch {
+      // Runs inside mqtt.js's packet handling, where a throw ends the process; the handler
+      // reports its own failures.
+    }
   }
 
   #scheduleReconnect(): void {
@@ -235,6 +251,11 @@ export class EcoflowStream {
     this.#state = state;
     this.#o.onStateChange?.(state, error);
   }
+}
+
+/** Plain MQTT only ever to a broker on this machine (the demo's); to any other, TLS whatever was offered. */
+export function transportFor(c: Pick<StreamCertification, 'host' | 'protocol'>): 'mqtt' | 'mqtts' {
+  return c.protocol === 'mqtt' && isLoopback(c.host) ? 'mqtt' : 'mqtts';
 }
 
 function isLoopback(host: string): boolean {

@@ -10,7 +10,8 @@ export interface StreamFeedOptions {
   logger: Logger;
   /** Every message of a listed device, by what it was. */
   onMessage?: (device: DeviceIdentity, kind: QuotaShape | 'status') => void;
-  onUnknown?: (device: DeviceIdentity, reason: UnknownReason) => void;
+  /** A message skipped: not understood, or (a bug) failing to merge. */
+  onUnknown?: (device: DeviceIdentity, reason: UnknownReason | 'merge_failed') => void;
   /** From the message's arrival to its values being in the series a scrape reads. */
   onMerged?: (seconds: number) => void;
 }
@@ -33,27 +34,37 @@ export class StreamFeed {
     const { snapshot } = this.#o;
     const device = snapshot.get(sn);
     if (!device) return;
-    this.#o.coverage.heard(sn);
     const parsed = topic === 'status' ? parseStatusMessage(payload) : parseQuotaMessage(payload);
     if (parsed.kind === 'unknown') {
-      this.#o.onUnknown?.(device, parsed.reason);
-      const once = `${sn}\0${topic}\0${parsed.reason}`;
-      if (!this.#logged.has(once)) {
-        this.#logged.add(once);
-        this.#o.logger.warn('stream message not understood; counted and skipped', { sn, topic, reason: parsed.reason, sample: parsed.sample });
+      this.#skipped(device, topic, parsed.reason, { sample: parsed.sample });
+      return;
+    }
+    // Only a message understood counts as the device speaking: one we cannot read keeps nothing fresh.
+    this.#o.coverage.heard(sn);
+    try {
+      if (parsed.kind === 'status') {
+        this.#o.onMessage?.(device, 'status');
+        if (device.online !== parsed.online) this.#o.logger.info(`device went ${parsed.online ? 'online' : 'offline'} (stream status)`, { sn });
+        snapshot.setOnline(sn, parsed.online);
+        return;
       }
-      return;
+      this.#o.onMessage?.(device, parsed.shape);
+      snapshot.mergeQuotas(sn, parsed.quotas, Date.now());
+      // The snapshot's listeners re-derive the series synchronously: they are visible now.
+      this.#o.onMerged?.((performance.now() - started) / 1000);
+    } catch (err) {
+      // A bug, not the device's fault: the stream must go on and REST will reconcile.
+      this.#skipped(device, topic, 'merge_failed', { error: err instanceof Error ? err.message : String(err) });
     }
-    if (parsed.kind === 'status') {
-      this.#o.onMessage?.(device, 'status');
-      if (device.online !== parsed.online) this.#o.logger.info(`device went ${parsed.online ? 'online' : 'offline'} (stream status)`, { sn });
-      snapshot.setOnline(sn, parsed.online);
-      return;
-    }
-    this.#o.onMessage?.(device, parsed.shape);
-    snapshot.mergeQuotas(sn, parsed.quotas, Date.now());
-    // The snapshot's listeners re-derive the series synchronously: they are visible now.
-    this.#o.onMerged?.((performance.now() - started) / 1000);
+  }
+
+  /** Counted every time, logged once per device, topic and reason. */
+  #skipped(device: DeviceIdentity, topic: StreamTopic, reason: UnknownReason | 'merge_failed', fields: Record<string, unknown>): void {
+    this.#o.onUnknown?.(device, reason);
+    const once = `${device.sn}\0${topic}\0${reason}`;
+    if (this.#logged.has(once)) return;
+    this.#logged.add(once);
+    this.#o.logger.warn('stream message skipped; counted', { sn: device.sn, topic, reason, ...fields });
   }
 
   forget(sn: string): void {

@@ -105,7 +105,7 @@ export const METRICS = {
     name: 'exporter_stream_unknown_messages',
     type: 'counter',
     labels: 'device, device_name, product_name, reason',
-    help: 'Stream messages of the device that were not understood and skipped (not_json, not_an_object, too_large, unknown_type_code, no_values, bad_status).',
+    help: 'Stream messages of the device that were not understood and skipped (not_json, not_an_object, too_large, unknown_type_code, no_values, bad_status; merge_failed: a bug, please report it).',
   },
   streamMergeDuration: {
     name: 'exporter_stream_merge_duration_seconds',

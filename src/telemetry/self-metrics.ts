@@ -153,11 +153,11 @@ export class SelfMetrics {
     this.#quotaSeries = quotaSeries;
   }
 
-  /** The stream's state; a change from connected to down counts a disconnect, to connected a connect. */
+  /** The stream's state; connected to down counts a disconnect (not a stop), to connected a connect. */
   recordStreamState(state: (typeof STREAM_STATES)[number]): void {
     if (state === this.#streamState) return;
     if (state === 'connected') this.#streamConnects.add(1);
-    if (this.#streamState === 'connected') this.#streamDisconnects.add(1);
+    if (this.#streamState === 'connected' && state === 'down') this.#streamDisconnects.add(1);
     this.#streamState = state;
   }
 

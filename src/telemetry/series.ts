@@ -8,6 +8,11 @@ export interface Series {
   attributes: Attributes;
   /** Epoch ms its source keys were written; older than the stale limit → not exported. Infinity: never stale. */
   updatedAt: number;
+  /**
+   * Its oldest source key came from a REST read. While the MQTT stream shows the device alive
+   * (it sends only what changes), such a value holds until the next reconciliation is overdue.
+   */
+  rest?: true;
 }
 
 /** What one producer derived from one device, in groups it can replace one at a time. */

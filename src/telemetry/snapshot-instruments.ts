@@ -11,6 +11,11 @@ export interface SnapshotInstrumentsOptions {
   producers: readonly SeriesProducer[];
   /** Series whose source values are older than this are not exported. Default: never stale. */
   staleAfterMs?: number;
+  /**
+   * REST reads of a device the stream keeps fresh (RECONCILE_INTERVAL). While the device
+   * streams, its REST-delivered values hold until a reconciliation is this much overdue.
+   */
+  reconcileIntervalMs?: number;
   /** After each collection: how many series computed from quota values it reported. */
   onCollected?: (quotaSeries: number) => void;
 }
@@ -54,15 +59,20 @@ export class SnapshotInstruments {
   }
 
   readonly #observe: BatchObservableCallback = (result) => {
-    const freshAfter = Date.now() - this.#staleAfterMs;
+    const now = Date.now();
+    const freshAfter = now - this.#staleAfterMs;
+    const reconciledAfter = freshAfter - (this.#o.reconcileIntervalMs ?? 0);
     let quotaSeries = 0;
     for (const device of this.#o.snapshot.devices()) {
       const cached = this.#devices.get(device.sn);
       if (!cached) continue;
+      // The stream sends what changes: while it speaks for the device, what REST read last
+      // (and the stream did not change since) is still the device's value.
+      const restHolds = (device.streamedAt ?? 0) >= freshAfter && (device.restReadAt ?? 0) >= reconciledAfter;
       for (const groups of cached.outputs) {
         for (const series of groups.values()) {
           for (const s of series) {
-            if (s.updatedAt < freshAfter) continue;
+            if (s.updatedAt < freshAfter && !(restHolds && s.rest)) continue;
             result.observe(s.gauge, s.value, s.attributes);
             if (s.updatedAt !== Infinity) quotaSeries++;
           }

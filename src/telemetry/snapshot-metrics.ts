@@ -14,6 +14,8 @@ export interface SnapshotMetricsOptions {
   /** Default true. */
   unified?: boolean;
   staleAfterMs?: number;
+  /** RECONCILE_INTERVAL, when the MQTT stream is on. */
+  reconcileIntervalMs?: number;
   maxSeriesPerDevice?: number;
   onSeriesCapped?: (sn: string, dropped: number) => void;
   /** Once per model without a table, or matched to one by serial number or keys. */
@@ -40,5 +42,5 @@ export function snapshotMetrics(o: SnapshotMetricsOptions): SnapshotInstruments 
     }),
   ];
   if (unified) producers.push(new UnifiedSeries({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.onModel }));
-  return new SnapshotInstruments({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleAfterMs: o.staleAfterMs, onCollected: o.onCollected });
+  return new SnapshotInstruments({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleAfterMs: o.staleAfterMs, reconcileIntervalMs: o.reconcileIntervalMs, onCollected: o.onCollected });
 }

@@ -3,6 +3,9 @@ import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
 import { METRICS, ownMetricName } from '../metric-names.js';
 import type { GaugeRegistry, SeriesGroups, SeriesProducer } from '../series.js';
 
+/** This producer's one group. */
+const STATE = 'state';
+
 /** `<prefix>_online` and `<prefix>_last_update_timestamp_seconds`: for every listed device, never stale. */
 export class DeviceStateSeries implements SeriesProducer {
   readonly #online: ObservableGauge;
@@ -20,7 +23,7 @@ export class DeviceStateSeries implements SeriesProducer {
     if (device.quotasUpdatedAt !== undefined && device.state !== 'restricted') {
       series.push({ gauge: this.#lastUpdate, value: device.quotasUpdatedAt / 1000, attributes: labels, updatedAt: Infinity });
     }
-    out.set('', series);
+    out.set(STATE, series);
   }
 
   update(device: DeviceRecord, labels: Attributes, _keys: ReadonlySet<string>, out: SeriesGroups): boolean {

@@ -1,5 +1,5 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
-import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
+import type { DeviceRecord, QuotaEntry } from '../../snapshot/quota-snapshot.js';
 import { flattenQuota, type QuotaSample } from '../quota-series.js';
 import { METRICS, ownMetricName, quotaMetricName } from '../metric-names.js';
 import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series.js';
@@ -28,7 +28,6 @@ export class RawQuotaSeries implements SeriesProducer {
   /** Series each device has now, to keep the cap across partial updates. */
   readonly #kept = new Map<string, number>();
   readonly #samples: QuotaSample[] = [];
-  #lastOverflow = 0;
 
   constructor(options: RawQuotaSeriesOptions) {
     this.#o = options;
@@ -47,8 +46,8 @@ export class RawQuotaSeries implements SeriesProducer {
         dropped += flattenQuota(key, entry.value, this.#samples).length;
         continue;
       }
-      const series = this.#seriesOf(key, entry.value, entry.updatedAt, labels, room);
-      dropped += this.#lastOverflow;
+      const { series, overflow } = this.#seriesOf(key, entry, labels, room);
+      dropped += overflow;
       if (series.length > 0) out.set(key, series);
       kept += series.length;
     }
@@ -67,7 +66,7 @@ export class RawQuotaSeries implements SeriesProducer {
     if (kept === undefined) return false;
     for (const key of keys) {
       const entry = device.quotas.get(key);
-      const series = entry === undefined ? [] : this.#seriesOf(key, entry.value, entry.updatedAt, labels);
+      const series = entry === undefined ? [] : this.#seriesOf(key, entry, labels).series;
       kept += series.length - (out.get(key)?.length ?? 0);
       if (kept > this.#maxSeries) return false;
       if (series.length > 0) out.set(key, series);
@@ -82,13 +81,13 @@ export class RawQuotaSeries implements SeriesProducer {
     this.#kept.delete(sn);
   }
 
-  /** At most `room` series of one key; how many more it had is left in #lastOverflow. */
-  #seriesOf(key: string, value: unknown, updatedAt: number, labels: Attributes, room = Infinity): Series[] {
+  /** At most `room` series of one key, and how many more it had. */
+  #seriesOf(key: string, entry: QuotaEntry, labels: Attributes, room = Infinity): { series: Series[]; overflow: number } {
+    const { value, updatedAt } = entry;
     const samples = this.#samples;
     samples.length = 0;
     const series: Series[] = [];
     flattenQuota(key, value, samples);
-    this.#lastOverflow = Math.max(0, samples.length - room);
     for (const sample of samples) {
       if (series.length >= room) break;
       const name = quotaMetricName(this.#o.prefix, sample.name, this.#o.reservedNames);
@@ -96,9 +95,11 @@ export class RawQuotaSeries implements SeriesProducer {
       // `bmsMaxCellTemp`), and a text naming whichever came first would change with the order
       // devices answer in.
       const gauge = this.#o.gauges.gauge(name, { description: RAW_HELP });
-      series.push({ gauge, value: sample.value, attributes: withIndexes(labels, sample.indexes), updatedAt });
+      const s: Series = { gauge, value: sample.value, attributes: withIndexes(labels, sample.indexes), updatedAt };
+      if (entry.inRest) s.rest = true;
+      series.push(s);
     }
-    return series;
+    return { series, overflow: Math.max(0, samples.length - room) };
   }
 }
 

@@ -96,7 +96,9 @@ export class UnifiedSeries implements SeriesProducer {
 
   #seriesOf(sample: UnifiedSample, labels: Attributes): Series {
     const attributes = sample.port === undefined ? labels : { ...labels, port: sample.port };
-    return { gauge: this.#gauges[sample.metric], value: sample.value, attributes, updatedAt: sample.updatedAt };
+    const series: Series = { gauge: this.#gauges[sample.metric], value: sample.value, attributes, updatedAt: sample.updatedAt };
+    if (sample.rest) series.rest = true;
+    return series;
   }
 
   forget(sn: string): void {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectAsync } from 'mqtt';
 import { startDemoBroker, type DemoBroker } from '../../../src/simulator/demo-broker.js';
-import { EcoflowStream, StreamError, type StreamState } from '../../../src/stream/ecoflow-stream.js';
+import { EcoflowStream, StreamError, transportFor, type StreamState } from '../../../src/stream/ecoflow-stream.js';
 import type { StreamCertification } from '../../../src/ecoflow/types.js';
 import { eventually } from '../../helpers/simulated-fleet.js';
 
@@ -96,8 +96,56 @@ test('refused credentials reject start() with reason "refused" and the broker\'s
   assert.equal(stream.state, 'stopped');
 });
 
-test('a broker offered without TLS is refused unless it is on loopback', async (t) => {
-  const { stream } = streamTo(1883, { host: 'mqtt.example.com', protocol: 'mqtt' });
+test('a broker offered without TLS is reached over TLS anyway, unless it is on loopback', () => {
+  assert.equal(transportFor({ host: 'mqtt-e.ecoflow.com', protocol: 'mqtt' }), 'mqtts');
+  assert.equal(transportFor({ host: '10.0.0.5', protocol: 'mqtt' }), 'mqtts');
+  assert.equal(transportFor({ host: 'mqtt.ecoflow.com', protocol: 'mqtts' }), 'mqtts');
+  assert.equal(transportFor({ host: '127.0.0.1', protocol: 'mqtt' }), 'mqtt');
+  assert.equal(transportFor({ host: 'localhost', protocol: 'mqtt' }), 'mqtt');
+});
+
+test('stop() while the first connect is under way: start() settles, nothing stays connected', async (t) => {
+  const b = await broker(t);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const states: StreamState[] = [];
+  const stream = new EcoflowStream({
+    certification: async () => {
+      await gate;
+      return { host: '127.0.0.1', port: b.port, protocol: 'mqtt', account: ACCOUNT, password: PASSWORD };
+    },
+    clientId: 'ecoflow-exporter-unit-stop',
+    ca: [],
+    onMessage: () => {},
+    onStateChange: (s) => states.push(s),
+  });
+  const started = stream.start();
+  const stopped = stream.stop();
+  release();
+  await stopped;
+  await assert.rejects(started, (e: unknown) => e instanceof StreamError && e.reason === 'stopped');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(stream.state, 'stopped');
+  assert.ok(!states.includes('connected'), states.join(','));
+});
+
+test('a handler that throws does not end the process; the stream goes on', async (t) => {
+  const b = await broker(t);
+  let calls = 0;
+  const stream = new EcoflowStream({
+    certification: async () => ({ host: '127.0.0.1', port: b.port, protocol: 'mqtt', account: ACCOUNT, password: PASSWORD }),
+    clientId: 'ecoflow-exporter-unit-throw',
+    ca: [],
+    onMessage: () => {
+      calls++;
+      throw new Error('a bug in a handler');
+    },
+  });
   t.after(() => stream.stop());
-  await assert.rejects(stream.start(), (e: unknown) => e instanceof StreamError && e.reason === 'insecure');
+  stream.setDevices(['A']);
+  await stream.start();
+  const d = await device(b.port);
+  t.after(() => d.end());
+  await eventually(async () => (await d.publish('A', 'x'), calls >= 2), 'two messages handled');
+  assert.equal(stream.state, 'connected');
 });
