@@ -14,7 +14,7 @@ export interface RunningExporter {
 }
 
 /** The exporter in-process against `simulator`, on a free loopback port, with fast polling. */
-export async function startExporter(simulator: CloudSimulator, env: NodeJS.ProcessEnv = {}): Promise<RunningExporter> {
+export async function startExporter(simulator: Pick<CloudSimulator, 'url'>, env: NodeJS.ProcessEnv = {}): Promise<RunningExporter> {
   const result = loadConfig({
     env: {
       ...TEST_KEY_ENV,
