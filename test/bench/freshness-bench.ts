@@ -14,7 +14,7 @@ import type { Sent, WorldCommand } from './freshness-world.js';
 
 const DEVICES = Number(process.env.BENCH_STREAM_DEVICES ?? 100);
 const STREAM_SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 30);
-const REST_SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 55);
+const REST_SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 75);
 /** API-call counts run at this fraction of real time (intervals and window scaled alike). */
 const TIME_SCALE = 30;
 const COUNT_SECONDS = Number(process.env.BENCH_COUNT_SECONDS ?? 20);
