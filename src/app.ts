@@ -230,7 +230,7 @@ export class App {
               sn: event.sn,
               product_name: event.productName,
             })
-          : this.#log.info('model read with the table of a related family, recognised by its ' + event.by, {
+          : this.#log.info(`no table names this product; read with the ${event.family} table, recognised by its ${event.by}`, {
               sn: event.sn,
               product_name: event.productName,
               family: event.family,
@@ -273,7 +273,13 @@ export class App {
       tls: exporter.web?.tls,
       authenticate: exporter.web?.basicAuthUsers && basicAuthenticator(exporter.web.basicAuthUsers),
     });
-    const port = await this.#server.start();
+    let port: number;
+    try {
+      port = await this.#server.start();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      throw new Error(`${exporter.host}:${exporter.port} is already in use; choose another port with EXPORTER_PORT or --port`, { cause: err });
+    }
     this.#log.info('serving metrics', {
       url: `${exporter.web?.tls ? 'https' : 'http'}://${displayHost(exporter.host)}:${port}/metrics`,
       basic_auth: Boolean(exporter.web?.basicAuthUsers),

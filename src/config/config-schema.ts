@@ -300,7 +300,7 @@ export const configSchema = {
       arg: 'establish-attempts',
     },
     staleAfter: {
-      doc: 'Seconds after which a device\'s values that were not refreshed are dropped; 0 = 3 collecting intervals, at least 60. While the MQTT stream speaks for a device (it sends only changes), what REST read last holds until the next reconciliation is this late.',
+      doc: 'Seconds after which a device\'s values that were not refreshed are dropped; 0 = 3 collecting intervals, at least 60. While the MQTT stream speaks for a device (it sends only what changes), the values of its last REST read stay until the next reconciliation is this much overdue.',
       format: 'seconds-or-zero',
       default: 0,
       env: 'DATA_STALE_AFTER',

@@ -7,6 +7,8 @@ import { StreamFeed } from './stream-feed.js';
 import type { QuotaShape, UnknownReason } from './stream-message.js';
 import { trustedCertificates } from './trust-store.js';
 
+const SHORT_LIVED_MS = 30_000;
+
 /** Where the stream reports what it does (the self-metrics). */
 export interface StreamReporter {
   recordStreamState(state: 'off' | 'connecting' | 'connected' | 'down'): void;
@@ -41,6 +43,9 @@ export class LiveStream {
   readonly #stream: EcoflowStream;
   readonly #unsubscribe: () => void;
   #running = false;
+  #connectedAt = 0;
+  /** Connections in a row that were lost within SHORT_LIVED_MS. */
+  #shortLived = 0;
 
   constructor(options: LiveStreamOptions) {
     this.#o = options;
@@ -97,6 +102,18 @@ export class LiveStream {
     await this.#stream.stop();
   }
 
+  /**
+   * A broker drops the older of two connections with one client ID: two installations sharing
+   * a key (and no ECOFLOW_MQTT_CLIENT_ID) knock each other off again and again.
+   */
+  #noticeTakeover(log: Logger): void {
+    this.#shortLived = Date.now() - this.#connectedAt < SHORT_LIVED_MS ? this.#shortLived + 1 : 0;
+    if (this.#shortLived !== 3) return;
+    log.warn('the MQTT connection keeps being dropped soon after it opens: is another installation using this key with the same client ID? Give each one its own ECOFLOW_MQTT_CLIENT_ID', {
+      client_id: this.#o.clientId,
+    });
+  }
+
   #onState(state: StreamState, error: StreamError | undefined): void {
     const log = this.#o.logger;
     const wasConnected = this.coverage.isConnected;
@@ -104,6 +121,8 @@ export class LiveStream {
     else this.coverage.disconnected();
     this.#o.reporter.recordStreamState(state === 'stopped' ? 'off' : state);
     const cause = { error: error?.message, reason: error?.reason };
+    if (state === 'connected') this.#connectedAt = Date.now();
+    if (state === 'down' && wasConnected) this.#noticeTakeover(log);
     if (state === 'connected') {
       log.info('MQTT stream connected: values arrive as devices send them; REST reconciles every RECONCILE_INTERVAL', {
         client_id: this.#o.clientId,

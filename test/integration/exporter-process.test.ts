@@ -20,6 +20,17 @@ test('start-up with bad keys exits non-zero with a clear message and no secret',
   assert.ok(!p.output().includes(secret) && !p.output().includes('an-unknown-access-key'), p.output());
 });
 
+test('a port already in use: exit 1 saying which and how to choose another', async (t) => {
+  const { createServer } = await import('node:net');
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  t.after(() => blocker.close());
+  const port = (blocker.address() as import('node:net').AddressInfo).port;
+  const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], {});
+  assert.equal(await withDeadline(p.exited, 15_000, 'exit'), 1);
+  assert.match(p.output(), new RegExp(`127\\.0\\.0\\.1:${port} is already in use; choose another port with EXPORTER_PORT or --port`));
+});
+
 test('start-up against an unreachable host retries ESTABLISH_ATTEMPTS times, then exits non-zero', async () => {
   const p = spawnExporter([], {
     ...TEST_KEY_ENV,
