@@ -120,7 +120,7 @@ export function loadConfig(input: { env: NodeJS.ProcessEnv; args: string[] }): L
   try {
     store.validate({ allowed: 'strict' });
   } catch (err) {
-    problems.push(...String((err as Error).message).split('\n').filter(Boolean).map(describeProblem));
+    problems.push(...String((err as Error).message).split('\n').filter(Boolean).map((line) => describeProblem(line, env, args)));
   }
 
   // Carry on so that one run reports every problem, not the first batch.
@@ -220,15 +220,34 @@ function leaves(node: Record<string, any> = configSchema, path: string[] = []): 
   return out;
 }
 
-/** Convict says `exporter.port: must be …`; users know EXPORTER_PORT. */
-function describeProblem(line: string): string {
+/**
+ * Convict says `exporter.port: must be …`; users know EXPORTER_PORT. A text that became NaN
+ * loses its value in convict's message: the value as given is added back, unless it is a secret.
+ */
+function describeProblem(line: string, env: NodeJS.ProcessEnv, args: string[]): string {
   const match = /^([\w.]+): (.*)$/.exec(line.trim());
   if (!match) return line.trim();
   const leaf = leaves().find(([path]) => path === match[1]);
   if (!leaf) return `${match[1]}: ${match[2]}`;
   const [, spec] = leaf;
   const names = [spec.env, spec.arg && `--${spec.arg}`].filter(Boolean).join(' / ');
-  return `${names || match[1]}: ${match[2]}`;
+  let message = match[2]!;
+  if (!spec.sensitive && !message.includes('value was')) {
+    const given = argValue(args, spec.arg) ?? (spec.env ? env[spec.env] : undefined);
+    if (given !== undefined) message += `: value was ${JSON.stringify(given.slice(0, 100))}`;
+  }
+  return `${names || match[1]}: ${message}`;
+}
+
+/** The value given to `--name` (as `--name v` or `--name=v`), the last one winning as in convict. */
+function argValue(args: string[], name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === `--${name}`) value = args[i + 1];
+    else if (args[i]!.startsWith(`--${name}=`)) value = args[i]!.slice(name.length + 3);
+  }
+  return value;
 }
 
 function parseKeyValues(text: string, name: string, problems: string[]): Record<string, string> {

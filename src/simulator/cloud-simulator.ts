@@ -343,7 +343,7 @@ export class CloudSimulator {
         while (left > 0 && !res.destroyed) {
           const more = res.write(left >= chunk.length ? chunk : chunk.subarray(0, left));
           left -= chunk.length;
-          if (!more) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+          if (!more) await drained(res);
         }
         if (!res.destroyed) res.end('"}}');
         return true;
@@ -373,6 +373,19 @@ export class CloudSimulator {
         return false;
     }
   }
+}
+
+/** Waits for the response to drain or close, and leaves no listener behind (one per chunk adds up). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 function ok(data: unknown): object {

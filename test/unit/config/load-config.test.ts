@@ -65,6 +65,15 @@ test('reads every documented environment variable', () => {
   assert.equal(c.logLevel, 'debug');
 });
 
+test('a number that is not one names the value given, from the environment or a flag; a secret never', () => {
+  assert.throws(() => config({ ...KEYS, EXPORTER_PORT: 'abc' }), /EXPORTER_PORT \/ --port: ports must be within range 0 - 65535: value was "abc"/);
+  assert.throws(() => config({ ...KEYS }, ['--reconcile-interval', 'soon']), /RECONCILE_INTERVAL \/ --reconcile-interval: must be a positive number of seconds: value was "soon"/);
+  assert.throws(
+    () => config({ ECOFLOW_ACCESS_KEY: 'has white space in it', ECOFLOW_SECRET_KEY: 'x' }),
+    (err: Error) => /ECOFLOW_ACCESS_KEY: contains white space/.test(err.message) && !err.message.includes('has white space in it'),
+  );
+});
+
 test('ECOFLOW_MQTT takes auto, on, off and the usual yes/no words; anything else is refused by name', () => {
   assert.equal(config({ ...KEYS, ECOFLOW_MQTT: 'false' }).mqtt.mode, 'off');
   assert.equal(config({ ...KEYS, ECOFLOW_MQTT: '1' }).mqtt.mode, 'on');
