@@ -267,7 +267,7 @@ export class App {
     this.#server = new MetricsServer({
       host: exporter.host,
       port: exporter.port,
-      render: () => prometheus.render(),
+      render: () => prometheus.exposition(),
       isReady,
       onError: (error) => this.#log.error('/metrics failed', { error: String(error) }),
       tls: exporter.web?.tls,

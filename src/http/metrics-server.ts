@@ -3,11 +3,17 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { WebConfig } from './web-config.js';
 
+/** A rendered exposition: the body, and the same gzipped on demand. */
+export interface RenderedMetrics {
+  body: Buffer;
+  gzip(): Promise<Buffer>;
+}
+
 export interface MetricsServerOptions {
   host: string;
   port: number;
   /** Renders the Prometheus exposition; must only read memory. */
-  render: () => Promise<string>;
+  render: () => Promise<RenderedMetrics>;
   /** /readyz answers 200 while this is true. */
   isReady: () => boolean;
   onError?: (error: unknown) => void;
@@ -88,6 +94,15 @@ export class MetricsServer {
     this.#handle(req, res);
   }
 
+  async #metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rendered = await this.#options.render();
+    if (acceptsGzip(req.headers['accept-encoding'])) {
+      send(res, 200, PROMETHEUS_CONTENT_TYPE, await rendered.gzip(), { 'content-encoding': 'gzip', vary: 'accept-encoding' });
+    } else {
+      send(res, 200, PROMETHEUS_CONTENT_TYPE, rendered.body, { vary: 'accept-encoding' });
+    }
+  }
+
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -96,13 +111,11 @@ export class MetricsServer {
     }
     switch (path) {
       case '/metrics':
-        this.#options.render().then(
-          (text) => send(res, 200, PROMETHEUS_CONTENT_TYPE, text),
-          (err) => {
-            this.#options.onError?.(err);
-            send(res, 500, 'text/plain; charset=utf-8', 'metrics collection failed\n');
-          },
-        );
+        this.#metrics(req, res).catch((err) => {
+          this.#options.onError?.(err);
+          if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'metrics collection failed\n');
+          else res.destroy();
+        });
         return;
       case '/healthz':
         send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
@@ -126,7 +139,18 @@ export class MetricsServer {
   }
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
+}
+
+/** True when the client takes gzip (Prometheus asks for it); `gzip;q=0` says no. */
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }

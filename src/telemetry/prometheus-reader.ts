@@ -3,7 +3,27 @@ import {
   InstrumentType,
   MetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { PrometheusText } from './prometheus-text.js';
+
+const gzipAsync = promisify(gzip);
+
+/** One rendered exposition, shared by every scrape of its generation. */
+export interface Exposition {
+  body: Buffer;
+  /** The body gzipped, made once on first demand, off the event loop. */
+  gzip(): Promise<Buffer>;
+  /** Epoch ms the collection ran. */
+  collectedAt: number;
+}
+
+/**
+ * Observable gauges delta, everything else cumulative: see PrometheusReader. Exported for the
+ * straightforward path the tests and the bench compare with.
+ */
+export const prometheusTemporality = (type: InstrumentType): AggregationTemporality =>
+  type === InstrumentType.OBSERVABLE_GAUGE ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
 
 /**
  * A pull reader that renders the Prometheus text format on demand.
@@ -16,43 +36,57 @@ import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
  * Counters and histograms stay cumulative, as Prometheus requires.
  */
 export class PrometheusReader extends MetricReader {
-  readonly #serializer = new PrometheusSerializer(
-    undefined,
-    false,
-    undefined,
-    /* withoutTargetInfo */ true,
-    /* withoutScopeInfo */ true,
-  );
-  #inFlight: Promise<string> | undefined;
+  readonly #serializer = new PrometheusText();
+  #inFlight: Promise<Exposition> | undefined;
+  #last: { exposition: Exposition; doneAt: number; tookMs: number } | undefined;
 
   readonly #onError: (error: unknown) => void;
 
   constructor(options: { cardinalityLimit: number; onError?: (error: unknown) => void }) {
     super({
-      aggregationTemporalitySelector: (type) =>
-        type === InstrumentType.OBSERVABLE_GAUGE ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+      aggregationTemporalitySelector: prometheusTemporality,
       cardinalitySelector: () => options.cardinalityLimit,
     });
     this.#onError = options.onError ?? (() => {});
   }
 
   /**
-   * Renders one exposition. Concurrent callers share one collection: with delta temporality
-   * two interleaved collections would split the observations between them.
+   * The exposition as text, from a collection that starts now or is under way (with delta
+   * temporality two interleaved collections would split the observations between them).
    */
-  render(): Promise<string> {
+  async render(): Promise<string> {
+    return (await this.#collection()).body.toString('utf8');
+  }
+
+  /**
+   * What a scrape gets: like render(), and also a collection finished no longer ago than it
+   * took. Collecting blocks the event loop, so scrapers that asked together are only read once
+   * it is over; without this they would wait for one collection each, in a row.
+   */
+  exposition(): Promise<Exposition> {
+    const last = this.#last;
+    if (!this.#inFlight && last && performance.now() - last.doneAt <= last.tookMs) return Promise.resolve(last.exposition);
+    return this.#collection();
+  }
+
+  #collection(): Promise<Exposition> {
     this.#inFlight ??= this.#collectAndSerialize().finally(() => {
       this.#inFlight = undefined;
     });
     return this.#inFlight;
   }
 
-  async #collectAndSerialize(): Promise<string> {
+  async #collectAndSerialize(): Promise<Exposition> {
+    const started = performance.now();
+    const collectedAt = Date.now();
     const { resourceMetrics, errors } = await this.collect();
     // A failing callback must not cost the scrape what the others observed.
     for (const error of errors) this.#onError(error);
-    const text = this.#serializer.serialize(resourceMetrics);
-    return text === '# no registered metrics' ? '' : text;
+    const body = Buffer.from(this.#serializer.serialize(resourceMetrics), 'utf8');
+    let zipped: Promise<Buffer> | undefined;
+    const exposition: Exposition = { body, collectedAt, gzip: () => (zipped ??= gzipAsync(body, { level: 1 })) };
+    this.#last = { exposition, doneAt: performance.now(), tookMs: performance.now() - started };
+    return exposition;
   }
 
   protected override async onForceFlush(): Promise<void> {}

@@ -1,9 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MetricsServer } from '../../../src/http/metrics-server.js';
+import http from 'node:http';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { MetricsServer, type RenderedMetrics } from '../../../src/http/metrics-server.js';
+
+function rendered(text: string): RenderedMetrics {
+  const body = Buffer.from(text);
+  return { body, gzip: async () => gzipSync(body) };
+}
 
 async function serve(t: import('node:test').TestContext, options: Partial<ConstructorParameters<typeof MetricsServer>[0]> = {}) {
-  const server = new MetricsServer({ host: '127.0.0.1', port: 0, render: async () => 'm 1\n', isReady: () => true, ...options });
+  const server = new MetricsServer({ host: '127.0.0.1', port: 0, render: async () => rendered('m 1\n'), isReady: () => true, ...options });
   const port = await server.start();
   t.after(() => server.stop());
   return (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${port}${path}`, init);
@@ -16,6 +23,36 @@ test('/metrics serves the rendering with the Prometheus text content type', asyn
   assert.equal(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
   assert.equal(await res.text(), 'm 1\n');
   assert.equal((await get('/metrics?x=1', { method: 'HEAD' })).status, 200);
+});
+
+/** A GET with exactly these headers (fetch adds and undoes its own Accept-Encoding). */
+function rawGet(port: number, path: string, headers: Record<string, string>): Promise<{ headers: import('node:http').IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+
+test('/metrics is gzipped for a client that accepts it, plain for one that does not', async (t) => {
+  const text = 'm{a="b"} 1\n'.repeat(1000);
+  const server = new MetricsServer({ host: '127.0.0.1', port: 0, render: async () => rendered(text), isReady: () => true });
+  const port = await server.start();
+  t.after(() => server.stop());
+  const zipped = await rawGet(port, '/metrics', { 'accept-encoding': 'gzip' });
+  assert.equal(zipped.headers['content-encoding'], 'gzip');
+  assert.equal(gunzipSync(zipped.body).toString(), text);
+  assert.ok(zipped.body.length < text.length / 10);
+  for (const header of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'gzip;q=0, identity' }] as Array<Record<string, string>>) {
+    const plain = await rawGet(port, '/metrics', header);
+    assert.equal(plain.headers['content-encoding'], undefined, JSON.stringify(header));
+    assert.equal(plain.body.toString(), text);
+  }
+  assert.equal((await rawGet(port, '/metrics', { 'accept-encoding': 'br;q=1, GZIP;q=0.5' })).headers['content-encoding'], 'gzip');
 });
 
 test('/healthz is always 200; /readyz follows readiness', async (t) => {
@@ -41,7 +78,7 @@ test('unknown paths are 404, other methods 405, a failing render 500', async (t)
 });
 
 test('stop closes kept-alive connections and is safe to repeat', async () => {
-  const server = new MetricsServer({ host: '127.0.0.1', port: 0, render: async () => '', isReady: () => true });
+  const server = new MetricsServer({ host: '127.0.0.1', port: 0, render: async () => rendered(''), isReady: () => true });
   const port = await server.start();
   await fetch(`http://127.0.0.1:${port}/healthz`);
   await server.stop();

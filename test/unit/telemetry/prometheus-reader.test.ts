@@ -61,6 +61,31 @@ test('concurrent renders share one collection and all see every series', async (
   await provider.shutdown();
 });
 
+test('a scrape right after a collection shares it; one later than the collection took collects afresh', async () => {
+  const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  let collections = 0;
+  provider
+    .getMeter('test')
+    .createObservableGauge('g')
+    .addCallback((result) => {
+      collections++;
+      const until = performance.now() + 50; // a collection that takes as long as a fleet's
+      while (performance.now() < until);
+      result.observe(collections);
+    });
+  const first = await reader.exposition();
+  const second = await reader.exposition();
+  assert.equal(second, first, 'asked within the 50 ms the collection took: the same body');
+  assert.equal(collections, 1);
+  await new Promise((r) => setTimeout(r, 120));
+  const third = await reader.exposition();
+  assert.notEqual(third, first);
+  assert.equal(collections, 2);
+  assert.equal((await third.gzip()).length > 0 && third.gzip(), third.gzip(), 'gzipped once per body');
+  await provider.shutdown();
+});
+
 test('label values are escaped and no otel_scope labels are added', async () => {
   const reader = new PrometheusReader({ cardinalityLimit: 1000 });
   const provider = new MeterProvider({ readers: [reader] });

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
+import { PrometheusText } from '../../../src/telemetry/prometheus-text.js';
+import { prometheusTemporality } from '../../../src/telemetry/prometheus-reader.js';
+import { SelfMetrics } from '../../../src/telemetry/self-metrics.js';
+import { snapshotMetrics } from '../../../src/telemetry/snapshot-metrics.js';
+import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
+
+/** A reader that hands out what it collected, for both serializers to work from. */
+class CollectingReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: prometheusTemporality, cardinalitySelector: () => 100_000 });
+  }
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
+
+/** Keys and names of every awkward kind: what a device or a user may send us. */
+const AWKWARD: Record<string, unknown> = {
+  'a"b\\c\nd': 1,
+  'temp (°C)': 21.5,
+  'ünï.cödé': 2,
+  '💡.watts': 3,
+  '': 4,
+  '...': 5,
+  '{label="x"}': 6,
+  '# HELP x': 7,
+  '9lives': 9,
+  nanString: 'NaN',
+  infString: 'Infinity',
+  huge: 1.7976931348623157e308,
+  tiny: -1.7976931348623157e308,
+  small: 1e-7,
+  negativeZero: -0,
+  nested: { list: [{ x: 1 }, { x: 2 }], 'odd key': [[1, 2], [3]] },
+};
+
+test('the fast serializer writes exactly what PrometheusSerializer writes, for the demo fleet, awkward keys and the self-metrics', async () => {
+  const snapshot = new QuotaSnapshot();
+  const reader = new CollectingReader();
+  const provider = new MeterProvider({ readers: [reader] });
+  const meter = provider.getMeter('test');
+  const self = new SelfMetrics({ meter, prefix: 'ecoflow', sources: { snapshot, staleAfterMs: 60_000, circuitState: () => 'closed', version: '1.2.3' } });
+  self.start();
+  snapshotMetrics({ meter, snapshot, prefix: 'ecoflow', onCollected: (n) => self.recordCollected(n) }).start();
+  const fleet = stillDemoFleet();
+  snapshot.setDevices([
+    ...fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: d.online })),
+    { sn: 'ODD0000000000001', name: 'Name with "quotes", \\ and\nnewline', productName: 'Ünknown ☀', online: true },
+  ]);
+  for (const d of fleet) if (d.online) snapshot.replaceQuotas(d.sn, d.quotas, Date.now());
+  snapshot.replaceQuotas('ODD0000000000001', AWKWARD, Date.now());
+  self.recordRequest({ endpoint: 'quota/all', outcome: 'success', code: '', seconds: 0.12 });
+  self.recordRequest({ endpoint: 'quota/all', outcome: 'api_error', code: '1006', seconds: 3.5 });
+  self.recordPoll('quota', 0.2, fleet[0]!.sn);
+  self.recordPollFailure({ sn: 'ODD0000000000001', name: 'Name with "quotes", \\ and\nnewline', productName: 'Ünknown ☀' });
+  self.recordStreamState('connected');
+  self.recordStreamMessage({ sn: fleet[0]!.sn, name: 'x', productName: 'DELTA 2' }, 'type_code');
+  self.recordStreamMerge(0.0004);
+
+  const fast = new PrometheusText();
+  const baseline = new PrometheusSerializer(undefined, false, undefined, true, true);
+  for (let round = 0; round < 3; round++) {
+    const { resourceMetrics } = await reader.collect();
+    const expected = baseline.serialize(resourceMetrics);
+    assert.ok(expected.split('\n').length > 3000, 'a real exposition');
+    // Twice from one collection, and again after another: the caches must not change a byte.
+    assert.equal(fast.serialize(resourceMetrics), expected);
+    assert.equal(fast.serialize(resourceMetrics), expected);
+    snapshot.mergeQuotas(fleet[0]!.sn, { 'pd.soc': 40 + round }, Date.now());
+    self.recordRequest({ endpoint: 'device/list', outcome: 'success', code: '', seconds: round });
+  }
+  self.stop();
+  await provider.shutdown();
+});
+
+test('an empty collection is an empty body', async () => {
+  const reader = new CollectingReader();
+  const provider = new MeterProvider({ readers: [reader] });
+  const { resourceMetrics } = await reader.collect();
+  assert.equal(new PrometheusText().serialize(resourceMetrics), '');
+  await provider.shutdown();
+});
