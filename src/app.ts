@@ -77,7 +77,7 @@ export class App {
       // Keys only the stream delivers are kept no longer than their values are exported.
       const snapshot = new QuotaSnapshot({ streamOnlyLifetimeMs: this.#config.staleAfterMs });
       this.#snapshot = snapshot;
-      const { meter, prometheus } = this.#telemetry();
+      const { meter, prometheus } = await this.#telemetry();
       const governor = this.#governor();
       // Before the parts that report to it.
       this.#selfMetrics = new SelfMetrics({
@@ -174,7 +174,7 @@ export class App {
   }
 
   /** The meter provider with its readers: Prometheus (pull) and OTLP (push), either or both. */
-  #telemetry() {
+  async #telemetry() {
     const config = this.#config;
     const readers: MetricReader[] = [];
     const prometheus = new PrometheusReader({
@@ -184,7 +184,7 @@ export class App {
     if (config.exporter.port !== 0) readers.push(prometheus);
     if (config.otlp) {
       readers.push(
-        createOtlpReader({
+        await createOtlpReader({
           ...config.otlp,
           cardinalityLimit: CARDINALITY_LIMIT,
           onExportFailure: (error) => {

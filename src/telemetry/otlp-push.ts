@@ -6,8 +6,6 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPMetricExporter as OtlpJsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as OtlpProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
@@ -22,12 +20,18 @@ export interface OtlpPushOptions {
   onExportFailure?: (error: Error | undefined) => void;
 }
 
-/** A periodic OTLP push of every metric of the MeterProvider it is added to. */
-export function createOtlpReader(options: OtlpPushOptions): PeriodicExportingMetricReader {
+/**
+ * A periodic OTLP push of every metric of the MeterProvider it is added to. The exporter
+ * packages (protobuf among them) are loaded here, on first use: a Prometheus-only exporter on
+ * a small machine does not carry them.
+ */
+export async function createOtlpReader(options: OtlpPushOptions): Promise<PeriodicExportingMetricReader> {
   // One budget for the push, retries included, and never longer than the interval between pushes.
   const timeoutMillis = Math.min(options.timeoutMs, options.intervalMs);
   const exporterOptions = { url: options.url, headers: options.headers, timeoutMillis };
-  const inner = options.protocol === 'http/json' ? new OtlpJsonExporter(exporterOptions) : new OtlpProtoExporter(exporterOptions);
+  const { OTLPMetricExporter } =
+    options.protocol === 'http/json' ? await import('@opentelemetry/exporter-metrics-otlp-http') : await import('@opentelemetry/exporter-metrics-otlp-proto');
+  const inner = new OTLPMetricExporter(exporterOptions);
   return new PeriodicExportingMetricReader({
     exporter: new GaugeDeltaExporter(inner, options.onExportFailure),
     exportIntervalMillis: options.intervalMs,
