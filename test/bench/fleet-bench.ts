@@ -1,0 +1,150 @@
+/**
+ * Fleet figures (`npm run bench`): the real exporter process against the simulator with 1, 10,
+ * 100 and 300 devices mixed from the demo models, scraped over HTTP by 1 and by 4 concurrent
+ * scrapers, next to the straightforward path (straightforward-path.ts) on the same snapshot in
+ * the same run, so every figure is also a ratio. Prints a table and writes
+ * test/bench/results/fleet.json. Asserts nothing.
+ */
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
+import type { SimulatedDevice } from '../../src/simulator/fleet.js';
+import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
+import { spawnExporter } from '../helpers/exporter-process.js';
+import { closedPort, stillDemoFleet, TEST_KEYS } from '../helpers/simulated-fleet.js';
+import { valueWith } from '../helpers/running-exporter.js';
+import { StraightforwardPath } from './straightforward-path.js';
+import { VERSION } from '../../src/version.js';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,300').split(',').map(Number);
+const SCRAPES = Number(process.env.BENCH_FLEET_SCRAPES ?? 200);
+const RESULTS = fileURLToPath(new URL('../../../test/bench/results/', import.meta.url));
+
+function fleetOf(n: number): SimulatedDevice[] {
+  const models = stillDemoFleet().filter((d) => d.online && !d.restricted);
+  return Array.from({ length: n }, (_, i) => {
+    const model = models[i % models.length]!;
+    return { ...structuredClone(model), sn: `${model.sn.slice(0, 6)}FLEET${String(i).padStart(5, '0')}`, deviceName: `${model.deviceName} ${i}` };
+  });
+}
+
+/** One GET; the body length as sent (compressed when asked). */
+function get(url: string, gzip = false): Promise<{ ms: number; bytes: number; text: string }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false, headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ ms: performance.now() - started, bytes: body.length, text: gzip ? '' : body.toString() });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+async function measure(n: number) {
+  const fleet = fleetOf(n);
+  const simulator = new CloudSimulator({ ...TEST_KEYS, devices: fleet });
+  const api = await simulator.start(0, '127.0.0.1');
+  const port = await closedPort();
+  const url = `http://127.0.0.1:${port}/metrics`;
+  const started = performance.now();
+  const exporter = spawnExporter([], { ...TEST_KEYS_ENV, ECOFLOW_API_HOST: api, EXPORTER_HOST: '127.0.0.1', EXPORTER_PORT: String(port), ECOFLOW_MQTT: 'off', LOG_LEVEL: 'warn' });
+  try {
+    // Complete: every device read (its last-update series is there).
+    let startupMs = 0;
+    for (;;) {
+      const r = await get(url).catch(() => undefined);
+      if (r && (r.text.match(/^ecoflow_last_update_timestamp_seconds\{/gm)?.length ?? 0) === n) {
+        startupMs = performance.now() - started;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // The straightforward path over the same values, here in the bench process.
+    const snapshot = new QuotaSnapshot();
+    snapshot.setDevices(fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: true })));
+    for (const d of fleet) snapshot.replaceQuotas(d.sn, d.quotas, Date.now());
+    const baseline = new StraightforwardPath(snapshot);
+    await baseline.render();
+    const base: number[] = [];
+    for (let i = 0; i < Math.min(SCRAPES, 50); i++) base.push((await baseline.render()).ms);
+    await baseline.shutdown();
+    const b = sorted(base);
+
+    // Scrapes spaced as independent scrapers' are (a scrape that comes right after another may
+    // share its body): a pause of twice a straightforward collection between them.
+    const pause = () => new Promise((r) => setTimeout(r, Math.max(50, 2 * pct(b, 0.5))));
+    for (let i = 0; i < 5; i++) await get(url, true); // warm-up
+    const single: number[] = [];
+    for (let i = 0; i < SCRAPES; i++) {
+      await pause();
+      single.push((await get(url, true)).ms);
+    }
+    // Four scrapers asking at the same moment, round after round.
+    const four: number[] = [];
+    for (let i = 0; i < SCRAPES / 4; i++) {
+      await pause();
+      four.push(...(await Promise.all([0, 1, 2, 3].map(async () => (await get(url, true)).ms))));
+    }
+    const plain = await get(url);
+    const zipped = await get(url, true);
+    const series = plain.text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+    const rss = rssMb(exporter.child.pid!);
+    const heap = (valueWith(plain.text, 'ecoflow_exporter_heap_used_bytes') ?? 0) / 1024 / 1024;
+
+    const s1 = sorted(single);
+    const s4 = sorted(four);
+    return {
+      devices: n,
+      series,
+      startup_ms: Math.round(startupMs),
+      scrape_p50_ms: round(pct(s1, 0.5)),
+      scrape_p99_ms: round(pct(s1, 0.99)),
+      scrape_4_p50_ms: round(pct(s4, 0.5)),
+      scrape_4_p99_ms: round(pct(s4, 0.99)),
+      straightforward_p50_ms: round(pct(b, 0.5)),
+      ratio_p50: round(pct(s1, 0.5) / pct(b, 0.5), 2),
+      ratio_4_vs_1: round(pct(s4, 0.5) / pct(s1, 0.5), 2),
+      body_kb: Math.round(plain.bytes / 1024),
+      body_gzip_kb: Math.round(zipped.bytes / 1024),
+      rss_mb: round(rss, 1),
+      heap_mb: round(heap, 1),
+    };
+  } finally {
+    exporter.child.kill('SIGKILL');
+    await exporter.exited;
+    await simulator.stop();
+  }
+}
+
+const TEST_KEYS_ENV = { ECOFLOW_ACCESS_KEY: TEST_KEYS.accessKey, ECOFLOW_SECRET_KEY: TEST_KEYS.secretKey };
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+
+const rows = [];
+for (const n of SIZES) rows.push(await measure(n));
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gb: Math.round(totalmem() / 1024 ** 3), node: process.version };
+console.log('');
+console.log(`fleet: the exporter process, scraped over HTTP (gzip), ${SCRAPES} scrapes per column; straightforward = PrometheusExporter + PrometheusSerializer in-process, same series`);
+console.log('devices  series  start ms  p50 ms  p99 ms  4×p50  4×p99  straightforward p50  ratio  4×/1×  body kB  gzip kB  RSS MB  heap MB');
+for (const r of rows) {
+  console.log(
+    [r.devices, r.series, r.startup_ms, r.scrape_p50_ms, r.scrape_p99_ms, r.scrape_4_p50_ms, r.scrape_4_p99_ms, r.straightforward_p50_ms, r.ratio_p50, r.ratio_4_vs_1, r.body_kb, r.body_gzip_kb, r.rss_mb, r.heap_mb]
+      .map((v, i) => String(v).padStart([7, 7, 9, 7, 7, 6, 6, 20, 6, 6, 8, 8, 7, 8][i]!))
+      .join(' '),
+  );
+}
+mkdirSync(RESULTS, { recursive: true });
+writeFileSync(`${RESULTS}fleet.json`, `${JSON.stringify({ version: VERSION, date: new Date().toISOString(), machine, rows }, null, 2)}\n`);
+console.log(`\nwritten: test/bench/results/fleet.json (${machine.cores} × ${machine.cpu}, Node ${machine.node})`);
+process.exit(0);

@@ -1,0 +1,64 @@
+/**
+ * The baseline every fleet figure is compared with: the same snapshot exported the plain way,
+ * with the package's own PrometheusExporter (cumulative, as it asks), one gauge per name, one
+ * batch callback that flattens and unifies every device's quotas at collection time, and the
+ * package's PrometheusSerializer. What a straightforward exporter would do.
+ */
+import type { Attributes, ObservableGauge } from '@opentelemetry/api';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { FAMILIES } from '../../src/devices/families.js';
+import { matchFamily } from '../../src/devices/detect-family.js';
+import { unifiedSamples } from '../../src/devices/unify.js';
+import { UNIFIED_METRICS } from '../../src/devices/unified-metrics.js';
+import type { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
+import { flattenQuota } from '../../src/telemetry/quota-series.js';
+import { quotaMetricName } from '../../src/telemetry/metric-names.js';
+import { UNIFIED_NAMES } from '../../src/telemetry/producers/unified-series.js';
+
+export class StraightforwardPath {
+  readonly #exporter = new PrometheusExporter({ preventServerStart: true });
+  readonly #provider = new MeterProvider({ readers: [this.#exporter] });
+  readonly #serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
+
+  constructor(snapshot: QuotaSnapshot) {
+    const meter = this.#provider.getMeter('straightforward');
+    const gauges = new Map<string, ObservableGauge>();
+    const gauge = (name: string) => {
+      let g = gauges.get(name);
+      if (!g) gauges.set(name, (g = meter.createObservableGauge(name)));
+      return g;
+    };
+    // Instruments must exist before the callback binds them: one pass to create them all.
+    const observeAll = (observe: (g: ObservableGauge, value: number, attributes: Attributes) => void) => {
+      for (const device of snapshot.devices()) {
+        const labels: Attributes = { device: device.sn, device_name: device.name, product_name: device.productName };
+        for (const [key, entry] of device.quotas) {
+          for (const sample of flattenQuota(key, entry.value)) {
+            const attributes = sample.indexes.length === 0 ? labels : { ...labels, ...Object.fromEntries(sample.indexes.map((v, i) => [`index_${i}`, v])) };
+            observe(gauge(quotaMetricName('ecoflow', sample.name, UNIFIED_NAMES)), sample.value, attributes);
+          }
+        }
+        const family = matchFamily(device, device.quotas, FAMILIES)?.family;
+        if (!family) continue;
+        for (const s of unifiedSamples(family, device.quotas)) {
+          observe(gauge(`ecoflow_${UNIFIED_METRICS[s.metric].name}`), s.value, s.port === undefined ? labels : { ...labels, port: s.port });
+        }
+      }
+    };
+    observeAll(() => {});
+    meter.addBatchObservableCallback((result) => observeAll((g, v, a) => result.observe(g, v, a)), [...gauges.values()]);
+  }
+
+  /** One collection and its text, timed. */
+  async render(): Promise<{ ms: number; bytes: number }> {
+    const started = performance.now();
+    const { resourceMetrics } = await this.#exporter.collect();
+    const text = this.#serializer.serialize(resourceMetrics);
+    return { ms: performance.now() - started, bytes: Buffer.byteLength(text) };
+  }
+
+  shutdown(): Promise<void> {
+    return this.#provider.shutdown();
+  }
+}
