@@ -82,7 +82,7 @@ export class PrometheusReader extends MetricReader {
     const { resourceMetrics, errors } = await this.collect();
     // A failing callback must not cost the scrape what the others observed.
     for (const error of errors) this.#onError(error);
-    const body = Buffer.from(this.#serializer.serialize(resourceMetrics), 'utf8');
+    const body = this.#serializer.serialize(resourceMetrics);
     let zipped: Promise<Buffer> | undefined;
     const exposition: Exposition = { body, collectedAt, gzip: () => (zipped ??= gzipAsync(body, { level: 1 })) };
     this.#last = { exposition, doneAt: performance.now(), tookMs: performance.now() - started };
