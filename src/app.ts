@@ -17,7 +17,7 @@ import { SelfMetrics } from './telemetry/self-metrics.js';
 import { RequestGovernor } from './ecoflow/request-governor.js';
 import type { CloudSimulator } from './simulator/cloud-simulator.js';
 import { streamClientId } from './stream/client-id.js';
-import { LiveStream } from './stream/live-stream.js';
+import type { LiveStream } from './stream/live-stream.js';
 import { VERSION } from './version.js';
 
 /**
@@ -89,7 +89,7 @@ export class App {
       selfMetrics.start();
       const client = await this.#connect(governor, selfMetrics);
       this.#instrumentsOver(meter, snapshot, selfMetrics);
-      const stream = this.#streamOver(client, snapshot, selfMetrics);
+      const stream = await this.#streamOver(client, snapshot, selfMetrics);
       const poller = this.#pollerOver(client, snapshot, selfMetrics, stream);
       // Ready: the device list has loaded and the API answered recently.
       const window = readyWindowMs(this.#config);
@@ -157,9 +157,11 @@ export class App {
   }
 
   /** The MQTT stream into the snapshot, unless ECOFLOW_MQTT=off. Not started. */
-  #streamOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics): LiveStream | undefined {
+  async #streamOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics): Promise<LiveStream | undefined> {
     const config = this.#config;
     if (config.mqtt.mode === 'off') return undefined;
+    // With the stream off, the MQTT client (and what it pulls in) is never loaded.
+    const { LiveStream } = await import('./stream/live-stream.js');
     this.#stream = new LiveStream({
       snapshot,
       certification: () => client.getCertification(),

@@ -59,7 +59,7 @@ async function measure(n: number) {
   const port = await closedPort();
   const url = `http://127.0.0.1:${port}/metrics`;
   const started = performance.now();
-  const exporter = spawnExporter([], { ...TEST_KEYS_ENV, ECOFLOW_API_HOST: api, EXPORTER_HOST: '127.0.0.1', EXPORTER_PORT: String(port), ECOFLOW_MQTT: 'off', LOG_LEVEL: 'warn' });
+  const exporter = spawnExporter([], { ...TEST_KEYS_ENV, ECOFLOW_API_HOST: api, EXPORTER_HOST: '127.0.0.1', EXPORTER_PORT: String(port), ECOFLOW_MQTT: 'off', LOG_LEVEL: 'warn', ...passThrough() });
   try {
     // Complete: every device read (its last-update series is there).
     let startupMs = 0;
@@ -148,3 +148,10 @@ mkdirSync(RESULTS, { recursive: true });
 writeFileSync(`${RESULTS}fleet.json`, `${JSON.stringify({ version: VERSION, date: new Date().toISOString(), machine, rows }, null, 2)}\n`);
 console.log(`\nwritten: test/bench/results/fleet.json (${machine.cores} × ${machine.cpu}, Node ${machine.node})`);
 process.exit(0);
+
+/** Memory and V8 settings to try on the exporter (MALLOC_ARENA_MAX, NODE_OPTIONS), from the bench's environment. */
+function passThrough(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ['MALLOC_ARENA_MAX', 'NODE_OPTIONS']) if (process.env[name]) env[name] = process.env[name];
+  return env;
+}
