@@ -85,7 +85,12 @@ export class PrometheusReader extends MetricReader {
     const body = this.#serializer.serialize(resourceMetrics);
     let zipped: Promise<Buffer> | undefined;
     const exposition: Exposition = { body, collectedAt, gzip: () => (zipped ??= gzipAsync(body, { level: 1 })) };
-    this.#last = { exposition, doneAt: performance.now(), tookMs: performance.now() - started };
+    const last = { exposition, doneAt: performance.now(), tookMs: performance.now() - started };
+    this.#last = last;
+    // Kept only as long as it may be shared: a fleet's body is megabytes.
+    setTimeout(() => {
+      if (this.#last === last) this.#last = undefined;
+    }, Math.ceil(last.tookMs) + 1).unref();
     return exposition;
   }
 
