@@ -17,6 +17,8 @@ import { spawnExporter } from '../helpers/exporter-process.js';
 import { closedPort, stillDemoFleet, TEST_KEYS } from '../helpers/simulated-fleet.js';
 import { valueWith } from '../helpers/running-exporter.js';
 import { StraightforwardPath } from './straightforward-path.js';
+import { pythonExporterMissing, spawnPythonExporter } from './python-exporter.js';
+import type { ChildProcess } from 'node:child_process';
 import { VERSION } from '../../src/version.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,300').split(',').map(Number);
@@ -131,6 +133,55 @@ async function measure(n: number) {
 const TEST_KEYS_ENV = { ECOFLOW_ACCESS_KEY: TEST_KEYS.accessKey, ECOFLOW_SECRET_KEY: TEST_KEYS.secretKey };
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
+/**
+ * One device, ours and the Python exporter's, measured alike in one run: start to the first
+ * complete /metrics, one scraper's p50/p99 (paced), then 30 s of four scrapers back to back
+ * and the RSS after it.
+ */
+async function sideBySide() {
+  const [device] = fleetOf(1);
+  const simulator = new CloudSimulator({ ...TEST_KEYS, devices: [device!] });
+  const api = await simulator.start(0, '127.0.0.1');
+  const missing = pythonExporterMissing();
+  const contenders: Array<{ name: string; start: (port: number) => ChildProcess }> = [
+    { name: 'ecoflow-exporter', start: (port) => spawnExporter([], { ...TEST_KEYS_ENV, ECOFLOW_API_HOST: api, EXPORTER_HOST: '127.0.0.1', EXPORTER_PORT: String(port), ECOFLOW_DEVICE_SN: device!.sn, ECOFLOW_MQTT: 'off', LOG_LEVEL: 'warn', ...passThrough() }).child },
+  ];
+  if (!missing) contenders.push({ name: 'ecoflow_prometheus.py', start: (port) => spawnPythonExporter({ apiUrl: api, sn: device!.sn, port, ...TEST_KEYS }) });
+  const results = [];
+  for (const c of contenders) {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}/metrics`;
+    const started = performance.now();
+    const child = c.start(port);
+    try {
+      let startupMs = 0;
+      for (;;) {
+        const r = await get(url).catch(() => undefined);
+        if (r && /^ecoflow_pd_soc\{/m.test(r.text)) {
+          startupMs = performance.now() - started;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const one: number[] = [];
+      for (let i = 0; i < SCRAPES; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        one.push((await get(url, true)).ms);
+      }
+      const until = performance.now() + 30_000;
+      let scrapes = 0;
+      await Promise.all([0, 1, 2, 3].map(async () => { while (performance.now() < until) { await get(url, true); scrapes++; } }));
+      const s1 = sorted(one);
+      results.push({ exporter: c.name, startup_ms: Math.round(startupMs), scrape_p50_ms: round(pct(s1, 0.5), 2), scrape_p99_ms: round(pct(s1, 0.99), 2), scrapes_in_30s_by_4: scrapes, rss_after_mb: round(rssMb(child.pid!), 1) });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }
+  await simulator.stop();
+  return { results, python: missing ?? 'ran' };
+}
+
+const side = await sideBySide();
 const rows = [];
 for (const n of SIZES) rows.push(await measure(n));
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gb: Math.round(totalmem() / 1024 ** 3), node: process.version };
@@ -144,8 +195,14 @@ for (const r of rows) {
       .join(' '),
   );
 }
+console.log('');
+console.log(`one device side by side (Python exporter: ${side.python})`);
+console.log('exporter                start ms  p50 ms  p99 ms  scrapes in 30 s by 4  RSS after MB');
+for (const r of side.results) {
+  console.log(`${r.exporter.padEnd(22)} ${String(r.startup_ms).padStart(9)} ${String(r.scrape_p50_ms).padStart(7)} ${String(r.scrape_p99_ms).padStart(7)} ${String(r.scrapes_in_30s_by_4).padStart(21)} ${String(r.rss_after_mb).padStart(13)}`);
+}
 mkdirSync(RESULTS, { recursive: true });
-writeFileSync(`${RESULTS}fleet.json`, `${JSON.stringify({ version: VERSION, date: new Date().toISOString(), machine, rows }, null, 2)}\n`);
+writeFileSync(`${RESULTS}fleet.json`, `${JSON.stringify({ version: VERSION, date: new Date().toISOString(), machine, one_device: side, rows }, null, 2)}\n`);
 console.log(`\nwritten: test/bench/results/fleet.json (${machine.cores} × ${machine.cpu}, Node ${machine.node})`);
 process.exit(0);
 

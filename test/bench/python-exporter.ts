@@ -1,0 +1,46 @@
+/**
+ * The Python `ecoflow_prometheus.py` exporter, run beside ours against the same simulator for
+ * the bench. Its code is not part of this project: give its path in PYTHON_EXPORTER (and
+ * `apt-get install python3-requests python3-prometheus-client python3-inflection`). It calls a
+ * hard-wired https://api.ecoflow.com; a small preamble sends those calls to the simulator instead.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+
+const PREAMBLE = `
+import os, runpy, requests
+_request = requests.request
+def _to_simulator(method, url, **kwargs):
+    return _request(method, url.replace("https://api.ecoflow.com", os.environ["BENCH_API_URL"]), **kwargs)
+requests.request = _to_simulator
+runpy.run_path(os.environ["BENCH_SCRIPT"], run_name="__main__")
+`;
+
+/** Why the Python exporter cannot run here, or undefined when it can. */
+export function pythonExporterMissing(): string | undefined {
+  const script = process.env.PYTHON_EXPORTER;
+  if (!script) return 'PYTHON_EXPORTER (path of ecoflow_prometheus.py) is not set';
+  if (!existsSync(script)) return `PYTHON_EXPORTER: ${script} does not exist`;
+  const check = spawnSync(PYTHON, ['-c', 'import requests, prometheus_client, inflection'], { encoding: 'utf8' });
+  if (check.status !== 0) return `${PYTHON} lacks requests, prometheus_client or inflection (apt-get install python3-requests python3-prometheus-client python3-inflection)`;
+  return undefined;
+}
+
+export function spawnPythonExporter(o: { apiUrl: string; sn: string; port: number; accessKey: string; secretKey: string }): ChildProcess {
+  return spawn(PYTHON, ['-c', PREAMBLE], {
+    env: {
+      PATH: process.env.PATH,
+      BENCH_API_URL: o.apiUrl,
+      BENCH_SCRIPT: process.env.PYTHON_EXPORTER,
+      ECOFLOW_DEVICE_SN: o.sn,
+      ECOFLOW_ACCESS_KEY: o.accessKey,
+      ECOFLOW_SECRET_KEY: o.secretKey,
+      EXPORTER_PORT: String(o.port),
+      LOG_LEVEL: 'WARNING',
+    },
+    stdio: 'ignore',
+  });
+}
