@@ -6,6 +6,7 @@ import { SN, eventually } from '../helpers/simulated-fleet.js';
 import { sampleValue, startPair, valueWith } from '../helpers/running-exporter.js';
 import { BINARIES, needs, promQuery, startPrometheus } from '../helpers/external-servers.js';
 import { GOLDEN, goldenExposition, goldenPath } from '../helpers/golden.js';
+import { AWKWARD_QUOTAS } from '../helpers/awkward-quotas.js';
 
 async function stillFleetExposition(t: import('node:test').TestContext) {
   const { exporter } = await startPair(t);
@@ -88,22 +89,7 @@ function hostilePayload(): Record<string, unknown> {
   let deep: unknown = 1;
   for (let i = 0; i < 200; i++) deep = { [`level${i}`]: deep, [`n${i}`]: [i] };
   // The odd keys first: the series cap keeps the first ones of a payload.
-  const quotas: Record<string, unknown> = {
-    deep,
-    'a"b\\c\nd': 1,
-    'temp (°C)': 21.5,
-    'ünï.cödé': 2,
-    '💡.watts': 3,
-    '': 4,
-    '...': 5,
-    '{label="x"}': 6,
-    '# HELP x': 7,
-    nanString: 'NaN',
-    infString: 'Infinity',
-    huge: 1.7976931348623157e308,
-    tiny: -1.7976931348623157e308,
-    bigint: 12345678901234567890,
-  };
+  const quotas: Record<string, unknown> = { deep, ...AWKWARD_QUOTAS };
   for (let i = 0; i < 100_000; i++) quotas[`bulk.k${i}`] = i;
   return quotas;
 }

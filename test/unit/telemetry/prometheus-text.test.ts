@@ -8,6 +8,7 @@ import { prometheusTemporality } from '../../../src/telemetry/prometheus-reader.
 import { SelfMetrics } from '../../../src/telemetry/self-metrics.js';
 import { snapshotMetrics } from '../../../src/telemetry/snapshot-metrics.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
+import { AWKWARD_QUOTAS } from '../../helpers/awkward-quotas.js';
 
 /** A reader that hands out what it collected, for both serializers to work from. */
 class CollectingReader extends MetricReader {
@@ -17,26 +18,6 @@ class CollectingReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}
 }
-
-/** Keys and names of every awkward kind: what a device or a user may send us. */
-const AWKWARD: Record<string, unknown> = {
-  'a"b\\c\nd': 1,
-  'temp (°C)': 21.5,
-  'ünï.cödé': 2,
-  '💡.watts': 3,
-  '': 4,
-  '...': 5,
-  '{label="x"}': 6,
-  '# HELP x': 7,
-  '9lives': 9,
-  nanString: 'NaN',
-  infString: 'Infinity',
-  huge: 1.7976931348623157e308,
-  tiny: -1.7976931348623157e308,
-  small: 1e-7,
-  negativeZero: -0,
-  nested: { list: [{ x: 1 }, { x: 2 }], 'odd key': [[1, 2], [3]] },
-};
 
 test('the fast serializer writes exactly what PrometheusSerializer writes, for the demo fleet, awkward keys and the self-metrics', async () => {
   const snapshot = new QuotaSnapshot();
@@ -52,7 +33,7 @@ test('the fast serializer writes exactly what PrometheusSerializer writes, for t
     { sn: 'ODD0000000000001', name: 'Name with "quotes", \\ and\nnewline', productName: 'Ünknown ☀', online: true },
   ]);
   for (const d of fleet) if (d.online) snapshot.replaceQuotas(d.sn, d.quotas, Date.now());
-  snapshot.replaceQuotas('ODD0000000000001', AWKWARD, Date.now());
+  snapshot.replaceQuotas('ODD0000000000001', AWKWARD_QUOTAS, Date.now());
   self.recordRequest({ endpoint: 'quota/all', outcome: 'success', code: '', seconds: 0.12 });
   self.recordRequest({ endpoint: 'quota/all', outcome: 'api_error', code: '1006', seconds: 3.5 });
   self.recordPoll('quota', 0.2, fleet[0]!.sn);
