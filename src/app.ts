@@ -11,8 +11,8 @@ import { MetricsServer } from './http/metrics-server.js';
 import { basicAuthenticator } from './http/web-config.js';
 import { PrometheusReader } from './telemetry/prometheus-reader.js';
 import { createOtlpReader } from './telemetry/otlp-push.js';
-import type { SnapshotInstruments } from './telemetry/snapshot-instruments.js';
-import { snapshotMetrics } from './telemetry/snapshot-metrics.js';
+import { ChurnBoundedMetrics } from './telemetry/churn-bounded-metrics.js';
+import { RenewableMeter } from './telemetry/renewable-meter.js';
 import { SelfMetrics } from './telemetry/self-metrics.js';
 import { RequestGovernor } from './ecoflow/request-governor.js';
 import type { CloudSimulator } from './simulator/cloud-simulator.js';
@@ -40,7 +40,9 @@ export class App {
   #client?: EcoflowClient;
   #stream?: LiveStream;
   #poller?: Poller;
-  #instruments?: SnapshotInstruments;
+  #instruments?: ChurnBoundedMetrics;
+  /** The snapshot's instruments live here, apart from the self-metrics: see RenewableMeter. */
+  #snapshotMeter?: RenewableMeter;
   #selfMetrics?: SelfMetrics;
   #meterProvider?: MeterProvider;
   #server?: MetricsServer;
@@ -77,7 +79,7 @@ export class App {
       // Keys only the stream delivers are kept no longer than their values are exported.
       const snapshot = new QuotaSnapshot({ streamOnlyLifetimeMs: this.#config.staleAfterMs });
       this.#snapshot = snapshot;
-      const { meter, prometheus } = await this.#telemetry();
+      const { meter, snapshotMeter, prometheus } = await this.#telemetry();
       const governor = this.#governor();
       // Before the parts that report to it.
       this.#selfMetrics = new SelfMetrics({
@@ -88,7 +90,7 @@ export class App {
       const selfMetrics = this.#selfMetrics;
       selfMetrics.start();
       const client = await this.#connect(governor, selfMetrics);
-      this.#instrumentsOver(meter, snapshot, selfMetrics);
+      this.#instrumentsOver(snapshotMeter, snapshot, selfMetrics);
       const stream = await this.#streamOver(client, snapshot, selfMetrics);
       const poller = this.#pollerOver(client, snapshot, selfMetrics, stream);
       // Ready: the device list has loaded and the API answered recently.
@@ -179,8 +181,11 @@ export class App {
   async #telemetry() {
     const config = this.#config;
     const readers: MetricReader[] = [];
+    const snapshotMeter = new RenewableMeter({ name: 'ecoflow-exporter', version: VERSION, cardinalityLimit: CARDINALITY_LIMIT });
+    this.#snapshotMeter = snapshotMeter;
     const prometheus = new PrometheusReader({
       cardinalityLimit: CARDINALITY_LIMIT,
+      metricProducers: [snapshotMeter],
       onError: (error) => this.#log.error('metric collection error', { error: String(error) }),
     });
     if (config.exporter.port !== 0) readers.push(prometheus);
@@ -189,6 +194,7 @@ export class App {
         await createOtlpReader({
           ...config.otlp,
           cardinalityLimit: CARDINALITY_LIMIT,
+          metricProducers: [snapshotMeter],
           onExportFailure: (error) => {
             // Pushes start after the self-metrics exist; the SDK's first push is an interval away.
             this.#selfMetrics?.recordOtlpFailure();
@@ -206,13 +212,13 @@ export class App {
       }),
       readers,
     });
-    return { meter: this.#meterProvider.getMeter('ecoflow-exporter', VERSION), prometheus };
+    return { meter: this.#meterProvider.getMeter('ecoflow-exporter', VERSION), snapshotMeter, prometheus };
   }
 
   /** The snapshot's metrics: device state, raw quotas and, unless switched off, unified metrics. */
-  #instrumentsOver(meter: Meter, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics): void {
+  #instrumentsOver(meter: RenewableMeter, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics): void {
     const config = this.#config;
-    this.#instruments = snapshotMetrics({
+    this.#instruments = new ChurnBoundedMetrics({
       meter,
       snapshot,
       prefix: config.metricsPrefix,
@@ -238,6 +244,10 @@ export class App {
               family: event.family,
             }),
       onCollected: (n) => selfMetrics.recordCollected(n),
+      onRenewed: (released) => {
+        selfMetrics.recordRenewal();
+        this.#log.info('rebuilt the metric instruments to let go of series that went away', { released_series: released });
+      },
     });
     this.#instruments.start();
   }
@@ -305,6 +315,7 @@ export class App {
       this.#log.warn('metrics shutdown failed', { error: String(err) });
     }
     this.#instruments?.stop();
+    await this.#snapshotMeter?.shutdown().catch(() => {});
     this.#selfMetrics?.stop();
     await this.#server?.stop();
     await this.#demoStream?.stop();

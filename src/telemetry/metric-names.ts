@@ -113,6 +113,12 @@ export const METRICS = {
     labels: '',
     help: 'From a stream message\'s arrival to its values being in the series the next scrape reads.',
   },
+  instrumentRenewals: {
+    name: 'exporter_instrument_renewals',
+    type: 'counter',
+    labels: '',
+    help: 'Times the metric instruments were built again to let go of the series of devices and keys that went away.',
+  },
   buildInfo: {
     name: 'exporter_build_info',
     type: 'gauge',

@@ -2,6 +2,7 @@ import {
   AggregationTemporality,
   InstrumentType,
   PeriodicExportingMetricReader,
+  type MetricProducer,
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
@@ -17,6 +18,8 @@ export interface OtlpPushOptions {
   intervalMs: number;
   timeoutMs: number;
   cardinalityLimit: number;
+  /** Pushed along with the MeterProvider's own metrics. */
+  metricProducers?: MetricProducer[];
   onExportFailure?: (error: Error | undefined) => void;
 }
 
@@ -37,6 +40,7 @@ export async function createOtlpReader(options: OtlpPushOptions): Promise<Period
     exportIntervalMillis: options.intervalMs,
     exportTimeoutMillis: timeoutMillis,
     cardinalityLimits: { default: options.cardinalityLimit },
+    metricProducers: options.metricProducers,
   });
 }
 

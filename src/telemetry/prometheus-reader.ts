@@ -2,6 +2,7 @@ import {
   AggregationTemporality,
   InstrumentType,
   MetricReader,
+  type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -42,10 +43,11 @@ export class PrometheusReader extends MetricReader {
 
   readonly #onError: (error: unknown) => void;
 
-  constructor(options: { cardinalityLimit: number; onError?: (error: unknown) => void }) {
+  constructor(options: { cardinalityLimit: number; metricProducers?: MetricProducer[]; onError?: (error: unknown) => void }) {
     super({
       aggregationTemporalitySelector: prometheusTemporality,
       cardinalitySelector: () => options.cardinalityLimit,
+      metricProducers: options.metricProducers,
     });
     this.#onError = options.onError ?? (() => {});
   }

@@ -51,6 +51,7 @@ export class SelfMetrics {
   readonly #streamMessages: Counter;
   readonly #streamUnknown: Counter;
   readonly #streamMerge: Histogram;
+  readonly #renewals: Counter;
   readonly #gauges: Record<'lastPoll' | 'devices' | 'series' | 'circuit' | 'stream' | 'build' | 'rss' | 'heap' | 'lag', ObservableGauge>;
   readonly #polls = new Map<string, PollHealth>();
   #quotaSeries = 0;
@@ -83,6 +84,7 @@ export class SelfMetrics {
     this.#streamDisconnects = counter(METRICS.streamDisconnects);
     this.#streamMessages = counter(METRICS.streamMessages);
     this.#streamUnknown = counter(METRICS.streamUnknownMessages);
+    this.#renewals = counter(METRICS.instrumentRenewals);
     this.#streamMerge = meter.createHistogram(name(METRICS.streamMergeDuration), {
       description: METRICS.streamMergeDuration.help,
       unit: 's',
@@ -171,6 +173,10 @@ export class SelfMetrics {
 
   recordStreamMerge(seconds: number): void {
     this.#streamMerge.record(seconds);
+  }
+
+  recordRenewal(): void {
+    this.#renewals.add(1);
   }
 
   recordOtlpFailure(): void {

@@ -1,4 +1,4 @@
-import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
+import type { Attributes, BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
 import type { DeviceRecord, QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
 import { deviceLabels } from './device-labels.js';
 import type { GaugeRegistry, SeriesGroups, SeriesProducer } from './series.js';
@@ -18,12 +18,17 @@ export interface SnapshotInstrumentsOptions {
   reconcileIntervalMs?: number;
   /** After each collection: how many series computed from quota values it reported. */
   onCollected?: (quotaSeries: number) => void;
+  /** Series went away (see `retired`). */
+  onRetired?: () => void;
 }
 
 interface DeviceSeries {
   revision: number;
   /** One per producer, in the producers' order. */
   outputs: SeriesGroups[];
+  /** How many series the outputs hold, and the labels they carry. */
+  count: number;
+  labels: Attributes;
 }
 
 /**
@@ -38,6 +43,8 @@ export class SnapshotInstruments {
   readonly #staleAfterMs: number;
   #registered: Observable[] = [];
   #unsubscribe: (() => void) | undefined;
+  #live = 0;
+  #retired = 0;
 
   constructor(options: SnapshotInstrumentsOptions) {
     this.#o = options;
@@ -49,6 +56,20 @@ export class SnapshotInstruments {
     this.#unsubscribe = this.#o.snapshot.subscribe((change) => this.#onChange(change));
     for (const device of this.#o.snapshot.devices()) this.#rebuild(device);
     this.#register();
+  }
+
+  /** Series the devices hold now (stale ones included). */
+  get live(): number {
+    return this.#live;
+  }
+
+  /**
+   * Series that went away since start: of devices that left or were renamed, and by which a
+   * device's count shrank. A key swapped for another one goes uncounted, so this is a lower
+   * bound of the attribute sets the SDK still remembers and nobody reports.
+   */
+  get retired(): number {
+    return this.#retired;
   }
 
   stop(): void {
@@ -84,8 +105,10 @@ export class SnapshotInstruments {
 
   #onChange(change: SnapshotChange): void {
     if (change.kind === 'device-removed') {
+      const gone = this.#devices.get(change.sn);
       this.#devices.delete(change.sn);
       for (const producer of this.#o.producers) producer.forget?.(change.sn);
+      if (gone) this.#recount(gone.count, 0, true);
       return;
     }
     const device = this.#o.snapshot.get(change.sn);
@@ -102,6 +125,9 @@ export class SnapshotInstruments {
     const producers = this.#o.producers;
     for (let i = 0; i < producers.length; i++) if (!producers[i]!.update(device, labels, keys, cached.outputs[i]!)) return false;
     cached.revision = device.revision;
+    const before = cached.count;
+    cached.count = countOf(cached.outputs);
+    this.#recount(before, cached.count, false);
     return true;
   }
 
@@ -114,7 +140,19 @@ export class SnapshotInstruments {
       producer.produce(device, labels, groups);
       return groups;
     });
-    this.#devices.set(device.sn, { revision: device.revision, outputs });
+    const count = countOf(outputs);
+    this.#devices.set(device.sn, { revision: device.revision, outputs, count, labels });
+    if (previous) this.#recount(previous.count, count, !sameLabels(previous.labels, labels));
+    else this.#live += count;
+  }
+
+  /** A device's series went from `before` to `after`; `allGone`: none of the old ones is among the new. */
+  #recount(before: number, after: number, allGone: boolean): void {
+    this.#live += after - before;
+    const retired = allGone ? before : Math.max(0, before - after);
+    if (retired === 0) return;
+    this.#retired += retired;
+    this.#o.onRetired?.();
   }
 
   #register(): void {
@@ -124,4 +162,16 @@ export class SnapshotInstruments {
     this.#registered = this.#o.gauges.all();
     this.#o.meter.addBatchObservableCallback(this.#observe, this.#registered);
   }
+}
+
+function countOf(outputs: readonly SeriesGroups[]): number {
+  let n = 0;
+  for (const groups of outputs) for (const series of groups.values()) n += series.length;
+  return n;
+}
+
+function sameLabels(a: Attributes, b: Attributes): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }

@@ -21,6 +21,7 @@ export interface SnapshotMetricsOptions {
   /** Once per model without a table, or matched to one by serial number or keys. */
   onModel?: (event: ModelEvent) => void;
   onCollected?: (quotaSeries: number) => void;
+  onRetired?: () => void;
 }
 
 /**
@@ -42,5 +43,5 @@ export function snapshotMetrics(o: SnapshotMetricsOptions): SnapshotInstruments 
     }),
   ];
   if (unified) producers.push(new UnifiedSeries({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.onModel }));
-  return new SnapshotInstruments({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleAfterMs: o.staleAfterMs, reconcileIntervalMs: o.reconcileIntervalMs, onCollected: o.onCollected });
+  return new SnapshotInstruments({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleAfterMs: o.staleAfterMs, reconcileIntervalMs: o.reconcileIntervalMs, onCollected: o.onCollected, onRetired: o.onRetired });
 }

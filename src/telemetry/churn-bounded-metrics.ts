@@ -1,0 +1,86 @@
+import type { Meter } from '@opentelemetry/api';
+import type { RenewableMeter } from './renewable-meter.js';
+import type { SnapshotInstruments } from './snapshot-instruments.js';
+import { snapshotMetrics, type SnapshotMetricsOptions } from './snapshot-metrics.js';
+
+export interface ChurnBoundedMetricsOptions extends Omit<SnapshotMetricsOptions, 'meter'> {
+  meter: RenewableMeter;
+  /** How many series may go away before the SDK side is renewed. Default: as many as are live, at least 1,000. */
+  renewAfter?: (live: number) => number;
+  /** After a renewal: how many gone series it let go of (a lower bound, see SnapshotInstruments.retired). */
+  onRenewed?: (released: number) => void;
+}
+
+const defaultRenewAfter = (live: number) => Math.max(1_000, live);
+
+/**
+ * The snapshot's metrics with memory bounded by what is live, whatever the churn of devices
+ * and keys: once enough series went away, the instruments are built again on a fresh SDK side
+ * (RenewableMeter) and the old side, with its memory of the gone series, is dropped.
+ */
+export class ChurnBoundedMetrics {
+  readonly #o: ChurnBoundedMetricsOptions;
+  readonly #options: Omit<SnapshotMetricsOptions, 'meter'>;
+  #instruments?: SnapshotInstruments;
+  #pending?: NodeJS.Immediate;
+
+  constructor(options: ChurnBoundedMetricsOptions) {
+    this.#o = options;
+    // Renewed producers start with no memory of what they told; the log should not repeat it.
+    const toldModels = new Set<string>();
+    const capped = new Map<string, number>();
+    this.#options = {
+      ...options,
+      onModel: (event) => {
+        const key = `${event.productName}\0${event.family ?? ''}\0${event.by ?? ''}`;
+        if (toldModels.has(key)) return;
+        toldModels.add(key);
+        options.onModel?.(event);
+      },
+      onSeriesCapped: (sn, dropped) => {
+        if (capped.get(sn) === dropped) return;
+        capped.set(sn, dropped);
+        options.onSeriesCapped?.(sn, dropped);
+      },
+    };
+  }
+
+  start(): void {
+    if (this.#instruments) return;
+    this.#instruments = this.#build(this.#o.meter.meter);
+    this.#instruments.start();
+  }
+
+  stop(): void {
+    clearImmediate(this.#pending);
+    this.#pending = undefined;
+    this.#instruments?.stop();
+    this.#instruments = undefined;
+  }
+
+  /** Builds the instruments again on a fresh SDK side now. */
+  renew(): void {
+    clearImmediate(this.#pending);
+    this.#pending = undefined;
+    const old = this.#instruments;
+    if (!old) return;
+    this.#o.meter.renew((meter) => {
+      this.#instruments = this.#build(meter);
+      this.#instruments.start();
+      old.stop();
+    });
+    this.#o.onRenewed?.(old.retired);
+  }
+
+  #build(meter: Meter): SnapshotInstruments {
+    return snapshotMetrics({ ...this.#options, meter, onRetired: this.#onRetired });
+  }
+
+  readonly #onRetired = (): void => {
+    const instruments = this.#instruments;
+    if (!instruments || this.#pending) return;
+    if (instruments.retired < (this.#o.renewAfter ?? defaultRenewAfter)(instruments.live)) return;
+    // Not inside the snapshot's change notification that retired them.
+    this.#pending = setImmediate(() => this.renew());
+  };
+}

@@ -1,0 +1,83 @@
+import type { Meter } from '@opentelemetry/api';
+import {
+  MeterProvider,
+  MetricReader,
+  type CollectionResult,
+  type MetricCollectOptions,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
+import { prometheusTemporality } from './prometheus-reader.js';
+
+interface Side {
+  provider: MeterProvider;
+  reader: MetricReader;
+  meter: Meter;
+}
+
+/**
+ * A meter whose SDK side can be thrown away and built again.
+ *
+ * sdk-metrics remembers every attribute set an observable instrument ever reported (the
+ * "cumulative memo" of its DeltaMetricProcessor, never cleaned), so the series of devices and
+ * keys that went away stay in memory for as long as the MeterProvider lives. The readers that
+ * export (Prometheus, OTLP) stay bound to the main provider and take this one's metrics as an
+ * extra producer: renewing it drops the memory of gone series and nothing the readers keep,
+ * such as the self-metrics' counters.
+ */
+export class RenewableMeter implements MetricProducer {
+  readonly #name: string;
+  readonly #version: string;
+  readonly #cardinalityLimit: number;
+  #side: Side;
+
+  constructor(options: { name: string; version: string; cardinalityLimit: number }) {
+    this.#name = options.name;
+    this.#version = options.version;
+    this.#cardinalityLimit = options.cardinalityLimit;
+    this.#side = this.#build();
+  }
+
+  get meter(): Meter {
+    return this.#side.meter;
+  }
+
+  /**
+   * Builds a fresh SDK side, has `fill` register the instruments on it and switches collection
+   * over. `fill` runs synchronously, so no collection sees a side half filled.
+   */
+  renew(fill: (meter: Meter) => void): void {
+    const next = this.#build();
+    fill(next.meter);
+    const old = this.#side;
+    this.#side = next;
+    old.provider.shutdown().catch(() => {});
+  }
+
+  collect(options?: MetricCollectOptions): Promise<CollectionResult> {
+    return this.#side.reader.collect(options);
+  }
+
+  shutdown(): Promise<void> {
+    return this.#side.provider.shutdown();
+  }
+
+  #build(): Side {
+    const reader = new ProducerReader(this.#cardinalityLimit);
+    const provider = new MeterProvider({ readers: [reader] });
+    return { provider, reader, meter: provider.getMeter(this.#name, this.#version) };
+  }
+}
+
+/**
+ * The one reader of a renewable side. Delta temporality for observable gauges, for the reason
+ * given in prometheus-reader.ts; what the exporting readers ask for does not reach it, and a
+ * gauge's value is the same either way.
+ */
+class ProducerReader extends MetricReader {
+  constructor(cardinalityLimit: number) {
+    super({ aggregationTemporalitySelector: prometheusTemporality, cardinalitySelector: () => cardinalityLimit });
+  }
+
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
