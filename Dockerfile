@@ -12,8 +12,12 @@ RUN npm run build && npm prune --omit=dev
 
 # --- runtime: compiled JS and production dependencies only ------------------------------------
 FROM node:20-alpine
+# NODE_OPTIONS: `npm start`'s V8 option, a young generation of at most 4 MB instead of 32 MB;
+# a small exporter's RSS stays about 35 MB lower under load (README, "Size and speed").
+# `docker run -e NODE_OPTIONS=` puts Node's default back.
 ENV NODE_ENV=production \
-    EXPORTER_PORT=9090
+    EXPORTER_PORT=9090 \
+    NODE_OPTIONS=--max-semi-space-size=2
 WORKDIR /app
 # Files stay owned by root: the unprivileged `node` user (uid 1000) can read them, not change them.
 COPY --from=build /app/node_modules ./node_modules

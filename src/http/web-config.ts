@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import bcrypt from 'bcryptjs';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+
+// Loaded on first use: most installations have no web config file, and a small machine
+// should not carry a YAML parser and bcrypt for it.
+const require = createRequire(import.meta.url);
+const yaml = (): typeof import('yaml') => require('yaml');
+const bcrypt = (): typeof import('bcryptjs') => require('bcryptjs');
 
 /**
  * TLS and basic auth for the metrics endpoint, read from a web config file in the style of the
@@ -35,7 +40,7 @@ export function loadWebConfig(path: string): { config?: WebConfig; problems: str
   const where = `WEB_CONFIG_FILE ${path}`;
   let doc: any;
   try {
-    doc = parse(readFileSync(path, 'utf8')) ?? {};
+    doc = yaml().parse(readFileSync(path, 'utf8')) ?? {};
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { problems: [`${where}: ${code ? `cannot read (${code})` : `not valid YAML (${(err as Error).message.split('\n')[0]})`}`] };
@@ -107,7 +112,7 @@ export function basicAuthenticator(users: Map<string, string>): (req: IncomingMe
     const key = createHash('sha256').update(`${user}\0${password}`).digest('hex');
     let ok = verdicts.get(key);
     if (ok === undefined) {
-      ok = await bcrypt.compare(password, hash);
+      ok = await bcrypt().compare(password, hash);
       if (verdicts.size >= 1000) verdicts.clear();
       verdicts.set(key, ok);
     }

@@ -20,6 +20,13 @@ export interface Exposition {
 }
 
 /**
+ * How long a finished body serves the scrapes that come after it, at least. Far below any
+ * scrape interval, so no scraper sees the same body twice; what it shows is at most this much
+ * older than a fresh collection's.
+ */
+export const SHARE_MS = 100;
+
+/**
  * Observable gauges delta, everything else cumulative: see PrometheusReader. Exported for the
  * straightforward path the tests and the bench compare with.
  */
@@ -39,7 +46,7 @@ export const prometheusTemporality = (type: InstrumentType): AggregationTemporal
 export class PrometheusReader extends MetricReader {
   readonly #serializer = new PrometheusText();
   #inFlight: Promise<Exposition> | undefined;
-  #last: { exposition: Exposition; doneAt: number; tookMs: number } | undefined;
+  #last: { exposition: Exposition; doneAt: number; shareMs: number } | undefined;
 
   readonly #onError: (error: unknown) => void;
 
@@ -62,12 +69,14 @@ export class PrometheusReader extends MetricReader {
 
   /**
    * What a scrape gets: like render(), and also a collection finished no longer ago than it
-   * took. Collecting blocks the event loop, so scrapers that asked together are only read once
-   * it is over; without this they would wait for one collection each, in a row.
+   * took, or than SHARE_MS. Collecting blocks the event loop, so scrapers that asked together
+   * are only read once it is over; without this they would wait for one collection each, in a
+   * row. Scrapers a few milliseconds apart (an HA pair of Prometheus servers, a dashboard
+   * refreshing next to them) get the same body too, instead of a collection each.
    */
   exposition(): Promise<Exposition> {
     const last = this.#last;
-    if (!this.#inFlight && last && performance.now() - last.doneAt <= last.tookMs) return Promise.resolve(last.exposition);
+    if (!this.#inFlight && last && performance.now() - last.doneAt <= last.shareMs) return Promise.resolve(last.exposition);
     return this.#collection();
   }
 
@@ -87,12 +96,13 @@ export class PrometheusReader extends MetricReader {
     const body = this.#serializer.serialize(resourceMetrics);
     let zipped: Promise<Buffer> | undefined;
     const exposition: Exposition = { body, collectedAt, gzip: () => (zipped ??= gzipAsync(body, { level: 1 })) };
-    const last = { exposition, doneAt: performance.now(), tookMs: performance.now() - started };
+    const doneAt = performance.now();
+    const last = { exposition, doneAt, shareMs: Math.max(SHARE_MS, doneAt - started) };
     this.#last = last;
     // Kept only as long as it may be shared: a fleet's body is megabytes.
     setTimeout(() => {
       if (this.#last === last) this.#last = undefined;
-    }, Math.ceil(last.tookMs) + 1).unref();
+    }, Math.ceil(last.shareMs) + 1).unref();
     return exposition;
   }
 

@@ -1,8 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TEST_KEY_ENV, closedPort } from './simulated-fleet.js';
 
 export const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+
+/**
+ * The Node options the exporter runs with, as `npm start` gives them (the Dockerfile's
+ * ENTRYPOINT must give the same: container-layout.test.ts).
+ */
+export const NODE_FLAGS: string[] = (() => {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  const start = /^node((?: --[\w-]+(?:=\S+)?)*) dist\/src\/main\.js$/.exec(pkg.scripts.start ?? '');
+  if (!start) throw new Error(`package.json "start" is not "node [--options] dist/src/main.js": ${pkg.scripts.start}`);
+  return start[1]!.trim().split(' ').filter(Boolean);
+})();
 
 export interface ExporterProcess {
   child: ChildProcess;
@@ -11,9 +23,16 @@ export interface ExporterProcess {
   exited: Promise<number | string>;
 }
 
-/** Runs the built exporter as users do, with only the given environment (plus PATH). */
+/** NODE_FLAGS, or other options to try in the bench: EXPORTER_NODE_FLAGS ("none" for none). */
+export function nodeFlags(): string[] {
+  const tried = process.env.EXPORTER_NODE_FLAGS;
+  if (tried === undefined) return NODE_FLAGS;
+  return tried === 'none' ? [] : tried.split(' ').filter(Boolean);
+}
+
+/** Runs the built exporter as users do (`npm start`), with only the given environment (plus PATH). */
 export function spawnExporter(args: string[], env: NodeJS.ProcessEnv): ExporterProcess {
-  const child = spawn(process.execPath, [MAIN, ...args], {
+  const child = spawn(process.execPath, [...nodeFlags(), MAIN, ...args], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closedPort, eventually } from '../helpers/simulated-fleet.js';
-import { withDeadline } from '../helpers/exporter-process.js';
+import { NODE_FLAGS, withDeadline } from '../helpers/exporter-process.js';
 import { spawn } from 'node:child_process';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -22,6 +22,8 @@ test('the Dockerfile\'s build steps give a runnable app with production dependen
   assert.match(dockerfile, /^USER node$/m);
   assert.match(dockerfile, /^EXPOSE 9090$/m);
   assert.match(dockerfile, /^ENTRYPOINT \["node", "dist\/src\/main\.js"\]$/m);
+  const nodeOptions = /^\s+NODE_OPTIONS=(\S+)$/m.exec(dockerfile)?.[1];
+  assert.equal(nodeOptions, NODE_FLAGS.join(' '), 'the image runs the exporter with the Node options of `npm start`');
   assert.match(dockerfile, /CMD \["node", "dist\/src\/healthcheck\.js"\]/);
 
   const dir = mkdtempSync(join(tmpdir(), 'image-'));
@@ -36,7 +38,7 @@ test('the Dockerfile\'s build steps give a runnable app with production dependen
   const port = await closedPort();
   const child = spawn(process.execPath, [join(dir, 'dist/src/main.js'), '--demo'], {
     cwd: dir,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', EXPORTER_PORT: String(port), EXPORTER_HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', NODE_OPTIONS: nodeOptions, EXPORTER_PORT: String(port), EXPORTER_HOST: '127.0.0.1' },
     stdio: 'ignore',
   });
   const exited = new Promise((r) => child.on('exit', (code) => r(code)));

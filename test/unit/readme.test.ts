@@ -57,3 +57,8 @@ test('the README opens with the two commands', () => {
   assert.match(firstScreen, /npm install && npm test/);
   assert.match(readFileSync(fileURLToPath(new URL('../../../.ci/run', import.meta.url)), 'utf8'), /^npm install .*&& npm test$/m);
 });
+
+test('`npm run demo` runs the exporter as `npm start` does, with --demo', () => {
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { scripts: Record<string, string> };
+  assert.equal(pkg.scripts.demo, `${pkg.scripts.start} --demo`);
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { PrometheusReader } from '../../../src/telemetry/prometheus-reader.js';
+import { PrometheusReader, SHARE_MS } from '../../../src/telemetry/prometheus-reader.js';
 
 function gaugeOver(provider: MeterProvider, observed: Map<string, number>) {
   const gauge = provider.getMeter('test').createObservableGauge('ecoflow_pd_soc', { description: 'soc' });
@@ -61,29 +61,32 @@ test('concurrent renders share one collection and all see every series', async (
   await provider.shutdown();
 });
 
-test('a scrape right after a collection shares it; one later than the collection took collects afresh', async () => {
-  const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
-  const provider = new MeterProvider({ readers: [reader] });
-  let collections = 0;
-  provider
-    .getMeter('test')
-    .createObservableGauge('g')
-    .addCallback((result) => {
-      collections++;
-      const until = performance.now() + 50; // a collection that takes as long as a fleet's
-      while (performance.now() < until);
-      result.observe(collections);
-    });
-  const first = await reader.exposition();
-  const second = await reader.exposition();
-  assert.equal(second, first, 'asked within the 50 ms the collection took: the same body');
-  assert.equal(collections, 1);
-  await new Promise((r) => setTimeout(r, 120));
-  const third = await reader.exposition();
-  assert.notEqual(third, first);
-  assert.equal(collections, 2);
-  assert.equal((await third.gzip()).length > 0 && third.gzip(), third.gzip(), 'gzipped once per body');
-  await provider.shutdown();
+test('a scrape right after a collection shares it; one later than the collection took, and than SHARE_MS, collects afresh', async () => {
+  for (const takesMs of [0, SHARE_MS + 50]) {
+    const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    let collections = 0;
+    provider
+      .getMeter('test')
+      .createObservableGauge('g')
+      .addCallback((result) => {
+        collections++;
+        const until = performance.now() + takesMs; // a small device's collection, then a fleet's
+        while (performance.now() < until);
+        result.observe(collections);
+      });
+    const first = await reader.exposition();
+    await new Promise((r) => setTimeout(r, SHARE_MS / 4));
+    const second = await reader.exposition();
+    assert.equal(second, first, `a collection of ${takesMs} ms: asked soon after, the same body`);
+    assert.equal(collections, 1);
+    await new Promise((r) => setTimeout(r, Math.max(takesMs, SHARE_MS) + 30));
+    const third = await reader.exposition();
+    assert.notEqual(third, first, `a collection of ${takesMs} ms: asked later, a new body`);
+    assert.equal(collections, 2);
+    assert.equal((await third.gzip()).length > 0 && third.gzip(), third.gzip(), 'gzipped once per body');
+    await provider.shutdown();
+  }
 });
 
 test('label values are escaped and no otel_scope labels are added', async () => {
