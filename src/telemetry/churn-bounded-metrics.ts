@@ -1,7 +1,7 @@
 import type { Meter } from '@opentelemetry/api';
 import type { RenewableMeter } from './renewable-meter.js';
 import type { SnapshotInstruments } from './snapshot-instruments.js';
-import { snapshotMetrics, type SnapshotMetricsOptions } from './snapshot-metrics.js';
+import { producerMemory, snapshotMetrics, type SnapshotMetricsOptions } from './snapshot-metrics.js';
 
 export interface ChurnBoundedMetricsOptions extends Omit<SnapshotMetricsOptions, 'meter'> {
   meter: RenewableMeter;
@@ -26,23 +26,9 @@ export class ChurnBoundedMetrics {
 
   constructor(options: ChurnBoundedMetricsOptions) {
     this.#o = options;
-    // Renewed producers start with no memory of what they told; the log should not repeat it.
-    const toldModels = new Set<string>();
-    const capped = new Map<string, number>();
-    this.#options = {
-      ...options,
-      onModel: (event) => {
-        const key = `${event.productName}\0${event.family ?? ''}\0${event.by ?? ''}`;
-        if (toldModels.has(key)) return;
-        toldModels.add(key);
-        options.onModel?.(event);
-      },
-      onSeriesCapped: (sn, dropped) => {
-        if (capped.get(sn) === dropped) return;
-        capped.set(sn, dropped);
-        options.onSeriesCapped?.(sn, dropped);
-      },
-    };
+    // Renewed producers carry on from what the old ones knew: a device's family and firmware
+    // while it is offline, and what the log was already told.
+    this.#options = { ...options, memory: producerMemory() };
   }
 
   start(): void {

@@ -6,6 +6,7 @@ import {
   type MetricCollectOptions,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
+import { emptyResource } from '@opentelemetry/resources';
 import { prometheusTemporality } from './prometheus-reader.js';
 
 interface Side {
@@ -29,6 +30,7 @@ export class RenewableMeter implements MetricProducer {
   readonly #version: string;
   readonly #cardinalityLimit: number;
   #side: Side;
+  #closed = false;
 
   constructor(options: { name: string; version: string; cardinalityLimit: number }) {
     this.#name = options.name;
@@ -53,11 +55,19 @@ export class RenewableMeter implements MetricProducer {
     old.provider.shutdown().catch(() => {});
   }
 
-  collect(options?: MetricCollectOptions): Promise<CollectionResult> {
+  /**
+   * Both exporting readers collect through the one reader of the side. That is safe because a
+   * collection runs its callbacks and drains the storage without yielding to other tasks, so
+   * two collections never interleave.
+   */
+  async collect(options?: MetricCollectOptions): Promise<CollectionResult> {
+    // A last OTLP push may come after shutdown (App.stop() does not wait for it forever).
+    if (this.#closed) return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [] }, errors: [] };
     return this.#side.reader.collect(options);
   }
 
   shutdown(): Promise<void> {
+    this.#closed = true;
     return this.#side.provider.shutdown();
   }
 

@@ -1,4 +1,4 @@
-import type { Attributes, BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
+import type { Attributes, BatchObservableCallback, Meter, Observable, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord, QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
 import { deviceLabels } from './device-labels.js';
 import type { GaugeRegistry, SeriesGroups, SeriesProducer } from './series.js';
@@ -18,7 +18,7 @@ export interface SnapshotInstrumentsOptions {
   reconcileIntervalMs?: number;
   /** After each collection: how many series computed from quota values it reported. */
   onCollected?: (quotaSeries: number) => void;
-  /** Series went away (see `retired`). */
+  /** Series were derived or went away: `retired` may have grown. */
   onRetired?: () => void;
 }
 
@@ -26,9 +26,8 @@ interface DeviceSeries {
   revision: number;
   /** One per producer, in the producers' order. */
   outputs: SeriesGroups[];
-  /** How many series the outputs hold, and the labels they carry. */
+  /** How many series the outputs hold. */
   count: number;
-  labels: Attributes;
 }
 
 /**
@@ -44,7 +43,9 @@ export class SnapshotInstruments {
   #registered: Observable[] = [];
   #unsubscribe: (() => void) | undefined;
   #live = 0;
-  #retired = 0;
+  /** Every (gauge, labels) derived since start: the SDK remembers each one it was shown. */
+  readonly #seen = new Map<ObservableGauge, Set<string>>();
+  #seenCount = 0;
 
   constructor(options: SnapshotInstrumentsOptions) {
     this.#o = options;
@@ -64,12 +65,12 @@ export class SnapshotInstruments {
   }
 
   /**
-   * Series that went away since start: of devices that left or were renamed, and by which a
-   * device's count shrank. A key swapped for another one goes uncounted, so this is a lower
-   * bound of the attribute sets the SDK still remembers and nobody reports.
+   * Series derived since start that are gone now (devices that left, went offline or were
+   * renamed, keys that went away): about as many attribute sets as the SDK remembers and
+   * nobody reports any more.
    */
   get retired(): number {
-    return this.#retired;
+    return this.#seenCount - this.#live;
   }
 
   stop(): void {
@@ -108,7 +109,8 @@ export class SnapshotInstruments {
       const gone = this.#devices.get(change.sn);
       this.#devices.delete(change.sn);
       for (const producer of this.#o.producers) producer.forget?.(change.sn);
-      if (gone) this.#recount(gone.count, 0, true);
+      if (gone) this.#live -= gone.count;
+      this.#o.onRetired?.();
       return;
     }
     const device = this.#o.snapshot.get(change.sn);
@@ -125,9 +127,7 @@ export class SnapshotInstruments {
     const producers = this.#o.producers;
     for (let i = 0; i < producers.length; i++) if (!producers[i]!.update(device, labels, keys, cached.outputs[i]!)) return false;
     cached.revision = device.revision;
-    const before = cached.count;
-    cached.count = countOf(cached.outputs);
-    this.#recount(before, cached.count, false);
+    this.#settle(cached, cached.count);
     return true;
   }
 
@@ -140,18 +140,29 @@ export class SnapshotInstruments {
       producer.produce(device, labels, groups);
       return groups;
     });
-    const count = countOf(outputs);
-    this.#devices.set(device.sn, { revision: device.revision, outputs, count, labels });
-    if (previous) this.#recount(previous.count, count, !sameLabels(previous.labels, labels));
-    else this.#live += count;
+    const cached = { revision: device.revision, outputs, count: 0 };
+    this.#devices.set(device.sn, cached);
+    this.#settle(cached, previous?.count ?? 0);
   }
 
-  /** A device's series went from `before` to `after`; `allGone`: none of the old ones is among the new. */
-  #recount(before: number, after: number, allGone: boolean): void {
-    this.#live += after - before;
-    const retired = allGone ? before : Math.max(0, before - after);
-    if (retired === 0) return;
-    this.#retired += retired;
+  /** Counts a device's series after they were derived (they were `before` many) and notes the new ones. */
+  #settle(cached: DeviceSeries, before: number): void {
+    let count = 0;
+    for (const groups of cached.outputs) {
+      for (const series of groups.values()) {
+        count += series.length;
+        for (const s of series) {
+          let seen = this.#seen.get(s.gauge);
+          if (!seen) this.#seen.set(s.gauge, (seen = new Set()));
+          const key = labelsKey(s.attributes);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          this.#seenCount++;
+        }
+      }
+    }
+    cached.count = count;
+    this.#live += count - before;
     this.#o.onRetired?.();
   }
 
@@ -164,14 +175,11 @@ export class SnapshotInstruments {
   }
 }
 
-function countOf(outputs: readonly SeriesGroups[]): number {
-  let n = 0;
-  for (const groups of outputs) for (const series of groups.values()) n += series.length;
-  return n;
-}
+const keys = new WeakMap<Attributes, string>();
 
-function sameLabels(a: Attributes, b: Attributes): boolean {
-  if (a === b) return true;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+/** Label sets are mostly shared objects (a device's labels): their key is made once. */
+function labelsKey(attributes: Attributes): string {
+  let key = keys.get(attributes);
+  if (key === undefined) keys.set(attributes, (key = JSON.stringify(attributes)));
+  return key;
 }

@@ -3,7 +3,7 @@ import { FAMILIES } from '../devices/families.js';
 import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
 import { DeviceStateSeries } from './producers/device-state-series.js';
 import { RawQuotaSeries } from './producers/raw-quota-series.js';
-import { UNIFIED_NAMES, UnifiedSeries, type ModelEvent } from './producers/unified-series.js';
+import { ModelMemory, UNIFIED_NAMES, UnifiedSeries, type ModelEvent } from './producers/unified-series.js';
 import { GaugeRegistry, type SeriesProducer } from './series.js';
 import { SnapshotInstruments } from './snapshot-instruments.js';
 
@@ -22,6 +22,17 @@ export interface SnapshotMetricsOptions {
   onModel?: (event: ModelEvent) => void;
   onCollected?: (quotaSeries: number) => void;
   onRetired?: () => void;
+  /** What the producers remember beyond the series: pass the same to instruments built again. */
+  memory?: ProducerMemory;
+}
+
+export interface ProducerMemory {
+  models: ModelMemory;
+  lastDropped: Map<string, number>;
+}
+
+export function producerMemory(): ProducerMemory {
+  return { models: new ModelMemory(), lastDropped: new Map() };
 }
 
 /**
@@ -40,8 +51,9 @@ export function snapshotMetrics(o: SnapshotMetricsOptions): SnapshotInstruments 
       maxSeriesPerDevice: o.maxSeriesPerDevice,
       reservedNames: unified ? UNIFIED_NAMES : undefined,
       onSeriesCapped: o.onSeriesCapped,
+      lastDropped: o.memory?.lastDropped,
     }),
   ];
-  if (unified) producers.push(new UnifiedSeries({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.onModel }));
+  if (unified) producers.push(new UnifiedSeries({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.onModel, memory: o.memory?.models }));
   return new SnapshotInstruments({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleAfterMs: o.staleAfterMs, reconcileIntervalMs: o.reconcileIntervalMs, onCollected: o.onCollected, onRetired: o.onRetired });
 }

@@ -196,7 +196,7 @@ async function compressedHour(n: number) {
       if ((text.match(/^ecoflow_last_update_timestamp_seconds\{/gm)?.length ?? 0) === n) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    // Scrapes below are mostly gzip, as Prometheus asks; plain ones are read for the heap figure.
+    // Scrapes ask for gzip, as Prometheus does; a plain one is read for the heap figure.
     const heapOf = (t: string) => (valueWith(t, 'ecoflow_exporter_heap_used_bytes') ?? 0) / 1024 / 1024;
     const requestsBefore = simulator.requestCount('all');
     const live = new Set(fleet.map((d) => d.sn));
@@ -209,8 +209,8 @@ async function compressedHour(n: number) {
     let warm: { rss: number; heap: number } | undefined;
     while (performance.now() < until) {
       await new Promise((r) => setTimeout(r, 1000));
-      const scraped = await get(url, Boolean(warm));
-      if (!warm && performance.now() - started >= (HOUR_S * 1000) / 6) warm = { rss: rssMb(exporter.child.pid!), heap: heapOf(scraped.text) };
+      await get(url, true);
+      if (!warm && performance.now() - started >= (HOUR_S * 1000) / 6) warm = { rss: rssMb(exporter.child.pid!), heap: heapOf((await get(url)).text) };
       if (performance.now() < nextChurn) continue;
       nextChurn += churnEvery;
       round++;

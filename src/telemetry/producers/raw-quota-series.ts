@@ -13,6 +13,8 @@ export interface RawQuotaSeriesOptions {
   reservedNames?: ReadonlySet<string>;
   /** Told when a device's payload first goes over the cap (and again if the overflow changes). */
   onSeriesCapped?: (sn: string, dropped: number) => void;
+  /** How many series each capped device dropped when last told; pass one that outlives this producer to keep it. */
+  lastDropped?: Map<string, number>;
 }
 
 /**
@@ -24,7 +26,7 @@ export class RawQuotaSeries implements SeriesProducer {
   readonly #o: RawQuotaSeriesOptions;
   readonly #maxSeries: number;
   readonly #dropped: ObservableGauge;
-  readonly #lastDropped = new Map<string, number>();
+  readonly #lastDropped: Map<string, number>;
   /** Series each device has now, to keep the cap across partial updates. */
   readonly #kept = new Map<string, number>();
   readonly #samples: QuotaSample[] = [];
@@ -32,6 +34,7 @@ export class RawQuotaSeries implements SeriesProducer {
   constructor(options: RawQuotaSeriesOptions) {
     this.#o = options;
     this.#maxSeries = options.maxSeriesPerDevice ?? 5000;
+    this.#lastDropped = options.lastDropped ?? new Map();
     this.#dropped = options.gauges.gauge(ownMetricName(options.prefix, METRICS.seriesDropped), { description: METRICS.seriesDropped.help });
   }
 

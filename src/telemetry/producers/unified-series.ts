@@ -21,6 +21,8 @@ export interface UnifiedSeriesOptions {
    * that was matched to a table by its serial number or keys rather than its name.
    */
   onModel?: (event: ModelEvent) => void;
+  /** What is known of each device's model; pass one that outlives this producer to keep it. */
+  memory?: ModelMemory;
 }
 
 export interface ModelEvent {
@@ -37,6 +39,12 @@ interface Known {
   firmware?: string;
 }
 
+/** Each device's family and firmware, and the models already told of (onModel). */
+export class ModelMemory {
+  readonly known = new Map<string, Known>();
+  readonly told = new Set<string>();
+}
+
 /**
  * `<prefix>_device_info` for every listed device and the unified base-unit metrics, computed
  * from the device's family table. The family and firmware are remembered while the device is
@@ -46,11 +54,14 @@ export class UnifiedSeries implements SeriesProducer {
   readonly #o: UnifiedSeriesOptions;
   readonly #info: ObservableGauge;
   readonly #gauges: Record<UnifiedMetricId, ObservableGauge>;
-  readonly #known = new Map<string, Known>();
-  readonly #told = new Set<string>();
+  readonly #known: Map<string, Known>;
+  readonly #told: Set<string>;
 
   constructor(options: UnifiedSeriesOptions) {
     this.#o = options;
+    const memory = options.memory ?? new ModelMemory();
+    this.#known = memory.known;
+    this.#told = memory.told;
     const { gauges, prefix } = options;
     this.#info = gauges.gauge(`${prefix}_${DEVICE_INFO.name}`, { description: DEVICE_INFO.help });
     this.#gauges = Object.fromEntries(
