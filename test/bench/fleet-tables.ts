@@ -121,7 +121,7 @@ export function sizeVerdicts(r: FleetResults = fleetResults()): string {
     ['Poll processing ≤ 1 ms per device payload on average', r.rows.length > 0 ? `${Math.max(...r.rows.map((row) => row.poll_processing_ms))} ms (the slowest fleet size)` : '–', verdict(r.rows.length > 0 ? Math.max(...r.rows.map((row) => row.poll_processing_ms)) : undefined, 1, 'ms', 2)],
     [
       'Memory flat over an hour with churn (RSS after ≤ RSS warm + 10 %)',
-      hour ? `${hour.devices} devices: ${hour.rss_warm_mb} → ${hour.rss_after_hour_mb} MB, ${hour.renewals} renewals` : '–',
+      hour ? `${hour.devices} devices: ${hour.rss_warm_mb} → ${hour.rss_after_hour_mb} MB, ${hour.renewals} renewal${hour.renewals === 1 ? '' : 's'}` : '–',
       verdict(hour?.rss_after_hour_mb, hour ? hour.rss_warm_mb * 1.1 : undefined, 'MB'),
     ],
   ];

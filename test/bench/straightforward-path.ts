@@ -51,11 +51,11 @@ export class StraightforwardPath {
   }
 
   /** One collection and its text, timed. */
-  async render(): Promise<{ ms: number; bytes: number }> {
+  async render(): Promise<{ ms: number; bytes: number; text: string }> {
     const started = performance.now();
     const { resourceMetrics } = await this.#exporter.collect();
     const text = this.#serializer.serialize(resourceMetrics);
-    return { ms: performance.now() - started, bytes: Buffer.byteLength(text) };
+    return { ms: performance.now() - started, bytes: Buffer.byteLength(text), text };
   }
 
   shutdown(): Promise<void> {
