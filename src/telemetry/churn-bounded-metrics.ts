@@ -1,7 +1,7 @@
 import type { Meter } from '@opentelemetry/api';
 import type { RenewableMeter } from './renewable-meter.js';
 import type { SnapshotInstruments } from './snapshot-instruments.js';
-import { producerMemory, snapshotMetrics, type SnapshotMetricsOptions } from './snapshot-metrics.js';
+import { producerMemory, snapshotMetrics, type ProducerMemory, type SnapshotMetricsOptions } from './snapshot-metrics.js';
 
 export interface ChurnBoundedMetricsOptions extends Omit<SnapshotMetricsOptions, 'meter'> {
   meter: RenewableMeter;
@@ -19,16 +19,14 @@ const defaultRenewAfter = (live: number) => Math.max(1_000, live);
  * (RenewableMeter) and the old side, with its memory of the gone series, is dropped.
  */
 export class ChurnBoundedMetrics {
-  readonly #o: ChurnBoundedMetricsOptions;
-  readonly #options: Omit<SnapshotMetricsOptions, 'meter'>;
+  readonly #o: ChurnBoundedMetricsOptions & { memory: ProducerMemory };
   #instruments?: SnapshotInstruments;
   #pending?: NodeJS.Immediate;
 
   constructor(options: ChurnBoundedMetricsOptions) {
-    this.#o = options;
     // Renewed producers carry on from what the old ones knew: a device's family and firmware
     // while it is offline, and what the log was already told.
-    this.#options = { ...options, memory: producerMemory() };
+    this.#o = { ...options, memory: producerMemory() };
   }
 
   start(): void {
@@ -59,7 +57,7 @@ export class ChurnBoundedMetrics {
   }
 
   #build(meter: Meter): SnapshotInstruments {
-    return snapshotMetrics({ ...this.#options, meter, onRetired: this.#onRetired });
+    return snapshotMetrics({ ...this.#o, meter, onRetired: this.#onRetired });
   }
 
   readonly #onRetired = (): void => {
