@@ -4,6 +4,7 @@ import { App } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config/load-config.js';
 import { EstablishError } from './poller/poller.js';
 import { Logger } from './log/logger.js';
+import { nodeTooOld, nodeTooOldMessage } from './node-runtime.js';
 import { VERSION } from './version.js';
 
 /** The process edge: configuration, signals and exit codes. The only file that touches `process`. */
@@ -11,8 +12,11 @@ const EXIT_OK = 0;
 const EXIT_START_FAILED = 1;
 const EXIT_BAD_CONFIG = 2;
 const STOP_DEADLINE_MS = 5_000;
-
 async function main(): Promise<void> {
+  if (nodeTooOld(process.version)) {
+    process.stderr.write(`${nodeTooOldMessage(process.version)}\n`);
+    process.exit(EXIT_START_FAILED);
+  }
   let loaded;
   try {
     loaded = loadConfig({ env: process.env, args: process.argv.slice(2) });

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { nodeTooOld } from '../../src/node-runtime.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as {
+  engines: { node: string };
+  optionalDependencies: Record<string, string>;
+  scripts: Record<string, string>;
+};
+
+test('the tests run on the Node.js line of `engines`, which the project installs for itself', () => {
+  const line = /^>=(\d+)$/.exec(pkg.engines.node)?.[1];
+  assert.ok(line, `engines.node is ">=N": ${pkg.engines.node}`);
+  assert.equal(process.versions.node.split('.')[0], line, 'npm test runs on the Node.js of node_modules/.bin');
+  for (const [name, version] of Object.entries(pkg.optionalDependencies)) {
+    assert.match(name, /^node-(linux|win)-(x64|arm64)$/);
+    assert.equal(version.split('.')[0], line, `${name} is the ${line} line`);
+  }
+});
+
+test('the exporter refuses a Node.js older than OpenTelemetry JS 3.x supports, and accepts 22.15 and up', () => {
+  for (const old of ['v20.20.2', 'v22.14.0', 'v18.0.0']) assert.equal(nodeTooOld(old), true, old);
+  for (const ok of ['v22.15.0', 'v24.21.0', 'v26.0.0']) assert.equal(nodeTooOld(ok), false, ok);
+});
+
+test('a machine\'s own old Node.js running the exporter directly is told how to start it', (t) => {
+  const system = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
+    try {
+      return nodeTooOld(execFileSync(p, ['--version'], { encoding: 'utf8' }).trim());
+    } catch {
+      return false;
+    }
+  });
+  if (!system) return t.skip('no Node.js older than 22.15 on this machine to try (CI machines have Node.js 20)');
+  let stderr = '';
+  let status = 0;
+  try {
+    execFileSync(system, [fileURLToPath(new URL('../../src/main.js', import.meta.url)), '--demo'], { stdio: 'pipe', encoding: 'utf8', timeout: 10_000 });
+  } catch (err) {
+    ({ stderr, status } = err as { stderr: string; status: number });
+  }
+  assert.equal(status, 1);
+  assert.match(stderr, /needs Node\.js 24 .* Start it with `npm start`/);
+});
+
+test('npm test is test:unit plus test:integration: every test file sits in one of the two', () => {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.test.ts') ? [`${dir}/${e.name}`] : []));
+  const tests = walk(`${REPO}test`).map((p) => p.slice(REPO.length));
+  assert.ok(tests.length > 20);
+  for (const file of tests) assert.match(file, /^test\/(unit|integration)\//);
+  assert.match(pkg.scripts['test:unit']!, /dist\/test\/unit/);
+  assert.match(pkg.scripts['test:integration']!, /dist\/test\/integration/);
+});
