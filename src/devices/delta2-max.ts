@@ -15,26 +15,28 @@ export const delta2Max: DeviceFamily = {
   snPrefixes: ['R351', 'R354'],
   // Two PV charge keys exist only on the DELTA 2 Max (DELTA 2 and RIVER 2 have one PV input).
   shapeKeys: ['bms_emsStatus.lcdShowSoc', 'pd.pv1ChargeWatts', 'pd.pv2ChargeWatts', 'pd.wattsOutSum'],
+  streamShape: 'type_code',
   firmware: { key: 'pd.sysVer', encoding: 'u32' },
   rows: [
     ...DELTA2_FAMILY_ROWS,
-    { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 0.001, source: 'DOC Delta2Max (mV); DIAG 53976' },
+    { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 0.001, tags: ['DOC', 'DIAG'], evidence: 'DOC Delta2Max (mV); DIAG 53976' },
     // bms_bmsStatus.inputWatts was 0 in the DIAG dump while the main pack took +10.8 A.
-    { metric: 'batteryPower', key: 'bms_bmsStatus.vol', times: 'bms_bmsStatus.amp', scale: 1e-6, source: 'vol (mV) × amp (mA, + charging); checked DIAG: 53.976 V × 10.807 A = 583 W of wattsInSum 1170 − wattsOutSum 489 = 681 W' },
+    { metric: 'batteryPower', key: 'bms_bmsStatus.vol', times: 'bms_bmsStatus.amp', scale: 1e-6, tags: ['DIAG'], evidence: 'vol (mV) × amp (mA, + charging); checked DIAG: 53.976 V × 10.807 A = 583 W of wattsInSum 1170 − wattsOutSum 489 = 681 W' },
     // pv1ChargeWatts and mppt.inWatts are the same reading (DIAG: both 447); the pd key is the one
     // DOC pairs with pv2ChargeWatts, mppt.inWatts stands in where it is absent.
-    { metric: 'portInputPower', port: 'solar_1', key: ['pd.pv1ChargeWatts', 'mppt.inWatts'], scale: 1, source: 'DOC Delta2Max (W), TOL; checked DIAG: mppt.inVol 37.379 V × inAmp 11.996 A = 448 W vs 447' },
+    { metric: 'portInputPower', port: 'solar_1', key: ['pd.pv1ChargeWatts', 'mppt.inWatts'], scale: 1, tags: ['DOC', 'TOL', 'DIAG'], evidence: 'DOC Delta2Max (W), TOL; checked DIAG: mppt.inVol 37.379 V × inAmp 11.996 A = 448 W vs 447' },
     // Not mppt.pv2InWatts: its unit is disputed (see unmapped); the pd key is plain W in DOC.
-    { metric: 'portInputPower', port: 'solar_2', key: 'pd.pv2ChargeWatts', scale: 1, source: 'DOC Delta2Max (W); DIAG 0 with mppt.pv2InWatts 0' },
+    { metric: 'portInputPower', port: 'solar_2', key: 'pd.pv2ChargeWatts', scale: 1, tags: ['DOC', 'DIAG'], evidence: 'DOC Delta2Max (W); DIAG 0 with mppt.pv2InWatts 0' },
   ],
+  rawOnly: [],
   unmapped: [
     ...DELTA2_FAMILY_UNMAPPED,
     {
       key: 'pd.XT150Watts1 / pd.XT150Watts2',
       reason:
-        'sign disputed: DOC says + input / − output, but the DIAG dump has XT150Watts1 +489 while that port fed extra battery 1 (slave 1 amp +9111 mA, inputWatts 489, = pd.wattsOutSum 489) and XT150Watts2 −425 while that port supplied the 425 W that complete pd.wattsInSum 1170 = 447 PV + 299 AC + 425; one dump cannot settle which way firmware counts',
+        'sign disputed: DOC says + input / − output, but the DIAG dump has XT150Watts1 +489 while that port fed extra battery 1 (slave 1 amp +9111 mA, inputWatts 489, = pd.wattsOutSum 489) and XT150Watts2 −425 while that port supplied the 425 W that complete pd.wattsInSum 1170 = 447 PV + 299 AC + 425; one dump cannot settle which way firmware counts', tags: ['DOC', 'DIAG'],
     },
-    { key: 'mppt.pv2InWatts / pv2InVol / pv2InAmp', reason: 'unit unconfirmed: DOC ×10 W, ×10 V, ×100 A vs TOL/FOX W, mV, mA (DIAG pv2InVol 110 fits neither clearly); PV2 power comes from pd.pv2ChargeWatts' },
+    { key: 'mppt.pv2InWatts / pv2InVol / pv2InAmp', reason: 'unit unconfirmed: DOC ×10 W, ×10 V, ×100 A vs TOL/FOX W, mV, mA (DIAG pv2InVol 110 fits neither clearly); PV2 power comes from pd.pv2ChargeWatts', tags: ['DOC', 'TOL', 'DIAG', 'FOX'] },
     { key: 'bms_slave_bmsSlaveStatus_1.* / _2.*', reason: 'extra packs: the battery metrics describe the main pack; their SoC is in the combined lcdShowSoc' },
     { key: 'bms_bmsInfo.accuChgEnergy / accuDsgEnergy, pd.chgSunPower / chgPowerAC / chgPowerDC / dsgPowerAC / dsgPowerDC', reason: 'energy counters (Wh): no unified metric' },
   ],

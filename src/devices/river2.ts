@@ -14,23 +14,23 @@ export const river2: DeviceFamily = {
   // rabits/ha-ef-ble: R601/R603 RIVER 2, R611/R613 RIVER 2 Max, R621/R623 RIVER 2 Pro.
   snPrefixes: ['R601', 'R603', 'R611', 'R613', 'R621', 'R623'],
   shapeKeys: ['bms_emsStatus.lcdShowSoc', 'inv.invOutVol', 'mppt.inWatts', 'pd.wattsOutSum'],
-  // The DELTA 2 keys with the pack in volts (≈ 26, DELTA 2 reads ≈ 50 000 mV); 0 proves nothing.
-  shapeTest: (read) => {
-    const vol = read('bms_bmsStatus.vol');
-    return vol !== undefined && vol > 0 && vol < 100 && read('pd.pv2ChargeWatts') === undefined;
-  },
+  // DELTA 2 Max has these keys too, and a second PV input (pd.pv2ChargeWatts) of its own.
+  shapeAbsent: ['pd.pv2ChargeWatts'],
+  shapeRanges: [{ key: 'bms_bmsStatus.vol', min: 1, max: 99, why: 'the DELTA 2 keys with the pack in whole volts (≈ 26; DELTA 2 reads ≈ 50 000 mV); 0 proves nothing' }],
+  streamShape: 'type_code',
   firmware: { key: 'pd.sysVer', encoding: 'u32' },
   rows: [
     ...DELTA2_FAMILY_ROWS,
-    { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 1, source: 'tolwi issue #100, DIAG river_2_max (V, integer: 26); DOC says mV' },
+    { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 1, tags: ['DOC', 'TOL', 'DIAG'], evidence: 'tolwi issue #100, DIAG river_2_max (V, integer: 26); DOC says mV' },
     // Whole volts limit this to about ±2 %; still better than bms_bmsStatus.inputWatts/outputWatts,
     // which were 0 on main packs carrying current in every real dump of the family.
-    { metric: 'batteryPower', key: 'bms_bmsStatus.vol', times: 'bms_bmsStatus.amp', scale: 0.001, source: 'vol (V) × amp (mA, + charging), DOC/TOL units; DIAG 26 V × 0 mA (idle)' },
-    { metric: 'portInputPower', port: 'solar', key: 'mppt.inWatts', scale: 1, source: 'DOC Delta2 (W), TOL river2.py' },
+    { metric: 'batteryPower', key: 'bms_bmsStatus.vol', times: 'bms_bmsStatus.amp', scale: 0.001, tags: ['DOC', 'TOL', 'DIAG'], evidence: 'vol (V) × amp (mA, + charging), DOC/TOL units; DIAG 26 V × 0 mA (idle)' },
+    { metric: 'portInputPower', port: 'solar', key: 'mppt.inWatts', scale: 1, tags: ['DOC', 'TOL'], evidence: 'DOC Delta2 (W), TOL river2.py' },
   ],
+  rawOnly: [],
   unmapped: [
     ...DELTA2_FAMILY_UNMAPPED,
-    { key: 'pd.typecChaWatts', reason: 'USB-C input, unit unconfirmed: W (TOL river2.py) vs 0.1 W (FOX)' },
+    { key: 'pd.typecChaWatts', reason: 'USB-C input, unit unconfirmed: W (TOL river2.py) vs 0.1 W (FOX)', tags: ['TOL', 'FOX'] },
     { key: 'pd.chgSunPower / chgPowerAC / chgPowerDC / dsgPowerAC / dsgPowerDC', reason: 'energy counters (Wh): no unified metric' },
   ],
 };

@@ -8,7 +8,7 @@ const CIRCUIT_ROWS: readonly MappingRow[] = Array.from({ length: 10 }, (_, i): M
   metric: 'loadPower',
   key: [`infoList[${i}].chWatt`, `channelPower.infoList[${i}].chWatt`],
   scale: 1,
-  source: `TOL smart_home_panel.py (circuit ${i + 1} power, W; "Circuits Combined Power" = circuits 1–10)`,
+  tags: ['TOL'], evidence: `TOL smart_home_panel.py (circuit ${i + 1} power, W; "Circuits Combined Power" = circuits 1–10)`,
 }));
 
 /**
@@ -22,7 +22,7 @@ const BACKUP_BATTERY_ROWS: readonly MappingRow[] = [0, 1].map((n): MappingRow =>
   key: `heartbeat.energyInfos[${n}].lcdInputWatts`,
   minus: `heartbeat.energyInfos[${n}].outputPower`,
   scale: 1,
-  source: `TOL (battery ${n + 1} input − output power, W); real dump 0 − 203 W while the grid is down`,
+  tags: ['TOL', 'DIAG'], evidence: `TOL (battery ${n + 1} input − output power, W); real dump 0 − 203 W while the grid is down`,
 }));
 
 /**
@@ -39,22 +39,24 @@ export const smartHomePanel: DeviceFamily = {
   productNames: [/^Smart Home Panel$/i],
   snPrefixes: ['SP10'],
   shapeKeys: ['heartbeat.backupBatPer', 'heartbeat.backupChaTime', 'heartbeat.energyInfos[0].batteryPercentage'],
+  streamShape: 'params',
   rows: [
     // A panel with no backup battery wired has no capacity: its 0 % is not a battery.
-    { metric: 'batterySoc', key: 'heartbeat.backupBatPer', when: { key: 'heartbeat.backupFullCap', min: 1 }, scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC SmartHomePanel (combined backup SoC, %), TOL' },
+    { metric: 'batterySoc', key: 'heartbeat.backupBatPer', when: { key: 'heartbeat.backupFullCap', min: 1 }, scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'TOL'], evidence: 'DOC SmartHomePanel (combined backup SoC, %), TOL' },
     // DOC: "backup discharge time", despite the name. DIAG: 443 min while discharging, against
     // the battery's own dischargeTime 442.
-    { metric: 'batteryTimeToEmpty', key: 'heartbeat.backupChaTime', scale: 60, valid: REMAINING_MINUTES, source: 'DOC SmartHomePanel (min), TOL; checked DIAG: 443 vs energyInfos[0].dischargeTime 442' },
+    { metric: 'batteryTimeToEmpty', key: 'heartbeat.backupChaTime', scale: 60, valid: REMAINING_MINUTES, tags: ['DOC', 'TOL', 'DIAG'], evidence: 'DOC SmartHomePanel (min), TOL; checked DIAG: 443 vs energyInfos[0].dischargeTime 442' },
     ...BACKUP_BATTERY_ROWS,
     ...CIRCUIT_ROWS,
   ],
+  rawOnly: [],
   unmapped: [
-    { key: 'gridInfo.gridVol / gridInfo.gridFreq', reason: 'read 230 V / 50 Hz with the grid down (heartbeat.gridSta 0) in the real dump: the configured grid standard, not a measurement' },
-    { key: 'heartbeat.backupFullCap', reason: 'unit unconfirmed (DOC gives none; 78275 in DIAG); only used to tell whether a battery is wired at all' },
+    { key: 'gridInfo.gridVol / gridInfo.gridFreq', reason: 'read 230 V / 50 Hz with the grid down (heartbeat.gridSta 0) in the real dump: the configured grid standard, not a measurement', tags: ['DIAG'] },
+    { key: 'heartbeat.backupFullCap', reason: 'unit unconfirmed (DOC gives none; 78275 in DIAG); only used to tell whether a battery is wired at all', tags: ['DOC', 'DIAG'] },
     { key: 'heartbeat.gridDayWatth / backupDayWatth', reason: 'daily energy counters (Wh, reset daily): no unified metric' },
     { key: 'infoList[10].chWatt / infoList[11].chWatt', reason: 'backup-battery channels: sign while charging undocumented; battery power uses energyInfos (explicit in / out)' },
     { key: 'heartbeat.energyInfos[n].batteryPercentage', reason: 'per battery; battery_soc_ratio is the combined backupBatPer' },
-    { key: 'heartbeat.energyInfos[n].chargeTime', reason: '443 min while discharging in DIAG (equal to backupChaTime): not a time to full' },
+    { key: 'heartbeat.energyInfos[n].chargeTime', reason: '443 min while discharging in DIAG (equal to backupChaTime): not a time to full', tags: ['DIAG'] },
     { key: 'heartbeat.energyInfos[n].dischargeTime', reason: 'per battery; backupChaTime is the combined time to empty' },
     { key: 'heartbeat.energyInfos[n].emsBatTemp', reason: 'per battery, and an empty slot reads 0 °C: no main pack to report' },
     { key: 'loadChCurInfo.cur[i]', reason: 'values 16 / 20 / 30 look like breaker ratings (A), not live currents' },

@@ -18,19 +18,21 @@ export const smartPlug: DeviceFamily = {
   // `2_1.` is the plug's alone. A PowerStream quota lists empty `2_1` / `2_2` objects (FIX), which
   // hold no `watts`, so these keys stay absent there.
   shapeKeys: ['2_1.watts', '2_1.volt', '2_1.current'],
+  streamShape: 'cmd',
   rows: [
-    { metric: 'loadPower', key: '2_1.watts', scale: 0.1, source: 'DOC SmartPlug (0.1 W), TOL (Deciwatts), FOX, TAR; tolwi issue #286 (app 17 W = raw 170)' },
-    { metric: 'outputPower', key: '2_1.watts', scale: 0.1, source: 'as load_power_watts: the plug\'s only output is the appliance it feeds' },
-    { metric: 'portOutputPower', port: 'ac', key: '2_1.watts', scale: 0.1, source: 'as load_power_watts' },
-    { metric: 'acInputVoltage', key: '2_1.volt', scale: 1, source: 'DOC SmartPlug (V), TOL (Volt); FIX 228' },
-    { metric: 'acInputFrequency', key: '2_1.freq', scale: 1, valid: AC_FREQUENCY, source: 'DOC SmartPlug (Hz); FIX 50' },
+    { metric: 'loadPower', key: '2_1.watts', scale: 0.1, tags: ['DOC', 'TOL', 'FOX', 'TAR'], evidence: 'DOC SmartPlug (0.1 W), TOL (Deciwatts), FOX, TAR; tolwi issue #286 (app 17 W = raw 170)' },
+    { metric: 'outputPower', key: '2_1.watts', scale: 0.1, tags: ['DOC', 'TOL', 'FOX', 'TAR'], evidence: 'as load_power_watts: the plug\'s only output is the appliance it feeds' },
+    { metric: 'portOutputPower', port: 'ac', key: '2_1.watts', scale: 0.1, tags: ['DOC', 'TOL', 'FOX', 'TAR'], evidence: 'as load_power_watts: the plug\'s only output is the appliance it feeds' },
+    { metric: 'acInputVoltage', key: '2_1.volt', scale: 1, tags: ['DOC', 'TOL', 'FIX'], evidence: 'DOC SmartPlug (V), TOL (Volt); FIX 228' },
+    { metric: 'acInputFrequency', key: '2_1.freq', scale: 1, valid: AC_FREQUENCY, tags: ['DOC', 'FIX'], evidence: 'DOC SmartPlug (Hz); FIX 50' },
   ],
+  rawOnly: [],
   unmapped: [
-    { key: '2_1.current', reason: 'no unified AC-current metric (mA per DOC, TOL, FOX, TAR)' },
-    { key: '2_1.temp', reason: 'the plug\'s own temperature (°C per TOL, FOX; DOC gives no unit): no unified metric' },
-    { key: '2_1.maxCur', reason: 'a setting (0.1 A, DOC), not a measurement' },
+    { key: '2_1.current', reason: 'no unified AC-current metric (mA per DOC, TOL, FOX, TAR)', tags: ['DOC', 'TOL', 'FOX', 'TAR'] },
+    { key: '2_1.temp', reason: 'the plug\'s own temperature (°C per TOL, FOX; DOC gives no unit): no unified metric', tags: ['DOC', 'TOL', 'FOX'] },
+    { key: '2_1.maxCur', reason: 'a setting (0.1 A, DOC), not a measurement', tags: ['DOC'] },
     { key: '2_1.maxWatts', reason: 'a setting, not a measurement' },
-    { key: '2_1.consWatt / geneWatt, consNum / geneNum', reason: 'not in ecoflow-units.md; they look like totals of the energy-system mesh, not of this plug (FIX consWatt −820 while the plug draws 1 W)' },
+    { key: '2_1.consWatt / geneWatt, consNum / geneNum', reason: 'not in ecoflow-units.md; they look like totals of the energy-system mesh, not of this plug (FIX consWatt −820 while the plug draws 1 W)', tags: ['FIX'] },
     { key: '2_1.switchSta', reason: 'relay state (boolean), not a measurement' },
   ],
 };
