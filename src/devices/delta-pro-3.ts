@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 import { DELTA3_GENERATION_ROWS, DELTA3_GENERATION_UNMAPPED } from './delta3-generation.js';
 
 /**
@@ -27,11 +27,7 @@ export const deltaPro3: DeviceFamily = {
   rawOnly: [],
   unmapped: [
     ...DELTA3_GENERATION_UNMAPPED,
-    {
-      key: 'powGetAc / powGetAcHvOut / powGetAcLvOut / powGetAcLvTt30Out',
-      reason:
-        'AC outputs, but whether powGetAc ("real-time AC power") is the total of the HV/LV/TT-30 outlets or the EU model\'s only outlet (homebridge-ecoflow) is unconfirmed: summing them may double count; output_power_watts (powOutSumW) covers the total', tags: ['HB'],
-    },
-    { key: 'cycles', reason: 'not in the DOC quota/all list; a DELTA Pro 3 REST dump had none (ecoflow-units.md §4)', tags: ['DOC'] },
+    ...unmappedKeys(['powGetAc', 'powGetAcHvOut', 'powGetAcLvOut', 'powGetAcLvTt30Out'], 'AC outputs, but whether powGetAc ("real-time AC power") is the total of the HV/LV/TT-30 outlets or the EU model\'s only outlet (HB) is unconfirmed: summing them may double count; output_power_watts (powOutSumW) covers the total', ['HB']),
+    { key: 'cycles', reason: 'FOX reads it from the app MQTT API; not in DOC\'s quota/all list, and a DELTA Pro 3 quota/all dump TAR documents had none', tags: ['DOC', 'FOX', 'TAR'] },
   ],
 };

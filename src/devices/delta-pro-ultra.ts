@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, HEALTH_PERCENT, type DeviceFamily } from './device-family.js';
+import { CHARGE_PERCENT, HEALTH_PERCENT, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 const SHOW = 'hs_yj751_pd_appshow_addr';
 const BACKEND = 'hs_yj751_pd_backend_addr';
@@ -58,12 +58,12 @@ export const deltaProUltra: DeviceFamily = {
   unmapped: [
     { key: `${SHOW}.remainTime`, reason: 'one value for charging and discharging whose sign is unconfirmed: cannot tell time-to-full from time-to-empty' },
     { key: `${BACKEND}.batAmp`, reason: 'not in DOC, and one project reports it under-reads 4–7× (unattributed): battery current unconfirmed', tags: ['DOC'] },
-    { key: `${BACKEND}.out*Pf (outAcL11Pf … outAcP58Pf)`, reason: 'DOC calls them output frequency, the name says power factor: unconfirmed, so no AC output frequency', tags: ['DOC'] },
+    ...unmappedKeys(['outAcL11Pf', 'outAcL12Pf', 'outAcL14Pf', 'outAcL21Pf', 'outAcL22Pf', 'outAcTtPf', 'outAcP58Pf'].map((k) => `${BACKEND}.${k}`), 'DOC calls them output frequency, the name says power factor: unconfirmed, so no AC output frequency', ['DOC']),
     { key: `${SHOW}.outPrPwr`, reason: 'parallel-box discharge: no port fits, and the box hangs on the Power In/Out port, so it may double-count outAc5p8Pwr' },
-    { key: `${BACKEND}.inAc5p8Vol / inAc5p8Amp / outAc5p8Vol / outAc5p8Amp`, reason: 'Power In/Out port voltage and current: no per-port voltage metric; the AC input voltage is the C20 inlet\'s' },
-    { key: `${BACKEND}.outAcL12Amp, outAcL14Vol / outAcL22Vol / outAcTtVol and the other out*Amp, in*Amp`, reason: 'per-outlet voltages and currents: no unified metric (one outlet stands for the AC output voltage)' },
-    { key: `${BACKEND}.inHvMpptVol / inHvMpptAmp / inLvMpptVol / inLvMpptAmp`, reason: 'PV voltages and currents (DOC mislabels them "AC"): no unified metric', tags: ['DOC'] },
-    { key: 'hs_yj751_bms_slave_addr.N.* (N > 1), .1.soc, *Cap, cellVol', reason: 'other packs and per-pack SoC / capacity / cell voltages: the battery metrics use pack 1 and the whole-unit SoC' },
-    { key: `${BACKEND}.pdTemp / pcsAcTemp / mpptHvTemp …`, reason: 'device temperatures: no unified metric' },
+    ...unmappedKeys([`${BACKEND}.inAc5p8Vol`, `${BACKEND}.inAc5p8Amp`, `${BACKEND}.outAc5p8Vol`, `${BACKEND}.outAc5p8Amp`], 'Power In/Out port voltage and current: no per-port voltage metric; the AC input voltage is the C20 inlet\'s'),
+    ...unmappedKeys(['outAcL12Amp', 'outAcL14Amp', 'outAcL21Amp', 'outAcL22Amp', 'outAcTtAmp', 'outAcL14Vol', 'outAcL22Vol', 'outAcTtVol', 'inAcC20Amp'].map((k) => `${BACKEND}.${k}`), 'per-outlet voltages and currents: no unified metric (one outlet stands for the AC output voltage)'),
+    ...unmappedKeys([`${BACKEND}.inHvMpptVol`, `${BACKEND}.inHvMpptAmp`, `${BACKEND}.inLvMpptVol`, `${BACKEND}.inLvMpptAmp`], 'PV voltages and currents (DOC mislabels them "AC"): no unified metric', ['DOC']),
+    // Other packs (hs_yj751_bms_slave_addr.2 and up) and pack 1's SoC, capacities and cell voltages (TAR) are not in this payload, built from DOC: nothing to list.
+    // Device temperatures (pdTemp, pcsAcTemp, mpptHvTemp; TAR) are not in this payload either.
   ],
 };

@@ -1,4 +1,4 @@
-import { AC_FREQUENCY, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+import { AC_FREQUENCY, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
  * DELTA Pro (`bmsMaster.`, `bmsSlave1|2.`, `ems.`, `inv.`, `mppt.`, `pd.`). Sources: DOC =
@@ -54,19 +54,20 @@ export const deltaPro: DeviceFamily = {
     { metric: 'acInputFrequency', key: 'inv.acInFreq', scale: 1, valid: AC_FREQUENCY, tags: ['DOC'], evidence: 'DOC DeltaPro (Hz)' },
     { metric: 'acOutputFrequency', key: 'inv.invOutFreq', scale: 1, valid: AC_FREQUENCY, tags: ['DOC'], evidence: 'DOC DeltaPro (Hz)' },
   ],
-  rawOnly: [],
+  rawOnly: [
+    { prefixes: ['bmsSlave1.', 'bmsSlave2.'], reason: 'extra packs, every key under their prefix: the battery metrics describe the main pack; their SoC is in the combined ems.lcdShowSoc' },
+  ],
   unmapped: [
-    { key: 'bmsMaster.inputWatts / outputWatts', reason: 'W per DOC/TOL, 0.1 W per FOX, and 0 in FIX while the pack took +3.1 A: battery power is vol × amp instead', tags: ['DOC', 'TOL', 'FIX', 'FOX'] },
+    ...unmappedKeys(['bmsMaster.inputWatts', 'bmsMaster.outputWatts'], 'W per DOC/TOL, 0.1 W per FOX, and 0 in FIX while the pack took +3.1 A: battery power is vol × amp instead', ['DOC', 'TOL', 'FIX', 'FOX']),
     { key: 'pd.remainTime', reason: 'sign unreliable: +240 while discharging (DIAG); ems.chgRemainTime / dsgRemainTime give each direction', tags: ['DIAG'] },
     { key: 'pd.carWatts', reason: 'unit unconfirmed: W (TOL) vs 0.1 W (FOX); the car port uses mppt.carOutWatts', tags: ['TOL', 'FOX'] },
     { key: 'mppt.outWatts', reason: 'the MPPT converter\'s output inside the unit, not a port' },
-    { key: 'mppt.inVol / inAmp / outVol / outAmp / carOutVol / carOutAmp / dcdc12vVol', reason: 'DC voltages (0.1 V) and currents (0.01 A): no unified metric (inVol × inAmp checks the solar row)' },
-    { key: 'bmsMaster.soc / f32ShowSoc', reason: 'main pack only; battery_soc_ratio is the combined ems.f32LcdShowSoc the display shows' },
-    { key: 'bmsSlave1.* / bmsSlave2.*', reason: 'extra packs: the battery metrics describe the main pack; their SoC is in the combined ems.lcdShowSoc' },
-    { key: 'bmsMaster.minCellTemp / maxCellTemp / minMosTemp / maxMosTemp', reason: 'battery_temperature_celsius uses the pack temp' },
-    { key: 'bmsMaster.designCap / fullCap / remainCap', reason: 'capacities (mAh): no unified metric' },
-    { key: 'inv.acInAmp / inv.invOutAmp', reason: 'AC currents: no unified metric' },
-    { key: 'inv.outTemp / mppt.mpptTemp / pd.typec1Temp', reason: 'device temperatures: no unified metric' },
-    { key: 'pd.chgSunPower / chgPowerAc / chgPowerDc / dsgPowerAc / dsgPowerDc', reason: 'energy counters (Wh): no unified metric' },
+    ...unmappedKeys(['mppt.inVol', 'mppt.inAmp', 'mppt.outVol', 'mppt.outAmp', 'mppt.carOutVol', 'mppt.carOutAmp', 'mppt.dcdc12vVol'], 'DC voltages (0.1 V) and currents (0.01 A): no unified metric (inVol × inAmp checks the solar row)'),
+    ...unmappedKeys(['bmsMaster.soc', 'bmsMaster.f32ShowSoc'], 'main pack only; battery_soc_ratio is the combined ems.f32LcdShowSoc the display shows'),
+    ...unmappedKeys(['bmsMaster.minCellTemp', 'bmsMaster.maxCellTemp', 'bmsMaster.minMosTemp', 'bmsMaster.maxMosTemp'], 'battery_temperature_celsius uses the pack temp'),
+    ...unmappedKeys(['bmsMaster.designCap', 'bmsMaster.fullCap', 'bmsMaster.remainCap'], 'capacities (mAh): no unified metric'),
+    ...unmappedKeys(['inv.acInAmp', 'inv.invOutAmp'], 'AC currents: no unified metric'),
+    ...unmappedKeys(['inv.outTemp', 'mppt.mpptTemp', 'pd.typec1Temp'], 'device temperatures: no unified metric'),
+    ...unmappedKeys(['pd.chgSunPower', 'pd.chgPowerAc', 'pd.chgPowerDc', 'pd.dsgPowerAc', 'pd.dsgPowerDc'], 'energy counters (Wh): no unified metric'),
   ],
 };

@@ -1,4 +1,4 @@
-import type { DeviceFamily } from './device-family.js';
+import { unmappedKeys, type DeviceFamily } from './device-family.js';
 import { DELTA2_FAMILY_ROWS, DELTA2_FAMILY_UNMAPPED } from './delta2.js';
 
 /**
@@ -28,16 +28,13 @@ export const delta2Max: DeviceFamily = {
     // Not mppt.pv2InWatts: its unit is disputed (see unmapped); the pd key is plain W in DOC.
     { metric: 'portInputPower', port: 'solar_2', key: 'pd.pv2ChargeWatts', scale: 1, tags: ['DOC', 'DIAG'], evidence: 'DOC Delta2Max (W); DIAG 0 with mppt.pv2InWatts 0' },
   ],
-  rawOnly: [],
+  rawOnly: [
+    { prefixes: ['bms_slave_bmsSlaveStatus_1.', 'bms_slave_bmsSlaveStatus_2.'], reason: 'extra packs, every key under their prefix: the battery metrics describe the main pack; their SoC is in the combined bms_emsStatus.lcdShowSoc' },
+  ],
   unmapped: [
     ...DELTA2_FAMILY_UNMAPPED,
-    {
-      key: 'pd.XT150Watts1 / pd.XT150Watts2',
-      reason:
-        'sign disputed: DOC says + input / − output, but the DIAG dump has XT150Watts1 +489 while that port fed extra battery 1 (slave 1 amp +9111 mA, inputWatts 489, = pd.wattsOutSum 489) and XT150Watts2 −425 while that port supplied the 425 W that complete pd.wattsInSum 1170 = 447 PV + 299 AC + 425; one dump cannot settle which way firmware counts', tags: ['DOC', 'DIAG'],
-    },
-    { key: 'mppt.pv2InWatts / pv2InVol / pv2InAmp', reason: 'unit unconfirmed: DOC ×10 W, ×10 V, ×100 A vs TOL/FOX W, mV, mA (DIAG pv2InVol 110 fits neither clearly); PV2 power comes from pd.pv2ChargeWatts', tags: ['DOC', 'TOL', 'DIAG', 'FOX'] },
-    { key: 'bms_slave_bmsSlaveStatus_1.* / _2.*', reason: 'extra packs: the battery metrics describe the main pack; their SoC is in the combined lcdShowSoc' },
-    { key: 'bms_bmsInfo.accuChgEnergy / accuDsgEnergy, pd.chgSunPower / chgPowerAC / chgPowerDC / dsgPowerAC / dsgPowerDC', reason: 'energy counters (Wh): no unified metric' },
+    ...unmappedKeys(['pd.XT150Watts1', 'pd.XT150Watts2'], 'sign disputed: DOC says + input / − output, but the DIAG dump has XT150Watts1 +489 while that port fed extra battery 1 (slave 1 amp +9111 mA, inputWatts 489, = pd.wattsOutSum 489) and XT150Watts2 −425 while that port supplied the 425 W that complete pd.wattsInSum 1170 = 447 PV + 299 AC + 425; one dump cannot settle which way firmware counts', ['DOC', 'DIAG']),
+    ...unmappedKeys(['mppt.pv2InWatts', 'mppt.pv2InVol', 'mppt.pv2InAmp'], 'unit unconfirmed: DOC ×10 W, ×10 V, ×100 A vs TOL/FOX W, mV, mA (DIAG pv2InVol 110 fits neither clearly); PV2 power comes from pd.pv2ChargeWatts', ['DOC', 'TOL', 'DIAG', 'FOX']),
+    ...unmappedKeys(['bms_bmsInfo.accuChgEnergy', 'bms_bmsInfo.accuDsgEnergy', 'pd.chgSunPower', 'pd.chgPowerAC', 'pd.chgPowerDC', 'pd.dsgPowerAC', 'pd.dsgPowerDC'], 'energy counters (Wh): no unified metric'),
   ],
 };

@@ -1,4 +1,4 @@
-import { AC_FREQUENCY, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily, type MappingRow } from './device-family.js';
+import { AC_FREQUENCY, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily, type MappingRow } from './device-family.js';
 
 /**
  * DELTA 2 (`pd.`, `bms_bmsStatus.`, `bms_emsStatus.`, `inv.`, `mppt.`). Sources: DOC =
@@ -34,16 +34,16 @@ export const DELTA2_FAMILY_ROWS: readonly MappingRow[] = [
 
 /** Keys the DELTA 2 family leaves out, shared with DELTA 2 Max and RIVER 2. */
 export const DELTA2_FAMILY_UNMAPPED = [
-  { key: 'bms_bmsStatus.inputWatts / outputWatts', reason: '0 on the main pack while current flowed in real dumps (DELTA 2 FIX); battery power is computed as vol × amp instead', tags: ['DIAG', 'FIX'] },
+  ...unmappedKeys(['bms_bmsStatus.inputWatts', 'bms_bmsStatus.outputWatts'], '0 on the main pack while current flowed in real dumps (DELTA 2 FIX); battery power is computed as vol × amp instead', ['DIAG', 'FIX']),
   { key: 'pd.carWatts', reason: 'unit disputed: W (TOL) vs 0.1 W (FOX); the car port uses mppt.carOutWatts', tags: ['TOL', 'FOX'] },
   { key: 'pd.remainTime', reason: 'one signed value for both directions; bms_emsStatus.chgRemainTime / dsgRemainTime say the same per direction' },
   { key: 'mppt.outWatts', reason: 'the MPPT converter\'s output inside the unit, not a port' },
-  { key: 'mppt.inVol / mppt.inAmp', reason: 'PV voltage and current: no unified metric' },
-  { key: 'bms_bmsStatus.soc / f32ShowSoc', reason: 'main pack only; battery_soc_ratio is the combined bms_emsStatus.f32LcdShowSoc the display shows' },
-  { key: 'bms_bmsStatus.minCellTemp / maxCellTemp / minMosTemp / maxMosTemp', reason: 'battery_temperature_celsius uses the pack temp' },
-  { key: 'bms_bmsStatus.designCap / fullCap / remainCap', reason: 'capacities (mAh): no unified metric' },
-  { key: 'inv.acInAmp / inv.invOutAmp', reason: 'AC currents: no unified metric' },
-  { key: 'inv.outTemp / mppt.mpptTemp / pd.typec1Temp / pd.carTemp', reason: 'device temperatures: no unified metric' },
+  ...unmappedKeys(['mppt.inVol', 'mppt.inAmp'], 'PV voltage and current: no unified metric'),
+  ...unmappedKeys(['bms_bmsStatus.soc', 'bms_bmsStatus.f32ShowSoc'], 'main pack only; battery_soc_ratio is the combined bms_emsStatus.f32LcdShowSoc the display shows'),
+  ...unmappedKeys(['bms_bmsStatus.minCellTemp', 'bms_bmsStatus.maxCellTemp', 'bms_bmsStatus.minMosTemp', 'bms_bmsStatus.maxMosTemp'], 'battery_temperature_celsius uses the pack temp'),
+  ...unmappedKeys(['bms_bmsStatus.designCap', 'bms_bmsStatus.fullCap', 'bms_bmsStatus.remainCap'], 'capacities (mAh): no unified metric'),
+  ...unmappedKeys(['inv.acInAmp', 'inv.invOutAmp'], 'AC currents: no unified metric'),
+  ...unmappedKeys(['inv.outTemp', 'mppt.mpptTemp', 'pd.typec1Temp', 'pd.carTemp'], 'device temperatures: no unified metric'),
 ] as const;
 
 export const delta2: DeviceFamily = {

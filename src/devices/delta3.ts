@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 import { DELTA3_GENERATION_ROWS, DELTA3_GENERATION_UNMAPPED } from './delta3-generation.js';
 
 /**
@@ -40,10 +40,10 @@ export const delta3: DeviceFamily = {
   rawOnly: [],
   unmapped: [
     ...DELTA3_GENERATION_UNMAPPED,
-    { key: 'inputWatts / outputWatts', reason: 'BMS pack power; battery power is vol × amp (they agree in DIAG: 434 W)', tags: ['DIAG'] },
-    { key: 'soc / f32ShowSoc', reason: 'BMS (main pack) SoC; battery_soc_ratio is the combined SoC (cmsBattSoc, v1p0.lcdShowSoc)' },
+    ...unmappedKeys(['inputWatts', 'outputWatts'], 'BMS pack power; battery power is vol × amp (they agree in DIAG: 434 W)', ['DIAG']),
+    ...unmappedKeys(['soc', 'f32ShowSoc'], 'BMS (main pack) SoC; battery_soc_ratio is the combined SoC (cmsBattSoc, v1p0.lcdShowSoc)'),
     { key: 'remainTime', reason: 'BMS heartbeat, one value for both directions; v1p0 / cms* say it per direction', tags: ['DIAG'] },
-    { key: 'powGetAcOutList.powGetAcOutItem[n]', reason: 'per-outlet AC powers (DELTA 3 Max Plus); index meaning disputed (rabits/ha-ef-ble PR #420) and they would double the ac port', tags: ['EFBLE'] },
+    { key: 'powGetAcOutList', reason: 'per-outlet AC powers (DELTA 3 Max Plus); index meaning disputed (rabits/ha-ef-ble PR #420) and they would double the ac port', tags: ['EFBLE'] },
     { key: 'sysVer', reason: 'BMS firmware (BMS heartbeat), not the unit\'s', tags: ['DIAG'] },
   ],
 };

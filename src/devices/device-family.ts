@@ -121,3 +121,8 @@ export const AC_FREQUENCY = { min: 1 } as const;
 
 /** SoC outside 0–100 % is not a reading. */
 export const CHARGE_PERCENT = { min: 0, max: 100 } as const;
+
+/** Several keys left out for one reason: one entry each, so every key is written out in full. */
+export function unmappedKeys(keys: readonly string[], reason: string, tags?: readonly SourceTag[]): UnmappedKey[] {
+  return keys.map((key) => (tags ? { key, reason, tags } : { key, reason }));
+}

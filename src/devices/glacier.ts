@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
  * Glacier portable fridge (`pd.`, `bms_bmsStatus.`, `bms_emsStatus.`). Same groups as DELTA 2 but
@@ -37,13 +37,13 @@ export const glacier: DeviceFamily = {
   ],
   rawOnly: [],
   unmapped: [
-    { key: 'bms_bmsStatus.soc / f32ShowSoc', reason: 'main pack only; the overall SoC is bms_emsStatus.lcdSoc' },
-    { key: 'bms_bmsStatus.inWatts / outWatts', reason: 'pack in/out power per DOC (W) but TOL shows them as the device\'s total in/out; BMS watts were unreliable on other families, so battery power is vol × amp and no total is claimed', tags: ['DOC', 'TOL'] },
+    ...unmappedKeys(['bms_bmsStatus.soc', 'bms_bmsStatus.f32ShowSoc'], 'main pack only; the overall SoC is bms_emsStatus.lcdSoc'),
+    ...unmappedKeys(['bms_bmsStatus.inWatts', 'bms_bmsStatus.outWatts'], 'pack in/out power per DOC (W) but TOL shows them as the device\'s total in/out; BMS watts were unreliable on other families, so battery power is vol × amp and no total is claimed', ['DOC', 'TOL']),
     { key: 'pd.batTime', reason: 'one signed value (+ charging, − discharging) for what chgRemain / dsgRemain give per direction' },
     { key: 'pd.motorWat', reason: 'compressor power (W, TOL): the fridge\'s own consumption, part of it only (fans, electronics excluded); no unified metric fits', tags: ['TOL'] },
-    { key: 'bms_bmsStatus.minCellTmp, maxCellTmp, minMosTmp, maxMosTmp', reason: 'cell/MOSFET extremes; battery_temperature_celsius is the pack temperature `tmp`' },
-    { key: 'pd.tmpL, tmpR, tmpAver, tempWater, ambientTmp, exhaustTmp', reason: 'fridge zone and ambient temperatures (0.1 °C): no unified metric' },
-    { key: 'bms_bmsStatus.designCap / fullCap / remainCap', reason: 'capacities (mAh): no unified metric' },
+    ...unmappedKeys(['bms_bmsStatus.minCellTmp', 'bms_bmsStatus.maxCellTmp', 'bms_bmsStatus.minMosTmp', 'bms_bmsStatus.maxMosTmp'], 'cell/MOSFET extremes; battery_temperature_celsius is the pack temperature `tmp`'),
+    ...unmappedKeys(['pd.tmpL', 'pd.tmpR', 'pd.tmpAver', 'pd.tempWater', 'pd.ambientTmp', 'pd.exhaustTmp'], 'fridge zone and ambient temperatures (0.1 °C): no unified metric'),
+    ...unmappedKeys(['bms_bmsStatus.designCap', 'bms_bmsStatus.fullCap', 'bms_bmsStatus.remainCap'], 'capacities (mAh): no unified metric'),
     { key: 'bms_bmsStatus.ver', reason: 'the BMS\'s version, not the main firmware (DOC lists no pd version): no firmware label', tags: ['DOC'] },
   ],
 };

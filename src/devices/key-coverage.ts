@@ -32,6 +32,7 @@ export function rowInputs(row: MappingRow): string[] {
 export function accountFor(family: DeviceFamily, path: string): KeyAccount | undefined {
   const row = family.rows.find((r) => rowInputs(r).some((k) => covers(k, path)));
   if (row) return { by: 'row', row };
+  if (family.firmware && covers(family.firmware.key, path)) return { by: 'raw-only', reason: 'the firmware label of device_info' };
   const unmapped = family.unmapped.find((u) => covers(u.key, path));
   if (unmapped) return { by: 'unmapped', reason: unmapped.reason };
   const rule = family.rawOnly.find((r) => r.keys?.some((k) => covers(k, path)) || r.prefixes?.some((p) => path.startsWith(p)));

@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, type DeviceFamily } from './device-family.js';
+import { CHARGE_PERCENT, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
  * PowerOcean home battery system: floats in base units, flat keys plus nested objects
@@ -37,10 +37,10 @@ export const powerocean: DeviceFamily = {
   rawOnly: [],
   unmapped: [
     { key: 'mpptPwr', reason: 'PV total: the per-string rows give the solar ports; adding it would count the PV twice' },
-    { key: 'pcsBPhase.vol / pcsCPhase.vol', reason: 'one AC output voltage series per device: phase A stands for the set' },
-    { key: 'pcsXPhase.amp / actPwr / reactPwr / apparentPwr', reason: 'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented' },
-    { key: 'mpptHeartBeat[0].mpptPv[i].vol / amp', reason: 'per-string PV voltage / current: no unified metric' },
-    { key: 'bpSoh / bpVol / bpAmp / bpCycles / bpRemainWatth / bpMaxCellTemp / bpCellMaxVol', reason: 'per battery module (prefixed, several packs, TOL/FOX only): no single main pack, and their quota/all spelling is unconfirmed', tags: ['TOL', 'FOX'] },
-    { key: 'bpAccuChgEnergy / bpAccuDsgEnergy', reason: 'lifetime counters (Wh): no unified metric' },
+    ...unmappedKeys(['pcsBPhase.vol', 'pcsCPhase.vol'], 'one AC output voltage series per device: phase A stands for the set'),
+    ...unmappedKeys(['pcsXPhase.amp', 'pcsXPhase.actPwr', 'pcsXPhase.reactPwr', 'pcsXPhase.apparentPwr'], 'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented'),
+    ...unmappedKeys(['mpptHeartBeat[0].mpptPv[0].vol', 'mpptHeartBeat[0].mpptPv[0].amp', 'mpptHeartBeat[0].mpptPv[1].vol', 'mpptHeartBeat[0].mpptPv[1].amp'], 'per-string PV voltage / current: no unified metric'),
+    ...unmappedKeys(['bpSoh', 'bpVol', 'bpAmp', 'bpCycles', 'bpRemainWatth', 'bpMaxCellTemp', 'bpCellMaxVol'], 'per battery module (prefixed, several packs, TOL/FOX only): no single main pack, and their quota/all spelling is unconfirmed', ['TOL', 'FOX']),
+    ...unmappedKeys(['bpAccuChgEnergy', 'bpAccuDsgEnergy'], 'lifetime counters (Wh): no unified metric'),
   ],
 };

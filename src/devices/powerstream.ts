@@ -1,4 +1,4 @@
-import { AC_FREQUENCY, CHARGE_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+import { AC_FREQUENCY, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
  * PowerStream micro-inverter (`20_1.` = cmdFunc 20 / cmdId 1, the inverter heartbeat). Nearly
@@ -45,18 +45,19 @@ export const powerstream: DeviceFamily = {
     { metric: 'acOutputVoltage', key: '20_1.invOpVolt', scale: 0.1, tags: ['DOC', 'TOL', 'FOX'], evidence: 'DOC Powerstream (0.1 V), TOL (Decivolt), FOX' },
     { metric: 'acOutputFrequency', key: '20_1.invFreq', scale: 0.1, valid: AC_FREQUENCY, tags: ['DOC', 'TOL'], evidence: 'DOC Powerstream (0.1 Hz), TOL (Decihertz)' },
   ],
-  rawOnly: [],
+  rawOnly: [
+    { prefixes: ['20_1.history'], reason: 'every key starting 20_1.history: earlier readings of the same keys, 0 in FIX; the quota has no energy counter', tags: ['FIX'] },
+  ],
   unmapped: [
     { key: '20_1.batInputCur', reason: 'unit unconfirmed: 0.1 A (DOC, TAR) vs mA (TOL, FOX); 0 in both real captures while power flowed. Battery power comes from batInputWatts', tags: ['DOC', 'TOL', 'FOX', 'TAR'] },
     { key: '20_1.invOutputCur', reason: 'no unified AC-current metric (its unit is mA per TOL/FOX, not DOC\'s 0.1 A: FIX 1126 at 171 W)', tags: ['DOC', 'TOL', 'FIX', 'FOX'] },
-    { key: '20_1.pv1InputVolt / pv2InputVolt, pv1InputCur / pv2InputCur', reason: 'no unified per-port voltage or current metric (0.1 V, 0.1 A per DOC)', tags: ['DOC'] },
-    { key: '20_1.pv1OpVolt / pv2OpVolt, batOpVolt, llcOpVolt, invInputVolt, llcInputVolt', reason: 'internal converter voltages, not ports; batInputVolt gives the battery voltage' },
-    { key: '20_1.invTemp, llcTemp, pv1Temp, pv2Temp', reason: 'device temperatures: no unified metric' },
+    ...unmappedKeys(['20_1.pv1InputVolt', '20_1.pv2InputVolt', '20_1.pv1InputCur', '20_1.pv2InputCur'], 'no unified per-port voltage or current metric (0.1 V, 0.1 A per DOC)', ['DOC']),
+    ...unmappedKeys(['20_1.pv1OpVolt', '20_1.pv2OpVolt', '20_1.batOpVolt', '20_1.llcOpVolt', '20_1.invInputVolt', '20_1.llcInputVolt'], 'internal converter voltages, not ports; batInputVolt gives the battery voltage'),
+    ...unmappedKeys(['20_1.invTemp', '20_1.llcTemp', '20_1.pv1Temp', '20_1.pv2Temp'], 'device temperatures: no unified metric'),
     { key: '20_1.permanentWatts', reason: 'the configured base load (a setting TOL writes, 0–800 W), not a measured load', tags: ['TOL'] },
-    { key: '20_1.dynamicWatts, plugTotalWatts, invToPlugWatts, invToOtherWatts', reason: 'how the AC output is split between smart plugs and the base load; not the household load, which the PowerStream does not measure' },
+    ...unmappedKeys(['20_1.dynamicWatts', '20_1.plugTotalWatts', '20_1.invToPlugWatts', '20_1.invToOtherWatts'], 'how the AC output is split between smart plugs and the base load; not the household load, which the PowerStream does not measure'),
     { key: '20_1.gridConsWatts', reason: 'meaning and sign not established in ecoflow-units.md (one capture reads − as export, no import case seen; FOX labels it V): not mapped to grid_power_watts', tags: ['FOX'] },
-    { key: '20_1.history*', reason: 'earlier readings of the same keys, 0 in FIX; the quota has no energy counter', tags: ['FIX'] },
-    { key: '20_1.ratedPower, invDemandWatts, spaceDemandWatts, floadLimitOut, acSetWatts', reason: 'limits and set-points, not measurements' },
+    ...unmappedKeys(['20_1.ratedPower', '20_1.invDemandWatts', '20_1.spaceDemandWatts', '20_1.floadLimitOut', '20_1.acSetWatts'], 'limits and set-points, not measurements'),
     { key: '20_1.wifiFirmwareVersion', reason: 'the Wi-Fi module\'s version, not the inverter firmware; the quota has no main sysVer, so no firmware label' },
   ],
 };

@@ -1,4 +1,4 @@
-import type { DeviceFamily } from './device-family.js';
+import { unmappedKeys, type DeviceFamily } from './device-family.js';
 import { DELTA2_FAMILY_ROWS, DELTA2_FAMILY_UNMAPPED } from './delta2.js';
 
 /**
@@ -31,6 +31,6 @@ export const river2: DeviceFamily = {
   unmapped: [
     ...DELTA2_FAMILY_UNMAPPED,
     { key: 'pd.typecChaWatts', reason: 'USB-C input, unit unconfirmed: W (TOL river2.py) vs 0.1 W (FOX)', tags: ['TOL', 'FOX'] },
-    { key: 'pd.chgSunPower / chgPowerAC / chgPowerDC / dsgPowerAC / dsgPowerDC', reason: 'energy counters (Wh): no unified metric' },
+    ...unmappedKeys(['pd.chgSunPower', 'pd.chgPowerAC', 'pd.chgPowerDC', 'pd.dsgPowerAC', 'pd.dsgPowerDC'], 'energy counters (Wh): no unified metric'),
   ],
 };

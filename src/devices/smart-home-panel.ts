@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, REMAINING_MINUTES, type DeviceFamily, type MappingRow } from './device-family.js';
+import { CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily, type MappingRow } from './device-family.js';
 
 /**
  * Circuits 1–10 of `infoList` (entries 10 and 11 are the two backup-battery channels, TOL). The
@@ -51,16 +51,16 @@ export const smartHomePanel: DeviceFamily = {
   ],
   rawOnly: [],
   unmapped: [
-    { key: 'gridInfo.gridVol / gridInfo.gridFreq', reason: 'read 230 V / 50 Hz with the grid down (heartbeat.gridSta 0) in the real dump: the configured grid standard, not a measurement', tags: ['DIAG'] },
+    ...unmappedKeys(['gridInfo.gridVol', 'gridInfo.gridFreq'], 'read 230 V / 50 Hz with the grid down (heartbeat.gridSta 0) in the real dump: the configured grid standard, not a measurement', ['DIAG']),
     { key: 'heartbeat.backupFullCap', reason: 'unit unconfirmed (DOC gives none; 78275 in DIAG); only used to tell whether a battery is wired at all', tags: ['DOC', 'DIAG'] },
-    { key: 'heartbeat.gridDayWatth / backupDayWatth', reason: 'daily energy counters (Wh, reset daily): no unified metric' },
-    { key: 'infoList[10].chWatt / infoList[11].chWatt', reason: 'backup-battery channels: sign while charging undocumented; battery power uses energyInfos (explicit in / out)' },
-    { key: 'heartbeat.energyInfos[n].batteryPercentage', reason: 'per battery; battery_soc_ratio is the combined backupBatPer' },
-    { key: 'heartbeat.energyInfos[n].chargeTime', reason: '443 min while discharging in DIAG (equal to backupChaTime): not a time to full', tags: ['DIAG'] },
-    { key: 'heartbeat.energyInfos[n].dischargeTime', reason: 'per battery; backupChaTime is the combined time to empty' },
-    { key: 'heartbeat.energyInfos[n].emsBatTemp', reason: 'per battery, and an empty slot reads 0 °C: no main pack to report' },
-    { key: 'loadChCurInfo.cur[i]', reason: 'values 16 / 20 / 30 look like breaker ratings (A), not live currents' },
-    { key: 'selfCheck.vIn / vOut', reason: 'self-test results, not live readings' },
+    ...unmappedKeys(['heartbeat.gridDayWatth', 'heartbeat.backupDayWatth'], 'daily energy counters (Wh, reset daily): no unified metric'),
+    ...unmappedKeys(['infoList[10].chWatt', 'infoList[11].chWatt', 'channelPower.infoList[10].chWatt', 'channelPower.infoList[11].chWatt'], 'backup-battery channels: sign while charging undocumented; battery power uses energyInfos (explicit in / out)'),
+    ...unmappedKeys(['heartbeat.energyInfos[0].batteryPercentage', 'heartbeat.energyInfos[1].batteryPercentage'], 'per battery; battery_soc_ratio is the combined backupBatPer'),
+    ...unmappedKeys(['heartbeat.energyInfos[0].chargeTime', 'heartbeat.energyInfos[1].chargeTime'], '443 min while discharging in DIAG (equal to backupChaTime): not a time to full', ['DIAG']),
+    ...unmappedKeys(['heartbeat.energyInfos[0].dischargeTime', 'heartbeat.energyInfos[1].dischargeTime'], 'per battery; backupChaTime is the combined time to empty'),
+    ...unmappedKeys(['heartbeat.energyInfos[0].emsBatTemp', 'heartbeat.energyInfos[1].emsBatTemp'], 'per battery, and an empty slot reads 0 °C: no main pack to report'),
+    { key: 'loadChCurInfo.cur', reason: 'values 16 / 20 / 30 look like breaker ratings (A), not live currents' },
+    ...unmappedKeys(['selfCheck.vIn', 'selfCheck.vOut'], 'self-test results, not live readings'),
     { key: 'heartbeat.gridSta', reason: 'grid present flag: no unified metric' },
   ],
 };

@@ -1,4 +1,4 @@
-import { AC_FREQUENCY, type DeviceFamily } from './device-family.js';
+import { AC_FREQUENCY, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
  * Smart Plug (`2_1.` = the plug's heartbeat; `2_2.` holds its scheduled tasks). Sources: DOC =
@@ -32,7 +32,7 @@ export const smartPlug: DeviceFamily = {
     { key: '2_1.temp', reason: 'the plug\'s own temperature (°C per TOL, FOX; DOC gives no unit): no unified metric', tags: ['DOC', 'TOL', 'FOX'] },
     { key: '2_1.maxCur', reason: 'a setting (0.1 A, DOC), not a measurement', tags: ['DOC'] },
     { key: '2_1.maxWatts', reason: 'a setting, not a measurement' },
-    { key: '2_1.consWatt / geneWatt, consNum / geneNum', reason: 'not in ecoflow-units.md; they look like totals of the energy-system mesh, not of this plug (FIX consWatt −820 while the plug draws 1 W)', tags: ['FIX'] },
+    ...unmappedKeys(['2_1.consWatt', '2_1.geneWatt', '2_1.consNum', '2_1.geneNum'], 'not in ecoflow-units.md; they look like totals of the energy-system mesh, not of this plug (FIX consWatt −820 while the plug draws 1 W)', ['FIX']),
     { key: '2_1.switchSta', reason: 'relay state (boolean), not a measurement' },
   ],
 };

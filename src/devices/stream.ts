@@ -1,4 +1,4 @@
-import { AC_FREQUENCY, HEALTH_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+import { AC_FREQUENCY, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
  * A STREAM unit reports two levels in one flat quota: its own pack (BMS heartbeat: `vol`, `amp`,
@@ -55,20 +55,20 @@ export const stream: DeviceFamily = {
   rawOnly: [],
   unmapped: [
     { key: 'powGetBpCms', reason: 'unofficial (a tolwi fork, code search) and system-wide (1915 W for all packs vs this unit\'s vol × amp 900.6 W in the sample); battery power is vol × amp' },
-    { key: 'inputWatts / outputWatts', reason: 'this pack\'s charge / discharge power, not device totals; battery power is vol × amp (they agree: 900 W)' },
-    { key: 'bmsBattSoc / soc / f32ShowSoc / v1p0.lcdShowSoc', reason: 'this unit\'s pack (46 %), not the system SoC the app shows (cmsBattSoc 43 %)' },
-    { key: 'realSoh / cmsBattSoh', reason: 'alternatives to bmsBattSoh; cmsBattSoh is the system\'s' },
-    { key: 'maxCellTemp / minCellTemp', reason: 'battery temperature takes the pack reading (temp)' },
-    { key: 'designCap / fullCap / remainCap / bmsDesignCap / cmsBattFullEnergy', reason: 'capacities, no unified metric; bmsDesignCap / cmsBattFullEnergy units unconfirmed (Wh-like 1920 / 3840 vs FOX mAh)', tags: ['FOX'] },
-    { key: 'bmsChgRemTime / bmsDsgRemTime', reason: 'this unit\'s pack; cms* are the system\'s, like the SoC' },
+    ...unmappedKeys(['inputWatts', 'outputWatts'], 'this pack\'s charge / discharge power, not device totals; battery power is vol × amp (they agree: 900 W)'),
+    ...unmappedKeys(['bmsBattSoc', 'soc', 'f32ShowSoc', 'v1p0.lcdShowSoc'], 'this unit\'s pack (46 %), not the system SoC the app shows (cmsBattSoc 43 %)'),
+    ...unmappedKeys(['realSoh', 'cmsBattSoh'], 'alternatives to bmsBattSoh; cmsBattSoh is the system\'s'),
+    ...unmappedKeys(['maxCellTemp', 'minCellTemp'], 'battery temperature takes the pack reading (temp)'),
+    ...unmappedKeys(['designCap', 'fullCap', 'remainCap', 'bmsDesignCap', 'cmsBattFullEnergy'], 'capacities, no unified metric; bmsDesignCap / cmsBattFullEnergy units unconfirmed (Wh-like 1920 / 3840 vs FOX mAh)', ['FOX']),
+    ...unmappedKeys(['bmsChgRemTime', 'bmsDsgRemTime'], 'this unit\'s pack; cms* are the system\'s, like the SoC'),
     { key: 'remainTime', reason: 'one value for both directions; FOX says hours: unit unconfirmed', tags: ['FOX'] },
     { key: 'powGetPvSum', reason: 'system-wide PV of all STREAM units (2051 W while this unit\'s strings read 0): not a port of this device' },
-    { key: 'plugInInfoPv*Vol / plugInInfoPv*Amp', reason: 'per-string PV voltage / current: no unified metric' },
-    { key: 'gridConnectionPower / sysGridConnectionPower', reason: 'the unit\'s (system\'s) AC port power; sign not documented (−967 in the sample: feeding the house?)' },
+    ...unmappedKeys(['plugInInfoPvVol', 'plugInInfoPvAmp', 'plugInInfoPv2Vol', 'plugInInfoPv2Amp', 'plugInInfoPv3Vol', 'plugInInfoPv3Amp', 'plugInInfoPv4Vol', 'plugInInfoPv4Amp'], 'per-string PV voltage / current: no unified metric'),
+    ...unmappedKeys(['gridConnectionPower', 'sysGridConnectionPower'], 'the unit\'s (system\'s) AC port power; sign not documented (−967 in the sample: feeding the house?)'),
     { key: 'gridConnectionAmp', reason: 'no unified AC-current metric' },
-    { key: 'powGetSysLoadFromBp / FromGrid / FromPv', reason: 'split of the load by source: the total is powGetSysLoad' },
-    { key: 'cloudMetter.phaseAPower / phaseBPower / phaseCPower', reason: 'the smart meter\'s per-phase readings; powGetSysGrid is the system\'s grid power' },
-    { key: 'accuChgEnergy / accuDsgEnergy', reason: 'lifetime counters (Wh): no unified metric' },
+    ...unmappedKeys(['powGetSysLoadFromBp', 'powGetSysLoadFromGrid', 'powGetSysLoadFromPv'], 'split of the load by source: the total is powGetSysLoad'),
+    ...unmappedKeys(['cloudMetter.phaseAPower', 'cloudMetter.phaseBPower', 'cloudMetter.phaseCPower'], 'the smart meter\'s per-phase readings; powGetSysGrid is the system\'s grid power'),
+    ...unmappedKeys(['accuChgEnergy', 'accuDsgEnergy'], 'lifetime counters (Wh): no unified metric'),
     { key: 'sysVer', reason: 'BMS firmware (BMS heartbeat), not the unit\'s', tags: ['DIAG'] },
   ],
 };

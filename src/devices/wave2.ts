@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, REMAINING_MINUTES, type DeviceFamily } from './device-family.js';
+import { CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
  * WAVE 2 portable air conditioner (`pd.`, `power.`, `motor.`, `bms.`). Several readings appear
@@ -33,17 +33,17 @@ export const wave2: DeviceFamily = {
   ],
   rawOnly: [],
   unmapped: [
-    { key: 'bms.bmsCur, pd.batCurr, power.batCurr', reason: 'mA per DOC, but no sign is documented and FOX treats batCurr as 0–10 A (unsigned): battery current and vol × amp power would guess the direction', tags: ['DOC', 'FOX'] },
-    { key: 'pd.batPwrOut, power.batPwrOut', reason: 'discharge power only (W, DOC); with no charge counterpart it cannot give a signed battery_power_watts', tags: ['DOC'] },
+    ...unmappedKeys(['bms.bmsCur', 'pd.batCurr', 'power.batCurr'], 'mA per DOC, but no sign is documented and FOX treats batCurr as 0–10 A (unsigned): battery current and vol × amp power would guess the direction', ['DOC', 'FOX']),
+    ...unmappedKeys(['pd.batPwrOut', 'power.batPwrOut'], 'discharge power only (W, DOC); with no charge counterpart it cannot give a signed battery_power_watts', ['DOC']),
     { key: 'pd.batPower', reason: 'DOC "Battery power" with no unit or sign; TOL\'s entry has a typo (`"pd.batPower "`) so it was never read', tags: ['DOC', 'TOL'] },
-    { key: 'pd.batVolt, power.batVolt', reason: 'battery voltage from the PD / power board (0.01 V per DOC for pd.batVolt); bms.bmsVol is the pack\'s own reading. DOC\'s example power.batVolt 74 fits neither a 0.01 V nor a 1 V reading of a charged pack', tags: ['DOC'] },
-    { key: 'power.acFreq, pd.acFreq', reason: 'AC input frequency with no unit in DOC (FOX: Hz): unconfirmed in ecoflow-units.md', tags: ['DOC', 'FOX'] },
-    { key: 'bms.soc, bms.tmp', reason: 'read by TOL but not in DOC\'s quota/all list: key unconfirmed', tags: ['DOC', 'TOL'] },
+    ...unmappedKeys(['pd.batVolt', 'power.batVolt'], 'battery voltage from the PD / power board (0.01 V per DOC for pd.batVolt); bms.bmsVol is the pack\'s own reading. DOC\'s example power.batVolt 74 fits neither a 0.01 V nor a 1 V reading of a charged pack', ['DOC']),
+    ...unmappedKeys(['power.acFreq', 'pd.acFreq'], 'AC input frequency with no unit in DOC (FOX: Hz): unconfirmed in ecoflow-units.md', ['DOC', 'FOX']),
+    ...unmappedKeys(['bms.soc', 'bms.tmp'], 'read by TOL but not in DOC\'s quota/all list: key unconfirmed', ['DOC', 'TOL']),
     { key: 'pd.pvPower', reason: 'PV charging power, the share of pd.mpptPwr that charges the battery: not a port of its own' },
-    { key: 'motor.power, pd.sysPowerWatts, pd.psdrPower', reason: 'compressor motor, "system" and "power supply" power (W): the unit\'s own consumption in parts, not documented as a total' },
-    { key: 'pd.mpptVol, power.mpptVol, pd.mpptCur', reason: 'PV voltage (0.01 V) / current (mA): no unified per-port voltage or current metric' },
-    { key: 'pd.acCurrRms, power.acCurrRms', reason: 'AC input current (mA): no unified AC-current metric' },
-    { key: 'pd.envTemp, coolTemp, condTemp, evapTemp, airInTemp, heatEnv, coolEnv, motorOutTemp, tempNtc; bms.maxCellTemp / minCellTemp', reason: 'air-conditioner and cell temperatures: no unified metric (the pack temperature itself is not in DOC)', tags: ['DOC'] },
+    ...unmappedKeys(['motor.power', 'pd.sysPowerWatts', 'pd.psdrPower'], 'compressor motor, "system" and "power supply" power (W): the unit\'s own consumption in parts, not documented as a total'),
+    ...unmappedKeys(['pd.mpptVol', 'power.mpptVol', 'pd.mpptCur'], 'PV voltage (0.01 V) / current (mA): no unified per-port voltage or current metric'),
+    ...unmappedKeys(['pd.acCurrRms', 'power.acCurrRms'], 'AC input current (mA): no unified AC-current metric'),
+    ...unmappedKeys(['pd.envTemp', 'pd.coolTemp', 'pd.condTemp', 'pd.evapTemp', 'pd.airInTemp', 'pd.heatEnv', 'pd.coolEnv', 'pd.motorOutTemp', 'pd.tempNtc', 'bms.maxCellTemp', 'bms.minCellTemp'], 'air-conditioner and cell temperatures: no unified metric (the pack temperature itself is not in DOC)', ['DOC']),
     { key: 'pd.ver', reason: 'DOC: "version of drainage logic", not firmware: no firmware label', tags: ['DOC'] },
   ],
 };
