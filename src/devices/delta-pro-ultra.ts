@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, HEALTH_PERCENT, unmappedKeys, type DeviceFamily } from './device-family.js';
+import { RAW_ONLY_REASONS, CHARGE_PERCENT, HEALTH_PERCENT, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 const SHOW = 'hs_yj751_pd_appshow_addr';
 const BACKEND = 'hs_yj751_pd_backend_addr';
@@ -54,7 +54,46 @@ export const deltaProUltra: DeviceFamily = {
     // voltage for; L1-1 and L1-2 have none in DOC).
     { metric: 'acOutputVoltage', key: `${BACKEND}.outAcL21Vol`, scale: 1, tags: ['DOC', 'TOL'], evidence: 'DOC DeltaProUltra (V), TOL' },
   ],
-  rawOnly: [],
+  rawOnly: [
+    {
+      reason: RAW_ONLY_REASONS.settings,
+      keys: [
+        'hs_yj751_pd_app_set_info_addr.acOftenOpenMinSoc',
+        'hs_yj751_pd_app_set_info_addr.acStandbyMins',
+        'hs_yj751_pd_app_set_info_addr.acXboost',
+        'hs_yj751_pd_app_set_info_addr.chg5p8SetWatts',
+        'hs_yj751_pd_app_set_info_addr.chgC20SetWatts',
+        'hs_yj751_pd_app_set_info_addr.chgMaxSoc',
+        'hs_yj751_pd_app_set_info_addr.dcStandbyMins',
+        'hs_yj751_pd_app_set_info_addr.dsgMinSoc',
+        'hs_yj751_pd_app_set_info_addr.powerStandbyMins',
+        'hs_yj751_pd_app_set_info_addr.screenStandbySec',
+        'hs_yj751_pd_app_set_info_addr.sysBackupSoc',
+        'hs_yj751_pd_app_set_info_addr.sysTimezoneId',
+        'hs_yj751_pd_app_set_info_addr.sysWordMode',
+        'hs_yj751_pd_app_set_info_addr.timezoneSettype',
+      ],
+    },
+    {
+      reason: RAW_ONLY_REASONS.identity,
+      keys: [
+        'hs_yj751_pd_appshow_addr.simIccid',
+      ],
+    },
+    {
+      reason: RAW_ONLY_REASONS.status,
+      keys: [
+        'hs_yj751_pd_appshow_addr.showFlag',
+      ],
+    },
+    {
+      reason: RAW_ONLY_REASONS.unmapped,
+      keys: [
+        'hs_yj751_pd_app_set_info_addr.acOutFreq',
+        'hs_yj751_pd_appshow_addr.wireless4gOn',
+      ],
+    },
+  ],
   unmapped: [
     { key: `${SHOW}.remainTime`, reason: 'one value for charging and discharging whose sign is unconfirmed: cannot tell time-to-full from time-to-empty' },
     { key: `${BACKEND}.batAmp`, reason: 'not in DOC, and one project reports it under-reads 4–7× (unattributed): battery current unconfirmed', tags: ['DOC'] },

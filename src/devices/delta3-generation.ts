@@ -47,8 +47,8 @@ export const DELTA3_GENERATION_UNMAPPED: readonly UnmappedKey[] = [
   { key: 'powGet4p81', reason: SIGN_UNCONFIRMED, tags: ['DOC'] },
   { key: 'powGet4p82', reason: SIGN_UNCONFIRMED, tags: ['DOC'] },
   { key: 'acOutFreq', reason: 'the configured output frequency (DOC lists it with the settings, as cfgAcOutFreq), present whether or not the inverter runs', tags: ['DOC'] },
-  { key: 'bmsBattVol', reason: APP_MQTT_ONLY, tags: ['FOX'] },
-  { key: 'bmsBattAmp', reason: APP_MQTT_ONLY, tags: ['FOX'] },
-  { key: 'plugInInfoAcInVol', reason: APP_MQTT_ONLY, tags: ['FOX'] },
-  { key: 'plugInInfoAcOutVol', reason: APP_MQTT_ONLY, tags: ['FOX'] },
+  { key: 'bmsBattVol', reason: APP_MQTT_ONLY, tags: ['FOX', 'DOC'] },
+  { key: 'bmsBattAmp', reason: APP_MQTT_ONLY, tags: ['FOX', 'DOC'] },
+  { key: 'plugInInfoAcInVol', reason: APP_MQTT_ONLY, tags: ['FOX', 'DOC'] },
+  { key: 'plugInInfoAcOutVol', reason: APP_MQTT_ONLY, tags: ['FOX', 'DOC'] },
 ];

@@ -126,3 +126,18 @@ export const CHARGE_PERCENT = { min: 0, max: 100 } as const;
 export function unmappedKeys(keys: readonly string[], reason: string, tags?: readonly SourceTag[]): UnmappedKey[] {
   return keys.map((key) => (tags ? { key, reason, tags } : { key, reason }));
 }
+
+/**
+ * Reasons of the raw-only rules, one per kind of key, so that every family says the same thing
+ * of the same kind. Keys are sorted into them by what their names say they hold.
+ */
+export const RAW_ONLY_REASONS = {
+  settings: 'settings the app writes (limits, set-points, standby timers, modes, switches): configuration, not measurements',
+  identity: 'identifiers, versions, model and type codes, clock fields: not measurements (device_info carries what the exporter knows of the model)',
+  status: 'states, flags, error and warning codes: enums, not quantities; no unified metric',
+  cells: 'per-cell and MOSFET values, cell extremes and balancing: the unified battery metrics describe the pack',
+  reserved: 'reserved or undocumented bytes and arrays: no source gives them a meaning',
+  counters: 'energy and capacity counters, usage counters and run timers: no unified metric yet',
+  tasks: 'scheduled tasks (timers the app sets), every key under the prefix: configuration, not measurements',
+  unmapped: 'not yet mapped: no unified metric for it (voltages, currents, powers, temperatures, SoC variants and estimates beyond the unified set)',
+} as const;
