@@ -24,9 +24,19 @@ export function matchFamily(
   const bySn = families.find((f) => f.snPrefixes.some((prefix) => sn.startsWith(prefix)));
   if (bySn) return { family: bySn, by: 'serial number' };
   if (quotas.size === 0) return undefined;
-  const read = (key: string) => readQuota(quotas, key)?.value;
-  const byKeys = families.find((f) => f.shapeKeys.length > 0 && f.shapeKeys.every((k) => read(k) !== undefined) && (f.shapeTest?.(read) ?? true));
+  const byKeys = families.find((f) => hasShape(f, quotas));
   return byKeys && { family: byKeys, by: 'keys' };
+}
+
+/** All shape keys present, the absent ones absent, the ranged values present and in range. */
+export function hasShape(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>): boolean {
+  const read = (key: string) => readQuota(quotas, key)?.value;
+  if (family.shapeKeys.length === 0 || !family.shapeKeys.every((k) => read(k) !== undefined)) return false;
+  if (family.shapeAbsent?.some((k) => read(k) !== undefined)) return false;
+  return (family.shapeRanges ?? []).every((r) => {
+    const value = read(r.key);
+    return value !== undefined && (r.min === undefined || value >= r.min) && (r.max === undefined || value <= r.max);
+  });
 }
 
 export function detectFamily(

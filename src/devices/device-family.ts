@@ -1,9 +1,11 @@
+/**
+ * What we know of one product family, as data: how to recognise it, how its raw quota keys
+ * become unified metrics, and why every other key of its payloads is left raw. One file per
+ * family in this folder, listed in families.ts; sources cited by tags from sources.ts.
+ */
+import type { SourceTag } from './sources.js';
 import type { Port, UnifiedMetricId } from './unified-metrics.js';
 
-/**
- * What we know of one product family, as data: how to recognise it and how its raw quota keys
- * become unified metrics. One file per family in this folder, listed in families.ts.
- */
 export interface DeviceFamily {
   /** The `family` label of `<prefix>_device_info`. */
   id: string;
@@ -13,18 +15,50 @@ export interface DeviceFamily {
   productNames: readonly RegExp[];
   /** First characters of the serial number. */
   snPrefixes: readonly string[];
+  /** Where the product names and serial prefixes come from, when not from the sources of the rows. */
+  identityTags?: readonly SourceTag[];
   /**
    * Keys that, all present, identify the family when neither the name nor the serial number
    * does (a device list without productName, an unknown prefix).
    */
   shapeKeys: readonly string[];
-  /** A further check on the values, where two families share key names (RIVER 2 vs DELTA 2). */
-  shapeTest?: (read: (key: string) => number | undefined) => boolean;
+  /** Keys that must be absent for the shape to match: another family's own keys. */
+  shapeAbsent?: readonly string[];
+  /**
+   * Values that must be present and in range for the shape to match, where two families share
+   * key names (RIVER 2 vs DELTA 2: the same pack voltage key in V or in mV).
+   */
+  shapeRanges?: readonly ShapeRange[];
+  /**
+   * How the device shapes its open-API MQTT quota messages: `type_code`
+   * `{"typeCode":"pdStatus","params":{…}}` (DELTA 2 / RIVER 2 generation), `cmd`
+   * `{"cmdFunc":20,"cmdId":1,"param":{…}}` (PowerStream, Smart Plug), `params` an
+   * `{"id","version","timestamp","params":{"pd.soc":…}}` envelope, `flat` the keys as they are
+   * (STREAM and newer). Absent: not known to publish on the stream.
+   */
+  streamShape?: StreamShape;
   /** Where the main firmware version is; `u32` is EcoFlow's four bytes, major first. */
   firmware?: { key: string; encoding: 'u32' | 'string' };
   rows: readonly MappingRow[];
-  /** Keys looked at and deliberately left out: the README's coverage matrix lists them. */
+  /** Keys looked at and deliberately left out, one entry per exact key, each with its reason. */
   unmapped: readonly UnmappedKey[];
+  /**
+   * Keys exported raw only, by rule: groups (settings, identifiers, per-cell arrays, …) too
+   * large to list one by one in `unmapped`. Every key of our payloads is a row's input, an
+   * unmapped key or under one of these rules (a test checks it).
+   */
+  rawOnly: readonly RawOnlyRule[];
+}
+
+/** See DeviceFamily.streamShape. */
+export type StreamShape = 'type_code' | 'cmd' | 'params' | 'flat';
+
+export interface ShapeRange {
+  key: string;
+  min?: number;
+  max?: number;
+  /** Why the bounds are where they are. */
+  why: string;
 }
 
 export interface MappingRow {
@@ -47,13 +81,29 @@ export interface MappingRow {
   valid?: { min?: number; max?: number };
   /** The row applies only while another key's raw value is in this range (a battery is connected). */
   when?: { key: string; min?: number; max?: number };
-  /** The public source of the key's meaning and unit (tags as in shared/ecoflow-units.md). */
-  source: string;
+  /** The sources the key's meaning, unit and sign rest on. */
+  tags: readonly SourceTag[];
+  /** What those sources say, and the arithmetic that checked it where a real dump allowed. */
+  evidence: string;
 }
 
 export interface UnmappedKey {
+  /** One exact key (or path); a key holding an array or object covers what is inside it. */
   key: string;
   reason: string;
+  /** The sources the reason cites, if any. */
+  tags?: readonly SourceTag[];
+}
+
+/**
+ * Keys exported raw only. `keys`: exact keys (each covering what nests inside it); `prefixes`:
+ * every key that starts with one, for a group the prefix names whole (`bms_slave.`).
+ */
+export interface RawOnlyRule {
+  keys?: readonly string[];
+  prefixes?: readonly string[];
+  reason: string;
+  tags?: readonly SourceTag[];
 }
 
 /**
@@ -71,3 +121,23 @@ export const AC_FREQUENCY = { min: 1 } as const;
 
 /** SoC outside 0–100 % is not a reading. */
 export const CHARGE_PERCENT = { min: 0, max: 100 } as const;
+
+/** Several keys left out for one reason: one entry each, so every key is written out in full. */
+export function unmappedKeys(keys: readonly string[], reason: string, tags?: readonly SourceTag[]): UnmappedKey[] {
+  return keys.map((key) => (tags ? { key, reason, tags } : { key, reason }));
+}
+
+/**
+ * Reasons of the raw-only rules, one per kind of key, so that every family says the same thing
+ * of the same kind. Keys are sorted into them by what their names say they hold.
+ */
+export const RAW_ONLY_REASONS = {
+  settings: 'settings the app writes (limits, set-points, standby timers, modes, switches): configuration, not measurements',
+  identity: 'identifiers, versions, model and type codes, clock fields: not measurements (device_info carries what the exporter knows of the model)',
+  status: 'states, flags, error and warning codes: enums, not quantities; no unified metric',
+  cells: 'per-cell and MOSFET values, cell extremes and balancing: the unified battery metrics describe the pack',
+  reserved: 'reserved or undocumented bytes and arrays: no source gives them a meaning',
+  counters: 'energy and capacity counters, usage counters and run timers: no unified metric yet',
+  tasks: 'scheduled tasks (timers the app sets), every key under the prefix: configuration, not measurements',
+  unmapped: 'not yet mapped: no unified metric for it (voltages, currents, powers, temperatures, SoC variants and estimates beyond the unified set)',
+} as const;

@@ -1,4 +1,4 @@
-import { CHARGE_PERCENT, type DeviceFamily } from './device-family.js';
+import { RAW_ONLY_REASONS, CHARGE_PERCENT, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
  * PowerOcean home battery system: floats in base units, flat keys plus nested objects
@@ -9,7 +9,7 @@ import { CHARGE_PERCENT, type DeviceFamily } from './device-family.js';
  * The key names are DOC's, as in src/simulator/payloads/powerocean.json (constructed from DOC,
  * not captured). DOC reads them one by one via POST /iot-open/sign/device/quota; TOL sees them
  * prefixed (`96_1.pcsAPhase.vol`, `96_8.bpSoc`) and flat (`bpPwr`). How quota/all spells them is
- * UNCONFIRMED (ecoflow-units.md §10): if it prefixes them, these rows give no series.
+ * UNCONFIRMED: if it prefixes them, these rows give no series.
  *
  * Signs follow DOC's example, which balances: load sysLoadPwr 101 = grid sysGridPwr −3 (export)
  * + battery 104 (bpPwr −104, discharging).
@@ -21,24 +21,64 @@ export const powerocean: DeviceFamily = {
   // 3-phase, 1-phase and DC-Fit. PowerOcean Plus (R37…) is left out: its keys are unknown.
   snPrefixes: ['HJ3', 'J32', 'HC3'],
   shapeKeys: ['bpSoc', 'sysGridPwr', 'sysLoadPwr'],
+  streamShape: 'flat',
   rows: [
     // bpSoc 999 means "no battery attached" (niltrip/powerocean#23): out of range, no series.
-    { metric: 'batterySoc', key: 'bpSoc', scale: 0.01, valid: CHARGE_PERCENT, source: 'DOC PowerOcean (system SoC, %)' },
-    { metric: 'batteryPower', key: 'bpPwr', scale: 1, source: 'DOC (W, + charging / − discharging: inferred from the DOC example balance)' },
-    { metric: 'gridPower', key: 'sysGridPwr', scale: 1, source: 'DOC (W, + import / − export: inferred from the DOC example balance)' },
-    { metric: 'loadPower', key: 'sysLoadPwr', scale: 1, source: 'DOC (house load, W)' },
-    { metric: 'portInputPower', port: 'solar_1', key: 'mpptHeartBeat[0].mpptPv[0].pwr', scale: 1, source: 'DOC, TOL (PV string 1, W)' },
-    { metric: 'portInputPower', port: 'solar_2', key: 'mpptHeartBeat[0].mpptPv[1].pwr', scale: 1, source: 'DOC, TOL (PV string 2, W)' },
-    { metric: 'portOutputPower', port: 'ev', key: 'evPwr', scale: 1, source: 'DOC (EV charger, W)' },
+    { metric: 'batterySoc', key: 'bpSoc', scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'NIL'], evidence: 'DOC PowerOcean (system SoC, %); 999 = no battery attached (NIL)' },
+    { metric: 'batteryPower', key: 'bpPwr', scale: 1, tags: ['DOC'], evidence: 'DOC (W, + charging / − discharging: inferred from the DOC example balance)' },
+    { metric: 'gridPower', key: 'sysGridPwr', scale: 1, tags: ['DOC'], evidence: 'DOC (W, + import / − export: inferred from the DOC example balance)' },
+    { metric: 'loadPower', key: 'sysLoadPwr', scale: 1, tags: ['DOC'], evidence: 'DOC (house load, W)' },
+    { metric: 'portInputPower', port: 'solar_1', key: 'mpptHeartBeat[0].mpptPv[0].pwr', scale: 1, tags: ['DOC', 'TOL'], evidence: 'DOC, TOL (PV string 1, W)' },
+    { metric: 'portInputPower', port: 'solar_2', key: 'mpptHeartBeat[0].mpptPv[1].pwr', scale: 1, tags: ['DOC', 'TOL'], evidence: 'DOC, TOL (PV string 2, W)' },
+    { metric: 'portOutputPower', port: 'ev', key: 'evPwr', scale: 1, tags: ['DOC'], evidence: 'DOC (EV charger, W)' },
     // Phase A (L1), the only phase of the single-phase models.
-    { metric: 'acOutputVoltage', key: 'pcsAPhase.vol', scale: 1, source: 'DOC, TOL (inverter phase A, V)' },
+    { metric: 'acOutputVoltage', key: 'pcsAPhase.vol', scale: 1, tags: ['DOC', 'TOL'], evidence: 'DOC, TOL (inverter phase A, V)' },
+  ],
+  rawOnly: [
+    {
+      reason: RAW_ONLY_REASONS.status,
+      keys: [
+        'chargingStatus',
+        'emsErrCode.errCode',
+        'errorCode',
+      ],
+    },
+    {
+      reason: RAW_ONLY_REASONS.counters,
+      keys: [
+        'hrEnergyStream',
+      ],
+    },
+    {
+      reason: RAW_ONLY_REASONS.unmapped,
+      keys: [
+        'hpMaster.tempAmbient',
+        'hpMaster.tempInlet',
+        'hpMaster.tempOutlet',
+        'pcsAPhase.actPwr',
+        'pcsAPhase.amp',
+        'pcsAPhase.apparentPwr',
+        'pcsAPhase.reactPwr',
+        'pcsBPhase.actPwr',
+        'pcsBPhase.amp',
+        'pcsBPhase.apparentPwr',
+        'pcsBPhase.reactPwr',
+        'pcsCPhase.actPwr',
+        'pcsCPhase.amp',
+        'pcsCPhase.apparentPwr',
+        'pcsCPhase.reactPwr',
+        'sectorA.tempCurr',
+        'sectorB.tempCurr',
+        'sectorDhw.tempCurr',
+      ],
+    },
   ],
   unmapped: [
     { key: 'mpptPwr', reason: 'PV total: the per-string rows give the solar ports; adding it would count the PV twice' },
-    { key: 'pcsBPhase.vol / pcsCPhase.vol', reason: 'one AC output voltage series per device: phase A stands for the set' },
-    { key: 'pcsXPhase.amp / actPwr / reactPwr / apparentPwr', reason: 'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented' },
-    { key: 'mpptHeartBeat[0].mpptPv[i].vol / amp', reason: 'per-string PV voltage / current: no unified metric' },
-    { key: 'bpSoh / bpVol / bpAmp / bpCycles / bpRemainWatth / bpMaxCellTemp / bpCellMaxVol', reason: 'per battery module (prefixed, several packs, TOL/FOX only): no single main pack, and their quota/all spelling is unconfirmed' },
-    { key: 'bpAccuChgEnergy / bpAccuDsgEnergy', reason: 'lifetime counters (Wh): no unified metric' },
+    ...unmappedKeys(['pcsBPhase.vol', 'pcsCPhase.vol'], 'one AC output voltage series per device: phase A stands for the set'),
+    ...unmappedKeys(['pcsXPhase.amp', 'pcsXPhase.actPwr', 'pcsXPhase.reactPwr', 'pcsXPhase.apparentPwr'], 'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented'),
+    ...unmappedKeys(['mpptHeartBeat[0].mpptPv[0].vol', 'mpptHeartBeat[0].mpptPv[0].amp', 'mpptHeartBeat[0].mpptPv[1].vol', 'mpptHeartBeat[0].mpptPv[1].amp'], 'per-string PV voltage / current: no unified metric'),
+    ...unmappedKeys(['bpSoh', 'bpVol', 'bpAmp', 'bpCycles', 'bpRemainWatth', 'bpMaxCellTemp', 'bpCellMaxVol'], 'per battery module (prefixed, several packs, TOL/FOX only): no single main pack, and their quota/all spelling is unconfirmed', ['TOL', 'FOX']),
+    ...unmappedKeys(['bpAccuChgEnergy', 'bpAccuDsgEnergy'], 'lifetime counters (Wh): no unified metric'),
   ],
 };

@@ -1,8 +1,8 @@
-import { FAMILIES } from './families.js';
-import type { DeviceFamily } from './device-family.js';
-import { DEVICE_INFO, PORTS, UNIFIED_METRICS, type UnifiedMetricId } from './unified-metrics.js';
-
 /** The README's tables of the unified layer, made from the lists the code uses. */
+import { FAMILIES } from './families.js';
+import type { DeviceFamily, RawOnlyRule } from './device-family.js';
+import { SOURCES } from './sources.js';
+import { DEVICE_INFO, PORTS, UNIFIED_METRICS, type UnifiedMetricId } from './unified-metrics.js';
 
 function provides(family: DeviceFamily, metric: UnifiedMetricId): boolean {
   return family.rows.some((r) => r.metric === metric);
@@ -45,9 +45,28 @@ export function familyNotes(): string {
       f.snPrefixes.length > 0 ? `serial ${f.snPrefixes.map((p) => `\`${p}…\``).join(', ')}` : undefined,
       `keys ${f.shapeKeys.map((k) => `\`${k}\``).join(' + ')}`,
     ].filter(Boolean);
-    const unmapped = f.unmapped.map((u) => `  - \`${u.key}\`: ${u.reason}`);
-    return [`- **${f.id}** (${f.title}; \`src/devices/\`): recognised by ${recognised.join(', else ')}. Left unmapped:`, ...unmapped].join('\n');
+    const unmapped = f.unmapped.map((u) => `  - \`${u.key}\`: ${u.reason}${cited(u.tags)}`);
+    const rawOnly = f.rawOnly.map((r) => `  - raw only: ${ruleKeys(r)}: ${r.reason}${cited(r.tags)}`);
+    return [`- **${f.id}** (${f.title}; \`src/devices/\`): recognised by ${recognised.join(', else ')}. Left unmapped:`, ...unmapped, ...rawOnly].join('\n');
   }).join('\n');
+}
+
+function cited(tags: readonly string[] | undefined): string {
+  return tags && tags.length > 0 ? ` (${tags.join(', ')})` : '';
+}
+
+/** A rule's keys, briefly: the first few exact keys and every prefix. */
+function ruleKeys(rule: RawOnlyRule): string {
+  const keys = rule.keys ?? [];
+  const shown = keys.slice(0, 4).map((k) => `\`${k}\``);
+  if (keys.length > shown.length) shown.push(`${keys.length - shown.length} more`);
+  return [...shown, ...(rule.prefixes ?? []).map((p) => `\`${p}…\``)].join(', ');
+}
+
+/** The sources legend: what each tag the tables cite is, and where to read it. */
+export function sourcesLegend(): string {
+  const rows = SOURCES.map((s) => `| ${s.tag} | ${s.what} | \`${s.repo}\` | ${s.paths.map((p) => `\`${p}\``).join(', ')} |`);
+  return ['| tag | what | repository | path |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 /** Families that do not provide `metric`, by title: for the README's notes on alerts. */

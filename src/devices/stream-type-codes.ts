@@ -2,9 +2,9 @@
  * The open-API MQTT stream names a Delta 2-generation message's module by a type code; REST
  * quota/all names the same values by a key prefix. Mapping one to the other keeps metric names
  * (raw and unified) the same whichever transport delivered a value.
- * Source: tolwi/hassio-ecoflow-cloud `devices/public/data_bridge.py`, PietroLubini/homebridge-ecoflow
- * `MqttMessageType` (../shared/ecoflow-api.md §7). A type code not listed here is counted as an
- * unknown message, never merged under an invented prefix.
+ * Sources (tags of sources.ts): TOL `devices/public/data_bridge.py`, HB's `MqttMessageType`. A
+ * type code not listed here is counted as an unknown message, never merged under an invented
+ * prefix.
  */
 export const STREAM_TYPE_CODES: Readonly<Record<string, string>> = {
   pdStatus: 'pd',

@@ -11,6 +11,9 @@ import glacier from './payloads/glacier.json' with { type: 'json' };
 import wave2 from './payloads/wave2.json' with { type: 'json' };
 import powerocean from './payloads/powerocean.json' with { type: 'json' };
 import smarthomepanel from './payloads/smarthomepanel.json' with { type: 'json' };
+import { matchFamily } from '../devices/detect-family.js';
+import type { StreamShape } from '../devices/device-family.js';
+import { FAMILIES } from '../devices/families.js';
 
 /**
  * The demo fleet: one device of every family we have a payload for (sources in each payload's
@@ -28,13 +31,10 @@ export interface SimulatedDevice {
   /** key → value at time t (seconds), overriding `quotas[key]`. */
   motion?: Record<string, (t: number) => number>;
   /**
-   * The shape of this device's open-API MQTT quota messages (../shared/ecoflow-api.md §7):
-   * `type_code` `{"typeCode":"pdStatus","params":{…}}` (DELTA 2 / RIVER 2 generation),
-   * `cmd` `{"cmdFunc":20,"cmdId":1,"param":{…}}` (PowerStream, Smart Plug), `params` an
-   * `{"id","version","timestamp","params":{"pd.soc":…}}` envelope, `flat` the keys as they are
-   * (STREAM and newer). Absent: the device does not publish.
+   * The shape of this device's open-API MQTT quota messages: its family's `streamShape` (see
+   * DeviceFamily), which demoFleet fills in. Absent: the device does not publish.
    */
-  stream?: 'type_code' | 'cmd' | 'params' | 'flat';
+  stream?: StreamShape;
 }
 
 /** A capture without its `_source`-style notes. */
@@ -87,12 +87,11 @@ const pv2 = wave(850, 750, 3600, 0.3);
 const inverter = wave(1700, 600, 300);
 
 export function demoFleet(): SimulatedDevice[] {
-  return [
+  return withStreamShapes([
     {
       sn: 'R331ZEB4ZEAL0528',
       deviceName: 'DELTA 2-Garage',
       productName: 'DELTA 2',
-      stream: 'type_code',
       online: true,
       quotas: payload(delta2),
       motion: {
@@ -118,7 +117,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'HW51ZOH4SF4E0001',
       deviceName: 'PowerStream-Balcony',
       productName: 'PowerStream',
-      stream: 'cmd',
       online: true,
       quotas: payload(powerstream),
       motion: {
@@ -135,7 +133,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'HW52ZDH4SF2E0002',
       deviceName: 'Smart Plug-Fridge',
       productName: 'Smart Plug',
-      stream: 'cmd',
       online: true,
       quotas: payload(smartplug),
       motion: {
@@ -147,7 +144,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'R621ZEB5XE7K0003',
       deviceName: 'RIVER 2-1003',
       productName: 'RIVER 2',
-      stream: 'type_code',
       online: false,
       quotas: payload(river2max),
     },
@@ -155,7 +151,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'R611ZEB5XE7K0004',
       deviceName: 'RIVER 2 Max-Van',
       productName: 'RIVER 2 Max',
-      stream: 'type_code',
       online: true,
       quotas: payload(river2max),
       motion: {
@@ -175,7 +170,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'R351ZEB4HF6L0005',
       deviceName: 'DELTA 2 Max-Cabin',
       productName: 'DELTA 2 Max',
-      stream: 'type_code',
       online: true,
       quotas: payload(delta2max),
       motion: {
@@ -190,7 +184,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'DCABZ8ZE5160006',
       deviceName: 'DELTA Pro-Workshop',
       productName: 'DELTA Pro',
-      stream: 'params',
       online: true,
       quotas: payload(deltapro),
       motion: {
@@ -211,7 +204,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'Y711ZAB5ZF1A0007',
       deviceName: 'DELTA Pro Ultra-House',
       productName: 'DELTA Pro Ultra',
-      stream: 'params',
       online: true,
       // Constructed from the docs (zeros): a battery at 67 % feeding the house.
       quotas: {
@@ -239,7 +231,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'P351ZAH4PG3R0008',
       deviceName: 'DELTA 3 Plus-Office',
       productName: 'DELTA 3 Plus',
-      stream: 'flat',
       online: true,
       quotas: payload(delta3),
       motion: { powInSumW: wave(699, 100, 300), powGetAcIn: wave(696, 100, 300) },
@@ -248,7 +239,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'BK51ZEB4HF2R0009',
       deviceName: 'STREAM AC-Balcony',
       productName: 'STREAM AC',
-      stream: 'flat',
       online: true,
       quotas: payload(streamAc),
       motion: { powGetPvSum: wave(2051, 1500, 3600), powGetSysGrid: wave(-135, 200, 600), ...batteryCycle({ periodS: 6 * 3600, mid: 43, swing: 20, capacityAh: 100, soc: { cmsBattSoc: 'float' }, amp: 'amp' }) },
@@ -257,7 +247,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'BX11ZCB4EF2E0010',
       deviceName: 'Glacier-Camping',
       productName: 'Glacier',
-      stream: 'params',
       online: true,
       // Constructed from the docs (zeros): a fridge at 4 °C on its own battery at 78 %.
       quotas: {
@@ -278,7 +267,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'KT21ZCH2ZF170011',
       deviceName: 'WAVE 2-Tent',
       productName: 'WAVE 2',
-      stream: 'params',
       online: true,
       // Constructed from the docs (zeros): cooling from its battery at 61 %.
       quotas: {
@@ -297,7 +285,6 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'HJ31ZDH4ZF3C0012',
       deviceName: 'PowerOcean-Home',
       productName: 'PowerOcean',
-      stream: 'flat',
       online: true,
       quotas: payload(powerocean),
       motion: { sysLoadPwr: wave(101, 60, 300), bpPwr: wave(-104, 60, 300) },
@@ -306,10 +293,18 @@ export function demoFleet(): SimulatedDevice[] {
       sn: 'SP10ZAW5ZE4R0013',
       deviceName: 'Smart Home Panel-Basement',
       productName: 'Smart Home Panel',
-      stream: 'params',
       online: true,
       quotas: payload(smarthomepanel),
       // Its battery keys sit in nested objects: left as captured (54 %, discharging 203 W).
     },
-  ];
+  ]);
+}
+
+/** Each device publishes as its family does: the family is found as the exporter finds it. */
+function withStreamShapes(devices: SimulatedDevice[]): SimulatedDevice[] {
+  return devices.map((device) => {
+    const quotas = new Map(Object.entries(device.quotas).map(([key, value]) => [key, { value, updatedAt: 0 }]));
+    const shape = matchFamily(device, quotas, FAMILIES)?.family.streamShape;
+    return shape === undefined ? device : { ...device, stream: shape };
+  });
 }

@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { typeCodeOfPrefix } from '../devices/stream-type-codes.js';
+import type { StreamShape } from '../devices/device-family.js';
 import type { CloudSimulator, SimulatorChange } from './cloud-simulator.js';
-import type { SimulatedDevice } from './fleet.js';
-
-/** How a device's quota messages look on the stream (../shared/ecoflow-api.md §7). */
-export type StreamShape = NonNullable<SimulatedDevice['stream']>;
 
 export interface StreamPublisherOptions {
   simulator: CloudSimulator;

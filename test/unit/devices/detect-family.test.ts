@@ -53,7 +53,7 @@ test('firmware: EcoFlow\'s four-byte versions, major first', () => {
   assert.equal(firmwareOf(delta2, new Map()), undefined);
 });
 
-test('every table is well formed: unique ids, ports exactly on per-port metrics, a source on every row', () => {
+test('every table is well formed: unique ids, ports exactly on per-port metrics, evidence on every row', () => {
   assert.equal(new Set(FAMILIES.map((f) => f.id)).size, FAMILIES.length);
   for (const family of FAMILIES) {
     assert.match(family.id, /^[a-z][a-z0-9_]*$/);
@@ -63,7 +63,7 @@ test('every table is well formed: unique ids, ports exactly on per-port metrics,
       const perPort = 'perPort' in UNIFIED_METRICS[row.metric];
       assert.equal(row.port !== undefined, perPort, `${where}: port only and always on per-port metrics`);
       assert.ok(Number.isFinite(row.scale) && row.scale !== 0, `${where}: scale`);
-      assert.ok(row.source.trim().length > 2, `${where}: source`);
+      assert.ok(row.evidence.trim().length > 2, `${where}: evidence`);
     }
     for (const u of family.unmapped) assert.ok(u.reason.trim().length > 5, `${family.id} ${u.key}: a reason`);
   }

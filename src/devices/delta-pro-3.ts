@@ -1,0 +1,33 @@
+import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
+import { DELTA3_GENERATION_ROWS, DELTA3_GENERATION_UNMAPPED } from './delta3-generation.js';
+
+/**
+ * DELTA Pro 3. No real dump: the rows use the DOC quota/all names. Outputs per TOL/DOC; the
+ * totals and shared ports are the DELTA 3 rows.
+ */
+export const deltaPro3: DeviceFamily = {
+  id: 'delta_pro_3',
+  title: 'DELTA Pro 3',
+  productNames: [/^DELTA Pro 3$/i],
+  snPrefixes: ['MR51'],
+  // The two PV inputs are DELTA Pro 3's own names (DELTA 3: powGetPv, STREAM: powGetPv…Pv4).
+  shapeKeys: ['powInSumW', 'powOutSumW', 'powGetPvH', 'powGetPvL'],
+  rows: [
+    ...DELTA3_GENERATION_ROWS,
+    { metric: 'batterySoc', key: 'cmsBattSoc', scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'TOL'], evidence: 'DOC DeltaPro3 (overall SoC, float %), TOL' },
+    { metric: 'batterySoh', key: ['bmsBattSoh', 'cmsBattSoh'], scale: 0.01, valid: HEALTH_PERCENT, tags: ['DOC', 'FOX', 'TAR'], evidence: 'TAR, FOX (%; not in the DOC copy)' },
+    { metric: 'batteryTemperature', key: 'bmsMaxCellTemp', scale: 1, tags: ['DOC'], evidence: 'DOC DeltaPro3 ("temperature of the main battery", °C)' },
+    { metric: 'batteryTimeToFull', key: 'cmsChgRemTime', scale: 60, valid: REMAINING_MINUTES, tags: ['DOC'], evidence: 'DOC DeltaPro3 (min)' },
+    { metric: 'batteryTimeToEmpty', key: 'cmsDsgRemTime', scale: 60, valid: REMAINING_MINUTES, tags: ['DOC'], evidence: 'DOC DeltaPro3 (min)' },
+    { metric: 'portInputPower', port: 'solar_hv', key: 'powGetPvH', scale: 1, tags: ['DOC'], evidence: 'DOC DeltaPro3 (high-voltage PV, W)' },
+    { metric: 'portInputPower', port: 'solar_lv', key: 'powGetPvL', scale: 1, tags: ['DOC'], evidence: 'DOC DeltaPro3 (low-voltage PV, W)' },
+    // TOL: "DC Anderson Out Power".
+    { metric: 'portOutputPower', port: 'dc', key: 'powGet24v', scale: 1, abs: true, tags: ['DOC', 'TOL'], evidence: 'DOC DeltaPro3 (24 V, W), TOL' },
+  ],
+  rawOnly: [],
+  unmapped: [
+    ...DELTA3_GENERATION_UNMAPPED,
+    ...unmappedKeys(['powGetAc', 'powGetAcHvOut', 'powGetAcLvOut', 'powGetAcLvTt30Out'], 'AC outputs, but whether powGetAc ("real-time AC power") is the total of the HV/LV/TT-30 outlets or the EU model\'s only outlet (HB) is unconfirmed: summing them may double count; output_power_watts (powOutSumW) covers the total', ['HB']),
+    { key: 'cycles', reason: 'FOX reads it from the app MQTT API; not in DOC\'s quota/all list, and a DELTA Pro 3 quota/all dump TAR documents had none', tags: ['DOC', 'FOX', 'TAR'] },
+  ],
+};

@@ -1,0 +1,45 @@
+/**
+ * Whether a family's table accounts for a raw key: a row reads it, it is listed as unmapped
+ * with a reason, or a raw-only rule covers it. Keys are the paths readQuota reads (`a.b`,
+ * `a[0].c`), so one nested quota value is as many keys as it has leaves.
+ */
+import type { DeviceFamily, MappingRow } from './device-family.js';
+
+export type KeyAccount = { by: 'row'; row: MappingRow } | { by: 'unmapped'; reason: string } | { by: 'raw-only'; reason: string };
+
+/** Every leaf path of a quota/all payload; an empty array or object is a leaf of its own. */
+export function leafPaths(quotas: Readonly<Record<string, unknown>>): string[] {
+  const out = new Set<string>();
+  const walk = (path: string, value: unknown): void => {
+    if (Array.isArray(value) && value.length > 0) value.forEach((v, i) => walk(`${path}[${i}]`, v));
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) {
+      for (const [k, v] of Object.entries(value)) walk(`${path}.${k}`, v);
+    } else out.add(path);
+  };
+  for (const [key, value] of Object.entries(quotas)) walk(key, value);
+  return [...out];
+}
+
+/** `key` names `path` itself or a value nesting it (`heartbeat.energyInfos` holds `…[0].outputPower`). */
+function covers(key: string, path: string): boolean {
+  return path === key || (path.startsWith(key) && (path[key.length] === '.' || path[key.length] === '['));
+}
+
+export function rowInputs(row: MappingRow): string[] {
+  return [...(typeof row.key === 'string' ? [row.key] : row.key), row.times, row.minus, row.when?.key].filter((k): k is string => k !== undefined);
+}
+
+export function accountFor(family: DeviceFamily, path: string): KeyAccount | undefined {
+  const row = family.rows.find((r) => rowInputs(r).some((k) => covers(k, path)));
+  if (row) return { by: 'row', row };
+  if (family.firmware && covers(family.firmware.key, path)) return { by: 'raw-only', reason: 'the firmware label of device_info' };
+  const unmapped = family.unmapped.find((u) => covers(u.key, path));
+  if (unmapped) return { by: 'unmapped', reason: unmapped.reason };
+  const rule = family.rawOnly.find((r) => r.keys?.some((k) => covers(k, path)) || r.prefixes?.some((p) => path.startsWith(p)));
+  return rule && { by: 'raw-only', reason: rule.reason };
+}
+
+/** The keys of `quotas` the family's table says nothing about. */
+export function unaccountedKeys(family: DeviceFamily, quotas: Readonly<Record<string, unknown>>): string[] {
+  return leafPaths(quotas).filter((path) => accountFor(family, path) === undefined);
+}
