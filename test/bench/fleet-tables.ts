@@ -1,7 +1,7 @@
 /**
- * The README's size tables, made from test/bench/results/fleet.json (written by the fleet
- * bench): the figures per fleet size, the compressed hour, and each target of the size issue
- * with its verdict. `npm run update-readme` writes them; the README test compares.
+ * The size tables of docs/performance.md, made from test/bench/results/fleet.json (written by
+ * the fleet bench): the figures per fleet size, the compressed hour, and one device beside the
+ * Python exporter. `npm run update-docs` writes them; test/unit/docs.test.ts compares.
  */
 import { readFileSync } from 'node:fs';
 
@@ -95,35 +95,4 @@ export function fleetTable(r: FleetResults = fleetResults()): string {
     }
   }
   return lines.join('\n');
-}
-
-/** Each target of the size issue, the figure of this run, and whether it is met. */
-export function sizeVerdicts(r: FleetResults = fleetResults()): string {
-  const ours = r.one_device.results.find((x) => x.exporter === 'ecoflow-exporter');
-  const python = r.one_device.results.find((x) => x.exporter !== 'ecoflow-exporter');
-  const fleet = r.rows.find((row) => row.devices === 100);
-  const hour = r.compressed_hour.find((h) => h.devices === 100) ?? r.compressed_hour.at(-1);
-  const verdict = (figure: number | undefined, limit: number | undefined, unit: string, digits = 0): string => {
-    if (figure === undefined || limit === undefined) return 'not measured in this run';
-    if (figure <= limit) return 'met';
-    const over = figure - limit;
-    return `missed by ${over.toFixed(digits)}${unit ? ` ${unit}` : ''} (+${Math.round((over / limit) * 100)}%)`;
-  };
-  const rows: Array<[string, string, string]> = [
-    ['1 device: RSS ≤ 60 MB after 30 s of 4 concurrent scrapers', ours ? `${ours.rss_after_mb} MB${python ? ` (Python: ${python.rss_after_mb} MB)` : ''}` : '–', verdict(ours?.rss_after_mb, 60, 'MB')],
-    ['1 device: `/metrics` p99 no worse than the Python exporter\'s', ours ? `${ours.scrape_p99_ms} ms${python ? ` against ${python.scrape_p99_ms} ms` : ''}` : '–', verdict(ours?.scrape_p99_ms, python?.scrape_p99_ms, 'ms', 1)],
-    ['1 device: first complete `/metrics` within 1.5 s of start', ours ? `${(ours.startup_ms / 1000).toFixed(2)} s` : '–', verdict(ours?.startup_ms, 1500, 'ms')],
-    ['100 devices: `/metrics` p50 ≤ 0.7 × the straightforward path', fleet ? `${fleet.ratio_p50} × (${fleet.scrape_p50_ms} against ${fleet.straightforward_p50_ms} ms)` : '–', verdict(fleet?.ratio_p50, 0.7, '', 2)],
-    ['100 devices: `/metrics` p99 ≤ 200 ms', fleet ? `${fleet.scrape_p99_ms} ms` : '–', verdict(fleet?.scrape_p99_ms, 200, 'ms')],
-    ['100 devices: 4 concurrent scrapers p50 ≤ 1.5 × one scraper\'s', fleet ? `${fleet.ratio_4_vs_1} ×` : '–', verdict(fleet?.ratio_4_vs_1, 1.5, '', 2)],
-    ['100 devices: gzip served when asked', fleet ? `${size(fleet.body_kb)} → ${size(fleet.body_gzip_kb)}` : '–', fleet ? (fleet.body_gzip_kb < fleet.body_kb ? 'met' : 'missed') : 'not measured in this run'],
-    ['100 devices: RSS ≤ 150 MB', fleet ? `${fleet.rss_mb} MB` : '–', verdict(fleet?.rss_mb, 150, 'MB')],
-    ['Poll processing ≤ 1 ms per device payload on average', r.rows.length > 0 ? `${Math.max(...r.rows.map((row) => row.poll_processing_ms))} ms (the slowest fleet size)` : '–', verdict(r.rows.length > 0 ? Math.max(...r.rows.map((row) => row.poll_processing_ms)) : undefined, 1, 'ms', 2)],
-    [
-      'Memory flat over an hour with churn (RSS after ≤ RSS warm + 10 %)',
-      hour ? `${hour.devices} devices: ${hour.rss_warm_mb} → ${hour.rss_after_hour_mb} MB, ${hour.renewals} renewal${hour.renewals === 1 ? '' : 's'}` : '–',
-      verdict(hour?.rss_after_hour_mb, hour ? hour.rss_warm_mb * 1.1 : undefined, 'MB'),
-    ],
-  ];
-  return ['| target | this run | verdict |', '|---|---|---|', ...rows.map(([target, figure, v]) => `| ${target} | ${figure} | ${v} |`)].join('\n');
 }

@@ -22,7 +22,7 @@ export const BINARIES = {
 /** Options for `test()`: skips with a reason when a binary is missing outside CI. */
 export function needs(binary: keyof typeof BINARIES): { skip?: string } {
   if (existsSync(BINARIES[binary]) || process.env.CI) return {};
-  return { skip: `${BINARIES[binary]} not installed (bash .ci/run installs it; see README "Tests")` };
+  return { skip: `${BINARIES[binary]} not installed (bash .ci/run installs it; see CONTRIBUTING.md)` };
 }
 
 export interface RunningServer {
