@@ -2,10 +2,11 @@
  * What a message on `/open/<account>/<sn>/quota` or `/status` says, in the snapshot's terms:
  * quota keys named as REST quota/all names them. Pure; knows nothing of MQTT or metrics.
  */
+import type { StreamShape } from '../devices/device-family.js';
 import { STREAM_TYPE_CODES } from '../devices/stream-type-codes.js';
 
-/** The four ways devices shape quota messages (../shared/ecoflow-api.md §7). */
-export type QuotaShape = 'type_code' | 'cmd' | 'params' | 'flat';
+/** The four ways devices shape quota messages; each family says which it uses (DeviceFamily.streamShape). */
+export type QuotaShape = StreamShape;
 
 export type UnknownReason = 'not_json' | 'not_an_object' | 'too_large' | 'unknown_type_code' | 'no_values' | 'bad_status';
 

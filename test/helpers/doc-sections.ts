@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configTable } from '../../src/config/config-table.js';
 import { FAMILIES } from '../../src/devices/families.js';
-import { coverageMatrix, familiesWithout, familyNotes, portsTable, unifiedMetricsTable } from '../../src/devices/readme-tables.js';
+import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../../src/devices/readme-tables.js';
 import { metricsTable } from '../../src/telemetry/metrics-table.js';
 import { fleetTable } from '../bench/fleet-tables.js';
 
@@ -23,7 +23,8 @@ export const GENERATED_SECTIONS: Readonly<Record<string, GeneratedSection>> = {
   'ports-table': { file: 'docs/metrics.md', make: portsTable },
   'family-list': { file: 'docs/devices.md', make: familyList },
   'coverage-matrix': { file: 'docs/devices.md', make: coverageMatrix },
-  'family-notes': { file: 'docs/devices.md', make: () => withoutPrivateNotes(familyNotes()) },
+  'family-notes': { file: 'docs/devices.md', make: familyNotes },
+  'sources-legend': { file: 'docs/devices.md', make: sourcesLegend },
   'no-ac-input-voltage': { file: 'docs/operations.md', make: () => familiesWithout('acInputVoltage') },
   'fleet-table': { file: 'docs/performance.md', make: () => fleetTable() },
 };
@@ -35,17 +36,9 @@ function familyList(): string {
 
 /**
  * Sections with start/end markers that no generator writes: the alert list is written by hand
- * and checked against prometheus/alerts.yml; the sources legend is still a placeholder.
+ * and checked against prometheus/alerts.yml.
  */
-export const HAND_WRITTEN_SECTIONS: ReadonlySet<string> = new Set(['alerts', 'sources-legend']);
-
-/**
- * Some reasons in src/devices/ cite the maintainers' unit notes, which readers do not have: the
- * docs say "the sources" (docs/devices.md#sources) instead. A no-op once those reasons say so.
- */
-function withoutPrivateNotes(text: string): string {
-  return text.replace(/ \(ecoflow-units\.md §\d+\)/g, '').replace(/ecoflow-units\.md(?: §\d+)?/g, 'the sources');
-}
+export const HAND_WRITTEN_SECTIONS: ReadonlySet<string> = new Set(['alerts']);
 
 const ROOT = new URL('../../../', import.meta.url);
 
