@@ -7,13 +7,13 @@ import { EcoflowClient } from './ecoflow/ecoflow-client.js';
 import type { Logger } from './log/logger.js';
 import { Poller } from './poller/poller.js';
 import { QuotaSnapshot } from './snapshot/quota-snapshot.js';
-import { MetricsServer } from './http/metrics-server.js';
-import { basicAuthenticator } from './http/web-config.js';
-import { PrometheusReader } from './telemetry/prometheus-reader.js';
-import { createOtlpReader } from './telemetry/otlp-push.js';
-import { ChurnBoundedMetrics } from './telemetry/churn-bounded-metrics.js';
-import { RenewableMeter } from './telemetry/renewable-meter.js';
-import { SelfMetrics } from './telemetry/self-metrics.js';
+import { MetricsServer } from './export/metrics-server.js';
+import { basicAuthenticator } from './export/web-config.js';
+import { PrometheusReader } from './export/prometheus-reader.js';
+import { createOtlpReader } from './export/otlp-push.js';
+import { ChurnBoundedGauges } from './metrics/sdk-memory/churn-bounded-gauges.js';
+import { RenewableMeter } from './metrics/sdk-memory/renewable-meter.js';
+import { SelfMetrics } from './self-metrics/self-metrics.js';
 import { RequestGovernor } from './ecoflow/request-governor.js';
 import type { CloudSimulator } from './simulator/cloud-simulator.js';
 import { streamClientId } from './stream/client-id.js';
@@ -40,7 +40,7 @@ export class App {
   #client?: EcoflowClient;
   #stream?: LiveStream;
   #poller?: Poller;
-  #instruments?: ChurnBoundedMetrics;
+  #instruments?: ChurnBoundedGauges;
   /** The snapshot's instruments live here, apart from the self-metrics: see RenewableMeter. */
   #snapshotMeter?: RenewableMeter;
   #selfMetrics?: SelfMetrics;
@@ -218,7 +218,7 @@ export class App {
   /** The snapshot's metrics: device state, raw quotas and, unless switched off, unified metrics. */
   #instrumentsOver(meter: RenewableMeter, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics): void {
     const config = this.#config;
-    this.#instruments = new ChurnBoundedMetrics({
+    this.#instruments = new ChurnBoundedGauges({
       meter,
       snapshot,
       prefix: config.metricsPrefix,

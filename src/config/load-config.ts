@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import convict from 'convict';
 import { configSchema } from './config-schema.js';
-import { loadWebConfig, type WebConfig } from '../http/web-config.js';
+import { loadWebConfig, type WebConfig } from '../export/web-config.js';
 
 export interface Config {
   demo: boolean;

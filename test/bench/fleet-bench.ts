@@ -14,7 +14,7 @@ import { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
 import type { SimulatedDevice } from '../../src/simulator/fleet.js';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
-import { snapshotMetrics } from '../../src/telemetry/snapshot-metrics.js';
+import { snapshotGauges } from '../../src/metrics/producers/producer-list.js';
 import { nodeFlags, spawnExporter } from '../helpers/exporter-process.js';
 import { closedPort, stillDemoFleet, TEST_KEYS } from '../helpers/simulated-fleet.js';
 import { valueWith } from '../helpers/running-exporter.js';
@@ -22,7 +22,7 @@ import { StraightforwardPath } from './straightforward-path.js';
 import { pythonExporterMissing, spawnPythonExporter } from './python-exporter.js';
 import type { ChildProcess } from 'node:child_process';
 import { VERSION } from '../../src/version.js';
-import { SHARE_MS } from '../../src/telemetry/prometheus-reader.js';
+import { SHARE_MS } from '../../src/export/prometheus-reader.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,300').split(',').map(Number);
 const SCRAPES = Number(process.env.BENCH_FLEET_SCRAPES ?? 200);
@@ -147,7 +147,7 @@ async function measure(n: number) {
 function pollProcessingMs(fleet: SimulatedDevice[]): number {
   const snapshot = new QuotaSnapshot();
   const provider = new MeterProvider();
-  const instruments = snapshotMetrics({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow' });
+  const instruments = snapshotGauges({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow' });
   instruments.start();
   snapshot.setDevices(fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: true })));
   const texts = fleet.map((d) => JSON.stringify({ code: '0', message: 'Success', data: d.quotas }));

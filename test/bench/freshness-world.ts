@@ -11,9 +11,9 @@ import { startDemoBroker } from '../../src/simulator/demo-broker.js';
 import type { SimulatedDevice } from '../../src/simulator/fleet.js';
 import { StreamPublisher } from '../../src/simulator/stream-publisher.js';
 import { typeCodeOfPrefix } from '../../src/devices/stream-type-codes.js';
-import { flattenQuota } from '../../src/telemetry/quota-series.js';
-import { quotaMetricName } from '../../src/telemetry/metric-names.js';
-import { UNIFIED_NAMES } from '../../src/telemetry/producers/unified-series.js';
+import { flattenQuota } from '../../src/metrics/raw-metric-names.js';
+import { quotaMetricName } from '../../src/metrics/catalog.js';
+import { UNIFIED_NAMES } from '../../src/metrics/producers/unified-producer.js';
 import { sampleValue } from '../helpers/running-exporter.js';
 import { stillDemoFleet, TEST_KEYS } from '../helpers/simulated-fleet.js';
 

@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
-import { snapshotMetrics } from '../../src/telemetry/snapshot-metrics.js';
-import { PrometheusReader } from '../../src/telemetry/prometheus-reader.js';
+import { snapshotGauges } from '../../src/metrics/producers/producer-list.js';
+import { PrometheusReader } from '../../src/export/prometheus-reader.js';
 import { payload } from '../../src/simulator/fleet.js';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 120);
@@ -25,7 +25,7 @@ const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
 const provider = new MeterProvider({ readers: [reader] });
 const UNIFIED = process.env.BENCH_UNIFIED !== '0';
 let quotaSeries = 0;
-const instruments = snapshotMetrics({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow', unified: UNIFIED, onCollected: (n) => (quotaSeries = n) });
+const instruments = snapshotGauges({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow', unified: UNIFIED, onCollected: (n) => (quotaSeries = n) });
 instruments.start();
 
 const heapBefore = process.memoryUsage().heapUsed;

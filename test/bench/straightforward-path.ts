@@ -12,9 +12,9 @@ import { matchFamily } from '../../src/devices/detect-family.js';
 import { unifiedSamples } from '../../src/devices/unify.js';
 import { UNIFIED_METRICS } from '../../src/devices/unified-metrics.js';
 import type { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
-import { flattenQuota } from '../../src/telemetry/quota-series.js';
-import { quotaMetricName } from '../../src/telemetry/metric-names.js';
-import { UNIFIED_NAMES } from '../../src/telemetry/producers/unified-series.js';
+import { flattenQuota } from '../../src/metrics/raw-metric-names.js';
+import { quotaMetricName } from '../../src/metrics/catalog.js';
+import { UNIFIED_NAMES } from '../../src/metrics/producers/unified-producer.js';
 
 export class StraightforwardPath {
   readonly #exporter = new PrometheusExporter({ preventServerStart: true });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { configTable } from '../../src/config/config-table.js';
 import { FAMILIES } from '../../src/devices/families.js';
 import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../../src/devices/readme-tables.js';
-import { metricsTable } from '../../src/telemetry/metrics-table.js';
+import { metricsTable } from '../tools/doc-tables/metrics-table.js';
 import { fleetTable } from '../bench/fleet-tables.js';
 
 /**

@@ -15,8 +15,8 @@ import {
 } from '../helpers/doc-sections.js';
 import { configTable } from '../../src/config/config-table.js';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
-import { snapshotMetrics } from '../../src/telemetry/snapshot-metrics.js';
-import { PrometheusReader } from '../../src/telemetry/prometheus-reader.js';
+import { snapshotGauges } from '../../src/metrics/producers/producer-list.js';
+import { PrometheusReader } from '../../src/export/prometheus-reader.js';
 
 const README = readDoc('README.md');
 
@@ -65,7 +65,7 @@ async function exampleSeries(): Promise<string[]> {
   const reader = new PrometheusReader({ cardinalityLimit: 1000 });
   const provider = new MeterProvider({ readers: [reader] });
   // The example is about raw naming: the unified layer is described in its own section.
-  snapshotMetrics({ meter: provider.getMeter('docs'), snapshot, prefix: 'ecoflow', unified: false }).start();
+  snapshotGauges({ meter: provider.getMeter('docs'), snapshot, prefix: 'ecoflow', unified: false }).start();
   snapshot.setDevices([{ sn: 'R331ZEB4ZEAL0528', name: 'DELTA 2-Garage', productName: 'DELTA 2', online: true }]);
   snapshot.replaceQuotas('R331ZEB4ZEAL0528', JSON.parse(fenced('docs/metrics.md', 'example:payload')), Date.now());
   // The last-update time and the exporter's own metrics are described beside the example.

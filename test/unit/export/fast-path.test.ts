@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
-import { ChurnBoundedMetrics } from '../../../src/telemetry/churn-bounded-metrics.js';
-import { PrometheusReader } from '../../../src/telemetry/prometheus-reader.js';
-import { RenewableMeter } from '../../../src/telemetry/renewable-meter.js';
+import { ChurnBoundedGauges } from '../../../src/metrics/sdk-memory/churn-bounded-gauges.js';
+import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
+import { RenewableMeter } from '../../../src/metrics/sdk-memory/renewable-meter.js';
 import { StraightforwardPath } from '../../bench/straightforward-path.js';
 import { AWKWARD_QUOTAS } from '../../helpers/awkward-quotas.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
@@ -23,7 +23,7 @@ test('the fast path exports the same samples as the straightforward path, on the
   const meter = new RenewableMeter({ name: 'test', version: '0', cardinalityLimit: 100_000 });
   const reader = new PrometheusReader({ cardinalityLimit: 100_000, metricProducers: [meter] });
   const provider = new MeterProvider({ readers: [reader] });
-  const fast = new ChurnBoundedMetrics({ meter, snapshot, prefix: 'ecoflow' });
+  const fast = new ChurnBoundedGauges({ meter, snapshot, prefix: 'ecoflow' });
   fast.start();
 
   const fleet = stillDemoFleet().filter((d) => d.online && !d.restricted);

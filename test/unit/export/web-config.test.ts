@@ -6,8 +6,8 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { basicAuthenticator, loadWebConfig } from '../../../src/http/web-config.js';
-import { MetricsServer } from '../../../src/http/metrics-server.js';
+import { basicAuthenticator, loadWebConfig } from '../../../src/export/web-config.js';
+import { MetricsServer } from '../../../src/export/metrics-server.js';
 
 function selfSignedCert(dir: string): void {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'server.key'), '-out', join(dir, 'server.crt'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });

@@ -1,13 +1,13 @@
 import type { Meter } from '@opentelemetry/api';
 import type { RenewableMeter } from './renewable-meter.js';
-import type { SnapshotInstruments } from './snapshot-instruments.js';
-import { producerMemory, snapshotMetrics, type ProducerMemory, type SnapshotMetricsOptions } from './snapshot-metrics.js';
+import type { SnapshotGauges } from '../snapshot-gauges.js';
+import { producerMemory, snapshotGauges, type ProducerMemory, type SnapshotGaugesSetup } from '../producers/producer-list.js';
 
-export interface ChurnBoundedMetricsOptions extends Omit<SnapshotMetricsOptions, 'meter'> {
+export interface ChurnBoundedGaugesOptions extends Omit<SnapshotGaugesSetup, 'meter'> {
   meter: RenewableMeter;
   /** How many series may go away before the SDK side is renewed. Default: as many as are live, at least 1,000. */
   renewAfter?: (live: number) => number;
-  /** After a renewal: how many gone series it let go of (a lower bound, see SnapshotInstruments.retired). */
+  /** After a renewal: how many gone series it let go of (a lower bound, see SnapshotGauges.retired). */
   onRenewed?: (released: number) => void;
 }
 
@@ -18,12 +18,12 @@ const defaultRenewAfter = (live: number) => Math.max(1_000, live);
  * and keys: once enough series went away, the instruments are built again on a fresh SDK side
  * (RenewableMeter) and the old side, with its memory of the gone series, is dropped.
  */
-export class ChurnBoundedMetrics {
-  readonly #o: ChurnBoundedMetricsOptions & { memory: ProducerMemory };
-  #instruments?: SnapshotInstruments;
+export class ChurnBoundedGauges {
+  readonly #o: ChurnBoundedGaugesOptions & { memory: ProducerMemory };
+  #instruments?: SnapshotGauges;
   #pending?: NodeJS.Immediate;
 
-  constructor(options: ChurnBoundedMetricsOptions) {
+  constructor(options: ChurnBoundedGaugesOptions) {
     // Renewed producers carry on from what the old ones knew: a device's family and firmware
     // while it is offline, and what the log was already told.
     this.#o = { ...options, memory: producerMemory() };
@@ -56,8 +56,8 @@ export class ChurnBoundedMetrics {
     this.#o.onRenewed?.(old.retired);
   }
 
-  #build(meter: Meter): SnapshotInstruments {
-    return snapshotMetrics({ ...this.#o, meter, onRetired: this.#onRetired });
+  #build(meter: Meter): SnapshotGauges {
+    return snapshotGauges({ ...this.#o, meter, onRetired: this.#onRetired });
   }
 
   readonly #onRetired = (): void => {

@@ -1,8 +1,8 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord, QuotaEntry } from '../../snapshot/quota-snapshot.js';
-import { flattenQuota, type QuotaSample } from '../quota-series.js';
-import { METRICS, ownMetricName, quotaMetricName } from '../metric-names.js';
-import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series.js';
+import { flattenQuota, type QuotaSample } from '../raw-metric-names.js';
+import { METRICS, ownMetricName, quotaMetricName } from '../catalog.js';
+import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series-producer.js';
 
 export interface RawQuotaSeriesOptions {
   gauges: GaugeRegistry;
@@ -22,7 +22,7 @@ export interface RawQuotaSeriesOptions {
  * named them, in the device's raw units; one gauge per name, created when the name first
  * appears. Also `<prefix>_exporter_series_dropped` for devices over the cap.
  */
-export class RawQuotaSeries implements SeriesProducer {
+export class RawQuotaProducer implements SeriesProducer {
   readonly #o: RawQuotaSeriesOptions;
   readonly #maxSeries: number;
   readonly #dropped: ObservableGauge;

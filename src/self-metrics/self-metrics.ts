@@ -1,8 +1,8 @@
 import type { BatchObservableCallback, Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceIdentity, DeviceRecord, QuotaSnapshot } from '../snapshot/quota-snapshot.js';
 import { isStale } from '../snapshot/staleness.js';
-import { deviceLabels } from './device-labels.js';
-import { METRICS, ownMetricName } from './metric-names.js';
+import { deviceLabels } from '../metrics/device-labels.js';
+import { METRICS, ownMetricName } from '../metrics/catalog.js';
 
 /**
  * What the exporter's own metrics read. They are created before the parts that report to

@@ -7,7 +7,7 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
-import { prometheusTemporality } from './prometheus-reader.js';
+import { prometheusTemporality } from '../../export/prometheus-reader.js';
 
 interface Side {
   provider: MeterProvider;

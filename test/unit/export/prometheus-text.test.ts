@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
-import { PrometheusText } from '../../../src/telemetry/prometheus-text.js';
-import { prometheusTemporality } from '../../../src/telemetry/prometheus-reader.js';
-import { SelfMetrics } from '../../../src/telemetry/self-metrics.js';
-import { snapshotMetrics } from '../../../src/telemetry/snapshot-metrics.js';
+import { PrometheusText } from '../../../src/export/prometheus-text.js';
+import { prometheusTemporality } from '../../../src/export/prometheus-reader.js';
+import { SelfMetrics } from '../../../src/self-metrics/self-metrics.js';
+import { snapshotGauges } from '../../../src/metrics/producers/producer-list.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 import { AWKWARD_QUOTAS } from '../../helpers/awkward-quotas.js';
 
@@ -26,7 +26,7 @@ test('the fast serializer writes exactly what PrometheusSerializer writes, for t
   const meter = provider.getMeter('test');
   const self = new SelfMetrics({ meter, prefix: 'ecoflow', sources: { snapshot, staleAfterMs: 60_000, circuitState: () => 'closed', version: '1.2.3' } });
   self.start();
-  snapshotMetrics({ meter, snapshot, prefix: 'ecoflow', onCollected: (n) => self.recordCollected(n) }).start();
+  snapshotGauges({ meter, snapshot, prefix: 'ecoflow', onCollected: (n) => self.recordCollected(n) }).start();
   const fleet = stillDemoFleet();
   snapshot.setDevices([
     ...fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: d.online })),

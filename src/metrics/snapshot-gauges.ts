@@ -1,9 +1,9 @@
 import type { Attributes, BatchObservableCallback, Meter, Observable, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord, QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
 import { deviceLabels } from './device-labels.js';
-import type { GaugeRegistry, SeriesGroups, SeriesProducer } from './series.js';
+import type { GaugeRegistry, SeriesGroups, SeriesProducer } from './series-producer.js';
 
-export interface SnapshotInstrumentsOptions {
+export interface SnapshotGaugesOptions {
   meter: Meter;
   gauges: GaugeRegistry;
   snapshot: QuotaSnapshot;
@@ -36,8 +36,8 @@ interface DeviceSeries {
  * and one batch callback, which only reads memory, observes the ready-made series at
  * collection time. Stale values are left out, never frozen.
  */
-export class SnapshotInstruments {
-  readonly #o: SnapshotInstrumentsOptions;
+export class SnapshotGauges {
+  readonly #o: SnapshotGaugesOptions;
   readonly #devices = new Map<string, DeviceSeries>();
   readonly #staleAfterMs: number;
   #registered: Observable[] = [];
@@ -47,7 +47,7 @@ export class SnapshotInstruments {
   readonly #seen = new Map<ObservableGauge, Set<string>>();
   #seenCount = 0;
 
-  constructor(options: SnapshotInstrumentsOptions) {
+  constructor(options: SnapshotGaugesOptions) {
     this.#o = options;
     this.#staleAfterMs = options.staleAfterMs ?? Infinity;
   }

@@ -1,4 +1,4 @@
-import { METRICS } from './metric-names.js';
+import { METRICS } from '../../../src/metrics/catalog.js';
 
 /** The README's table of the exporter's own metrics, made from the list the code uses. */
 export function metricsTable(prefix = 'ecoflow'): string {

@@ -1,13 +1,13 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
-import { METRICS, ownMetricName } from '../metric-names.js';
-import type { GaugeRegistry, SeriesGroups, SeriesProducer } from '../series.js';
+import { METRICS, ownMetricName } from '../catalog.js';
+import type { GaugeRegistry, SeriesGroups, SeriesProducer } from '../series-producer.js';
 
 /** This producer's one group. */
 const STATE = 'state';
 
 /** `<prefix>_online` and `<prefix>_last_update_timestamp_seconds`: for every listed device, never stale. */
-export class DeviceStateSeries implements SeriesProducer {
+export class DeviceStateProducer implements SeriesProducer {
   readonly #online: ObservableGauge;
   readonly #lastUpdate: ObservableGauge;
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { PrometheusReader, SHARE_MS } from '../../../src/telemetry/prometheus-reader.js';
+import { PrometheusReader, SHARE_MS } from '../../../src/export/prometheus-reader.js';
 
 function gaugeOver(provider: MeterProvider, observed: Map<string, number>) {
   const gauge = provider.getMeter('test').createObservableGauge('ecoflow_pd_soc', { description: 'soc' });

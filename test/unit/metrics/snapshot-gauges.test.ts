@@ -2,17 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
-import { PrometheusReader } from '../../../src/telemetry/prometheus-reader.js';
-import { snapshotMetrics, type SnapshotMetricsOptions } from '../../../src/telemetry/snapshot-metrics.js';
+import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
+import { snapshotGauges, type SnapshotGaugesSetup } from '../../../src/metrics/producers/producer-list.js';
 
 const DELTA2 = { sn: 'R331ZEB4ZEAL0528', name: 'DELTA 2-Garage', productName: 'DELTA 2', online: true };
 
-function exporterOver(options: Partial<SnapshotMetricsOptions> = {}) {
+function exporterOver(options: Partial<SnapshotGaugesSetup> = {}) {
   const snapshot = new QuotaSnapshot();
   const reader = new PrometheusReader({ cardinalityLimit: 10_000 });
   const provider = new MeterProvider({ readers: [reader] });
   const unknown: string[] = [];
-  const instruments = snapshotMetrics({
+  const instruments = snapshotGauges({
     meter: provider.getMeter('test'),
     snapshot,
     prefix: 'ecoflow',
@@ -48,7 +48,7 @@ test('units are on the instruments, so the exposition carries them', async () =>
   const snapshot = new QuotaSnapshot();
   const reader = new PrometheusReader({ cardinalityLimit: 10_000 });
   const provider = new MeterProvider({ readers: [reader] });
-  snapshotMetrics({ meter: provider.getMeter('test'), snapshot, prefix: 'ecoflow' }).start();
+  snapshotGauges({ meter: provider.getMeter('test'), snapshot, prefix: 'ecoflow' }).start();
   snapshot.setDevices([DELTA2]);
   snapshot.replaceQuotas(DELTA2.sn, { 'inv.outputWatts': 120, 'bms_bmsStatus.temp': 30 }, Date.now());
   const text = await reader.render();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { MetricsServer, type RenderedMetrics } from '../../../src/http/metrics-server.js';
+import { MetricsServer, type RenderedMetrics } from '../../../src/export/metrics-server.js';
 
 function rendered(text: string): RenderedMetrics {
   const body = Buffer.from(text);

@@ -4,9 +4,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
-import { ChurnBoundedMetrics } from '../../../src/telemetry/churn-bounded-metrics.js';
-import { PrometheusReader } from '../../../src/telemetry/prometheus-reader.js';
-import { RenewableMeter } from '../../../src/telemetry/renewable-meter.js';
+import { ChurnBoundedGauges } from '../../../src/metrics/sdk-memory/churn-bounded-gauges.js';
+import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
+import { RenewableMeter } from '../../../src/metrics/sdk-memory/renewable-meter.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 
 setFlagsFromString('--expose-gc');
@@ -22,7 +22,7 @@ function exporterOver(renewAfter?: (live: number) => number) {
   const reader = new PrometheusReader({ cardinalityLimit: 1_000_000, metricProducers: [meter] });
   const provider = new MeterProvider({ readers: [reader] });
   const released: number[] = [];
-  const metrics = new ChurnBoundedMetrics({ meter, snapshot, prefix: 'ecoflow', renewAfter, onRenewed: (n) => released.push(n) });
+  const metrics = new ChurnBoundedGauges({ meter, snapshot, prefix: 'ecoflow', renewAfter, onRenewed: (n) => released.push(n) });
   metrics.start();
   return {
     snapshot,

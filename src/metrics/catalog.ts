@@ -1,7 +1,7 @@
 /**
  * The metrics this exporter defines itself: name without the configured prefix, type, labels
- * and help. Quota gauges are named from their keys (quota-series.ts) and never take one of
- * these names. The README's table is made from this list (metrics-table.ts).
+ * and help. Quota gauges are named from their keys (raw-metric-names.ts) and never take one of
+ * these names. The docs' table is made from this list (test/tools/doc-tables/metrics-table.ts).
  */
 export const METRICS = {
   online: {

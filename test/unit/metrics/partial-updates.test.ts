@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import type { Attributes } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot, type DeviceRecord } from '../../../src/snapshot/quota-snapshot.js';
-import { PrometheusReader } from '../../../src/telemetry/prometheus-reader.js';
-import { GaugeRegistry, type SeriesGroups, type SeriesProducer } from '../../../src/telemetry/series.js';
-import { SnapshotInstruments } from '../../../src/telemetry/snapshot-instruments.js';
-import { snapshotMetrics } from '../../../src/telemetry/snapshot-metrics.js';
+import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
+import { GaugeRegistry, type SeriesGroups, type SeriesProducer } from '../../../src/metrics/series-producer.js';
+import { SnapshotGauges } from '../../../src/metrics/snapshot-gauges.js';
+import { snapshotGauges } from '../../../src/metrics/producers/producer-list.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 
 function exporter(snapshot: QuotaSnapshot) {
   const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
   const provider = new MeterProvider({ readers: [reader] });
-  snapshotMetrics({ meter: provider.getMeter('test'), snapshot, prefix: 'ecoflow' }).start();
+  snapshotGauges({ meter: provider.getMeter('test'), snapshot, prefix: 'ecoflow' }).start();
   return {
     lines: async () => (await reader.render()).split('\n').filter((l) => l && !l.startsWith('#')).sort(),
     stop: () => provider.shutdown(),
@@ -72,7 +72,7 @@ test('a partial update asks the producers for the written keys only; a full read
   };
   const provider = new MeterProvider();
   const meter = provider.getMeter('test');
-  new SnapshotInstruments({ meter, gauges: new GaugeRegistry(meter), snapshot, producers: [spy] }).start();
+  new SnapshotGauges({ meter, gauges: new GaugeRegistry(meter), snapshot, producers: [spy] }).start();
   snapshot.setDevices([{ sn: 'A', name: 'a', productName: 'DELTA 2', online: true }]);
   snapshot.replaceQuotas('A', { 'pd.soc': 1, 'pd.watts': 2 }, 1);
   snapshot.mergeQuotas('A', { 'pd.soc': 3 }, 2);

@@ -4,7 +4,7 @@ import { firmwareOf, matchFamily } from '../../devices/detect-family.js';
 import { samplesByTarget, targetsFedBy, type UnifiedSample } from '../../devices/unify.js';
 import { DEVICE_INFO, UNIFIED_METRICS, type UnifiedMetricId } from '../../devices/unified-metrics.js';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
-import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series.js';
+import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series-producer.js';
 
 /** The group of device_info: no target (metric, or metric and port) is named so. */
 const INFO = '\u0000info';
@@ -50,7 +50,7 @@ export class ModelMemory {
  * from the device's family table. The family and firmware are remembered while the device is
  * offline or refused, when it has no quotas to look at.
  */
-export class UnifiedSeries implements SeriesProducer {
+export class UnifiedProducer implements SeriesProducer {
   readonly #o: UnifiedSeriesOptions;
   readonly #info: ObservableGauge;
   readonly #gauges: Record<UnifiedMetricId, ObservableGauge>;

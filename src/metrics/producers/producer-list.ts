@@ -1,13 +1,13 @@
 import type { Meter } from '@opentelemetry/api';
-import { FAMILIES } from '../devices/families.js';
-import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
-import { DeviceStateSeries } from './producers/device-state-series.js';
-import { RawQuotaSeries } from './producers/raw-quota-series.js';
-import { ModelMemory, UNIFIED_NAMES, UnifiedSeries, type ModelEvent } from './producers/unified-series.js';
-import { GaugeRegistry, type SeriesProducer } from './series.js';
-import { SnapshotInstruments } from './snapshot-instruments.js';
+import { FAMILIES } from '../../devices/families.js';
+import type { QuotaSnapshot } from '../../snapshot/quota-snapshot.js';
+import { DeviceStateProducer } from './device-state-producer.js';
+import { RawQuotaProducer } from './raw-quota-producer.js';
+import { ModelMemory, UNIFIED_NAMES, UnifiedProducer, type ModelEvent } from './unified-producer.js';
+import { GaugeRegistry, type SeriesProducer } from '../series-producer.js';
+import { SnapshotGauges } from '../snapshot-gauges.js';
 
-export interface SnapshotMetricsOptions {
+export interface SnapshotGaugesSetup {
   meter: Meter;
   snapshot: QuotaSnapshot;
   prefix: string;
@@ -40,12 +40,12 @@ export function producerMemory(): ProducerMemory {
  * raw quotas and, unless switched off, the unified layer (device_info and base-unit metrics).
  * Not started.
  */
-export function snapshotMetrics(o: SnapshotMetricsOptions): SnapshotInstruments {
+export function snapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
   const unified = o.unified ?? true;
   const gauges = new GaugeRegistry(o.meter);
   const producers: SeriesProducer[] = [
-    new DeviceStateSeries(gauges, o.prefix),
-    new RawQuotaSeries({
+    new DeviceStateProducer(gauges, o.prefix),
+    new RawQuotaProducer({
       gauges,
       prefix: o.prefix,
       maxSeriesPerDevice: o.maxSeriesPerDevice,
@@ -54,6 +54,6 @@ export function snapshotMetrics(o: SnapshotMetricsOptions): SnapshotInstruments 
       lastDropped: o.memory?.lastDropped,
     }),
   ];
-  if (unified) producers.push(new UnifiedSeries({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.onModel, memory: o.memory?.models }));
-  return new SnapshotInstruments({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleAfterMs: o.staleAfterMs, reconcileIntervalMs: o.reconcileIntervalMs, onCollected: o.onCollected, onRetired: o.onRetired });
+  if (unified) producers.push(new UnifiedProducer({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.onModel, memory: o.memory?.models }));
+  return new SnapshotGauges({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleAfterMs: o.staleAfterMs, reconcileIntervalMs: o.reconcileIntervalMs, onCollected: o.onCollected, onRetired: o.onRetired });
 }
