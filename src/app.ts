@@ -7,6 +7,7 @@ import { EcoflowClient } from './ecoflow/ecoflow-client.js';
 import type { Logger } from './log/logger.js';
 import { Poller } from './poller/poller.js';
 import { QuotaSnapshot } from './snapshot/quota-snapshot.js';
+import { StalenessRule } from './snapshot/staleness.js';
 import { MetricsServer } from './export/metrics-server.js';
 import { basicAuthenticator } from './export/web-config.js';
 import { PrometheusReader } from './export/prometheus-reader.js';
@@ -79,18 +80,22 @@ export class App {
       // Keys only the stream delivers are kept no longer than their values are exported.
       const snapshot = new QuotaSnapshot({ streamOnlyLifetimeMs: this.#config.staleAfterMs });
       this.#snapshot = snapshot;
+      const staleness = new StalenessRule({
+        staleAfterMs: this.#config.staleAfterMs,
+        reconcileIntervalMs: this.#config.mqtt.mode === 'off' ? undefined : this.#config.polling.reconcileIntervalMs,
+      });
       const { meter, snapshotMeter, prometheus } = await this.#telemetry();
       const governor = this.#governor();
       // Before the parts that report to it.
       this.#selfMetrics = new SelfMetrics({
         meter,
         prefix: this.#config.metricsPrefix,
-        sources: { snapshot, staleAfterMs: this.#config.staleAfterMs, circuitState: () => governor.state, version: VERSION },
+        sources: { snapshot, staleness, circuitState: () => governor.state, version: VERSION },
       });
       const selfMetrics = this.#selfMetrics;
       selfMetrics.start();
       const client = await this.#connect(governor, selfMetrics);
-      this.#instrumentsOver(snapshotMeter, snapshot, selfMetrics);
+      this.#instrumentsOver(snapshotMeter, snapshot, staleness, selfMetrics);
       const stream = await this.#streamOver(client, snapshot, selfMetrics);
       const poller = this.#pollerOver(client, snapshot, selfMetrics, stream);
       // Ready: the device list has loaded and the API answered recently.
@@ -216,15 +221,14 @@ export class App {
   }
 
   /** The snapshot's metrics: device state, raw quotas and, unless switched off, unified metrics. */
-  #instrumentsOver(meter: RenewableMeter, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics): void {
+  #instrumentsOver(meter: RenewableMeter, snapshot: QuotaSnapshot, staleness: StalenessRule, selfMetrics: SelfMetrics): void {
     const config = this.#config;
     this.#instruments = new ChurnBoundedGauges({
       meter,
       snapshot,
       prefix: config.metricsPrefix,
       unified: config.unifiedMetrics,
-      staleAfterMs: config.staleAfterMs,
-      reconcileIntervalMs: config.mqtt.mode === 'off' ? undefined : config.polling.reconcileIntervalMs,
+      staleness,
       maxSeriesPerDevice: config.maxSeriesPerDevice,
       onSeriesCapped: (sn, dropped) =>
         this.#log.warn('device has more series than MAX_SERIES_PER_DEVICE; the rest are left out', {

@@ -1,5 +1,6 @@
 import type { Attributes, BatchObservableCallback, Meter, Observable, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord, QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
+import { isFresh, StalenessRule } from '../snapshot/staleness.js';
 import { deviceLabels } from './device-labels.js';
 import type { GaugeRegistry, SeriesGroups, SeriesProducer } from './series-producer.js';
 
@@ -9,13 +10,8 @@ export interface SnapshotGaugesOptions {
   snapshot: QuotaSnapshot;
   /** Each turns a changed device record into series; their order is the order of the output. */
   producers: readonly SeriesProducer[];
-  /** Series whose source values are older than this are not exported. Default: never stale. */
-  staleAfterMs?: number;
-  /**
-   * REST reads of a device the stream keeps fresh (RECONCILE_INTERVAL). While the device
-   * streams, its REST-delivered values hold until a reconciliation is this much overdue.
-   */
-  reconcileIntervalMs?: number;
+  /** Which series are too old to export. Default: none. */
+  staleness?: StalenessRule;
   /** After each collection: how many series computed from quota values it reported. */
   onCollected?: (quotaSeries: number) => void;
   /** Series were derived or went away: `retired` may have grown. */
@@ -39,7 +35,7 @@ interface DeviceSeries {
 export class SnapshotGauges {
   readonly #o: SnapshotGaugesOptions;
   readonly #devices = new Map<string, DeviceSeries>();
-  readonly #staleAfterMs: number;
+  readonly #staleness: StalenessRule;
   #registered: Observable[] = [];
   #unsubscribe: (() => void) | undefined;
   #live = 0;
@@ -49,7 +45,7 @@ export class SnapshotGauges {
 
   constructor(options: SnapshotGaugesOptions) {
     this.#o = options;
-    this.#staleAfterMs = options.staleAfterMs ?? Infinity;
+    this.#staleness = options.staleness ?? new StalenessRule();
   }
 
   start(): void {
@@ -82,19 +78,15 @@ export class SnapshotGauges {
 
   readonly #observe: BatchObservableCallback = (result) => {
     const now = Date.now();
-    const freshAfter = now - this.#staleAfterMs;
-    const reconciledAfter = freshAfter - (this.#o.reconcileIntervalMs ?? 0);
     let quotaSeries = 0;
     for (const device of this.#o.snapshot.devices()) {
       const cached = this.#devices.get(device.sn);
       if (!cached) continue;
-      // The stream sends what changes: while it speaks for the device, what REST read last
-      // (and the stream did not change since) is still the device's value.
-      const restHolds = (device.streamedAt ?? 0) >= freshAfter && (device.restReadAt ?? 0) >= reconciledAfter;
+      const window = this.#staleness.window(device, now);
       for (const groups of cached.outputs) {
         for (const series of groups.values()) {
           for (const s of series) {
-            if (s.updatedAt < freshAfter && !(restHolds && s.rest)) continue;
+            if (!isFresh(s.updatedAt, s.rest, window)) continue;
             result.observe(s.gauge, s.value, s.attributes);
             if (s.updatedAt !== Infinity) quotaSeries++;
           }

@@ -1,6 +1,6 @@
 import type { BatchObservableCallback, Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceIdentity, DeviceRecord, QuotaSnapshot } from '../snapshot/quota-snapshot.js';
-import { isStale } from '../snapshot/staleness.js';
+import type { StalenessRule } from '../snapshot/staleness.js';
 import { deviceLabels } from '../metrics/device-labels.js';
 import { METRICS, ownMetricName } from '../metrics/catalog.js';
 
@@ -10,7 +10,7 @@ import { METRICS, ownMetricName } from '../metrics/catalog.js';
  */
 export interface SelfMetricsSources {
   snapshot: QuotaSnapshot;
-  staleAfterMs: number;
+  staleness: StalenessRule;
   circuitState: () => string;
   version: string;
 }
@@ -207,6 +207,6 @@ export class SelfMetrics {
   #stateOf(device: DeviceRecord, failures: number): (typeof DEVICE_STATES)[number] {
     if (device.state !== 'online') return device.state;
     if (failures > 0) return 'failing';
-    return isStale(device, this.#sources.staleAfterMs) ? 'stale' : 'online';
+    return this.#sources.staleness.deviceStale(device) ? 'stale' : 'online';
   }
 }

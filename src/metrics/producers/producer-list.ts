@@ -1,6 +1,7 @@
 import type { Meter } from '@opentelemetry/api';
 import { FAMILIES } from '../../devices/families.js';
 import type { QuotaSnapshot } from '../../snapshot/quota-snapshot.js';
+import type { StalenessRule } from '../../snapshot/staleness.js';
 import { DeviceStateProducer } from './device-state-producer.js';
 import { RawQuotaProducer } from './raw-quota-producer.js';
 import { ModelMemory, UNIFIED_NAMES, UnifiedProducer, type ModelEvent } from './unified-producer.js';
@@ -13,9 +14,8 @@ export interface SnapshotGaugesSetup {
   prefix: string;
   /** Default true. */
   unified?: boolean;
-  staleAfterMs?: number;
-  /** RECONCILE_INTERVAL, when the MQTT stream is on. */
-  reconcileIntervalMs?: number;
+  /** Which series are too old to export. Default: none. */
+  staleness?: StalenessRule;
   maxSeriesPerDevice?: number;
   onSeriesCapped?: (sn: string, dropped: number) => void;
   /** Once per model without a table, or matched to one by serial number or keys. */
@@ -55,5 +55,5 @@ export function snapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
     }),
   ];
   if (unified) producers.push(new UnifiedProducer({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.onModel, memory: o.memory?.models }));
-  return new SnapshotGauges({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleAfterMs: o.staleAfterMs, reconcileIntervalMs: o.reconcileIntervalMs, onCollected: o.onCollected, onRetired: o.onRetired });
+  return new SnapshotGauges({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleness: o.staleness, onCollected: o.onCollected, onRetired: o.onRetired });
 }

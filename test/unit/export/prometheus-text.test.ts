@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
+import { StalenessRule } from '../../../src/snapshot/staleness.js';
 import { PrometheusText } from '../../../src/export/prometheus-text.js';
 import { prometheusTemporality } from '../../../src/export/prometheus-reader.js';
 import { SelfMetrics } from '../../../src/self-metrics/self-metrics.js';
@@ -24,7 +25,7 @@ test('the fast serializer writes exactly what PrometheusSerializer writes, for t
   const reader = new CollectingReader();
   const provider = new MeterProvider({ readers: [reader] });
   const meter = provider.getMeter('test');
-  const self = new SelfMetrics({ meter, prefix: 'ecoflow', sources: { snapshot, staleAfterMs: 60_000, circuitState: () => 'closed', version: '1.2.3' } });
+  const self = new SelfMetrics({ meter, prefix: 'ecoflow', sources: { snapshot, staleness: new StalenessRule({ staleAfterMs: 60_000 }), circuitState: () => 'closed', version: '1.2.3' } });
   self.start();
   snapshotGauges({ meter, snapshot, prefix: 'ecoflow', onCollected: (n) => self.recordCollected(n) }).start();
   const fleet = stillDemoFleet();

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
+import { StalenessRule } from '../../../src/snapshot/staleness.js';
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
 import { snapshotGauges, type SnapshotGaugesSetup } from '../../../src/metrics/producers/producer-list.js';
 
@@ -85,7 +86,7 @@ test('a model matched by its serial number or keys rather than its name is told 
 });
 
 test('stale values: unified series go with the raw ones; device_info and online stay', async () => {
-  const { snapshot, lines, stop } = exporterOver({ staleAfterMs: 60_000 });
+  const { snapshot, lines, stop } = exporterOver({ staleness: new StalenessRule({ staleAfterMs: 60_000 }) });
   snapshot.setDevices([DELTA2]);
   snapshot.replaceQuotas(DELTA2.sn, { 'pd.wattsOutSum': 201, 'bms_emsStatus.lcdShowSoc': 46 }, Date.now());
   assert.ok((await lines()).some((l) => l.startsWith('ecoflow_battery_soc_ratio{') && l.endsWith(' 0.46')));
