@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -6,6 +5,7 @@ import type { Config } from './config/load-config.js';
 import { EcoflowClient } from './ecoflow/ecoflow-client.js';
 import type { Logger } from './log/logger.js';
 import { Poller } from './poller/poller.js';
+import { readinessCheck } from './poller/readiness.js';
 import { QuotaSnapshot } from './snapshot/quota-snapshot.js';
 import { StalenessRule } from './snapshot/staleness.js';
 import { MetricsServer } from './export/metrics-server.js';
@@ -17,6 +17,7 @@ import { RenewableMeter } from './metrics/sdk-memory/renewable-meter.js';
 import { SelfMetrics } from './self-metrics/self-metrics.js';
 import { RequestGovernor } from './ecoflow/request-governor.js';
 import type { CloudSimulator } from './simulator/cloud-simulator.js';
+import type { DemoCloud } from './simulator/demo-cloud.js';
 import { streamClientId } from './stream/client-id.js';
 import type { LiveStream } from './stream/live-stream.js';
 import { VERSION } from './version.js';
@@ -35,9 +36,8 @@ export class App {
   readonly #config: Config;
   readonly #log: Logger;
   #snapshot?: QuotaSnapshot;
-  #simulator?: CloudSimulator;
-  /** Demo mode: the embedded broker and the simulated devices publishing to it. */
-  #demoStream?: { stop(): Promise<void> };
+  /** Demo mode: the simulated EcoFlow cloud, its broker and devices. */
+  #demo?: DemoCloud;
   #client?: EcoflowClient;
   #stream?: LiveStream;
   #poller?: Poller;
@@ -60,7 +60,7 @@ export class App {
   }
 
   get simulatorUrl(): string | undefined {
-    return this.#simulator?.url;
+    return this.#demo?.simulator.url;
   }
 
   /** The device picture, for the benchmark that times when values arrive in it. */
@@ -70,7 +70,7 @@ export class App {
 
   /** The simulator of demo mode, for tests that steer it. */
   get simulator(): CloudSimulator | undefined {
-    return this.#simulator;
+    return this.#demo?.simulator;
   }
 
   async start(): Promise<void> {
@@ -98,9 +98,12 @@ export class App {
       this.#instrumentsOver(snapshotMeter, snapshot, staleness, selfMetrics);
       const stream = await this.#streamOver(client, snapshot, selfMetrics);
       const poller = this.#pollerOver(client, snapshot, selfMetrics, stream);
-      // Ready: the device list has loaded and the API answered recently.
-      const window = readyWindowMs(this.#config);
-      await this.#serve(prometheus, () => poller.ready && Date.now() - (governor.lastSuccessAt ?? 0) < window);
+      const ready = readinessCheck({
+        listLoaded: () => poller.ready,
+        lastApiSuccessAt: () => governor.lastSuccessAt,
+        ...this.#config.polling,
+      });
+      await this.#serve(prometheus, () => ready());
 
       await poller.start();
       this.#log.info('device list loaded', { devices: snapshot.size });
@@ -138,17 +141,10 @@ export class App {
     const config = this.#config;
     let { apiHost, accessKey, secretKey } = config.ecoflow;
     if (config.demo) {
-      accessKey = `demo-${randomBytes(12).toString('hex')}`;
-      secretKey = randomBytes(24).toString('hex');
       // Loaded only in demo mode: an exporter for real devices does not carry the simulator.
-      const { CloudSimulator } = await import('./simulator/cloud-simulator.js');
-      const { demoFleet } = await import('./simulator/fleet.js');
-      this.#simulator = new CloudSimulator({ accessKey, secretKey, devices: demoFleet() });
-      apiHost = await this.#simulator.start(0, '127.0.0.1');
-      if (config.mqtt.mode !== 'off') {
-        const { startDemoStream } = await import('./simulator/demo-stream.js');
-        this.#demoStream = await startDemoStream(this.#simulator);
-      }
+      const { startDemoCloud } = await import('./simulator/demo-cloud.js');
+      this.#demo = await startDemoCloud({ stream: config.mqtt.mode !== 'off' });
+      ({ apiHost, accessKey, secretKey } = this.#demo);
       this.#log.info('demo mode: the built-in EcoFlow cloud simulator', { api_host: apiHost, mqtt: config.mqtt.mode !== 'off' });
     }
     this.#client = new EcoflowClient({
@@ -289,13 +285,7 @@ export class App {
       tls: exporter.web?.tls,
       authenticate: exporter.web?.basicAuthUsers && basicAuthenticator(exporter.web.basicAuthUsers),
     });
-    let port: number;
-    try {
-      port = await this.#server.start();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-      throw new Error(`${exporter.host}:${exporter.port} is already in use; choose another port with EXPORTER_PORT or --port`, { cause: err });
-    }
+    const port = await this.#server.start();
     this.#log.info('serving metrics', {
       url: `${exporter.web?.tls ? 'https' : 'http'}://${displayHost(exporter.host)}:${port}/metrics`,
       basic_auth: Boolean(exporter.web?.basicAuthUsers),
@@ -322,14 +312,8 @@ export class App {
     await this.#snapshotMeter?.shutdown().catch(() => {});
     this.#selfMetrics?.stop();
     await this.#server?.stop();
-    await this.#demoStream?.stop();
-    await this.#simulator?.stop();
+    await this.#demo?.stop();
   }
-}
-
-function readyWindowMs(config: Config): number {
-  const { collectingIntervalMs, deviceListIntervalMs } = config.polling;
-  return 3 * Math.max(collectingIntervalMs, deviceListIntervalMs);
 }
 
 function displayHost(host: string): string {

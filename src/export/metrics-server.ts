@@ -50,10 +50,16 @@ export class MetricsServer {
     server.requestTimeout = 30_000;
     server.headersTimeout = 10_000;
     this.#server = server;
+    const { host, port } = this.#options;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: this.#options.host, port: this.#options.port }, () => {
-        server.off('error', reject);
+      const fail = (err: NodeJS.ErrnoException) => {
+        this.#server = undefined;
+        // The commonest start-up failure a newcomer meets: say how to get out of it.
+        reject(err.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use; choose another port with EXPORTER_PORT or --port`, { cause: err }) : err);
+      };
+      server.once('error', fail);
+      server.listen({ host, port }, () => {
+        server.off('error', fail);
         resolve();
       });
     });
