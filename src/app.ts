@@ -226,28 +226,8 @@ export class App {
       unified: config.unifiedMetrics,
       staleness,
       maxSeriesPerDevice: config.maxSeriesPerDevice,
-      onSeriesCapped: (sn, dropped) =>
-        this.#log.warn('device has more series than MAX_SERIES_PER_DEVICE; the rest are left out', {
-          sn,
-          dropped,
-          max_series_per_device: config.maxSeriesPerDevice,
-        }),
-      onModel: (event) =>
-        event.family === undefined
-          ? this.#log.info('no unified-metrics table for this model: it gets the raw metrics and device_info{family="unknown"}', {
-              sn: event.sn,
-              product_name: event.productName,
-            })
-          : this.#log.info(`no table names this product; read with the ${event.family} table, recognised by its ${event.by}`, {
-              sn: event.sn,
-              product_name: event.productName,
-              family: event.family,
-            }),
-      onCollected: (n) => selfMetrics.recordCollected(n),
-      onRenewed: (released) => {
-        selfMetrics.recordRenewal();
-        this.#log.info('rebuilt the metric instruments to let go of series that went away', { released_series: released });
-      },
+      logger: this.#log,
+      reporter: selfMetrics,
     });
     this.#instruments.start();
   }

@@ -12,10 +12,20 @@ export interface SnapshotGaugesOptions {
   producers: readonly SeriesProducer[];
   /** Which series are too old to export. Default: none. */
   staleness?: StalenessRule;
-  /** After each collection: how many series computed from quota values it reported. */
-  onCollected?: (quotaSeries: number) => void;
+  reporter?: GaugesReporter;
   /** Series were derived or went away: `retired` may have grown. */
   onRetired?: () => void;
+}
+
+/** What the snapshot's gauges report (the self-metrics). */
+export interface GaugesReporter {
+  /** After each collection: how many series computed from quota values it reported. */
+  recordCollected(quotaSeries: number): void;
+  /**
+   * The gauges were built again on a fresh SDK side (ChurnBoundedGauges), letting go of
+   * `released` series that went away (a lower bound, see SnapshotGauges.retired).
+   */
+  recordRenewal(released: number): void;
 }
 
 interface DeviceSeries {
@@ -93,7 +103,7 @@ export class SnapshotGauges {
         }
       }
     }
-    this.#o.onCollected?.(quotaSeries);
+    this.#o.reporter?.recordCollected(quotaSeries);
   };
 
   #onChange(change: SnapshotChange): void {

@@ -3,6 +3,8 @@ import type { DeviceIdentity, DeviceRecord, QuotaSnapshot } from '../snapshot/qu
 import type { StalenessRule } from '../snapshot/staleness.js';
 import { deviceLabels } from '../metrics/device-labels.js';
 import { METRICS, ownMetricName } from '../metrics/catalog.js';
+import type { GaugesReporter } from '../metrics/snapshot-gauges.js';
+import type { StreamReporter } from '../stream/live-stream.js';
 
 /**
  * What the exporter's own metrics read. They are created before the parts that report to
@@ -38,7 +40,7 @@ const LAG_TICK_MS = 100;
  * The exporter's health under `<prefix>_exporter_`. Label sets are fixed (states, endpoints,
  * outcomes, codes) except the per-device last-success time, which follows the fleet.
  */
-export class SelfMetrics {
+export class SelfMetrics implements GaugesReporter, StreamReporter {
   readonly #meter: Meter;
   readonly #sources: SelfMetricsSources;
   readonly #requests: Counter;

@@ -25,7 +25,7 @@ const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
 const provider = new MeterProvider({ readers: [reader] });
 const UNIFIED = process.env.BENCH_UNIFIED !== '0';
 let quotaSeries = 0;
-const instruments = snapshotGauges({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow', unified: UNIFIED, onCollected: (n) => (quotaSeries = n) });
+const instruments = snapshotGauges({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow', unified: UNIFIED, reporter: { recordCollected: (n) => (quotaSeries = n), recordRenewal: () => {} } });
 instruments.start();
 
 const heapBefore = process.memoryUsage().heapUsed;

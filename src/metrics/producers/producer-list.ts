@@ -6,7 +6,8 @@ import { DeviceStateProducer } from './device-state-producer.js';
 import { RawQuotaProducer } from './raw-quota-producer.js';
 import { ModelMemory, UNIFIED_NAMES, UnifiedProducer, type ModelEvent } from './unified-producer.js';
 import { GaugeRegistry, type SeriesProducer } from '../series-producer.js';
-import { SnapshotGauges } from '../snapshot-gauges.js';
+import { SnapshotGauges, type GaugesReporter } from '../snapshot-gauges.js';
+import type { Logger } from '../../log/logger.js';
 
 export interface SnapshotGaugesSetup {
   meter: Meter;
@@ -17,10 +18,10 @@ export interface SnapshotGaugesSetup {
   /** Which series are too old to export. Default: none. */
   staleness?: StalenessRule;
   maxSeriesPerDevice?: number;
-  onSeriesCapped?: (sn: string, dropped: number) => void;
+  /** Where the producers say what a user should know (a capped device, a guessed model). */
+  logger?: Logger;
   /** Once per model without a table, or matched to one by serial number or keys. */
-  onModel?: (event: ModelEvent) => void;
-  onCollected?: (quotaSeries: number) => void;
+  reporter?: GaugesReporter;
   onRetired?: () => void;
   /** What the producers remember beyond the series: pass the same to instruments built again. */
   memory?: ProducerMemory;
@@ -50,10 +51,26 @@ export function snapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
       prefix: o.prefix,
       maxSeriesPerDevice: o.maxSeriesPerDevice,
       reservedNames: unified ? UNIFIED_NAMES : undefined,
-      onSeriesCapped: o.onSeriesCapped,
+      onSeriesCapped: o.logger && ((sn, dropped) => logSeriesCapped(o.logger!, sn, dropped, o.maxSeriesPerDevice)),
       lastDropped: o.memory?.lastDropped,
     }),
   ];
-  if (unified) producers.push(new UnifiedProducer({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.onModel, memory: o.memory?.models }));
-  return new SnapshotGauges({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleness: o.staleness, onCollected: o.onCollected, onRetired: o.onRetired });
+  if (unified) producers.push(new UnifiedProducer({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.logger && ((event) => logModel(o.logger!, event)), memory: o.memory?.models }));
+  return new SnapshotGauges({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleness: o.staleness, reporter: o.reporter, onRetired: o.onRetired });
+}
+
+function logSeriesCapped(log: Logger, sn: string, dropped: number, max: number | undefined): void {
+  log.warn('device has more series than MAX_SERIES_PER_DEVICE; the rest are left out', { sn, dropped, max_series_per_device: max });
+}
+
+function logModel(log: Logger, event: ModelEvent): void {
+  if (event.family === undefined) {
+    log.info('no unified-metrics table for this model: it gets the raw metrics and device_info{family="unknown"}', { sn: event.sn, product_name: event.productName });
+  } else {
+    log.info(`no table names this product; read with the ${event.family} table, recognised by its ${event.by}`, {
+      sn: event.sn,
+      product_name: event.productName,
+      family: event.family,
+    });
+  }
 }

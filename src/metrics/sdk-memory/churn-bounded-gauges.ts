@@ -7,8 +7,6 @@ export interface ChurnBoundedGaugesOptions extends Omit<SnapshotGaugesSetup, 'me
   meter: RenewableMeter;
   /** How many series may go away before the SDK side is renewed. Default: as many as are live, at least 1,000. */
   renewAfter?: (live: number) => number;
-  /** After a renewal: how many gone series it let go of (a lower bound, see SnapshotGauges.retired). */
-  onRenewed?: (released: number) => void;
 }
 
 const defaultRenewAfter = (live: number) => Math.max(1_000, live);
@@ -53,7 +51,8 @@ export class ChurnBoundedGauges {
       this.#instruments.start();
       old.stop();
     });
-    this.#o.onRenewed?.(old.retired);
+    this.#o.reporter?.recordRenewal(old.retired);
+    this.#o.logger?.info('rebuilt the metric instruments to let go of series that went away', { released_series: old.retired });
   }
 
   #build(meter: Meter): SnapshotGauges {

@@ -27,7 +27,7 @@ test('the fast serializer writes exactly what PrometheusSerializer writes, for t
   const meter = provider.getMeter('test');
   const self = new SelfMetrics({ meter, prefix: 'ecoflow', sources: { snapshot, staleness: new StalenessRule({ staleAfterMs: 60_000 }), circuitState: () => 'closed', version: '1.2.3' } });
   self.start();
-  snapshotGauges({ meter, snapshot, prefix: 'ecoflow', onCollected: (n) => self.recordCollected(n) }).start();
+  snapshotGauges({ meter, snapshot, prefix: 'ecoflow', reporter: self }).start();
   const fleet = stillDemoFleet();
   snapshot.setDevices([
     ...fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: d.online })),

@@ -22,7 +22,8 @@ function exporterOver(renewAfter?: (live: number) => number) {
   const reader = new PrometheusReader({ cardinalityLimit: 1_000_000, metricProducers: [meter] });
   const provider = new MeterProvider({ readers: [reader] });
   const released: number[] = [];
-  const metrics = new ChurnBoundedGauges({ meter, snapshot, prefix: 'ecoflow', renewAfter, onRenewed: (n) => released.push(n) });
+  const reporter = { recordCollected: () => {}, recordRenewal: (n: number) => released.push(n) };
+  const metrics = new ChurnBoundedGauges({ meter, snapshot, prefix: 'ecoflow', renewAfter, reporter });
   metrics.start();
   return {
     snapshot,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { Logger } from '../../../src/log/logger.js';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
 import { StalenessRule } from '../../../src/snapshot/staleness.js';
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
@@ -17,7 +18,16 @@ function exporterOver(options: Partial<SnapshotGaugesSetup> = {}) {
     meter: provider.getMeter('test'),
     snapshot,
     prefix: 'ecoflow',
-    onModel: (e) => unknown.push(`${e.productName}: ${e.family ?? 'none'}${e.by ? ` by ${e.by}` : ''}`),
+    // What the log tells of each model without a table of its own.
+    logger: new Logger({
+      level: 'info',
+      format: 'json',
+      write: (line) => {
+        const e = JSON.parse(line) as { msg: string; product_name?: string; family?: string };
+        const by = / recognised by its (.+)$/.exec(e.msg)?.[1];
+        if (e.product_name !== undefined) unknown.push(`${e.product_name}: ${e.family ?? 'none'}${by ? ` by ${by}` : ''}`);
+      },
+    }),
     ...options,
   });
   instruments.start();
