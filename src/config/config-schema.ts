@@ -1,4 +1,5 @@
 import convict from 'convict';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../ecoflow/ecoflow-client.js';
 
 /**
  * Every option: its doc line, format, default, environment variable and CLI flag. The
@@ -212,7 +213,7 @@ export const configSchema = {
     maxResponseBytes: {
       doc: 'Largest EcoFlow API response body accepted; larger ones are cut off and counted as errors.',
       format: 'positive-int',
-      default: 8 * 1024 * 1024,
+      default: DEFAULT_MAX_RESPONSE_BYTES,
       env: 'ECOFLOW_MAX_RESPONSE_BYTES',
       arg: 'max-response-bytes',
     },
