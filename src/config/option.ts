@@ -87,20 +87,22 @@ export interface SchemaTree {
 
 /**
  * An option whose type follows from its format (literal unions for a list of strings), or from
- * `derive` when it has one; the default must have the format's type.
+ * `derive` when it has one; the default must have the format's type. Two signatures, so that no
+ * type parameter is left for an expected `Option<any>` (inside derived()) to fill in.
  */
-export function option<const F extends Format, T = Parsed<F>>(spec: OptionSpec<F, T>): Option<NoInfer<T>> {
-  // NoInfer: inside derived(), the expected Option<any> must not stand in for the format's type.
-  return new Option<T>(spec as unknown as OptionSpec<Format, T>);
+export function option<const F extends Format>(spec: OptionSpec<F, Parsed<F>> & { derive?: undefined }): Option<Parsed<F>>;
+export function option<const F extends Format, T>(spec: OptionSpec<F, T> & { derive: OptionSpec<F, T>['derive'] & {} }): Option<T>;
+export function option(spec: OptionSpec<Format, unknown>): Option {
+  return new Option(spec);
 }
 
 /** A Config value made from `parts` (options, listed where they appear in --help) by `derive`. */
-export function derived<const P extends SchemaTree, T>(parts: P, derive: (values: ConfigOf<P>, context: DeriveContext) => T): Derived<T> {
+export function derived<P extends SchemaTree, T>(parts: P, derive: (values: ConfigOf<P>, context: DeriveContext) => T): Derived<T> {
   return new Derived(parts, derive);
 }
 
 type ValueOf<N> = N extends Option<infer T> ? T : N extends Derived<infer T> ? T : N extends SchemaTree ? ConfigOf<N> : never;
-type Flatten<T> = { [K in keyof T]: T[K] } & {};
+type Flatten<T> = { [K in keyof T]: T[K] };
 
 /** The Config shape of a schema tree: values that may be undefined become optional properties. */
 export type ConfigOf<S> = Flatten<
