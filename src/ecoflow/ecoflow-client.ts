@@ -23,7 +23,7 @@ export interface EcoflowClientOptions {
   secretKey: string;
   /** Whole-request deadline (connect, headers and body). Default 10 s. */
   timeoutMs?: number;
-  /** Larger bodies are cut off and rejected. Default 4 MiB (a real quota/all is ~10 KiB). */
+  /** Larger bodies are cut off and rejected. Default {@link DEFAULT_MAX_RESPONSE_BYTES} (8 MiB). */
   maxResponseBytes?: number;
   /** The process-wide backoff and circuit breaker; one is made when absent. */
   governor?: RequestGovernor;
@@ -48,6 +48,10 @@ export interface RequestEvent {
   code: string;
   seconds: number;
 }
+
+// The client owns the limit it enforces: config/ refers to it, ecoflow/ knows nothing of config.
+// A real quota/all is ~10 KiB; 8 MiB is the value users already ran with (the schema's default).
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 // The cloud's "Server is too busy" (and the like) arrives with no documented code.
 const RATE_LIMIT_MESSAGE = /too busy|too many requests|too frequent|rate limit/i;
@@ -74,7 +78,7 @@ export class EcoflowClient {
     this.#secretKey = options.secretKey;
     this.#base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#maxBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
+    this.#maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const agentOptions = { keepAlive: true, maxSockets: 8 };
     this.#agent = this.#base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.governor = options.governor ?? new RequestGovernor();

@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
 import { ConfigError, loadConfig, type Config } from '../../../src/config/load-config.js';
 
 const KEYS = { ECOFLOW_ACCESS_KEY: 'AK0123456789abcdef', ECOFLOW_SECRET_KEY: 'SK0123456789abcdefSECRET' };
+const KEYS_AS_CONFIG = { accessKey: KEYS.ECOFLOW_ACCESS_KEY, secretKey: KEYS.ECOFLOW_SECRET_KEY };
 
 function config(env: NodeJS.ProcessEnv, args: string[] = []): Config {
   const result = loadConfig({ env, args });
@@ -195,4 +197,88 @@ test('UNIFIED_METRICS: on by default; true/false, 1/0, yes/no, on/off; anything 
   for (const on of ['true', '1', 'yes', 'on']) assert.equal(config({ ...KEYS, UNIFIED_METRICS: on }).unifiedMetrics, true, on);
   assert.equal(config(KEYS, ['--unified-metrics', 'false']).unifiedMetrics, false);
   assert.deepEqual(problems({ ...KEYS, UNIFIED_METRICS: 'maybe' }), ['UNIFIED_METRICS / --unified-metrics: must be true or false: value was "maybe"']);
+});
+
+test('a representative environment gives the whole Config: units converted, lists split, OTLP assembled, web config read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'efx-'));
+  const web = join(dir, 'web.yml');
+  const hash = bcrypt.hashSync('correct horse', 4);
+  writeFileSync(web, `basic_auth_users:\n  prometheus: ${hash}\n`);
+  const c = config(
+    {
+      ...KEYS,
+      ECOFLOW_DEVICE_SN: 'R331ZEB4ZEAL0528',
+      ECOFLOW_DEVICE_NAME: 'Garage',
+      ECOFLOW_API_HOST: 'https://api-e.ecoflow.com',
+      ECOFLOW_REQUEST_TIMEOUT: '2.5',
+      ECOFLOW_BACKOFF_BASE: '0.5',
+      ECOFLOW_CIRCUIT_BREAKER_THRESHOLD: '3',
+      ECOFLOW_CIRCUIT_BREAKER_PAUSE: '45',
+      ECOFLOW_RESTRICTED_RETRY: '600',
+      ECOFLOW_MAX_RESPONSE_BYTES: '1048576',
+      ECOFLOW_MQTT: 'no',
+      ECOFLOW_MQTT_CLIENT_ID: 'pi',
+      ECOFLOW_MQTT_SILENCE: '30',
+      EXPORTER_HOST: '127.0.0.1',
+      EXPORTER_PORT: '0',
+      WEB_CONFIG_FILE: web,
+      COLLECTING_INTERVAL: '30',
+      RECONCILE_INTERVAL: '120',
+      DEVICE_LIST_INTERVAL: '60',
+      RETRY_TIMEOUT: '5',
+      ESTABLISH_ATTEMPTS: '2',
+      MAX_SERIES_PER_DEVICE: '100',
+      UNIFIED_METRICS: 'off',
+      LOG_LEVEL: 'Error',
+      LOG_FORMAT: 'text',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318//',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'HTTP/JSON',
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc',
+      OTEL_METRIC_EXPORT_TIMEOUT: '10000',
+      OTEL_RESOURCE_ATTRIBUTES: 'host.name=pi',
+      NODE_EXTRA_CA_CERTS: '/etc/ssl/extra.pem',
+    },
+    ['--metrics-prefix', 'home'],
+  );
+  assert.deepEqual(c, {
+    demo: false,
+    ecoflow: {
+      ...KEYS_AS_CONFIG,
+      deviceSns: ['R331ZEB4ZEAL0528'],
+      deviceName: 'Garage',
+      apiHost: 'https://api-e.ecoflow.com',
+      requestTimeoutMs: 2500,
+      backoffBaseMs: 500,
+      circuitBreakerThreshold: 3,
+      circuitBreakerPauseMs: 45_000,
+      restrictedRetryMs: 600_000,
+      maxResponseBytes: 1_048_576,
+    },
+    mqtt: { mode: 'off', instance: 'pi', silenceMs: 30_000, extraCaFile: '/etc/ssl/extra.pem' },
+    exporter: { host: '127.0.0.1', port: 0, web: { basicAuthUsers: new Map([['prometheus', hash]]) } },
+    polling: { collectingIntervalMs: 30_000, reconcileIntervalMs: 120_000, deviceListIntervalMs: 60_000, retryTimeoutMs: 5000, establishAttempts: 2 },
+    // DATA_STALE_AFTER unset: 3 collecting intervals.
+    staleAfterMs: 90_000,
+    metricsPrefix: 'home',
+    maxSeriesPerDevice: 100,
+    unifiedMetrics: false,
+    logLevel: 'error',
+    logFormat: 'text',
+    otlp: { url: 'http://collector:4318/v1/metrics', protocol: 'http/json', headers: { authorization: 'Bearer abc' }, intervalMs: 60_000, timeoutMs: 10_000 },
+    resource: { serviceName: 'ecoflow-exporter', attributes: { 'host.name': 'pi' } },
+  } satisfies Config);
+});
+
+test('DATA_STALE_AFTER: seconds when set; unset, 3 collecting intervals but at least 60 s', () => {
+  assert.equal(config({ ...KEYS, DATA_STALE_AFTER: '45' }).staleAfterMs, 45_000);
+  assert.equal(config({ ...KEYS, COLLECTING_INTERVAL: '5' }).staleAfterMs, 60_000);
+  assert.equal(config({ ...KEYS, COLLECTING_INTERVAL: '40' }).staleAfterMs, 120_000);
+});
+
+test('a key file set together with its variable is one problem, and the key is not also called missing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'efx-'));
+  writeFileSync(join(dir, 'ak'), 'AK-from-file\n');
+  assert.deepEqual(problems({ ...KEYS, ECOFLOW_ACCESS_KEY_FILE: join(dir, 'ak') }), [
+    'ECOFLOW_ACCESS_KEY_FILE: set together with ECOFLOW_ACCESS_KEY; set only one of them',
+  ]);
 });
