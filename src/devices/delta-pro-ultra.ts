@@ -59,6 +59,7 @@ export const deltaProUltra: DeviceFamily = {
       reason: RAW_ONLY_REASONS.settings,
       keys: [
         'hs_yj751_pd_app_set_info_addr.acOftenOpenMinSoc',
+        'hs_yj751_pd_app_set_info_addr.acOutFreq',
         'hs_yj751_pd_app_set_info_addr.acStandbyMins',
         'hs_yj751_pd_app_set_info_addr.acXboost',
         'hs_yj751_pd_app_set_info_addr.chg5p8SetWatts',
@@ -84,12 +85,6 @@ export const deltaProUltra: DeviceFamily = {
       reason: RAW_ONLY_REASONS.status,
       keys: [
         'hs_yj751_pd_appshow_addr.showFlag',
-      ],
-    },
-    {
-      reason: RAW_ONLY_REASONS.unmapped,
-      keys: [
-        'hs_yj751_pd_app_set_info_addr.acOutFreq',
         'hs_yj751_pd_appshow_addr.wireless4gOn',
       ],
     },

@@ -43,10 +43,16 @@ export const powerocean: DeviceFamily = {
         'errorCode',
       ],
     },
+    // Per pack bpAccu*Energy (TOL: Wh) and the system's bpTotal*Energy (SHU's parser: Wh); like the
+    // per-module keys left unmapped, their quota/all spelling is unconfirmed.
     {
-      reason: RAW_ONLY_REASONS.counters,
+      reason: RAW_ONLY_REASONS.energyCounters,
+      tags: ['TOL', 'SHU'],
       keys: [
-        'hrEnergyStream',
+        'bpAccuChgEnergy',
+        'bpAccuDsgEnergy',
+        'bpTotalChgEnergy',
+        'bpTotalDsgEnergy',
       ],
     },
     {
@@ -55,18 +61,7 @@ export const powerocean: DeviceFamily = {
         'hpMaster.tempAmbient',
         'hpMaster.tempInlet',
         'hpMaster.tempOutlet',
-        'pcsAPhase.actPwr',
-        'pcsAPhase.amp',
-        'pcsAPhase.apparentPwr',
-        'pcsAPhase.reactPwr',
-        'pcsBPhase.actPwr',
-        'pcsBPhase.amp',
-        'pcsBPhase.apparentPwr',
-        'pcsBPhase.reactPwr',
-        'pcsCPhase.actPwr',
-        'pcsCPhase.amp',
-        'pcsCPhase.apparentPwr',
-        'pcsCPhase.reactPwr',
+        'hrEnergyStream',
         'sectorA.tempCurr',
         'sectorB.tempCurr',
         'sectorDhw.tempCurr',
@@ -76,9 +71,8 @@ export const powerocean: DeviceFamily = {
   unmapped: [
     { key: 'mpptPwr', reason: 'PV total: the per-string rows give the solar ports; adding it would count the PV twice' },
     ...unmappedKeys(['pcsBPhase.vol', 'pcsCPhase.vol'], 'one AC output voltage series per device: phase A stands for the set'),
-    ...unmappedKeys(['pcsXPhase.amp', 'pcsXPhase.actPwr', 'pcsXPhase.reactPwr', 'pcsXPhase.apparentPwr'], 'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented'),
+    ...unmappedKeys(['pcsAPhase.amp', 'pcsAPhase.actPwr', 'pcsAPhase.reactPwr', 'pcsAPhase.apparentPwr', 'pcsBPhase.amp', 'pcsBPhase.actPwr', 'pcsBPhase.reactPwr', 'pcsBPhase.apparentPwr', 'pcsCPhase.amp', 'pcsCPhase.actPwr', 'pcsCPhase.reactPwr', 'pcsCPhase.apparentPwr'], 'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented'),
     ...unmappedKeys(['mpptHeartBeat[0].mpptPv[0].vol', 'mpptHeartBeat[0].mpptPv[0].amp', 'mpptHeartBeat[0].mpptPv[1].vol', 'mpptHeartBeat[0].mpptPv[1].amp'], 'per-string PV voltage / current: no unified metric'),
     ...unmappedKeys(['bpSoh', 'bpVol', 'bpAmp', 'bpCycles', 'bpRemainWatth', 'bpMaxCellTemp', 'bpCellMaxVol'], 'per battery module (prefixed, several packs, TOL/FOX only): no single main pack, and their quota/all spelling is unconfirmed', ['TOL', 'FOX']),
-    ...unmappedKeys(['bpAccuChgEnergy', 'bpAccuDsgEnergy'], 'lifetime counters (Wh): no unified metric'),
   ],
 };

@@ -32,10 +32,10 @@ export const smartPlug: DeviceFamily = {
       reason: RAW_ONLY_REASONS.settings,
       keys: [
         '2_1.brightness',
+        '2_1.country',
         '2_1.meshEnable',
-        '2_1.resetReason',
-        '2_1.rtcResetReason',
         '2_1.selfEmsSwitch',
+        '2_1.town',
       ],
     },
     {
@@ -43,8 +43,6 @@ export const smartPlug: DeviceFamily = {
       keys: [
         '2_1.meshId',
         '2_1.parentMac',
-        '2_1.parentWifiRssi',
-        '2_1.runTime',
         '2_1.selfMac',
         '2_1.staIpAddr',
         '2_1.updateTime',
@@ -59,6 +57,8 @@ export const smartPlug: DeviceFamily = {
         '2_1.mqttErrTime',
         '2_1.otaDlErr',
         '2_1.otaDlTlsErr',
+        '2_1.resetReason',
+        '2_1.rtcResetReason',
         '2_1.warnCode',
         '2_1.wifiErr',
         '2_1.wifiErrTime',
@@ -68,18 +68,18 @@ export const smartPlug: DeviceFamily = {
       reason: RAW_ONLY_REASONS.counters,
       keys: [
         '2_1.resetCount',
+        '2_1.runTime',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.unmapped,
       keys: [
-        '2_1.country',
         '2_1.heartbeatFrequency',
         '2_1.matterFabric',
         '2_1.meshLayel',
+        '2_1.parentWifiRssi',
         '2_1.stackFree',
         '2_1.stackMinFree',
-        '2_1.town',
       ],
     },
   ],
