@@ -1,15 +1,13 @@
-import { RAW_ONLY_REASONS, AC_FREQUENCY, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
-
 /**
- * DELTA Pro (`bmsMaster.`, `bmsSlave1|2.`, `ems.`, `inv.`, `mppt.`, `pd.`). Sources: DOC =
- * Olli0103/ecoflow API/DeltaPro.md, TOL = tolwi/hassio-ecoflow-cloud devices/public/delta_pro.py,
- * FOX = foxthefox/ioBroker.ecoflow-mqtt ef_deltapro_data.js, TAR = TarasKhust/ecoflow-api-mqtt,
- * FIX = rustyy/ecoflow-api deltaProProperties.ts (real capture: charging from 296 W of PV while
- * feeding extra battery 1, no AC).
+ * DELTA Pro (`bmsMaster.`, `bmsSlave1|2.`, `ems.`, `inv.`, `mppt.`, `pd.`). Cites DOC DeltaPro,
+ * TOL public/delta_pro.py, FOX ef_deltapro_data.js, TAR, FIX deltaProProperties.ts (a real
+ * capture: charging from 296 W of PV while feeding extra battery 1, no AC).
  *
  * DOC is wrong about the `mppt.` module: its watts are 0.1 W, volts 0.1 V and amps 0.01 A, not
  * W / mV / mA (FIX: inWatts 2960 against pd.wattsInSum 296; inVol 69.1 V × inAmp 4.28 A = 296 W).
  */
+import { RAW_ONLY_REASONS, AC_FREQUENCY, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
+
 export const deltaPro: DeviceFamily = {
   id: 'delta_pro',
   title: 'DELTA Pro',

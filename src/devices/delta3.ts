@@ -1,12 +1,12 @@
-import { RAW_ONLY_REASONS, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
-import { DELTA3_GENERATION_ROWS, DELTA3_GENERATION_UNMAPPED } from './delta3-generation.js';
-
 /**
  * DELTA 3, 3 Plus, 3 Max, 3 Max Plus, 3 Classic (not DELTA 3 1500, which speaks the DELTA 2
  * protocol). The only real dump is app MQTT: it carries the BMS heartbeat (`vol`, `amp`, `soh`,
  * `cycles`, `temp`, same struct and units as DELTA 2's bms_bmsStatus) and the EMS heartbeat
  * (`v1p0.*`) instead of the cms* keys, so those stand in after the quota/all names.
  */
+import { RAW_ONLY_REASONS, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
+import { DELTA3_GENERATION_ROWS, DELTA3_GENERATION_UNMAPPED } from './delta3-generation.js';
+
 export const delta3: DeviceFamily = {
   id: 'delta3',
   title: 'DELTA 3 / 3 Plus / 3 Max / 3 Max Plus / 3 Classic',

@@ -1,13 +1,13 @@
+/**
+ * Glacier portable fridge (`pd.`, `bms_bmsStatus.`, `bms_emsStatus.`). Same groups as DELTA 2 but
+ * other spellings: `tmp` for `temp`, `inWatts`/`outWatts`, `lcdSoc`, `chgRemain`. Cites DOC
+ * Glacier and TOL internal/glacier.py (app API, same field names). No real Open-API capture
+ * exists; tolwi issue #170 holds an app-API dump.
+ */
 import { RAW_ONLY_REASONS, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
- * Glacier portable fridge (`pd.`, `bms_bmsStatus.`, `bms_emsStatus.`). Same groups as DELTA 2 but
- * other spellings: `tmp` for `temp`, `inWatts`/`outWatts`, `lcdSoc`, `chgRemain`. Sources: DOC =
- * Olli0103/ecoflow API/Glacier.md, TOL = tolwi/hassio-ecoflow-cloud devices/internal/glacier.py
- * (app API, same field names). No real Open-API capture exists; tolwi issue #170 holds an
- * app-API dump.
- *
- * Pack voltage: DOC says mV, TOL reads V. we trust DOC here (no real dump settles it), and DOC's own
+ * Pack voltage: DOC says mV, TOL reads V. We trust DOC here (no real dump settles it), and DOC's own
  * example fits it: amp −1116 mA beside compressor power motorWat 26 W means ≈ 23 V (26 / 1.116),
  * a raw ≈ 23 000 mV; #170 has maxCellVol 3744 mV and EMS chgVol 23419 mV, ≈ 6 cells. A raw
  * below 1000 can only be TOL's volts, so voltage and power drop it rather than report 1/1000.

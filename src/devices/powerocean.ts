@@ -1,10 +1,7 @@
-import { RAW_ONLY_REASONS, CHARGE_PERCENT, unmappedKeys, type DeviceFamily } from './device-family.js';
-
 /**
  * PowerOcean home battery system: floats in base units, flat keys plus nested objects
- * (`pcsAPhase.vol`) and arrays (`mpptHeartBeat[0].mpptPv[0].pwr`), reached by path. Sources:
- * DOC = Olli0103/ecoflow API/PowerOcean.md, TOL = tolwi/hassio-ecoflow-cloud
- * devices/public/powerocean.py.
+ * (`pcsAPhase.vol`) and arrays (`mpptHeartBeat[0].mpptPv[0].pwr`), reached by path. Cites DOC
+ * PowerOcean and TOL public/powerocean.py.
  *
  * The key names are DOC's, as in src/simulator/payloads/powerocean.json (constructed from DOC,
  * not captured). DOC reads them one by one via POST /iot-open/sign/device/quota; TOL sees them
@@ -14,6 +11,8 @@ import { RAW_ONLY_REASONS, CHARGE_PERCENT, unmappedKeys, type DeviceFamily } fro
  * Signs follow DOC's example, which balances: load sysLoadPwr 101 = grid sysGridPwr −3 (export)
  * + battery 104 (bpPwr −104, discharging).
  */
+import { RAW_ONLY_REASONS, CHARGE_PERCENT, unmappedKeys, type DeviceFamily } from './device-family.js';
+
 export const powerocean: DeviceFamily = {
   id: 'powerocean',
   title: 'PowerOcean',

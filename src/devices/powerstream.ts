@@ -1,12 +1,8 @@
-import { RAW_ONLY_REASONS, AC_FREQUENCY, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
-
 /**
  * PowerStream micro-inverter (`20_1.` = cmdFunc 20 / cmdId 1, the inverter heartbeat). Nearly
- * every value is in tenths (invOutputWatts 1710 = 171.0 W). Sources: DOC = Olli0103/ecoflow
- * API/Powerstream.md (also as comments in RUS = rustyy/ecoflow-api schemas powerStream/
- * getProperties.ts), TOL = tolwi/hassio-ecoflow-cloud devices/public/powerstream.py, FOX =
- * foxthefox/ioBroker.ecoflow-mqtt lib/dict_data/ef_pstream_data.js, FIX = rustyy/ecoflow-api
- * powerStreamProperties.ts (real capture, battery discharging).
+ * every value is in tenths (invOutputWatts 1710 = 171.0 W). Cites DOC Powerstream (also as
+ * comments in RUS), TOL public/powerstream.py, FOX ef_pstream_data.js, FIX
+ * powerStreamProperties.ts (a real capture, battery discharging).
  *
  * What input and output mean here: the device converts DC (two PV strings, one battery) into AC
  * for the house. The battery is storage, as on a power station, so it is not counted as input:
@@ -14,6 +10,8 @@ import { RAW_ONLY_REASONS, AC_FREQUENCY, CHARGE_PERCENT, REMAINING_MINUTES, unma
  * (invOutputWatts), and input − output ≈ battery_power_watts. FIX closes exactly: PV 21 W −
  * AC 171 W = −150 W = battery discharging 150 W.
  */
+import { RAW_ONLY_REASONS, AC_FREQUENCY, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
+
 /**
  * Many PowerStreams run on PV alone: no battery, and its keys read 0. A battery at 0 % would
  * fire low-battery alerts for every one of them, so battery rows need a battery voltage.

@@ -1,3 +1,10 @@
+/**
+ * Smart Home Panel (v1): a transfer-switch panel; its "battery" is the DELTA Pro units wired to
+ * it. Cites DOC SmartHomePanel, TOL public/smart_home_panel.py, DIAG smart_home_panel.json (real:
+ * grid down, one DELTA Pro at 54 % feeding the circuits). Its numbers come from different
+ * moments (channelPower.time 21:08, heartbeat 21:47), so circuits (99.5 W), battery channel
+ * infoList[10] (173.8 W) and energyInfos[0].outputPower (203 W) do not balance exactly.
+ */
 import { RAW_ONLY_REASONS, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily, type MappingRow } from './device-family.js';
 
 /**
@@ -25,14 +32,6 @@ const BACKUP_BATTERY_ROWS: readonly MappingRow[] = [0, 1].map((n): MappingRow =>
   tags: ['TOL', 'DIAG'], evidence: `TOL (battery ${n + 1} input − output power, W); real dump 0 − 203 W while the grid is down`,
 }));
 
-/**
- * Smart Home Panel (v1): a transfer-switch panel; its "battery" is the DELTA Pro units wired to
- * it. Sources: DOC = Olli0103/ecoflow API/SmartHomePanel.md, TOL = tolwi/hassio-ecoflow-cloud
- * devices/public/smart_home_panel.py, DIAG = tolwi diag/smart_home_panel.json (real: grid down,
- * one DELTA Pro at 54 % feeding the circuits). Its numbers come from different moments
- * (channelPower.time 21:08, heartbeat 21:47), so circuits (99.5 W), battery channel
- * infoList[10] (173.8 W) and energyInfos[0].outputPower (203 W) do not balance exactly.
- */
 export const smartHomePanel: DeviceFamily = {
   id: 'smart_home_panel',
   title: 'Smart Home Panel',

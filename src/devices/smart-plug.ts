@@ -1,15 +1,14 @@
-import { RAW_ONLY_REASONS, AC_FREQUENCY, unmappedKeys, type DeviceFamily } from './device-family.js';
-
 /**
- * Smart Plug (`2_1.` = the plug's heartbeat; `2_2.` holds its scheduled tasks). Sources: DOC =
- * Olli0103/ecoflow API/SmartPlug.md, TOL = tolwi/hassio-ecoflow-cloud devices/public/smart_plug.py,
- * FOX = foxthefox/ioBroker.ecoflow-mqtt lib/dict_data/ef_plug_data.js, TAR = TarasKhust/
- * ecoflow-api-mqtt, FIX = rustyy/ecoflow-api smartPlugProperties.ts (real capture).
+ * Smart Plug (`2_1.` = the plug's heartbeat; `2_2.` holds its scheduled tasks). Cites DOC
+ * SmartPlug, TOL public/smart_plug.py, FOX ef_plug_data.js, TAR, FIX smartPlugProperties.ts (a
+ * real capture).
  *
  * The plug sits between the mains socket and one appliance and measures what flows through it:
  * the appliance's draw is the plug's output (port `ac`, and its total output) and the load it
  * sees. Its volt/freq are those of the socket it is plugged into, the grid side: AC input.
  */
+import { RAW_ONLY_REASONS, AC_FREQUENCY, unmappedKeys, type DeviceFamily } from './device-family.js';
+
 export const smartPlug: DeviceFamily = {
   id: 'smart_plug',
   title: 'Smart Plug',

@@ -1,3 +1,8 @@
+/**
+ * STREAM AC / AC Pro / Pro / Ultra / Ultra X / Max and the STREAM Microinverter (not STREAM AC
+ * 5000 / 5000: another protocol). Cites TOL public/stream_ac.py (every key with a sample value)
+ * and stream_microinverter.py, FOX, TAR.
+ */
 import { RAW_ONLY_REASONS, AC_FREQUENCY, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
@@ -13,12 +18,6 @@ import { RAW_ONLY_REASONS, AC_FREQUENCY, HEALTH_PERCENT, REMAINING_MINUTES, unma
  */
 const SYSTEM_SOC_PERCENT = { min: 1, max: 100 } as const;
 
-/**
- * STREAM AC / AC Pro / Pro / Ultra / Ultra X / Max and the STREAM Microinverter (not STREAM AC
- * 5000 / 5000: another protocol). Sources: TOL = tolwi/hassio-ecoflow-cloud
- * devices/public/stream_ac.py (every key with a sample value) and stream_microinverter.py; FOX =
- * foxthefox/ioBroker.ecoflow-mqtt; TAR = TarasKhust/ecoflow-api-mqtt.
- */
 export const stream: DeviceFamily = {
   id: 'stream',
   title: 'STREAM AC / AC Pro / Pro / Ultra / Max / Microinverter',

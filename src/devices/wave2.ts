@@ -1,15 +1,14 @@
-import { RAW_ONLY_REASONS, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
-
 /**
  * WAVE 2 portable air conditioner (`pd.`, `power.`, `motor.`, `bms.`). Several readings appear
  * twice, from the PD and from the power board (`pd.acPwrIn` / `power.acPwrIn`): the PD's is read
- * first, the power board's stands in. Sources: DOC = Olli0103/ecoflow API/Wave.md, TOL =
- * tolwi/hassio-ecoflow-cloud devices/internal/wave2.py, FOX = foxthefox/ioBroker.ecoflow-mqtt
- * lib/dict_data/ef_wave2_data.js. No real capture exists: nothing here is checked by arithmetic.
+ * first, the power board's stands in. Cites DOC Wave, TOL internal/wave2.py, FOX
+ * ef_wave2_data.js. No real capture exists: nothing here is checked by arithmetic.
  *
  * The unit consumes power; it has no outputs and no key that totals its inputs, so it has no
  * input/output totals, only its two input ports.
  */
+import { RAW_ONLY_REASONS, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
+
 export const wave2: DeviceFamily = {
   id: 'wave2',
   title: 'WAVE 2',
