@@ -50,6 +50,7 @@ export const powerstream: DeviceFamily = {
       keys: [
         '20_1.batOutputLoadLimit',
         '20_1.bmsReqChgAmp',
+        '20_1.bmsReqChgVol',
         '20_1.installCountry',
         '20_1.installTown',
         '20_1.invBrightness',
@@ -140,7 +141,6 @@ export const powerstream: DeviceFamily = {
       reason: RAW_ONLY_REASONS.unmapped,
       keys: [
         '20_1.batSystem',
-        '20_1.bmsReqChgVol',
         '20_1.espTempsensor',
         '20_1.feedProtect',
         '20_1.heartbeatFrequency',
