@@ -1,10 +1,10 @@
-import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
-import { DELTA3_GENERATION_ROWS, DELTA3_GENERATION_UNMAPPED } from './delta3-generation.js';
-
 /**
  * DELTA Pro 3. No real dump: the rows use the DOC quota/all names. Outputs per TOL/DOC; the
  * totals and shared ports are the DELTA 3 rows.
  */
+import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
+import { DELTA3_GENERATION_ROWS, DELTA3_GENERATION_UNMAPPED } from './delta3-generation.js';
+
 export const deltaPro3: DeviceFamily = {
   id: 'delta_pro_3',
   title: 'DELTA Pro 3',

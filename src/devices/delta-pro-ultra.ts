@@ -1,3 +1,9 @@
+/**
+ * DELTA Pro Ultra (`hs_yj751_*` modules; floats already in W, V, A). Cites DOC DeltaProUltra,
+ * TOL, TAR sensor.py (keys DOC leaves out) and TarasKhust issue #30 (a real quota/all dump, flat
+ * keys like `hs_yj751_bms_slave_addr.1.hwVer`). No real dump was checked by arithmetic: the
+ * payload in src/simulator is built from DOC's key list.
+ */
 import { RAW_ONLY_REASONS, CHARGE_PERCENT, HEALTH_PERCENT, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 const SHOW = 'hs_yj751_pd_appshow_addr';
@@ -5,13 +11,6 @@ const BACKEND = 'hs_yj751_pd_backend_addr';
 /** Battery packs are numbered by their place in the stack; pack 1 stands for "the main pack". */
 const PACK1 = 'hs_yj751_bms_slave_addr.1';
 
-/**
- * DELTA Pro Ultra (`hs_yj751_*` modules; floats already in W, V, A). Sources: DOC =
- * Olli0103/ecoflow API/DeltaProUltra.md, TOL = tolwi/hassio-ecoflow-cloud, TAR =
- * TarasKhust/ecoflow-api-mqtt sensor.py (keys DOC leaves out), TarasKhust issue #30 (a real
- * quota/all dump, flat keys like `hs_yj751_bms_slave_addr.1.hwVer`). No real dump was checked by
- * arithmetic: the payload in src/simulator is built from DOC's key list.
- */
 export const deltaProUltra: DeviceFamily = {
   id: 'delta_pro_ultra',
   title: 'DELTA Pro Ultra',
@@ -59,6 +58,7 @@ export const deltaProUltra: DeviceFamily = {
       reason: RAW_ONLY_REASONS.settings,
       keys: [
         'hs_yj751_pd_app_set_info_addr.acOftenOpenMinSoc',
+        'hs_yj751_pd_app_set_info_addr.acOutFreq',
         'hs_yj751_pd_app_set_info_addr.acStandbyMins',
         'hs_yj751_pd_app_set_info_addr.acXboost',
         'hs_yj751_pd_app_set_info_addr.chg5p8SetWatts',
@@ -84,12 +84,6 @@ export const deltaProUltra: DeviceFamily = {
       reason: RAW_ONLY_REASONS.status,
       keys: [
         'hs_yj751_pd_appshow_addr.showFlag',
-      ],
-    },
-    {
-      reason: RAW_ONLY_REASONS.unmapped,
-      keys: [
-        'hs_yj751_pd_app_set_info_addr.acOutFreq',
         'hs_yj751_pd_appshow_addr.wireless4gOn',
       ],
     },

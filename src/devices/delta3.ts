@@ -1,12 +1,12 @@
-import { RAW_ONLY_REASONS, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
-import { DELTA3_GENERATION_ROWS, DELTA3_GENERATION_UNMAPPED } from './delta3-generation.js';
-
 /**
  * DELTA 3, 3 Plus, 3 Max, 3 Max Plus, 3 Classic (not DELTA 3 1500, which speaks the DELTA 2
  * protocol). The only real dump is app MQTT: it carries the BMS heartbeat (`vol`, `amp`, `soh`,
  * `cycles`, `temp`, same struct and units as DELTA 2's bms_bmsStatus) and the EMS heartbeat
  * (`v1p0.*`) instead of the cms* keys, so those stand in after the quota/all names.
  */
+import { RAW_ONLY_REASONS, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
+import { DELTA3_GENERATION_ROWS, DELTA3_GENERATION_UNMAPPED } from './delta3-generation.js';
+
 export const delta3: DeviceFamily = {
   id: 'delta3',
   title: 'DELTA 3 / 3 Plus / 3 Max / 3 Max Plus / 3 Classic',
@@ -55,7 +55,7 @@ export const delta3: DeviceFamily = {
       keys: [
         'bmsHeartbeatVer',
         'bmsSn',
-        'envNtcNum',
+        'cellId',
         'hwVer',
         'num',
         'packSn',
@@ -64,8 +64,6 @@ export const delta3: DeviceFamily = {
         'sysLoaderVer',
         'type',
         'v1p0.bmsModel',
-        'v1p0.maxAvailableNum',
-        'v1p0.openBmsIdx',
         'v1p3.emsHeartbeatVer',
       ],
     },
@@ -75,8 +73,13 @@ export const delta3: DeviceFamily = {
         'afeSysStatus',
         'allBmsFault',
         'allErrCode',
+        'bmsAlarmState1',
+        'bmsAlarmState2',
         'bmsFault',
         'bmsFaultState',
+        'bmsProtectState1',
+        'bmsProtectState2',
+        'bqSysStatReg',
         'chgDsgState',
         'errCode',
         'mcuPinInStatus',
@@ -89,6 +92,8 @@ export const delta3: DeviceFamily = {
         'v1p0.chgState',
         'v1p0.dsgCmd',
         'v1p0.emsIsNormalFlag',
+        'v1p0.fanLevel',
+        'v1p0.openBmsIdx',
         'v1p0.openUpsFlag',
         'v1p3.chgDisableCond',
         'v1p3.chgLinePlugInFlag',
@@ -102,14 +107,13 @@ export const delta3: DeviceFamily = {
       keys: [
         'balanceCmd',
         'balanceState',
-        'cellId',
         'cellNtcNum',
         'cellSeriesNum',
         'cellTemp',
         'cellVol',
         'curSensorNtcNum',
         'curSensorTemp',
-        'ecloudOcv',
+        'envNtcNum',
         'heatfilmTemp',
         'maxCellTemp',
         'maxCellVol',
@@ -121,46 +125,42 @@ export const delta3: DeviceFamily = {
         'mosNtcNum',
         'mosState',
         'mosTemp',
+        'remainBalanceTime',
       ],
     },
     {
-      reason: RAW_ONLY_REASONS.reserved,
+      reason: RAW_ONLY_REASONS.energyCounters,
       keys: [
-        'bqSysStatReg',
+        'accuChgEnergy',
+        'accuDsgEnergy',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.counters,
       keys: [
         'accuChgCap',
-        'accuChgEnergy',
         'accuDsgCap',
-        'accuDsgEnergy',
-        'designCap',
-        'fullCap',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.unmapped,
       keys: [
         'actSoc',
-        'bmsAlarmState1',
-        'bmsAlarmState2',
-        'bmsProtectState1',
-        'bmsProtectState2',
         'calendarSoh',
         'cycleSoh',
+        'designCap',
         'diffSoc',
+        'ecloudOcv',
         'envTemp',
+        'fullCap',
         'maxCurSensorTemp',
         'maxEnvTemp',
         'minCurSensorTemp',
         'minEnvTemp',
         'realSoh',
-        'remainBalanceTime',
         'remainCap',
         'v1p0.chgVol',
-        'v1p0.fanLevel',
+        'v1p0.maxAvailableNum',
         'v1p0.paraVolMax',
         'v1p0.paraVolMin',
       ],

@@ -129,15 +129,17 @@ export function unmappedKeys(keys: readonly string[], reason: string, tags?: rea
 
 /**
  * Reasons of the raw-only rules, one per kind of key, so that every family says the same thing
- * of the same kind. Keys are sorted into them by what their names say they hold.
+ * of the same kind; each reason holds for every key filed under it. Energy counters have a kind
+ * of their own: lifetime energy metrics will be made from them, so they must be easy to find.
  */
 export const RAW_ONLY_REASONS = {
-  settings: 'settings the app writes (limits, set-points, standby timers, modes, switches): configuration, not measurements',
-  identity: 'identifiers, versions, model and type codes, clock fields: not measurements (device_info carries what the exporter knows of the model)',
-  status: 'states, flags, error and warning codes: enums, not quantities; no unified metric',
-  cells: 'per-cell and MOSFET values, cell extremes and balancing: the unified battery metrics describe the pack',
-  reserved: 'reserved or undocumented bytes and arrays: no source gives them a meaning',
-  counters: 'energy and capacity counters, usage counters and run timers: no unified metric yet',
+  settings: 'settings and set-points (limits, targets, standby timers, modes, switches, location): configuration, not measurements',
+  identity: 'identifiers, versions, model and type codes, protocol and clock fields: not measurements (device_info carries what the exporter knows of the model)',
+  status: 'states, flags, error and warning codes and registers: enums or bit fields, not quantities; no unified metric',
+  cells: 'per-cell and in-pack sensor readings, cell extremes, balancing and the pack\'s sensor layout: the unified battery metrics describe the pack as a whole',
+  reserved: 'reserved or undocumented values: no source gives them a meaning',
+  energyCounters: 'energy counters (Wh, lifetime or per day): not yet exported; energy metrics are planned',
+  counters: 'charge (mAh), usage and event counters and run timers: no unified metric yet',
   tasks: 'scheduled tasks (timers the app sets), every key under the prefix: configuration, not measurements',
-  unmapped: 'not yet mapped: no unified metric for it (voltages, currents, powers, temperatures, SoC variants and estimates beyond the unified set)',
+  unmapped: 'not yet mapped: no unified metric for it',
 } as const;

@@ -1,3 +1,8 @@
+/**
+ * Every family with a table. Detection by product name and serial prefix is unambiguous; by
+ * key shape the first match wins, and each family's shape keys (and value test) were checked
+ * against every payload we have: none matches another family's.
+ */
 import type { DeviceFamily } from './device-family.js';
 import { delta2 } from './delta2.js';
 import { delta2Max } from './delta2-max.js';
@@ -14,11 +19,7 @@ import { stream } from './stream.js';
 import { powerocean } from './powerocean.js';
 import { smartHomePanel } from './smart-home-panel.js';
 
-/**
- * Every family with a table. Detection by product name and serial prefix is unambiguous; by
- * key shape the first match wins, and each family's shape keys (and value test) were checked
- * against every payload we have: none matches another family's.
- */
+/** In detection order: by key shape, the first family that matches wins. */
 export const FAMILIES: readonly DeviceFamily[] = [
   delta2,
   delta2Max,

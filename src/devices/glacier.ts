@@ -1,13 +1,13 @@
+/**
+ * Glacier portable fridge (`pd.`, `bms_bmsStatus.`, `bms_emsStatus.`). Same groups as DELTA 2 but
+ * other spellings: `tmp` for `temp`, `inWatts`/`outWatts`, `lcdSoc`, `chgRemain`. Cites DOC
+ * Glacier and TOL internal/glacier.py (app API, same field names). No real Open-API capture
+ * exists; tolwi issue #170 holds an app-API dump.
+ */
 import { RAW_ONLY_REASONS, CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
- * Glacier portable fridge (`pd.`, `bms_bmsStatus.`, `bms_emsStatus.`). Same groups as DELTA 2 but
- * other spellings: `tmp` for `temp`, `inWatts`/`outWatts`, `lcdSoc`, `chgRemain`. Sources: DOC =
- * Olli0103/ecoflow API/Glacier.md, TOL = tolwi/hassio-ecoflow-cloud devices/internal/glacier.py
- * (app API, same field names). No real Open-API capture exists; tolwi issue #170 holds an
- * app-API dump.
- *
- * Pack voltage: DOC says mV, TOL reads V. we trust DOC here (no real dump settles it), and DOC's own
+ * Pack voltage: DOC says mV, TOL reads V. We trust DOC here (no real dump settles it), and DOC's own
  * example fits it: amp −1116 mA beside compressor power motorWat 26 W means ≈ 23 V (26 / 1.116),
  * a raw ≈ 23 000 mV; #170 has maxCellVol 3744 mV and EMS chgVol 23419 mV, ≈ 6 cells. A raw
  * below 1000 can only be TOL's volts, so voltage and power drop it rather than report 1/1000.
@@ -47,34 +47,40 @@ export const glacier: DeviceFamily = {
         'pd.beepEn',
         'pd.coolMode',
         'pd.iceMkMode',
+        'pd.tmpLSet',
+        'pd.tmpMSet',
+        'pd.tmpRSet',
+        'pd.tmpUnit',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.identity,
       keys: [
+        'bms_bmsStatus.cellId',
         'bms_bmsStatus.num',
-        'bms_bmsStatus.openBmsIdx',
         'bms_bmsStatus.type',
         'bms_emsStatus.bmsModel',
-        'bms_emsStatus.maxAvailNum',
-        'bms_emsStatus.openBmsIdx',
-        'pd.chgType',
-        'pd.warnInfo',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.status,
       keys: [
         'bms_bmsStatus.bmsFault',
+        'bms_bmsStatus.bqStatReg',
         'bms_bmsStatus.err',
+        'bms_bmsStatus.openBmsIdx',
         'bms_emsStatus.bmsIsConnt',
         'bms_emsStatus.chgCmd',
         'bms_emsStatus.dsgCmd',
         'bms_emsStatus.emsFlag',
+        'bms_emsStatus.fanLvl',
+        'bms_emsStatus.openBmsIdx',
         'bms_emsStatus.upsFlag',
         'bms_emsStatus.warnState',
         'pd.batFlag',
         'pd.bmsInFlag',
+        'pd.chgType',
+        'pd.doorStat',
         'pd.err',
         'pd.errBldc',
         'pd.errBms',
@@ -82,12 +88,14 @@ export const glacier: DeviceFamily = {
         'pd.errLcd',
         'pd.errPd',
         'pd.errPwr',
+        'pd.fanLvl',
         'pd.flagAmbintReady',
         'pd.flagTwoZone',
         'pd.fsmState',
         'pd.pwrState',
         'pd.runState',
         'pd.threeWayState',
+        'pd.warnInfo',
         'pd.xt150InState',
         'pd.xt60InState',
       ],
@@ -95,7 +103,6 @@ export const glacier: DeviceFamily = {
     {
       reason: RAW_ONLY_REASONS.cells,
       keys: [
-        'bms_bmsStatus.cellId',
         'bms_bmsStatus.maxCellVol',
         'bms_bmsStatus.minCellVol',
       ],
@@ -111,7 +118,6 @@ export const glacier: DeviceFamily = {
         'pd.appOpCountPowerOn',
         'pd.appOpCountTempUnitC',
         'pd.appOpCountTempUnitF',
-        'pd.blTime',
         'pd.chargeWorkCount',
         'pd.chargeWorkTime',
         'pd.coolCoverCount',
@@ -120,8 +126,6 @@ export const glacier: DeviceFamily = {
         'pd.coolZoneDoubleTime',
         'pd.coolZoneSingleCount',
         'pd.coolZoneSingleTime',
-        'pd.iceTm',
-        'pd.iceTmTag',
         'pd.makeIceCount',
         'pd.powerBatInCount',
         'pd.powerBatInTime',
@@ -132,25 +136,25 @@ export const glacier: DeviceFamily = {
     {
       reason: RAW_ONLY_REASONS.unmapped,
       keys: [
-        'bms_bmsStatus.bqStatReg',
         'bms_bmsStatus.remainTime',
         'bms_emsStatus.chgVol',
-        'bms_emsStatus.fanLvl',
+        'bms_emsStatus.maxAvailNum',
         'bms_emsStatus.paraVolMax',
         'bms_emsStatus.paraVolMin',
         'pd.A12Val',
         'pd.batPct',
+        'pd.blTime',
         'pd.bldcDntIce',
         'pd.bldcDntWork',
         'pd.carBatLow',
         'pd.countinueMakeIceAve',
         'pd.countinueMakeIceMax',
         'pd.dntMakeIceDevice',
-        'pd.doorStat',
         'pd.emsChgFlg',
-        'pd.fanLvl',
         'pd.iceAlert',
         'pd.icePercent',
+        'pd.iceTm',
+        'pd.iceTmTag',
         'pd.iceZoneWaterTmp',
         'pd.motorCur',
         'pd.motorSpeed',
@@ -160,10 +164,6 @@ export const glacier: DeviceFamily = {
         'pd.pwrPbEn',
         'pd.sensor',
         'pd.sensorAdv',
-        'pd.tmpLSet',
-        'pd.tmpMSet',
-        'pd.tmpRSet',
-        'pd.tmpUnit',
         'pd.waterLine',
       ],
     },

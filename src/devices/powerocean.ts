@@ -1,10 +1,7 @@
-import { RAW_ONLY_REASONS, CHARGE_PERCENT, unmappedKeys, type DeviceFamily } from './device-family.js';
-
 /**
  * PowerOcean home battery system: floats in base units, flat keys plus nested objects
- * (`pcsAPhase.vol`) and arrays (`mpptHeartBeat[0].mpptPv[0].pwr`), reached by path. Sources:
- * DOC = Olli0103/ecoflow API/PowerOcean.md, TOL = tolwi/hassio-ecoflow-cloud
- * devices/public/powerocean.py.
+ * (`pcsAPhase.vol`) and arrays (`mpptHeartBeat[0].mpptPv[0].pwr`), reached by path. Cites DOC
+ * PowerOcean and TOL public/powerocean.py.
  *
  * The key names are DOC's, as in src/simulator/payloads/powerocean.json (constructed from DOC,
  * not captured). DOC reads them one by one via POST /iot-open/sign/device/quota; TOL sees them
@@ -14,6 +11,8 @@ import { RAW_ONLY_REASONS, CHARGE_PERCENT, unmappedKeys, type DeviceFamily } fro
  * Signs follow DOC's example, which balances: load sysLoadPwr 101 = grid sysGridPwr −3 (export)
  * + battery 104 (bpPwr −104, discharging).
  */
+import { RAW_ONLY_REASONS, CHARGE_PERCENT, unmappedKeys, type DeviceFamily } from './device-family.js';
+
 export const powerocean: DeviceFamily = {
   id: 'powerocean',
   title: 'PowerOcean',
@@ -43,10 +42,16 @@ export const powerocean: DeviceFamily = {
         'errorCode',
       ],
     },
+    // Per pack bpAccu*Energy (TOL: Wh) and the system's bpTotal*Energy (SHU's parser: Wh); like the
+    // per-module keys left unmapped, their quota/all spelling is unconfirmed.
     {
-      reason: RAW_ONLY_REASONS.counters,
+      reason: RAW_ONLY_REASONS.energyCounters,
+      tags: ['TOL', 'SHU'],
       keys: [
-        'hrEnergyStream',
+        'bpAccuChgEnergy',
+        'bpAccuDsgEnergy',
+        'bpTotalChgEnergy',
+        'bpTotalDsgEnergy',
       ],
     },
     {
@@ -55,18 +60,7 @@ export const powerocean: DeviceFamily = {
         'hpMaster.tempAmbient',
         'hpMaster.tempInlet',
         'hpMaster.tempOutlet',
-        'pcsAPhase.actPwr',
-        'pcsAPhase.amp',
-        'pcsAPhase.apparentPwr',
-        'pcsAPhase.reactPwr',
-        'pcsBPhase.actPwr',
-        'pcsBPhase.amp',
-        'pcsBPhase.apparentPwr',
-        'pcsBPhase.reactPwr',
-        'pcsCPhase.actPwr',
-        'pcsCPhase.amp',
-        'pcsCPhase.apparentPwr',
-        'pcsCPhase.reactPwr',
+        'hrEnergyStream',
         'sectorA.tempCurr',
         'sectorB.tempCurr',
         'sectorDhw.tempCurr',
@@ -76,9 +70,8 @@ export const powerocean: DeviceFamily = {
   unmapped: [
     { key: 'mpptPwr', reason: 'PV total: the per-string rows give the solar ports; adding it would count the PV twice' },
     ...unmappedKeys(['pcsBPhase.vol', 'pcsCPhase.vol'], 'one AC output voltage series per device: phase A stands for the set'),
-    ...unmappedKeys(['pcsXPhase.amp', 'pcsXPhase.actPwr', 'pcsXPhase.reactPwr', 'pcsXPhase.apparentPwr'], 'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented'),
+    ...unmappedKeys(['pcsAPhase.amp', 'pcsAPhase.actPwr', 'pcsAPhase.reactPwr', 'pcsAPhase.apparentPwr', 'pcsBPhase.amp', 'pcsBPhase.actPwr', 'pcsBPhase.reactPwr', 'pcsBPhase.apparentPwr', 'pcsCPhase.amp', 'pcsCPhase.actPwr', 'pcsCPhase.reactPwr', 'pcsCPhase.apparentPwr'], 'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented'),
     ...unmappedKeys(['mpptHeartBeat[0].mpptPv[0].vol', 'mpptHeartBeat[0].mpptPv[0].amp', 'mpptHeartBeat[0].mpptPv[1].vol', 'mpptHeartBeat[0].mpptPv[1].amp'], 'per-string PV voltage / current: no unified metric'),
     ...unmappedKeys(['bpSoh', 'bpVol', 'bpAmp', 'bpCycles', 'bpRemainWatth', 'bpMaxCellTemp', 'bpCellMaxVol'], 'per battery module (prefixed, several packs, TOL/FOX only): no single main pack, and their quota/all spelling is unconfirmed', ['TOL', 'FOX']),
-    ...unmappedKeys(['bpAccuChgEnergy', 'bpAccuDsgEnergy'], 'lifetime counters (Wh): no unified metric'),
   ],
 };

@@ -1,12 +1,8 @@
-import { RAW_ONLY_REASONS, AC_FREQUENCY, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
-
 /**
  * PowerStream micro-inverter (`20_1.` = cmdFunc 20 / cmdId 1, the inverter heartbeat). Nearly
- * every value is in tenths (invOutputWatts 1710 = 171.0 W). Sources: DOC = Olli0103/ecoflow
- * API/Powerstream.md (also as comments in RUS = rustyy/ecoflow-api schemas powerStream/
- * getProperties.ts), TOL = tolwi/hassio-ecoflow-cloud devices/public/powerstream.py, FOX =
- * foxthefox/ioBroker.ecoflow-mqtt lib/dict_data/ef_pstream_data.js, FIX = rustyy/ecoflow-api
- * powerStreamProperties.ts (real capture, battery discharging).
+ * every value is in tenths (invOutputWatts 1710 = 171.0 W). Cites DOC Powerstream (also as
+ * comments in RUS), TOL public/powerstream.py, FOX ef_pstream_data.js, FIX
+ * powerStreamProperties.ts (a real capture, battery discharging).
  *
  * What input and output mean here: the device converts DC (two PV strings, one battery) into AC
  * for the house. The battery is storage, as on a power station, so it is not counted as input:
@@ -14,6 +10,8 @@ import { RAW_ONLY_REASONS, AC_FREQUENCY, CHARGE_PERCENT, REMAINING_MINUTES, unma
  * (invOutputWatts), and input − output ≈ battery_power_watts. FIX closes exactly: PV 21 W −
  * AC 171 W = −150 W = battery discharging 150 W.
  */
+import { RAW_ONLY_REASONS, AC_FREQUENCY, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
+
 /**
  * Many PowerStreams run on PV alone: no battery, and its keys read 0. A battery at 0 % would
  * fire low-battery alerts for every one of them, so battery rows need a battery voltage.
@@ -52,11 +50,13 @@ export const powerstream: DeviceFamily = {
       keys: [
         '20_1.batOutputLoadLimit',
         '20_1.bmsReqChgAmp',
+        '20_1.bmsReqChgVol',
+        '20_1.installCountry',
+        '20_1.installTown',
         '20_1.invBrightness',
         '20_1.invOutputLoadLimit',
         '20_1.lowerLimit',
         '20_1.pvPowerLimitAcPower',
-        '20_1.resetReason',
         '20_1.supplyPriority',
         '20_1.upperLimit',
         '20_1.wifiEncryptMode',
@@ -66,14 +66,11 @@ export const powerstream: DeviceFamily = {
       reason: RAW_ONLY_REASONS.identity,
       keys: [
         '20_1.bpType',
-        '20_1.consNum',
-        '20_1.geneNum',
         '20_1.meshId',
         '20_1.parentMac',
         '20_1.selfMac',
         '20_1.staIpAddr',
         '20_1.updateTime',
-        '20_1.wifiRssi',
       ],
     },
     {
@@ -85,28 +82,36 @@ export const powerstream: DeviceFamily = {
         '20_1.batErrorInvLoadLimit',
         '20_1.batLoadLimitFlag',
         '20_1.batOffFlag',
+        '20_1.batStatue',
         '20_1.batWarningCode',
         '20_1.interfaceConnFlag',
         '20_1.invErrCode',
         '20_1.invLoadLimitFlag',
+        '20_1.invOnOff',
         '20_1.invRelayStatus',
+        '20_1.invStatue',
         '20_1.invWarnCode',
         '20_1.llcErrCode',
         '20_1.llcOffFlag',
+        '20_1.llcStatue',
         '20_1.llcWarningCode',
         '20_1.mqttErr',
         '20_1.mqttErrTime',
+        '20_1.mqttLastDisReason',
         '20_1.mqttSockErrno',
         '20_1.mqttTlsLastErr',
         '20_1.mqttTlsStackErr',
         '20_1.pv1CtrlMpptOffFlag',
         '20_1.pv1ErrCode',
         '20_1.pv1RelayStatus',
+        '20_1.pv1Statue',
         '20_1.pv1WarnCode',
         '20_1.pv2CtrlMpptOffFlag',
         '20_1.pv2ErrCode',
         '20_1.pv2RelayStatus',
+        '20_1.pv2Statue',
         '20_1.pv2WarningCode',
+        '20_1.resetReason',
         '20_1.uwloadLimitFlag',
         '20_1.uwlowLightFlag',
         '20_1.uwsocFlag',
@@ -117,41 +122,39 @@ export const powerstream: DeviceFamily = {
       ],
     },
     {
+      reason: RAW_ONLY_REASONS.reserved,
+      keys: [
+        '20_1.consNum',
+        '20_1.consWatt',
+        '20_1.fisoRxyz',
+        '20_1.geneNum',
+        '20_1.geneWatt',
+      ],
+    },
+    {
       reason: RAW_ONLY_REASONS.counters,
       keys: [
-        '20_1.installCountry',
         '20_1.resetCount',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.unmapped,
       keys: [
-        '20_1.batStatue',
         '20_1.batSystem',
-        '20_1.bmsReqChgVol',
-        '20_1.consWatt',
         '20_1.espTempsensor',
         '20_1.feedProtect',
-        '20_1.fisoRxyz',
-        '20_1.geneWatt',
         '20_1.heartbeatFrequency',
-        '20_1.installTown',
-        '20_1.invOnOff',
-        '20_1.invStatue',
-        '20_1.llcStatue',
         '20_1.meshLayel',
-        '20_1.mqttLastDisReason',
         '20_1.noiseFloor',
-        '20_1.pv1Statue',
-        '20_1.pv2Statue',
         '20_1.stackFree',
         '20_1.stackMinFree',
         '20_1.wifiConnectChannel',
-        '2_1',
-        '2_2',
+        '20_1.wifiRssi',
       ],
     },
-    { prefixes: ['20_1.history'], reason: 'every key starting 20_1.history: earlier readings of the same keys, 0 in FIX; the quota has no energy counter', tags: ['FIX'] },
+    { keys: ['2_1', '2_2'], reason: 'empty objects named like the Smart Plug\'s heartbeat and task modules (FIX): nothing to read', tags: ['FIX'] },
+    // Not energy counters as far as anyone knows: no source documents unit or meaning.
+    { prefixes: ['20_1.history'], reason: 'every key starting 20_1.history: no source gives their unit or meaning, and all read 0 in FIX and in SHU\'s capture', tags: ['FIX', 'SHU'] },
   ],
   unmapped: [
     { key: '20_1.batInputCur', reason: 'unit unconfirmed: 0.1 A (DOC, TAR) vs mA (TOL, FOX); 0 in both real captures while power flowed. Battery power comes from batInputWatts', tags: ['DOC', 'TOL', 'FOX', 'TAR'] },

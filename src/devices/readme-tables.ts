@@ -1,6 +1,6 @@
 /** The README's tables of the unified layer, made from the lists the code uses. */
 import { FAMILIES } from './families.js';
-import type { DeviceFamily, RawOnlyRule } from './device-family.js';
+import type { DeviceFamily, RawOnlyRule, UnmappedKey } from './device-family.js';
 import { SOURCES } from './sources.js';
 import { DEVICE_INFO, PORTS, UNIFIED_METRICS, type UnifiedMetricId } from './unified-metrics.js';
 
@@ -45,20 +45,40 @@ export function familyNotes(): string {
       f.snPrefixes.length > 0 ? `serial ${f.snPrefixes.map((p) => `\`${p}…\``).join(', ')}` : undefined,
       `keys ${f.shapeKeys.map((k) => `\`${k}\``).join(' + ')}`,
     ].filter(Boolean);
-    const unmapped = f.unmapped.map((u) => `  - \`${u.key}\`: ${u.reason}${cited(u.tags)}`);
+    const unmapped = groupByReason(f.unmapped).map((g) => `  - ${g.keys.map((k) => `\`${k}\``).join(', ')}: ${g.reason}${cited(g.tags)}`);
     const rawOnly = f.rawOnly.map((r) => `  - raw only: ${ruleKeys(r)}: ${r.reason}${cited(r.tags)}`);
-    return [`- **${f.id}** (${f.title}; \`src/devices/\`): recognised by ${recognised.join(', else ')}. Left unmapped:`, ...unmapped, ...rawOnly].join('\n');
+    return [`- **${f.id}** (${f.title}; \`${familyFile(f)}\`): recognised by ${recognised.join(', else ')}. Left unmapped:`, ...unmapped, ...rawOnly].join('\n');
   }).join('\n');
+}
+
+/** Each family lives in the file named after its id (`delta_pro_3` → `delta-pro-3.ts`). */
+export function familyFile(family: DeviceFamily): string {
+  return `src/devices/${family.id.replaceAll('_', '-')}.ts`;
+}
+
+/**
+ * Unmapped keys that share a reason (and its tags), as one entry: the tables list one key per
+ * entry so that every key is written out, but a reader wants each reason once.
+ */
+function groupByReason(unmapped: readonly UnmappedKey[]): Array<{ keys: string[]; reason: string; tags?: readonly string[] }> {
+  const groups = new Map<string, { keys: string[]; reason: string; tags?: readonly string[] }>();
+  for (const u of unmapped) {
+    const id = `${u.reason}\u0000${(u.tags ?? []).join(',')}`;
+    const group = groups.get(id);
+    if (group) group.keys.push(u.key);
+    else groups.set(id, u.tags ? { keys: [u.key], reason: u.reason, tags: u.tags } : { keys: [u.key], reason: u.reason });
+  }
+  return [...groups.values()];
 }
 
 function cited(tags: readonly string[] | undefined): string {
   return tags && tags.length > 0 ? ` (${tags.join(', ')})` : '';
 }
 
-/** A rule's keys, briefly: the first few exact keys and every prefix. */
+/** A rule's keys, briefly: a short rule whole, else its first few keys; every prefix. */
 function ruleKeys(rule: RawOnlyRule): string {
   const keys = rule.keys ?? [];
-  const shown = keys.slice(0, 4).map((k) => `\`${k}\``);
+  const shown = keys.slice(0, keys.length <= 8 ? 8 : 4).map((k) => `\`${k}\``);
   if (keys.length > shown.length) shown.push(`${keys.length - shown.length} more`);
   return [...shown, ...(rule.prefixes ?? []).map((p) => `\`${p}…\``)].join(', ');
 }

@@ -1,3 +1,10 @@
+/**
+ * Smart Home Panel (v1): a transfer-switch panel; its "battery" is the DELTA Pro units wired to
+ * it. Cites DOC SmartHomePanel, TOL public/smart_home_panel.py, DIAG smart_home_panel.json (real:
+ * grid down, one DELTA Pro at 54 % feeding the circuits). Its numbers come from different
+ * moments (channelPower.time 21:08, heartbeat 21:47), so circuits (99.5 W), battery channel
+ * infoList[10] (173.8 W) and energyInfos[0].outputPower (203 W) do not balance exactly.
+ */
 import { RAW_ONLY_REASONS, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily, type MappingRow } from './device-family.js';
 
 /**
@@ -25,14 +32,6 @@ const BACKUP_BATTERY_ROWS: readonly MappingRow[] = [0, 1].map((n): MappingRow =>
   tags: ['TOL', 'DIAG'], evidence: `TOL (battery ${n + 1} input − output power, W); real dump 0 − 203 W while the grid is down`,
 }));
 
-/**
- * Smart Home Panel (v1): a transfer-switch panel; its "battery" is the DELTA Pro units wired to
- * it. Sources: DOC = Olli0103/ecoflow API/SmartHomePanel.md, TOL = tolwi/hassio-ecoflow-cloud
- * devices/public/smart_home_panel.py, DIAG = tolwi diag/smart_home_panel.json (real: grid down,
- * one DELTA Pro at 54 % feeding the circuits). Its numbers come from different moments
- * (channelPower.time 21:08, heartbeat 21:47), so circuits (99.5 W), battery channel
- * infoList[10] (173.8 W) and energyInfos[0].outputPower (203 W) do not balance exactly.
- */
 export const smartHomePanel: DeviceFamily = {
   id: 'smart_home_panel',
   title: 'Smart Home Panel',
@@ -53,10 +52,13 @@ export const smartHomePanel: DeviceFamily = {
     {
       reason: RAW_ONLY_REASONS.settings,
       keys: [
+        'backupChaDiscCfg.discLower',
+        'backupChaDiscCfg.forceChargeHigh',
         'chUseInfo.isEnable',
         'emergencyStrategy.backupMode',
         'emergencyStrategy.isCfg',
         'emergencyStrategy.overloadMode',
+        'epsModeInfo.eps',
         'heartbeat.timezoneInfo.timezone',
         'splitPhaseInfo.cfgList',
       ],
@@ -64,12 +66,14 @@ export const smartHomePanel: DeviceFamily = {
     {
       reason: RAW_ONLY_REASONS.identity,
       keys: [
+        'addr',
         'areaInfo.cmdSet',
         'areaInfo.id',
         'backupChaDiscCfg.cmdSet',
         'backupChaDiscCfg.id',
         'backupLoadWatt.cmdSet',
         'backupLoadWatt.id',
+        'backupLoadWatt.rtc',
         'cfgSta.cmdSet',
         'cfgSta.id',
         'chUseInfo.cmdSet',
@@ -83,6 +87,7 @@ export const smartHomePanel: DeviceFamily = {
         'channelPower.time.sec',
         'channelPower.time.week',
         'channelPower.time.year',
+        'cmdFunc',
         'cmdId',
         'emergencyStrategy.cmdSet',
         'emergencyStrategy.id',
@@ -100,12 +105,12 @@ export const smartHomePanel: DeviceFamily = {
         'heartbeat.time.sec',
         'heartbeat.time.week',
         'heartbeat.time.year',
-        'heartbeat.workTime',
         'id',
         'loadChCurInfo.cmdSet',
         'loadChCurInfo.id',
         'mainsLoadWatt.cmdSet',
         'mainsLoadWatt.id',
+        'mainsLoadWatt.rtc',
         'selfCheck.cmdSet',
         'selfCheck.id',
         'selfCheck.phaseType',
@@ -114,54 +119,54 @@ export const smartHomePanel: DeviceFamily = {
         'timestamp',
         'topupLoadWatt.cmdSet',
         'topupLoadWatt.id',
+        'topupLoadWatt.rtc',
         'version',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.status,
       keys: [
+        'cfgSta.sta',
         'emergencyStrategy.chSta',
         'heartbeat.errorCodes',
         'selfCheck.chErrorSta',
         'selfCheck.errorCode',
         'selfCheck.flag',
+        'selfCheck.result',
       ],
     },
     {
-      reason: RAW_ONLY_REASONS.counters,
+      reason: RAW_ONLY_REASONS.energyCounters,
       keys: [
         'backupLoadWatt.watth',
-        'heartbeat.energyInfos',
+        'heartbeat.backupDayWatth',
+        'heartbeat.gridDayWatth',
         'mainsLoadWatt.watth',
         'topupLoadWatt.watth',
       ],
     },
     {
+      reason: RAW_ONLY_REASONS.counters,
+      keys: [
+        'heartbeat.workTime',
+      ],
+    },
+    {
       reason: RAW_ONLY_REASONS.unmapped,
       keys: [
-        'addr',
         'areaInfo.area',
-        'backupChaDiscCfg.discLower',
-        'backupChaDiscCfg.forceChargeHigh',
-        'backupLoadWatt.rtc',
-        'cfgSta.sta',
         'channelPower.infoList',
-        'cmdFunc',
-        'epsModeInfo.eps',
         'heartbeat.backupCmdChCtrlInfos',
+        'heartbeat.energyInfos',
         'heartbeat.loadCmdChCtrlInfos',
         'infoList',
         'loadChInfo.info',
-        'mainsLoadWatt.rtc',
-        'selfCheck.result',
-        'topupLoadWatt.rtc',
       ],
     },
   ],
   unmapped: [
     ...unmappedKeys(['gridInfo.gridVol', 'gridInfo.gridFreq'], 'read 230 V / 50 Hz with the grid down (heartbeat.gridSta 0) in the real dump: the configured grid standard, not a measurement', ['DIAG']),
     { key: 'heartbeat.backupFullCap', reason: 'unit unconfirmed (DOC gives none; 78275 in DIAG); only used to tell whether a battery is wired at all', tags: ['DOC', 'DIAG'] },
-    ...unmappedKeys(['heartbeat.gridDayWatth', 'heartbeat.backupDayWatth'], 'daily energy counters (Wh, reset daily): no unified metric'),
     ...unmappedKeys(['infoList[10].chWatt', 'infoList[11].chWatt', 'channelPower.infoList[10].chWatt', 'channelPower.infoList[11].chWatt'], 'backup-battery channels: sign while charging undocumented; battery power uses energyInfos (explicit in / out)'),
     ...unmappedKeys(['heartbeat.energyInfos[0].batteryPercentage', 'heartbeat.energyInfos[1].batteryPercentage'], 'per battery; battery_soc_ratio is the combined backupBatPer'),
     ...unmappedKeys(['heartbeat.energyInfos[0].chargeTime', 'heartbeat.energyInfos[1].chargeTime'], '443 min while discharging in DIAG (equal to backupChaTime): not a time to full', ['DIAG']),

@@ -1,15 +1,14 @@
-import { RAW_ONLY_REASONS, AC_FREQUENCY, unmappedKeys, type DeviceFamily } from './device-family.js';
-
 /**
- * Smart Plug (`2_1.` = the plug's heartbeat; `2_2.` holds its scheduled tasks). Sources: DOC =
- * Olli0103/ecoflow API/SmartPlug.md, TOL = tolwi/hassio-ecoflow-cloud devices/public/smart_plug.py,
- * FOX = foxthefox/ioBroker.ecoflow-mqtt lib/dict_data/ef_plug_data.js, TAR = TarasKhust/
- * ecoflow-api-mqtt, FIX = rustyy/ecoflow-api smartPlugProperties.ts (real capture).
+ * Smart Plug (`2_1.` = the plug's heartbeat; `2_2.` holds its scheduled tasks). Cites DOC
+ * SmartPlug, TOL public/smart_plug.py, FOX ef_plug_data.js, TAR, FIX smartPlugProperties.ts (a
+ * real capture).
  *
  * The plug sits between the mains socket and one appliance and measures what flows through it:
  * the appliance's draw is the plug's output (port `ac`, and its total output) and the load it
  * sees. Its volt/freq are those of the socket it is plugged into, the grid side: AC input.
  */
+import { RAW_ONLY_REASONS, AC_FREQUENCY, unmappedKeys, type DeviceFamily } from './device-family.js';
+
 export const smartPlug: DeviceFamily = {
   id: 'smart_plug',
   title: 'Smart Plug',
@@ -32,10 +31,10 @@ export const smartPlug: DeviceFamily = {
       reason: RAW_ONLY_REASONS.settings,
       keys: [
         '2_1.brightness',
+        '2_1.country',
         '2_1.meshEnable',
-        '2_1.resetReason',
-        '2_1.rtcResetReason',
         '2_1.selfEmsSwitch',
+        '2_1.town',
       ],
     },
     {
@@ -43,8 +42,6 @@ export const smartPlug: DeviceFamily = {
       keys: [
         '2_1.meshId',
         '2_1.parentMac',
-        '2_1.parentWifiRssi',
-        '2_1.runTime',
         '2_1.selfMac',
         '2_1.staIpAddr',
         '2_1.updateTime',
@@ -59,6 +56,8 @@ export const smartPlug: DeviceFamily = {
         '2_1.mqttErrTime',
         '2_1.otaDlErr',
         '2_1.otaDlTlsErr',
+        '2_1.resetReason',
+        '2_1.rtcResetReason',
         '2_1.warnCode',
         '2_1.wifiErr',
         '2_1.wifiErrTime',
@@ -68,18 +67,18 @@ export const smartPlug: DeviceFamily = {
       reason: RAW_ONLY_REASONS.counters,
       keys: [
         '2_1.resetCount',
+        '2_1.runTime',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.unmapped,
       keys: [
-        '2_1.country',
         '2_1.heartbeatFrequency',
         '2_1.matterFabric',
         '2_1.meshLayel',
+        '2_1.parentWifiRssi',
         '2_1.stackFree',
         '2_1.stackMinFree',
-        '2_1.town',
       ],
     },
   ],

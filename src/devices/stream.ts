@@ -1,3 +1,8 @@
+/**
+ * STREAM AC / AC Pro / Pro / Ultra / Ultra X / Max and the STREAM Microinverter (not STREAM AC
+ * 5000 / 5000: another protocol). Cites TOL public/stream_ac.py (every key with a sample value)
+ * and stream_microinverter.py, FOX, TAR.
+ */
 import { RAW_ONLY_REASONS, AC_FREQUENCY, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /**
@@ -13,12 +18,6 @@ import { RAW_ONLY_REASONS, AC_FREQUENCY, HEALTH_PERCENT, REMAINING_MINUTES, unma
  */
 const SYSTEM_SOC_PERCENT = { min: 1, max: 100 } as const;
 
-/**
- * STREAM AC / AC Pro / Pro / Ultra / Ultra X / Max and the STREAM Microinverter (not STREAM AC
- * 5000 / 5000: another protocol). Sources: TOL = tolwi/hassio-ecoflow-cloud
- * devices/public/stream_ac.py (every key with a sample value) and stream_microinverter.py; FOX =
- * foxthefox/ioBroker.ecoflow-mqtt; TAR = TarasKhust/ecoflow-api-mqtt.
- */
 export const stream: DeviceFamily = {
   id: 'stream',
   title: 'STREAM AC / AC Pro / Pro / Ultra / Max / Microinverter',
@@ -56,12 +55,22 @@ export const stream: DeviceFamily = {
     {
       reason: RAW_ONLY_REASONS.settings,
       keys: [
+        'backupReverseSoc',
         'brightness',
         'busbarPowLimit',
         'cmsMaxChgSoc',
         'cmsMinDsgSoc',
+        'displayPropertyFullUploadPeriod',
+        'displayPropertyIncrementalUploadPeriod',
+        'energyStrategyOperateMode.operateIntelligentScheduleModeOpen',
+        'energyStrategyOperateMode.operateScheduledOpen',
+        'energyStrategyOperateMode.operateSelfPoweredOpen',
+        'energyStrategyOperateMode.operateTouModeOpen',
         'feedGridMode',
         'feedGridModePowLimit',
+        'gridCodeSelection',
+        'runtimePropertyFullUploadPeriod',
+        'runtimePropertyIncrementalUploadPeriod',
         'stormPatternEnable',
         'tagChgAmp',
         'targetSoc',
@@ -77,10 +86,11 @@ export const stream: DeviceFamily = {
       keys: [
         'bmsHeartbeatVer',
         'bmsSn',
+        'cellId',
         'cloudMetter.model',
         'cloudMetter.sn',
+        'gridCodeVersion',
         'hwVer',
-        'moduleWifiRssi',
         'num',
         'packSn',
         'productDetail',
@@ -91,25 +101,29 @@ export const stream: DeviceFamily = {
         'systemGroupId',
         'systemMeshId',
         'v1p0.bmsModel',
-        'v1p0.maxAvailableNum',
-        'v1p0.openBmsIdx',
         'v1p3.emsHeartbeatVer',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.status,
       keys: [
+        'bmsAlarmState1',
+        'bmsAlarmState2',
+        'bmsBattHeating',
         'bmsChgDsgState',
         'bmsFault',
         'bmsFaultState',
+        'bmsProtectState1',
+        'bmsProtectState2',
+        'bqSysStatReg',
         'chgDsgState',
+        'cloudMetter.hasMeter',
         'cmsBmsRunState',
         'cmsChgDsgState',
         'devCtrlStatus',
         'devSleepState',
         'distributedDeviceStatus',
-        'gridCodeSelection',
-        'gridCodeVersion',
+        'energyBackupState',
         'gridConnectionSta',
         'mcuPinInStatus',
         'mcuPinOutStatus',
@@ -118,6 +132,10 @@ export const stream: DeviceFamily = {
         'plugInInfoPv3Flag',
         'plugInInfoPv4Flag',
         'plugInInfoPvFlag',
+        'relay1Onoff',
+        'relay2Onoff',
+        'relay3Onoff',
+        'relay4Onoff',
         'seriesConnectDeviceStatus',
         'stormPatternOpenFlag',
         'sysState',
@@ -126,6 +144,8 @@ export const stream: DeviceFamily = {
         'v1p0.chgState',
         'v1p0.dsgCmd',
         'v1p0.emsIsNormalFlag',
+        'v1p0.fanLevel',
+        'v1p0.openBmsIdx',
         'v1p0.openUpsFlag',
         'v1p3.chgDisableCond',
         'v1p3.chgLinePlugInFlag',
@@ -143,12 +163,10 @@ export const stream: DeviceFamily = {
         'bmsMaxMosTemp',
         'bmsMinCellTemp',
         'bmsMinMosTemp',
-        'cellId',
         'cellNtcNum',
         'cellSeriesNum',
         'curSensorNtcNum',
         'curSensorTemp',
-        'ecloudOcv',
         'heatfilmNtcNum',
         'heatfilmTemp',
         'maxCellVol',
@@ -161,9 +179,10 @@ export const stream: DeviceFamily = {
       ],
     },
     {
-      reason: RAW_ONLY_REASONS.reserved,
+      reason: RAW_ONLY_REASONS.energyCounters,
       keys: [
-        'bqSysStatReg',
+        'accuChgEnergy',
+        'accuDsgEnergy',
       ],
     },
     {
@@ -171,33 +190,20 @@ export const stream: DeviceFamily = {
       keys: [
         'accuChgCap',
         'accuDsgCap',
-        'energyBackupState',
-        'gridSysDeviceCnt',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.unmapped,
       keys: [
         'actSoc',
-        'backupReverseSoc',
-        'bmsAlarmState1',
-        'bmsAlarmState2',
-        'bmsBattHeating',
-        'bmsProtectState1',
-        'bmsProtectState2',
         'calendarSoh',
-        'cloudMetter.hasMeter',
         'cmsBattPowInMax',
         'cmsBattPowOutMax',
         'cycleSoh',
         'diffSoc',
-        'displayPropertyFullUploadPeriod',
-        'displayPropertyIncrementalUploadPeriod',
-        'energyStrategyOperateMode.operateIntelligentScheduleModeOpen',
-        'energyStrategyOperateMode.operateScheduledOpen',
-        'energyStrategyOperateMode.operateSelfPoweredOpen',
-        'energyStrategyOperateMode.operateTouModeOpen',
+        'ecloudOcv',
         'feedGridModePowMax',
+        'gridSysDeviceCnt',
         'invNtcTemp3',
         'maxBpInput',
         'maxBpOutput',
@@ -209,21 +215,16 @@ export const stream: DeviceFamily = {
         'minCurSensorTemp',
         'minEnvTemp',
         'minHeatfilmTemp',
+        'moduleWifiRssi',
         'powConsumptionMeasurement',
         'powSysAcInMax',
         'powSysAcOutMax',
-        'relay1Onoff',
-        'relay2Onoff',
-        'relay3Onoff',
-        'relay4Onoff',
-        'runtimePropertyFullUploadPeriod',
-        'runtimePropertyIncrementalUploadPeriod',
         'socketMeasurePower',
         'v1p0.chgRemainTime',
         'v1p0.chgVol',
         'v1p0.dsgRemainTime',
         'v1p0.f32LcdShowSoc',
-        'v1p0.fanLevel',
+        'v1p0.maxAvailableNum',
         'v1p0.paraVolMax',
         'v1p0.paraVolMin',
       ],
@@ -244,7 +245,6 @@ export const stream: DeviceFamily = {
     { key: 'gridConnectionAmp', reason: 'no unified AC-current metric' },
     ...unmappedKeys(['powGetSysLoadFromBp', 'powGetSysLoadFromGrid', 'powGetSysLoadFromPv'], 'split of the load by source: the total is powGetSysLoad'),
     ...unmappedKeys(['cloudMetter.phaseAPower', 'cloudMetter.phaseBPower', 'cloudMetter.phaseCPower'], 'the smart meter\'s per-phase readings; powGetSysGrid is the system\'s grid power'),
-    ...unmappedKeys(['accuChgEnergy', 'accuDsgEnergy'], 'lifetime counters (Wh): no unified metric'),
     { key: 'sysVer', reason: 'BMS firmware (BMS heartbeat), not the unit\'s', tags: ['DIAG'] },
   ],
 };

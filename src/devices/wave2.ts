@@ -1,15 +1,14 @@
-import { RAW_ONLY_REASONS, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
-
 /**
  * WAVE 2 portable air conditioner (`pd.`, `power.`, `motor.`, `bms.`). Several readings appear
  * twice, from the PD and from the power board (`pd.acPwrIn` / `power.acPwrIn`): the PD's is read
- * first, the power board's stands in. Sources: DOC = Olli0103/ecoflow API/Wave.md, TOL =
- * tolwi/hassio-ecoflow-cloud devices/internal/wave2.py, FOX = foxthefox/ioBroker.ecoflow-mqtt
- * lib/dict_data/ef_wave2_data.js. No real capture exists: nothing here is checked by arithmetic.
+ * first, the power board's stands in. Cites DOC Wave, TOL internal/wave2.py, FOX
+ * ef_wave2_data.js. No real capture exists: nothing here is checked by arithmetic.
  *
  * The unit consumes power; it has no outputs and no key that totals its inputs, so it has no
  * input/output totals, only its two input ports.
  */
+import { RAW_ONLY_REASONS, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
+
 export const wave2: DeviceFamily = {
   id: 'wave2',
   title: 'WAVE 2',
@@ -53,28 +52,29 @@ export const wave2: DeviceFamily = {
         'pd.setTempCel',
         'pd.setTempfah',
         'pd.subMode',
+        'pd.timeEn',
+        'pd.timeSet',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.identity,
       keys: [
         'bms.bmsType',
-        'motor.drainageTime',
         'motor.focId',
         'pd.deviceName',
-        'pd.timeEn',
-        'pd.timeSet',
       ],
     },
     {
       reason: RAW_ONLY_REASONS.status,
       keys: [
         'bms.bmsBatErrCode',
+        'bms.bmsChgDsgSts',
         'bms.bmsHwFlag',
         'bms.bmsSwFlag',
         'motor.ecoStopFlag',
         'motor.errCode',
         'motor.fourWayState',
+        'motor.hpProtFlg',
         'motor.motorFsmState',
         'motor.mtrLogicErr',
         'motor.protFlag',
@@ -85,12 +85,23 @@ export const wave2: DeviceFamily = {
         'pd.bmsBoundFlag',
         'pd.bmsErr',
         'pd.errCode',
+        'pd.fanSts',
         'pd.lcdStatus',
+        'pd.mpptSts',
+        'pd.mpptWork',
         'pd.pdErrCode',
+        'pd.powerSts',
         'pd.rgbState',
+        'pd.rlySts',
+        'pd.runSts',
         'power.errCode',
         'power.errLock',
+        'power.fanSts',
         'power.mpptLockFlag',
+        'power.mpptSts',
+        'power.mpptWork',
+        'power.rlySts',
+        'power.runSts',
       ],
     },
     {
@@ -98,7 +109,6 @@ export const wave2: DeviceFamily = {
       keys: [
         'bms.maxCellVol',
         'bms.minCellVol',
-        'motor.mosTemp',
       ],
     },
     {
@@ -190,15 +200,15 @@ export const wave2: DeviceFamily = {
     {
       reason: RAW_ONLY_REASONS.unmapped,
       keys: [
-        'bms.bmsChgDsgSts',
         'bms.bmsReqCur',
         'bms.bmsReqVol',
         'bms.remainCap',
         'motor.commcAck',
         'motor.compressorRpm',
         'motor.condeFanRpm',
+        'motor.drainageTime',
         'motor.evapFanRpm',
-        'motor.hpProtFlg',
+        'motor.mosTemp',
         'motor.v24',
         'motor.vBus',
         'motor.waterValue',
@@ -206,17 +216,11 @@ export const wave2: DeviceFamily = {
         'pd.bmsUnderVoltage',
         'pd.busVol',
         'pd.busVolt',
-        'pd.fanSts',
         'pd.fanValue',
         'pd.llcCurr',
-        'pd.mpptSts',
-        'pd.mpptWork',
         'pd.pdTempSys',
         'pd.powerSrc',
-        'pd.powerSts',
         'pd.refEn',
-        'pd.rlySts',
-        'pd.runSts',
         'pd.tempDisplay',
         'pd.tempSys',
         'pd.timeRemain',
@@ -224,16 +228,11 @@ export const wave2: DeviceFamily = {
         'pd.wteFthEn',
         'power.busVol',
         'power.busVolt',
-        'power.fanSts',
         'power.llcCurr',
         'power.llcOcpInt',
         'power.mpptCur',
-        'power.mpptSts',
-        'power.mpptWork',
         'power.pfcOcpS',
         'power.pvOcpHw',
-        'power.rlySts',
-        'power.runSts',
         'power.tempMax',
         'power.tempMin',
         'power.tempNtc',

@@ -67,3 +67,17 @@ test('a key is listed once per family: not both mapped and unmapped, not unmappe
     }
   }
 });
+
+test('a raw-only key is not also a row\'s input or an unmapped key: the rule would never be the one that counts', () => {
+  for (const f of FAMILIES) {
+    const listed = new Set([...f.rows.flatMap(rowInputs), ...f.unmapped.map((u) => u.key)]);
+    const seen = new Set<string>();
+    for (const rule of f.rawOnly) {
+      for (const key of rule.keys ?? []) {
+        assert.ok(!listed.has(key), `${f.id}: ${key} is raw-only and also a row input or unmapped`);
+        assert.ok(!seen.has(key), `${f.id}: ${key} under two raw-only rules`);
+        seen.add(key);
+      }
+    }
+  }
+});
