@@ -13,6 +13,7 @@ import {
   EcoflowResponseError,
   type EcoflowEndpoint,
 } from './errors.js';
+import { ENDPOINT_PATHS } from './endpoints.js';
 import { RequestGovernor } from './request-governor.js';
 import type { DeviceListEntry, QuotaMap, StreamCertification } from './types.js';
 
@@ -55,12 +56,6 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 // The cloud's "Server is too busy" (and the like) arrives with no documented code.
 const RATE_LIMIT_MESSAGE = /too busy|too many requests|too frequent|rate limit/i;
-
-const PATHS: Record<EcoflowEndpoint, string> = {
-  'device/list': '/iot-open/sign/device/list',
-  'quota/all': '/iot-open/sign/device/quota/all',
-  certification: '/iot-open/sign/certification',
-};
 
 /** Signed REST client for the EcoFlow IoT Open API. Knows nothing of metrics. */
 export class EcoflowClient {
@@ -155,7 +150,7 @@ export class EcoflowClient {
   }
 
   async #send(endpoint: EcoflowEndpoint, params: Record<string, string>): Promise<any> {
-    const url = new URL(PATHS[endpoint].slice(1), this.#base);
+    const url = new URL(ENDPOINT_PATHS[endpoint].slice(1), this.#base);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     // A fresh timestamp and nonce per request: a reused one is answered with 8521.
     const nonce = String(randomInt(100_000, 1_000_000));

@@ -2,7 +2,10 @@
  * Typed errors of the EcoFlow client. Callers branch on the class (and on `apiCode`), never on
  * message text. No error carries request headers, so keys and signatures cannot leak through them.
  */
-export type EcoflowEndpoint = 'device/list' | 'quota/all' | 'certification';
+import type { EcoflowEndpoint } from './endpoints.js';
+
+// Re-exported: the client and the governor name endpoints through the errors they raise.
+export type { EcoflowEndpoint } from './endpoints.js';
 
 /** API codes that concern one device, not the health of the cloud or of our keys. */
 export function isDeviceSpecific(error: unknown): boolean {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ENDPOINT_PATHS, endpointOfPath, type EcoflowEndpoint } from '../ecoflow/endpoints.js';
 import { sign } from '../ecoflow/signing.js';
 import type { SimulatedDevice } from './fleet.js';
 
@@ -33,9 +34,6 @@ export type SimulatorChange =
   | { kind: 'online'; sn: string; online: boolean }
   | { kind: 'quota'; sn: string; key: string; value: unknown };
 
-/** The endpoints whose requests are counted and whose answers can be made to misbehave. */
-export type SimulatorEndpoint = 'device/list' | 'quota/all' | 'certification';
-
 /** A canned misbehaviour for the next matching request(s). */
 export type Fault =
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
@@ -51,16 +49,6 @@ export type Fault =
   /** Headers at once, then a byte every 100 ms for `ms`. */
   | { kind: 'slow-body'; ms: number };
 
-const PATH_LIST = '/iot-open/sign/device/list';
-const PATH_QUOTA_ALL = '/iot-open/sign/device/quota/all';
-const PATH_CERTIFICATION = '/iot-open/sign/certification';
-const PATHS: Readonly<Record<SimulatorEndpoint, string>> = {
-  'device/list': PATH_LIST,
-  'quota/all': PATH_QUOTA_ALL,
-  certification: PATH_CERTIFICATION,
-};
-const KNOWN_PATHS = new Set(Object.values(PATHS));
-
 /**
  * An EcoFlow IoT Open API look-alike on real HTTP: it checks signatures the way the cloud
  * does (8513 for an unknown key, 8521 for a wrong or replayed signature), serves a fleet of
@@ -75,7 +63,7 @@ export class CloudSimulator {
   readonly #listeners = new Set<(e: SimulatorChange) => void>();
   readonly #devices = new Map<string, SimulatedDevice>();
   readonly #seenNonces = new Map<string, number>();
-  readonly #faults: Array<{ path: string; fault: Fault }> = [];
+  readonly #faults: Array<{ endpoint: EcoflowEndpoint; fault: Fault }> = [];
   #server?: Server;
   /** Requests answered, by path (signature failures included). */
   readonly requests = new Map<string, number>();
@@ -117,9 +105,9 @@ export class CloudSimulator {
     });
   }
 
-  requestCount(endpoint: SimulatorEndpoint | 'all' = 'all'): number {
+  requestCount(endpoint: EcoflowEndpoint | 'all' = 'all'): number {
     if (endpoint === 'all') return [...this.requests.values()].reduce((a, b) => a + b, 0);
-    return this.requests.get(PATHS[endpoint]) ?? 0;
+    return this.requests.get(ENDPOINT_PATHS[endpoint]) ?? 0;
   }
 
   // --- steering (tests and soak) -------------------------------------------------------------
@@ -204,9 +192,8 @@ export class CloudSimulator {
   }
 
   /** The next `times` requests to `endpoint` misbehave as `fault` says. */
-  injectFault(endpoint: SimulatorEndpoint, fault: Fault, times = 1): void {
-    const path = PATHS[endpoint];
-    for (let i = 0; i < times; i++) this.#faults.push({ path, fault });
+  injectFault(endpoint: EcoflowEndpoint, fault: Fault, times = 1): void {
+    for (let i = 0; i < times; i++) this.#faults.push({ endpoint, fault });
   }
 
   #emit(change: SimulatorChange): void {
@@ -218,14 +205,15 @@ export class CloudSimulator {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const path = url.pathname;
+    const endpoint = endpointOfPath(path);
     this.requests.set(path, (this.requests.get(path) ?? 0) + 1);
-    if (path === PATH_QUOTA_ALL) {
+    if (endpoint === 'quota/all') {
       const sn = url.searchParams.get('sn') ?? '';
       this.quotaRequests.set(sn, (this.quotaRequests.get(sn) ?? 0) + 1);
     }
     const body = await readBody(req);
 
-    if (!KNOWN_PATHS.has(path)) {
+    if (endpoint === undefined) {
       send(res, 404, { code: '404', message: 'not found' });
       return;
     }
@@ -234,12 +222,12 @@ export class CloudSimulator {
       send(res, 200, refusal);
       return;
     }
-    const faultIndex = this.#faults.findIndex((f) => f.path === path);
+    const faultIndex = this.#faults.findIndex((f) => f.endpoint === endpoint);
     if (faultIndex >= 0) {
       const { fault } = this.#faults.splice(faultIndex, 1)[0]!;
       if (await this.#misbehave(res, fault)) return;
     }
-    if (path === PATH_LIST) {
+    if (endpoint === 'device/list') {
       send(res, 200, ok(
         [...this.#devices.values()].map((d) => ({
           sn: d.sn,
@@ -250,7 +238,7 @@ export class CloudSimulator {
       ));
       return;
     }
-    if (path === PATH_CERTIFICATION) {
+    if (endpoint === 'certification') {
       const c = this.#certification;
       if (!c) {
         send(res, 200, { code: '-1', message: 'MQTT certification is not available', tid: tid() });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import { typeCodeOfPrefix } from '../devices/stream-type-codes.js';
-import type { StreamShape } from '../devices/device-family.js';
+import { encodeQuotaMessages, encodeStatusMessage, type QuotaShape } from '../stream/message-codec.js';
 import type { CloudSimulator, SimulatorChange } from './cloud-simulator.js';
 
 export interface StreamPublisherOptions {
@@ -29,7 +28,7 @@ const RECONNECT_PERIOD_MS = 500;
  * The device side of the simulated cloud's open-API MQTT: every `periodMs` it publishes, for
  * each online device that has a `stream` shape, the moving values that changed since they were
  * last published, and it publishes status messages on `setOnline` and single values on
- * `setQuota`. Messages take the device's shape, as the real devices' do (`quotaMessages`).
+ * `setQuota`. Messages take the device's shape, as the real devices' do (`encodeQuotaMessages`).
  * QoS 0, as the cloud's device reports. A failed publish is counted (`failed`, `lastError`),
  * never thrown from a timer; values not delivered are sent again on the next tick.
  */
@@ -118,14 +117,14 @@ export class StreamPublisher {
   async publishQuotas(sn: string, quotas: Record<string, unknown>): Promise<void> {
     const shape = this.#o.simulator.device(sn).stream;
     if (!shape) throw new Error(`simulated device ${sn} has no stream shape: it does not publish`);
-    if (quotaMessages(shape, quotas).length === 0) {
+    if (encodeQuotaMessages(shape, quotas).length === 0) {
       throw new Error(`${sn}: no key fits a ${shape} message (${Object.keys(quotas).join(', ')})`);
     }
     await this.#publishQuotas(sn, shape, quotas, false);
   }
 
   async publishStatus(sn: string, online: boolean): Promise<void> {
-    await this.#publish(sn, 'status', JSON.stringify(statusMessage(online)));
+    await this.#publish(sn, 'status', JSON.stringify(encodeStatusMessage(online)));
   }
 
   async publishRaw(sn: string, topic: 'quota' | 'status', payload: string | Buffer): Promise<void> {
@@ -174,8 +173,8 @@ export class StreamPublisher {
     this.#publishQuotas(e.sn, device.stream, { [e.key]: e.value }, true).catch((err) => this.#fail(err));
   }
 
-  async #publishQuotas(sn: string, shape: StreamShape, quotas: Record<string, unknown>, remember: boolean): Promise<void> {
-    for (const { message, keys } of quotaMessagesWithKeys(shape, quotas)) {
+  async #publishQuotas(sn: string, shape: QuotaShape, quotas: Record<string, unknown>, remember: boolean): Promise<void> {
+    for (const { message, keys } of encodeQuotaMessages(shape, quotas)) {
       await this.#publish(sn, 'quota', JSON.stringify(message));
       if (!remember) continue;
       let sent = this.#sent.get(sn);
@@ -209,67 +208,6 @@ export class StreamPublisher {
     this.#failed++;
     this.#lastError = err instanceof Error ? err : new Error(String(err));
   }
-}
-
-/** The messages, in `shape`, that carry `quotas`; keys the shape cannot express are left out. */
-export function quotaMessages(shape: StreamShape, quotas: Record<string, unknown>): object[] {
-  return quotaMessagesWithKeys(shape, quotas).map((m) => m.message);
-}
-
-/** A status message as the cloud sends it: `{"id","version","timestamp","params":{"status":0|1}}`. */
-export function statusMessage(online: boolean, now = Date.now()): object {
-  return { id: String(now), version: '1.0', timestamp: now, params: { status: online ? 1 : 0 } };
-}
-
-/** Fields a flat message cannot carry as values: the parser reads them as envelope or shape markers. */
-const FLAT_RESERVED = new Set(['id', 'version', 'timestamp', 'typeCode', 'cmdFunc', 'cmdId', 'params', 'param']);
-/** `20_1.pv1InputWatts`: cmdFunc 20, cmdId 1. */
-const CMD_KEY = /^(\d{1,5})_(\d{1,5})\.(.+)$/;
-
-function quotaMessagesWithKeys(shape: StreamShape, quotas: Record<string, unknown>): Array<{ message: object; keys: string[] }> {
-  const entries = Object.entries(quotas);
-  if (entries.length === 0) return [];
-  switch (shape) {
-    case 'params': {
-      const now = Date.now();
-      return [{ message: { id: String(now), version: '1.0', timestamp: now, params: { ...quotas } }, keys: Object.keys(quotas) }];
-    }
-    case 'flat': {
-      const kept = entries.filter(([key]) => !FLAT_RESERVED.has(key));
-      return kept.length > 0 ? [{ message: Object.fromEntries(kept), keys: kept.map(([key]) => key) }] : [];
-    }
-    case 'type_code':
-      return grouped(entries, (key) => {
-        const dot = key.indexOf('.');
-        const typeCode = dot > 0 ? typeCodeOfPrefix(key.slice(0, dot)) : undefined;
-        return typeCode === undefined ? undefined : { group: typeCode, name: key.slice(dot + 1) };
-      }).map(({ group, params, keys }) => ({ message: { typeCode: group, params }, keys }));
-    case 'cmd':
-      return grouped(entries, (key) => {
-        const m = CMD_KEY.exec(key);
-        return m ? { group: `${m[1]}_${m[2]}`, name: m[3]! } : undefined;
-      }).map(({ group, params, keys }) => {
-        const [cmdFunc, cmdId] = group.split('_').map(Number);
-        return { message: { cmdFunc, cmdId, param: params }, keys };
-      });
-  }
-}
-
-/** Keys sorted into messages by `split` (undefined: no message can carry the key), in first-seen order. */
-function grouped(
-  entries: Array<[string, unknown]>,
-  split: (key: string) => { group: string; name: string } | undefined,
-): Array<{ group: string; params: Record<string, unknown>; keys: string[] }> {
-  const groups = new Map<string, { group: string; params: Record<string, unknown>; keys: string[] }>();
-  for (const [key, value] of entries) {
-    const s = split(key);
-    if (!s) continue;
-    let g = groups.get(s.group);
-    if (!g) groups.set(s.group, (g = { group: s.group, params: {}, keys: [] }));
-    g.params[s.name] = value;
-    g.keys.push(key);
-  }
-  return [...groups.values()];
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

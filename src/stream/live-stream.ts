@@ -4,7 +4,7 @@ import type { DeviceIdentity, QuotaSnapshot } from '../snapshot/quota-snapshot.j
 import { EcoflowStream, type StreamError, type StreamState } from './ecoflow-stream.js';
 import { StreamCoverage } from './stream-coverage.js';
 import { StreamFeed } from './stream-feed.js';
-import type { QuotaShape, UnknownReason } from './stream-message.js';
+import type { QuotaShape, UnknownReason } from './message-codec.js';
 import { trustedCertificates } from './trust-store.js';
 
 const SHORT_LIVED_MS = 30_000;

@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger.js';
 import type { DeviceIdentity, QuotaSnapshot } from '../snapshot/quota-snapshot.js';
 import type { StreamCoverage } from './stream-coverage.js';
 import type { StreamTopic } from './ecoflow-stream.js';
-import { parseQuotaMessage, parseStatusMessage, type QuotaShape, type UnknownReason } from './stream-message.js';
+import { decodeQuotaMessage, decodeStatusMessage, type QuotaShape, type UnknownReason } from './message-codec.js';
 
 export interface StreamFeedOptions {
   snapshot: QuotaSnapshot;
@@ -34,7 +34,7 @@ export class StreamFeed {
     const { snapshot } = this.#o;
     const device = snapshot.get(sn);
     if (!device) return;
-    const parsed = topic === 'status' ? parseStatusMessage(payload) : parseQuotaMessage(payload);
+    const parsed = topic === 'status' ? decodeStatusMessage(payload) : decodeQuotaMessage(payload);
     if (parsed.kind === 'unknown') {
       this.#skipped(device, topic, parsed.reason, { sample: parsed.sample });
       return;

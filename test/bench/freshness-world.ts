@@ -10,7 +10,7 @@ import { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
 import { startDemoBroker } from '../../src/simulator/demo-broker.js';
 import type { SimulatedDevice } from '../../src/simulator/fleet.js';
 import { StreamPublisher } from '../../src/simulator/stream-publisher.js';
-import { typeCodeOfPrefix } from '../../src/devices/stream-type-codes.js';
+import { carries } from '../../src/stream/message-codec.js';
 import { flattenQuota } from '../../src/metrics/raw-metric-names.js';
 import { quotaMetricName } from '../../src/metrics/catalog.js';
 import { UNIFIED_NAMES } from '../../src/metrics/producers/unified-producer.js';
@@ -46,15 +46,9 @@ export function benchFleet(devices: number): BenchDevice[] {
   const models = stillDemoFleet().filter((d) => d.online && !d.restricted && d.stream);
   return Array.from({ length: devices }, (_, i) => {
     const model = models[i % models.length]!;
-    const marker = Object.entries(model.quotas).find(([key, value]) => typeof value === 'number' && expressible(model.stream!, key))![0];
+    const marker = Object.entries(model.quotas).find(([key, value]) => typeof value === 'number' && carries(model.stream!, key))![0];
     return { ...structuredClone(model), sn: `${model.sn.slice(0, 6)}BENCH${String(i).padStart(5, '0')}`, deviceName: `${model.deviceName} ${i}`, marker };
   });
-}
-
-function expressible(shape: NonNullable<SimulatedDevice['stream']>, key: string): boolean {
-  if (shape === 'type_code') return key.includes('.') && typeCodeOfPrefix(key.slice(0, key.indexOf('.'))) !== undefined;
-  if (shape === 'cmd') return /^\d+_\d+\./.test(key);
-  return !['id', 'version', 'timestamp'].includes(key);
 }
 
 export function metricOf(key: string): string {

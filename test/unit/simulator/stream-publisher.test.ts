@@ -6,8 +6,8 @@ import { sign } from '../../../src/ecoflow/signing.js';
 import { CloudSimulator, type SimulatorChange } from '../../../src/simulator/cloud-simulator.js';
 import { startDemoBroker, type DemoBroker } from '../../../src/simulator/demo-broker.js';
 import { demoFleet, type SimulatedDevice } from '../../../src/simulator/fleet.js';
-import { StreamPublisher, quotaMessages } from '../../../src/simulator/stream-publisher.js';
-import { parseQuotaMessage, parseStatusMessage, type QuotaShape } from '../../../src/stream/stream-message.js';
+import { StreamPublisher } from '../../../src/simulator/stream-publisher.js';
+import { decodeQuotaMessage, decodeStatusMessage, type QuotaShape } from '../../../src/stream/message-codec.js';
 import { TEST_KEYS, closedPort, eventually } from '../../helpers/simulated-fleet.js';
 
 type TestContext = import('node:test').TestContext;
@@ -89,7 +89,7 @@ function quotaMessagesOf(received: Received[], sn: string): Array<{ shape: Quota
   return received
     .filter((m) => m.topic === `/open/${ACCOUNT}/${sn}/quota`)
     .map((m) => {
-      const parsed = parseQuotaMessage(m.payload);
+      const parsed = decodeQuotaMessage(m.payload);
       assert.equal(parsed.kind, 'quota', `${sn}: ${m.payload.toString()} is not a quota message`);
       const { shape, quotas } = parsed as { kind: 'quota'; shape: QuotaShape; quotas: Record<string, unknown> };
       return { shape, quotas };
@@ -105,7 +105,7 @@ function statusesOf(received: Received[], sn: string): boolean[] {
   return received
     .filter((m) => m.topic === `/open/${ACCOUNT}/${sn}/status`)
     .map((m) => {
-      const parsed = parseStatusMessage(m.payload);
+      const parsed = decodeStatusMessage(m.payload);
       assert.equal(parsed.kind, 'status', `${sn}: ${m.payload.toString()} is not a status message`);
       return (parsed as { online: boolean }).online;
     });
@@ -212,21 +212,6 @@ test('publishQuotas leaves out what the shape cannot carry and refuses when noth
 
   await assert.rejects(p.publishQuotas(SN.delta2, { unprefixed: 1 }), /no key fits a type_code message/);
   await assert.rejects(p.publishQuotas('NO-SUCH-SN', { 'pd.soc': 1 }), /no simulated device/);
-});
-
-test('quotaMessages puts a type code, a cmd prefix, an envelope or nothing around the keys', () => {
-  assert.deepEqual(quotaMessages('type_code', { 'pd.soc': 1, 'bms_slave_bmsSlaveStatus_1.soc': 2, 'pd.x': 3 }), [
-    { typeCode: 'pdStatus', params: { soc: 1, x: 3 } },
-    { typeCode: 'bmsSlaveStatus_1', params: { soc: 2 } },
-  ]);
-  assert.deepEqual(quotaMessages('cmd', { '2_1.watts': 850, '20_1.a': 1, watts: 3 }), [
-    { cmdFunc: 2, cmdId: 1, param: { watts: 850 } },
-    { cmdFunc: 20, cmdId: 1, param: { a: 1 } },
-  ]);
-  assert.deepEqual(quotaMessages('flat', { bms_batt_soc: 55, 'v1p0.x': 3, version: '2' }), [{ bms_batt_soc: 55, 'v1p0.x': 3 }]);
-  const [envelope] = quotaMessages('params', { 'pd.soc': 55 }) as Array<Record<string, unknown>>;
-  assert.deepEqual(envelope!.params, { 'pd.soc': 55 });
-  assert.deepEqual(quotaMessages('params', {}), []);
 });
 
 // --- changes ---------------------------------------------------------------------------------
