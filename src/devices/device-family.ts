@@ -4,7 +4,7 @@
  * family in this folder, listed in families.ts; sources cited by tags from sources.ts.
  */
 import type { SourceTag } from './sources.js';
-import type { Port, UnifiedMetricId } from './unified-metrics.js';
+import type { Port, UnifiedMetricId } from '../metrics/catalog.js';
 
 export interface DeviceFamily {
   /** The `family` label of `<prefix>_device_info`. */

@@ -1,7 +1,7 @@
 import type { QuotaEntry } from '../snapshot/quota-snapshot.js';
 import { readQuota, type QuotaReading } from '../snapshot/quota-value.js';
 import type { DeviceFamily, MappingRow } from './device-family.js';
-import type { Port, UnifiedMetricId } from './unified-metrics.js';
+import type { Port, UnifiedMetricId } from '../metrics/catalog.js';
 
 export interface UnifiedSample {
   metric: UnifiedMetricId;

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { configTable } from '../../src/config/config-table.js';
+import { configTable } from '../tools/doc-tables/config-table.js';
 import { FAMILIES } from '../../src/devices/families.js';
-import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../../src/devices/readme-tables.js';
+import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../tools/doc-tables/device-tables.js';
 import { metricsTable } from '../tools/doc-tables/metrics-table.js';
 import { fleetTable } from '../bench/fleet-tables.js';
 

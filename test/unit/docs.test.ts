@@ -13,7 +13,7 @@ import {
   repoPath,
   sectionMarkers,
 } from '../helpers/doc-sections.js';
-import { configTable } from '../../src/config/config-table.js';
+import { configTable } from '../tools/doc-tables/config-table.js';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
 import { snapshotGauges } from '../../src/metrics/producers/producer-list.js';
 import { PrometheusReader } from '../../src/export/prometheus-reader.js';

@@ -2,7 +2,7 @@ import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceFamily } from '../../devices/device-family.js';
 import { firmwareOf, matchFamily } from '../../devices/detect-family.js';
 import { samplesByTarget, targetsFedBy, type UnifiedSample } from '../../devices/unify.js';
-import { DEVICE_INFO, UNIFIED_METRICS, type UnifiedMetricId } from '../../devices/unified-metrics.js';
+import { DEVICE_INFO, UNIFIED_METRICS, type UnifiedMetricId } from '../catalog.js';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
 import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series-producer.js';
 

@@ -1,11 +1,16 @@
-import { METRICS } from '../../../src/metrics/catalog.js';
+import { METRICS, type Label } from '../../../src/metrics/catalog.js';
 
 /** The README's table of the exporter's own metrics, made from the list the code uses. */
 export function metricsTable(prefix = 'ecoflow'): string {
   const rows = ['| metric | type | labels | meaning |', '|---|---|---|---|'];
   for (const metric of Object.values(METRICS)) {
     const name = `${prefix}_${metric.name}${metric.type === 'counter' ? '_total' : ''}`;
-    rows.push(`| \`${name}\` | ${metric.type} | ${metric.labels || '—'} | ${metric.help} |`);
+    rows.push(`| \`${name}\` | ${metric.type} | ${metric.labels.map(labelText).join(', ') || '—'} | ${metric.help} |`);
   }
   return rows.join('\n');
+}
+
+/** `state (off, on)` for a label with a fixed set of values. */
+export function labelText(label: Label): string {
+  return typeof label === 'string' ? label : `${label.name} (${label.values.join(', ')})`;
 }

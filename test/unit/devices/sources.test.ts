@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FAMILIES } from '../../../src/devices/families.js';
 import { SOURCES } from '../../../src/devices/sources.js';
-import { sourcesLegend } from '../../../src/devices/readme-tables.js';
+import { sourcesLegend } from '../../tools/doc-tables/device-tables.js';
 
 const DEFINED = new Set<string>(SOURCES.map((s) => s.tag));
 

@@ -1,8 +1,8 @@
 /** The README's tables of the unified layer, made from the lists the code uses. */
-import { FAMILIES } from './families.js';
-import type { DeviceFamily, RawOnlyRule, UnmappedKey } from './device-family.js';
-import { SOURCES } from './sources.js';
-import { DEVICE_INFO, PORTS, UNIFIED_METRICS, type UnifiedMetricId } from './unified-metrics.js';
+import { FAMILIES } from '../../../src/devices/families.js';
+import type { DeviceFamily, RawOnlyRule, UnmappedKey } from '../../../src/devices/device-family.js';
+import { SOURCES } from '../../../src/devices/sources.js';
+import { DEVICE_INFO, PORTS, UNIFIED_METRICS, type UnifiedMetricId } from '../../../src/metrics/catalog.js';
 
 function provides(family: DeviceFamily, metric: UnifiedMetricId): boolean {
   return family.rows.some((r) => r.metric === metric);

@@ -1,6 +1,6 @@
 /** The README's configuration table, made from the schema so the two cannot drift apart. */
-import { configSchema } from './config-schema.js';
-import { walkOptions } from './option.js';
+import { configSchema } from '../../../src/config/config-schema.js';
+import { walkOptions } from '../../../src/config/option.js';
 
 export function configTable(): string {
   const rows = ['| environment | CLI flag | config file key | default | meaning |', '|---|---|---|---|---|'];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FAMILIES } from '../../../src/devices/families.js';
-import { coverageMatrix, familyFile, familyNotes, sourcesLegend } from '../../../src/devices/readme-tables.js';
+import { coverageMatrix, familyFile, familyNotes, sourcesLegend } from '../../tools/doc-tables/device-tables.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 

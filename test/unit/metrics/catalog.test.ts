@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
+import { DEVICE_INFO, METRICS, UNIFIED_METRICS, unifiedLabels, type Label } from '../../../src/metrics/catalog.js';
+import { snapshotGauges } from '../../../src/metrics/producers/producer-list.js';
+import { SelfMetrics } from '../../../src/self-metrics/self-metrics.js';
+import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
+import { StalenessRule } from '../../../src/snapshot/staleness.js';
+import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
+
+/** Catalog name (without prefix) → the labels the catalog says it carries. */
+function catalogLabels(): Map<string, readonly Label[]> {
+  const all = new Map<string, readonly Label[]>();
+  for (const m of Object.values(METRICS)) all.set(m.name, m.labels);
+  for (const m of Object.values(UNIFIED_METRICS)) all.set(m.name, unifiedLabels(m));
+  all.set(DEVICE_INFO.name, DEVICE_INFO.labels);
+  return all;
+}
+
+/** `ecoflow_x_total{a="1",b="2"} 3` → name without prefix and suffixes, and the labels. */
+function parseSample(line: string): { name: string; labels: Record<string, string> } {
+  const m = /^ecoflow_(\w+?)(?:_total|_bucket|_sum|_count)?(?:\{(.*)\})? \S+$/.exec(line);
+  assert.ok(m, line);
+  const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]));
+  return { name: m[1]!, labels };
+}
+
+test('every metric the exporter defines comes out with exactly the labels the catalog lists, and enum labels stay in their values', async () => {
+  const snapshot = new QuotaSnapshot();
+  const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  const meter = provider.getMeter('test');
+  const self = new SelfMetrics({ meter, prefix: 'ecoflow', sources: { snapshot, staleness: new StalenessRule({ staleAfterMs: 60_000 }), circuitState: () => 'closed', version: '1.2.3' } });
+  self.start();
+  // A low cap, so that a device reports series left out.
+  snapshotGauges({ meter, snapshot, prefix: 'ecoflow', reporter: self, maxSeriesPerDevice: 100 }).start();
+  const fleet = stillDemoFleet();
+  snapshot.setDevices(fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: d.online })));
+  for (const d of fleet) if (d.online) snapshot.replaceQuotas(d.sn, d.quotas, Date.now());
+  const device = { sn: fleet[0]!.sn, name: fleet[0]!.deviceName, productName: fleet[0]!.productName };
+  self.recordRequest({ endpoint: 'quota/all', outcome: 'api_error', code: '1006', seconds: 0.2 });
+  self.recordPoll('quota', 0.2, device.sn);
+  self.recordPollFailure(device);
+  self.recordStreamState('connected');
+  self.recordStreamState('down');
+  self.recordStreamState('connected');
+  self.recordStreamMessage(device, 'type_code');
+  self.recordStreamUnknown(device, 'not_json');
+  self.recordStreamMerge(0.001);
+  self.recordRenewal();
+  self.recordOtlpFailure();
+
+  const catalog = catalogLabels();
+  const seen = new Set<string>();
+  for (const line of (await reader.render()).split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const { name, labels } = parseSample(line);
+    const expected = catalog.get(name);
+    if (!expected) continue; // a raw quota gauge, named from its key
+    seen.add(name);
+    const names = new Set(expected.map((l) => (typeof l === 'string' ? l : l.name)));
+    const extra = Object.keys(labels).filter((l) => l !== 'le' && !names.has(l));
+    assert.deepEqual(extra, [], `${name}: labels the catalog does not list`);
+    for (const l of expected) {
+      if (typeof l === 'string' || labels[l.name] === undefined) continue;
+      assert.ok(l.values.includes(labels[l.name]!), `${name}: ${l.name}="${labels[l.name]}" is not one of ${l.values.join(', ')}`);
+    }
+  }
+  const everyOwn = Object.values(METRICS).map((m) => m.name);
+  assert.deepEqual(everyOwn.filter((n) => !seen.has(n)), [], 'own metrics the run did not produce');
+  assert.ok(Object.values(UNIFIED_METRICS).some((m) => seen.has(m.name)) && seen.has(DEVICE_INFO.name));
+  self.stop();
+  await provider.shutdown();
+});
