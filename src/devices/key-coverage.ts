@@ -3,20 +3,17 @@
  * with a reason, or a raw-only rule covers it. Keys are the paths readQuota reads (`a.b`,
  * `a[0].c`), so one nested quota value is as many keys as it has leaves.
  */
+import { appendSegment, visitLeaves, type LeafWalk } from '../snapshot/quota-path.js';
 import type { DeviceFamily, MappingRow } from './device-family.js';
 
 export type KeyAccount = { by: 'row'; row: MappingRow } | { by: 'unmapped'; reason: string } | { by: 'raw-only'; reason: string };
 
+const LEAF_PATHS: LeafWalk<string, Set<string>> = { step: appendSegment, leaf: (_, path, __, out) => void out.add(path) };
+
 /** Every leaf path of a quota/all payload; an empty array or object is a leaf of its own. */
 export function leafPaths(quotas: Readonly<Record<string, unknown>>): string[] {
   const out = new Set<string>();
-  const walk = (path: string, value: unknown): void => {
-    if (Array.isArray(value) && value.length > 0) value.forEach((v, i) => walk(`${path}[${i}]`, v));
-    else if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) {
-      for (const [k, v] of Object.entries(value)) walk(`${path}.${k}`, v);
-    } else out.add(path);
-  };
-  for (const [key, value] of Object.entries(quotas)) walk(key, value);
+  for (const [key, value] of Object.entries(quotas)) visitLeaves(value, key, LEAF_PATHS, out);
   return [...out];
 }
 

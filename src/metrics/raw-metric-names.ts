@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
-import { numericValue } from '../snapshot/quota-value.js';
-
 /**
  * Turns one raw quota (key → JSON value) into numeric samples named the way the Python
  * ecoflow_prometheus.py exporter named them, so existing dashboards keep working:
  * dots and brackets become underscores, camelCase becomes snake_case (inflection.underscore's
  * two rules), array positions become `index_0`, `index_1`, … labels, one per nesting depth.
  */
+import { createHash } from 'node:crypto';
+import { visitLeaves, type LeafWalk, type PathSegment } from '../snapshot/quota-path.js';
+import { numericValue } from '../snapshot/quota-value.js';
+
 export interface QuotaSample {
   /** Metric name without the prefix, e.g. `bms_bms_status_f32_show_soc`. */
   name: string;
@@ -20,22 +21,45 @@ export interface QuotaSample {
 /** Deeper values are skipped: nothing real nests this far, and recursion must stay bounded. */
 export const MAX_QUOTA_DEPTH = 16;
 
+// Shared by every sample outside arrays: nearly all of them, and never written to.
+const NO_INDEXES: readonly string[] = [];
+
+const FLATTEN: LeafWalk<string, QuotaSample[]> = {
+  // The Python exporter's path: names joined by dots, array positions left to the labels.
+  step: (path, segment) => (typeof segment === 'number' ? path : `${path}.${segment}`),
+  leaf(leaf, path, segments, out) {
+    const value = numericValue(leaf);
+    if (value === undefined) return;
+    const indexes = segments.length === 0 ? NO_INDEXES : indexesOf(segments, out.at(-1)?.indexes ?? NO_INDEXES);
+    out.push({ name: quotaMetricSuffix(path), path, indexes, value });
+  },
+  maxDepth: MAX_QUOTA_DEPTH,
+  // An empty array or object holds no measurement.
+  emptyContainersAreLeaves: false,
+};
+
 export function flattenQuota(key: string, value: unknown, out: QuotaSample[] = []): QuotaSample[] {
-  walk(key, [], value, 0, out);
+  visitLeaves(value, key, FLATTEN, out);
   return out;
 }
 
-function walk(path: string, indexes: string[], value: unknown, depth: number, out: QuotaSample[]): void {
-  if (depth > MAX_QUOTA_DEPTH) return;
-  if (value === null) return;
-  if (typeof value !== 'object') {
-    const n = numericValue(value);
-    if (n !== undefined) out.push({ name: quotaMetricSuffix(path), path, indexes, value: n });
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) walk(path, [...indexes, String(i)], value[i], depth + 1, out);
-  } else {
-    for (const [k, v] of Object.entries(value)) walk(`${path}.${k}`, indexes, v, depth + 1, out);
+/**
+ * The array positions in `segments`; `previous` (the last sample's) again if they are the same,
+ * so that the leaves of one array element (`[{curPower, …}]`) share one array, not one each.
+ */
+function indexesOf(segments: readonly PathSegment[], previous: readonly string[]): readonly string[] {
+  let count = 0;
+  let same = true;
+  for (const s of segments) {
+    if (typeof s !== 'number') continue;
+    if (same && previous[count] !== String(s)) same = false;
+    count++;
   }
+  if (count === 0) return NO_INDEXES;
+  if (same && count === previous.length) return previous;
+  const indexes: string[] = [];
+  for (const s of segments) if (typeof s === 'number') indexes.push(String(s));
+  return indexes;
 }
 
 const MAX_SUFFIX_LENGTH = 180;

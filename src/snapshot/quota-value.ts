@@ -1,3 +1,4 @@
+import { parsePath, readPath } from './quota-path.js';
 import type { QuotaEntry } from './quota-snapshot.js';
 
 // Finite decimal numbers only: "NaN", "Infinity", hex and empty strings are not measurements.
@@ -27,13 +28,11 @@ export interface QuotaReading {
   rest?: true;
 }
 
-const SEGMENT = /([^.[\]]+)|\[(\d+)\]/g;
-
 /**
  * The number at `path` in a device's quotas. Most keys are flat (`pd.soc`); some models nest
  * objects and arrays under one key (PowerOcean `pcsAPhase` → `{vol, …}`, Smart Home Panel
  * `heartbeat.energyInfos` → `[{…}]`), so a path that is not a key is looked up as the longest
- * key that starts it, then walked (`a.b`, `[0]`).
+ * key that starts it, then walked (`a.b`, `[0]`; see quota-path.ts).
  */
 export function readQuota(quotas: ReadonlyMap<string, QuotaEntry>, path: string): QuotaReading | undefined {
   const exact = quotas.get(path);
@@ -46,7 +45,7 @@ export function readQuota(quotas: ReadonlyMap<string, QuotaEntry>, path: string)
     if (c !== '.' && c !== '[') continue;
     const entry = quotas.get(path.slice(0, cut));
     if (entry === undefined) continue;
-    const value = numericValue(walk(entry.value, path.slice(cut)));
+    const value = numericValue(readPath(entry.value, parsePath(path, cut)));
     return value === undefined ? undefined : reading(value, entry);
   }
   return undefined;
@@ -54,19 +53,4 @@ export function readQuota(quotas: ReadonlyMap<string, QuotaEntry>, path: string)
 
 function reading(value: number, entry: QuotaEntry): QuotaReading {
   return entry.inRest ? { value, updatedAt: entry.updatedAt, rest: true } : { value, updatedAt: entry.updatedAt };
-}
-
-function walk(value: unknown, rest: string): unknown {
-  let node = value;
-  for (const [, name, index] of rest.matchAll(SEGMENT)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    if (index !== undefined) {
-      if (!Array.isArray(node)) return undefined;
-      node = node[Number(index)];
-    } else {
-      if (Array.isArray(node) || !Object.hasOwn(node, name!)) return undefined;
-      node = (node as Record<string, unknown>)[name!];
-    }
-  }
-  return node;
 }
