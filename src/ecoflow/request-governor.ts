@@ -1,4 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '../timing/backoff-delay.js';
+import { sleep } from '../timing/sleep.js';
 import { EcoflowCircuitOpenError, EcoflowRateLimitError, isDeviceSpecific, type EcoflowEndpoint } from './errors.js';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
@@ -6,7 +7,7 @@ export type CircuitState = 'closed' | 'open' | 'half_open';
 export interface RequestGovernorOptions {
   /** Consecutive failures that open the circuit. Default 5. */
   failureThreshold?: number;
-  /** First backoff after a failure; doubles per consecutive failure. Default 1 s. */
+  /** Ceiling of the first backoff after a failure (backoff-delay.ts); doubles per consecutive failure. Default 1 s. */
   baseBackoffMs?: number;
   /** Longest backoff; a request that would queue longer is refused at once. Default 60 s. */
   maxBackoffMs?: number;
@@ -15,6 +16,7 @@ export interface RequestGovernorOptions {
   /** Longest open period. Default 10 min. */
   maxOpenMs?: number;
   onStateChange?: (state: CircuitState, detail: { cause?: unknown; openForMs?: number }) => void;
+  /** The backoff's jitter source, uniform in [0, 1). Default Math.random. */
   random?: () => number;
 }
 
@@ -81,7 +83,7 @@ export class RequestGovernor {
       this.#nextSlotAt = slot + this.#backoffMs;
       if (slot > now) {
         try {
-          await sleep(slot - now, undefined, { signal: this.#abort.signal });
+          await sleep(slot - now, this.#abort.signal);
         } catch {
           throw new EcoflowCircuitOpenError(endpoint, 0, { cause: this.#lastError });
         }
@@ -112,9 +114,7 @@ export class RequestGovernor {
   #failed(err: unknown, probe: boolean): void {
     this.#failures++;
     this.#lastError = err;
-    const exponential = Math.min(this.#o.baseBackoffMs * 2 ** Math.min(this.#failures - 1, 20), this.#o.maxBackoffMs);
-    // Jitter in [0.5, 1.5): devices that failed together do not come back together.
-    let backoff = Math.round(exponential * (0.5 + this.#o.random()));
+    let backoff = backoffDelay(this.#failures, { baseMs: this.#o.baseBackoffMs, maxMs: this.#o.maxBackoffMs, random: this.#o.random });
     if (err instanceof EcoflowRateLimitError && err.retryAfterMs) backoff = Math.max(backoff, err.retryAfterMs);
     this.#backoffMs = Math.min(backoff, this.#o.maxBackoffMs);
     this.#nextSlotAt = Date.now() + this.#backoffMs;

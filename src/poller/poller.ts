@@ -1,8 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { API_CODES, EcoflowApiError, EcoflowCircuitOpenError, EcoflowError } from '../ecoflow/errors.js';
 import type { DeviceListEntry, QuotaMap } from '../ecoflow/types.js';
 import type { Logger } from '../log/logger.js';
 import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
+import { backoffDelay } from '../timing/backoff-delay.js';
+import { sleep } from '../timing/sleep.js';
 
 /** What the poller needs of the EcoFlow client. */
 export interface DeviceSource {
@@ -29,6 +30,8 @@ export interface PollerOptions {
   restrictedRetryMs?: number;
   /** Longest wait between attempts on a failing device. Default 5 min. */
   maxBackoffMs?: number;
+  /** The backoff's jitter source, uniform in [0, 1). Default Math.random. */
+  random?: () => number;
   onPollFailure?: (sn: string, error: unknown) => void;
   /** A successful device-list or quota read (with the device), its duration including the snapshot update. */
   onPollDone?: (kind: 'list' | 'quota', seconds: number, sn?: string) => void;
@@ -71,7 +74,7 @@ export class Poller {
   #ready = false;
 
   constructor(options: PollerOptions) {
-    this.#o = { restrictedRetryMs: 30 * 60_000, maxBackoffMs: 5 * 60_000, reconcileIntervalMs: 5 * 60_000, ...options };
+    this.#o = { restrictedRetryMs: 30 * 60_000, maxBackoffMs: 5 * 60_000, reconcileIntervalMs: 5 * 60_000, random: Math.random, ...options };
     this.#log = options.logger;
   }
 
@@ -111,7 +114,7 @@ export class Poller {
           ...errorFields(err),
         });
         try {
-          await sleep(this.#o.retryTimeoutMs, undefined, { signal: this.#stop.signal });
+          await sleep(this.#o.retryTimeoutMs, this.#stop.signal);
         } catch {
           return;
         }
@@ -261,10 +264,7 @@ export class Poller {
 
   #backoff(failures: number): number {
     const base = this.#o.collectingIntervalMs;
-    const ceiling = Math.max(base, this.#o.maxBackoffMs);
-    const delay = Math.min(base * 2 ** Math.min(failures - 1, 16), ceiling);
-    // Jitter keeps a fleet of failing devices from retrying in lock step.
-    return Math.round(delay * (0.9 + Math.random() * 0.2));
+    return backoffDelay(failures, { baseMs: base, maxMs: Math.max(base, this.#o.maxBackoffMs), random: this.#o.random });
   }
 }
 

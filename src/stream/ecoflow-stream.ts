@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { connect, ErrorWithReasonCode, type MqttClient } from 'mqtt';
 import type { StreamCertification } from '../ecoflow/types.js';
+import { backoffDelay } from '../timing/backoff-delay.js';
 
 export type StreamState = 'connecting' | 'connected' | 'down' | 'stopped';
 export type StreamTopic = 'quota' | 'status';
@@ -31,8 +32,11 @@ export interface EcoflowStreamOptions {
   onSubscribeRefused?: (sn: string) => void;
   /** Default 15 s. */
   connectTimeoutMs?: number;
-  /** Reconnect delays: doubling from `baseMs` to `maxMs`, with jitter. Default 1 s to 60 s; 10 min after a refusal. */
-  reconnect?: { baseMs?: number; maxMs?: number; refusedMaxMs?: number };
+  /**
+   * Reconnect delays (backoff-delay.ts): ceilings doubling from `baseMs` to `maxMs`. Default 1 s
+   * to 60 s; 10 min after a refusal. `random`: the jitter source, default Math.random.
+   */
+  reconnect?: { baseMs?: number; maxMs?: number; refusedMaxMs?: number; random?: () => number };
 }
 
 /** A connection that lasted this long was a good one: the backoff starts over. */
@@ -229,11 +233,11 @@ export class EcoflowStream {
     if (this.#stopped) return;
     clearTimeout(this.#timer);
     this.#failures++;
-    const base = this.#o.reconnect?.baseMs ?? 1000;
-    const max = this.#refused ? (this.#o.reconnect?.refusedMaxMs ?? 600_000) : (this.#o.reconnect?.maxMs ?? 60_000);
-    const delay = Math.min(base * 2 ** Math.min(this.#failures - 1, 16), max);
+    const r = this.#o.reconnect;
+    const max = this.#refused ? (r?.refusedMaxMs ?? 600_000) : (r?.maxMs ?? 60_000);
     // Jitter: many exporters on one broker must not come back in lock step after an outage.
-    this.#timer = setTimeout(() => void this.#connect(), Math.round(delay * (0.8 + Math.random() * 0.4)));
+    const delay = backoffDelay(this.#failures, { baseMs: r?.baseMs ?? 1000, maxMs: max, random: r?.random });
+    this.#timer = setTimeout(() => void this.#connect(), delay);
     this.#timer.unref();
   }
 
