@@ -15,7 +15,7 @@ import { createOtlpReader } from './export/otlp-push.js';
 import { ChurnBoundedGauges } from './metrics/sdk-memory/churn-bounded-gauges.js';
 import { RenewableMeter } from './metrics/sdk-memory/renewable-meter.js';
 import { SelfMetrics } from './self-metrics/self-metrics.js';
-import { RequestGovernor } from './ecoflow/request-governor.js';
+import { circuitLog, RequestGovernor } from './ecoflow/request-governor.js';
 import type { CloudSimulator } from './simulator/cloud-simulator.js';
 import type { DemoCloud } from './simulator/demo-cloud.js';
 import { streamClientId } from './stream/client-id.js';
@@ -123,16 +123,7 @@ export class App {
       baseBackoffMs: config.ecoflow.backoffBaseMs,
       failureThreshold: config.ecoflow.circuitBreakerThreshold,
       openMs: config.ecoflow.circuitBreakerPauseMs,
-      onStateChange: (state, detail) => {
-        if (state === 'open') {
-          this.#log.warn('EcoFlow API calls paused after repeated failures', {
-            circuit: state,
-            pause_s: Math.round((detail.openForMs ?? 0) / 1000),
-            error: detail.cause instanceof Error ? detail.cause.message : undefined,
-          });
-        } else if (state === 'half_open') this.#log.info('EcoFlow API pause over; probing with one request', { circuit: state });
-        else this.#log.info('EcoFlow API calls resumed', { circuit: state });
-      },
+      onStateChange: circuitLog(this.#log),
     });
   }
 
@@ -154,7 +145,7 @@ export class App {
       timeoutMs: config.ecoflow.requestTimeoutMs,
       maxResponseBytes: config.ecoflow.maxResponseBytes,
       governor,
-      onRequest: (event) => selfMetrics.recordRequest(event),
+      reporter: selfMetrics,
     });
     return this.#client;
   }
@@ -243,11 +234,7 @@ export class App {
       deviceNameOverride: config.ecoflow.deviceName,
       ...config.polling,
       restrictedRetryMs: config.ecoflow.restrictedRetryMs,
-      onPollFailure: (sn) => {
-        const device = snapshot.get(sn);
-        if (device) selfMetrics.recordPollFailure(device);
-      },
-      onPollDone: (kind, seconds, sn) => selfMetrics.recordPoll(kind, seconds, sn),
+      reporter: selfMetrics,
     });
     return this.#poller;
   }

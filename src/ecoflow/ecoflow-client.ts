@@ -29,7 +29,7 @@ export interface EcoflowClientOptions {
   /** The process-wide backoff and circuit breaker; one is made when absent. */
   governor?: RequestGovernor;
   /** Told about every request, sent or refused by the governor. */
-  onRequest?: (event: RequestEvent) => void;
+  reporter?: RequestReporter;
 }
 
 export type RequestOutcome =
@@ -41,6 +41,11 @@ export type RequestOutcome =
   | 'timeout'
   | 'network'
   | 'circuit_open';
+
+/** What the client reports (the self-metrics): every request, sent or refused by the governor. */
+export interface RequestReporter {
+  recordRequest(event: RequestEvent): void;
+}
 
 export interface RequestEvent {
   endpoint: EcoflowEndpoint;
@@ -65,7 +70,7 @@ export class EcoflowClient {
   readonly #timeoutMs: number;
   readonly #maxBytes: number;
   readonly #agent: HttpAgent | HttpsAgent;
-  readonly #onRequest?: (event: RequestEvent) => void;
+  readonly #reporter?: RequestReporter;
   readonly governor: RequestGovernor;
 
   constructor(options: EcoflowClientOptions) {
@@ -77,7 +82,7 @@ export class EcoflowClient {
     const agentOptions = { keepAlive: true, maxSockets: 8 };
     this.#agent = this.#base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.governor = options.governor ?? new RequestGovernor();
-    this.#onRequest = options.onRequest;
+    this.#reporter = options.reporter;
   }
 
   async listDevices(): Promise<DeviceListEntry[]> {
@@ -146,7 +151,7 @@ export class EcoflowClient {
   }
 
   #report(endpoint: EcoflowEndpoint, outcome: RequestOutcome, code: string, started: number): void {
-    this.#onRequest?.({ endpoint, outcome, code, seconds: (performance.now() - started) / 1000 });
+    this.#reporter?.recordRequest({ endpoint, outcome, code, seconds: (performance.now() - started) / 1000 });
   }
 
   async #send(endpoint: EcoflowEndpoint, params: Record<string, string>): Promise<any> {

@@ -1,3 +1,4 @@
+import type { Logger } from '../log/logger.js';
 import { backoffDelay } from '../timing/backoff-delay.js';
 import { sleep } from '../timing/sleep.js';
 import { EcoflowCircuitOpenError, EcoflowRateLimitError, isDeviceSpecific, type EcoflowEndpoint } from './errors.js';
@@ -132,4 +133,18 @@ export class RequestGovernor {
     this.#state = state;
     this.#o.onStateChange?.(state, detail);
   }
+}
+
+/** The log lines of the circuit's changes: once per change, in words an operator acts on. */
+export function circuitLog(log: Logger): NonNullable<RequestGovernorOptions['onStateChange']> {
+  return (state, detail) => {
+    if (state === 'open') {
+      log.warn('EcoFlow API calls paused after repeated failures', {
+        circuit: state,
+        pause_s: Math.round((detail.openForMs ?? 0) / 1000),
+        error: detail.cause instanceof Error ? detail.cause.message : undefined,
+      });
+    } else if (state === 'half_open') log.info('EcoFlow API pause over; probing with one request', { circuit: state });
+    else log.info('EcoFlow API calls resumed', { circuit: state });
+  };
 }

@@ -1,7 +1,7 @@
 import { API_CODES, EcoflowApiError, EcoflowCircuitOpenError, EcoflowError } from '../ecoflow/errors.js';
 import type { DeviceListEntry, QuotaMap } from '../ecoflow/types.js';
 import type { Logger } from '../log/logger.js';
-import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
+import type { DeviceIdentity, QuotaSnapshot } from '../snapshot/quota-snapshot.js';
 import { backoffDelay } from '../timing/backoff-delay.js';
 import { sleep } from '../timing/sleep.js';
 
@@ -32,9 +32,15 @@ export interface PollerOptions {
   maxBackoffMs?: number;
   /** The backoff's jitter source, uniform in [0, 1). Default Math.random. */
   random?: () => number;
-  onPollFailure?: (sn: string, error: unknown) => void;
+  reporter?: PollReporter;
+}
+
+/** What the poller reports (the self-metrics). */
+export interface PollReporter {
   /** A successful device-list or quota read (with the device), its duration including the snapshot update. */
-  onPollDone?: (kind: 'list' | 'quota', seconds: number, sn?: string) => void;
+  recordPoll(kind: 'list' | 'quota', seconds: number, sn?: string): void;
+  /** A quota read of `device` failed. */
+  recordPollFailure(device: DeviceIdentity): void;
 }
 
 /** Start-up could not load the device list; `cause` is the last error. */
@@ -61,8 +67,8 @@ interface DeviceTask {
  * keeps its last good data. Follows online changes from either source (list or stream status).
  */
 export class Poller {
-  readonly #o: Required<Omit<PollerOptions, 'deviceNameOverride' | 'onPollFailure' | 'onPollDone' | 'streamCovers'>> &
-    Pick<PollerOptions, 'deviceNameOverride' | 'onPollFailure' | 'onPollDone' | 'streamCovers'>;
+  readonly #o: Required<Omit<PollerOptions, 'deviceNameOverride' | 'reporter' | 'streamCovers'>> &
+    Pick<PollerOptions, 'deviceNameOverride' | 'reporter' | 'streamCovers'>;
   readonly #log: Logger;
   readonly #tasks = new Map<string, DeviceTask>();
   readonly #missingLogged = new Set<string>();
@@ -95,7 +101,7 @@ export class Poller {
       const started = performance.now();
       try {
         this.#applyList(await this.#o.source.listDevices());
-        this.#o.onPollDone?.('list', (performance.now() - started) / 1000);
+        this.#o.reporter?.recordPoll('list', (performance.now() - started) / 1000);
         break;
       } catch (err) {
         if (this.#stop.signal.aborted) return;
@@ -148,7 +154,7 @@ export class Poller {
       const list = await this.#o.source.listDevices();
       if (this.#stop.signal.aborted) return;
       this.#applyList(list);
-      this.#o.onPollDone?.('list', (performance.now() - started) / 1000);
+      this.#o.reporter?.recordPoll('list', (performance.now() - started) / 1000);
       if (this.#listFailing) this.#log.info('device list recovered');
       this.#listFailing = false;
     } catch (err) {
@@ -229,7 +235,7 @@ export class Poller {
       task.readAt = Date.now();
       this.#o.snapshot.setRestricted(sn, false);
       this.#o.snapshot.replaceQuotas(sn, quotas, task.readAt);
-      this.#o.onPollDone?.('quota', (performance.now() - started) / 1000, sn);
+      this.#o.reporter?.recordPoll('quota', (performance.now() - started) / 1000, sn);
       if (task.failures > 0) this.#log.info('device polling recovered', { sn, failures: task.failures });
       task.failures = 0;
       task.restrictedLogged = false;
@@ -252,7 +258,8 @@ export class Poller {
         next = this.#o.restrictedRetryMs;
       } else {
         task.failures++;
-        this.#o.onPollFailure?.(sn, err);
+        const device = this.#o.snapshot.get(sn);
+        if (device) this.#o.reporter?.recordPollFailure(device);
         const fields = { sn, failures: task.failures, error: err instanceof Error ? err.message : String(err), ...errorFields(err) };
         if (task.failures === 1) this.#log.warn('device poll failed; keeping its last data', fields);
         else this.#log.debug('device poll failed again', fields);

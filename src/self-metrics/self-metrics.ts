@@ -5,6 +5,8 @@ import { deviceLabels } from '../metrics/device-labels.js';
 import { METRICS, ownMetricName } from '../metrics/catalog.js';
 import type { GaugesReporter } from '../metrics/snapshot-gauges.js';
 import type { StreamReporter } from '../stream/live-stream.js';
+import type { RequestEvent, RequestReporter } from '../ecoflow/ecoflow-client.js';
+import type { PollReporter } from '../poller/poller.js';
 
 /**
  * What the exporter's own metrics read. They are created before the parts that report to
@@ -22,13 +24,6 @@ interface PollHealth {
   lastSuccessAt?: number;
 }
 
-export interface RequestRecord {
-  endpoint: string;
-  outcome: string;
-  code: string;
-  seconds: number;
-}
-
 const DEVICE_STATES = ['online', 'offline', 'restricted', 'failing', 'stale'] as const;
 const CIRCUIT_STATES = ['closed', 'open', 'half_open'] as const;
 const STREAM_STATES = ['off', 'connecting', 'connected', 'down'] as const;
@@ -40,7 +35,7 @@ const LAG_TICK_MS = 100;
  * The exporter's health under `<prefix>_exporter_`. Label sets are fixed (states, endpoints,
  * outcomes, codes) except the per-device last-success time, which follows the fleet.
  */
-export class SelfMetrics implements GaugesReporter, StreamReporter {
+export class SelfMetrics implements RequestReporter, PollReporter, GaugesReporter, StreamReporter {
   readonly #meter: Meter;
   readonly #sources: SelfMetricsSources;
   readonly #requests: Counter;
@@ -132,7 +127,7 @@ export class SelfMetrics implements GaugesReporter, StreamReporter {
     this.#meter.removeBatchObservableCallback(this.#observe, Object.values(this.#gauges));
   }
 
-  recordRequest(r: RequestRecord): void {
+  recordRequest(r: RequestEvent): void {
     // Codes come from the network: anything but a short number is folded into "other".
     const code = r.code === '' || /^-?\d{1,5}$/.test(r.code) ? r.code : 'other';
     this.#requests.add(1, { endpoint: r.endpoint, outcome: r.outcome, code });

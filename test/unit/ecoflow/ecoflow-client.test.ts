@@ -191,7 +191,7 @@ test('every request is reported with its outcome, code and duration', async (t) 
     baseUrl: simulator.url,
     ...TEST_KEYS,
     governor: new RequestGovernor({ baseBackoffMs: 5 }),
-    onRequest: (e) => events.push(e),
+    reporter: { recordRequest: (e) => events.push(e) },
   });
   t.after(() => client.close());
   await client.listDevices();

@@ -51,7 +51,7 @@ function poller(t: TestContext, src: ReturnType<typeof source>, options: Partial
     retryTimeoutMs: RETRY_MS,
     establishAttempts: 3,
     random: () => DRAW,
-    onPollFailure: (sn) => failures.push(sn),
+    reporter: { recordPoll: () => {}, recordPollFailure: (device) => failures.push(device.sn) },
     ...options,
   });
   t.after(() => p.stop());
