@@ -1,4 +1,3 @@
-import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Config } from './config/load-config.js';

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${nodeTooOldMessage(process.version)}\n`);
     process.exit(EXIT_START_FAILED);
   }
-  let loaded;
+  let loaded: ReturnType<typeof loadConfig>;
   try {
     loaded = loadConfig({ env: process.env, args: process.argv.slice(2) });
   } catch (err) {

@@ -284,7 +284,7 @@ export const configSchema = {
   /** Values not refreshed for this long are dropped from the output. */
   staleAfterMs: option({
     key: 'polling.staleAfter',
-    doc: 'Seconds after which a device\'s values that were not refreshed are dropped; 0 = 3 collecting intervals, at least 60. While the MQTT stream speaks for a device (it sends only what changes), the values of its last REST read stay until the next reconciliation is this much overdue.',
+    doc: "Seconds after which a device's values that were not refreshed are dropped; 0 = 3 collecting intervals, at least 60. While the MQTT stream speaks for a device (it sends only what changes), the values of its last REST read stay until the next reconciliation is this much overdue.",
     format: 'seconds-or-zero',
     default: 0,
     env: 'DATA_STALE_AFTER',
@@ -293,7 +293,7 @@ export const configSchema = {
   }),
   metricsPrefix: option({
     key: 'metrics.prefix',
-    doc: 'Metric name prefix (METRICTS_PREFIX, the Python exporter\'s spelling, is read too).',
+    doc: "Metric name prefix (METRICTS_PREFIX, the Python exporter's spelling, is read too).",
     format: 'metric-prefix',
     default: 'ecoflow',
     env: 'METRICS_PREFIX',

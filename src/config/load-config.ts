@@ -61,7 +61,12 @@ export function loadConfig(input: { env: NodeJS.ProcessEnv; args: string[] }): L
   try {
     store.validate({ allowed: 'strict' });
   } catch (err) {
-    problems.push(...String((err as Error).message).split('\n').filter(Boolean).map((line) => describeProblem(line, env, args)));
+    problems.push(
+      ...String((err as Error).message)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => describeProblem(line, env, args)),
+    );
   }
 
   // Carry on so that one run reports every problem, not the first batch.

@@ -67,12 +67,14 @@ export interface OptionContext extends DeriveContext {
 /** A schema entry whose Config value has type T. */
 export class Option<T = unknown> {
   // Nominal: a group of options must never be mistaken for one.
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: carries T for the type system only
   readonly #type?: T;
   constructor(readonly spec: Readonly<OptionSpec<Format, T>>) {}
 }
 
 /** A Config value computed from several options (or none, e.g. from `env`). */
 export class Derived<T = unknown> {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: carries T for the type system only
   readonly #type?: T;
   constructor(
     readonly parts: SchemaTree,

@@ -27,7 +27,11 @@ export const deltaPro3: DeviceFamily = {
   rawOnly: [],
   unmapped: [
     ...DELTA3_GENERATION_UNMAPPED,
-    ...unmappedKeys(['powGetAc', 'powGetAcHvOut', 'powGetAcLvOut', 'powGetAcLvTt30Out'], 'AC outputs, but whether powGetAc ("real-time AC power") is the total of the HV/LV/TT-30 outlets or the EU model\'s only outlet (HB) is unconfirmed: summing them may double count; output_power_watts (powOutSumW) covers the total', ['HB']),
-    { key: 'cycles', reason: 'FOX reads it from the app MQTT API; not in DOC\'s quota/all list, and a DELTA Pro 3 quota/all dump TAR documents had none', tags: ['DOC', 'FOX', 'TAR'] },
+    ...unmappedKeys(
+      ['powGetAc', 'powGetAcHvOut', 'powGetAcLvOut', 'powGetAcLvTt30Out'],
+      'AC outputs, but whether powGetAc ("real-time AC power") is the total of the HV/LV/TT-30 outlets or the EU model\'s only outlet (HB) is unconfirmed: summing them may double count; output_power_watts (powOutSumW) covers the total',
+      ['HB'],
+    ),
+    { key: 'cycles', reason: "FOX reads it from the app MQTT API; not in DOC's quota/all list, and a DELTA Pro 3 quota/all dump TAR documents had none", tags: ['DOC', 'FOX', 'TAR'] },
   ],
 };

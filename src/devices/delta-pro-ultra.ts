@@ -76,25 +76,27 @@ export const deltaProUltra: DeviceFamily = {
     },
     {
       reason: RAW_ONLY_REASONS.identity,
-      keys: [
-        'hs_yj751_pd_appshow_addr.simIccid',
-      ],
+      keys: ['hs_yj751_pd_appshow_addr.simIccid'],
     },
     {
       reason: RAW_ONLY_REASONS.status,
-      keys: [
-        'hs_yj751_pd_appshow_addr.showFlag',
-        'hs_yj751_pd_appshow_addr.wireless4gOn',
-      ],
+      keys: ['hs_yj751_pd_appshow_addr.showFlag', 'hs_yj751_pd_appshow_addr.wireless4gOn'],
     },
   ],
   unmapped: [
     { key: `${SHOW}.remainTime`, reason: 'one value for charging and discharging whose sign is unconfirmed: cannot tell time-to-full from time-to-empty' },
     { key: `${BACKEND}.batAmp`, reason: 'not in DOC, and one project reports it under-reads 4–7× (unattributed): battery current unconfirmed', tags: ['DOC'] },
-    ...unmappedKeys(['outAcL11Pf', 'outAcL12Pf', 'outAcL14Pf', 'outAcL21Pf', 'outAcL22Pf', 'outAcTtPf', 'outAcP58Pf'].map((k) => `${BACKEND}.${k}`), 'DOC calls them output frequency, the name says power factor: unconfirmed, so no AC output frequency', ['DOC']),
+    ...unmappedKeys(
+      ['outAcL11Pf', 'outAcL12Pf', 'outAcL14Pf', 'outAcL21Pf', 'outAcL22Pf', 'outAcTtPf', 'outAcP58Pf'].map((k) => `${BACKEND}.${k}`),
+      'DOC calls them output frequency, the name says power factor: unconfirmed, so no AC output frequency',
+      ['DOC'],
+    ),
     { key: `${SHOW}.outPrPwr`, reason: 'parallel-box discharge: no port fits, and the box hangs on the Power In/Out port, so it may double-count outAc5p8Pwr' },
-    ...unmappedKeys([`${BACKEND}.inAc5p8Vol`, `${BACKEND}.inAc5p8Amp`, `${BACKEND}.outAc5p8Vol`, `${BACKEND}.outAc5p8Amp`], 'Power In/Out port voltage and current: no per-port voltage metric; the AC input voltage is the C20 inlet\'s'),
-    ...unmappedKeys(['outAcL12Amp', 'outAcL14Amp', 'outAcL21Amp', 'outAcL22Amp', 'outAcTtAmp', 'outAcL14Vol', 'outAcL22Vol', 'outAcTtVol', 'inAcC20Amp'].map((k) => `${BACKEND}.${k}`), 'per-outlet voltages and currents: no unified metric (one outlet stands for the AC output voltage)'),
+    ...unmappedKeys([`${BACKEND}.inAc5p8Vol`, `${BACKEND}.inAc5p8Amp`, `${BACKEND}.outAc5p8Vol`, `${BACKEND}.outAc5p8Amp`], "Power In/Out port voltage and current: no per-port voltage metric; the AC input voltage is the C20 inlet's"),
+    ...unmappedKeys(
+      ['outAcL12Amp', 'outAcL14Amp', 'outAcL21Amp', 'outAcL22Amp', 'outAcTtAmp', 'outAcL14Vol', 'outAcL22Vol', 'outAcTtVol', 'inAcC20Amp'].map((k) => `${BACKEND}.${k}`),
+      'per-outlet voltages and currents: no unified metric (one outlet stands for the AC output voltage)',
+    ),
     ...unmappedKeys([`${BACKEND}.inHvMpptVol`, `${BACKEND}.inHvMpptAmp`, `${BACKEND}.inLvMpptVol`, `${BACKEND}.inLvMpptAmp`], 'PV voltages and currents (DOC mislabels them "AC"): no unified metric', ['DOC']),
     // Other packs (hs_yj751_bms_slave_addr.2 and up) and pack 1's SoC, capacities and cell voltages (TAR) are not in this payload, built from DOC: nothing to list.
     // Device temperatures (pdTemp, pcsAcTemp, mpptHvTemp; TAR) are not in this payload either.

@@ -37,7 +37,7 @@ export const DELTA2_GENERATION_UNMAPPED: readonly UnmappedKey[] = [
   ...unmappedKeys(['bms_bmsStatus.inputWatts', 'bms_bmsStatus.outputWatts'], '0 on the main pack while current flowed in real dumps (DELTA 2 FIX); battery power is computed as vol × amp instead', ['DIAG', 'FIX']),
   { key: 'pd.carWatts', reason: 'unit disputed: W (TOL) vs 0.1 W (FOX); the car port uses mppt.carOutWatts', tags: ['TOL', 'FOX'] },
   { key: 'pd.remainTime', reason: 'one signed value for both directions; bms_emsStatus.chgRemainTime / dsgRemainTime say the same per direction' },
-  { key: 'mppt.outWatts', reason: 'the MPPT converter\'s output inside the unit, not a port' },
+  { key: 'mppt.outWatts', reason: "the MPPT converter's output inside the unit, not a port" },
   ...unmappedKeys(['mppt.inVol', 'mppt.inAmp'], 'PV voltage and current: no unified metric'),
   ...unmappedKeys(['bms_bmsStatus.soc', 'bms_bmsStatus.f32ShowSoc'], 'main pack only; battery_soc_ratio is the combined bms_emsStatus.f32LcdShowSoc the display shows'),
   ...unmappedKeys(['bms_bmsStatus.minCellTemp', 'bms_bmsStatus.maxCellTemp', 'bms_bmsStatus.minMosTemp', 'bms_bmsStatus.maxMosTemp'], 'battery_temperature_celsius uses the pack temp'),
@@ -165,42 +165,10 @@ const GENERATION_RAW_ONLY: Readonly<Record<RawOnlyKind, readonly string[]>> = {
     'pd.extRj45Port',
     'pd.icoBytes',
   ],
-  cells: [
-    'bms_bmsStatus.balanceState',
-    'bms_bmsStatus.cellTemp',
-    'bms_bmsStatus.cellVol',
-    'bms_bmsStatus.maxCellVol',
-    'bms_bmsStatus.maxVolDiff',
-    'bms_bmsStatus.minCellVol',
-    'bms_bmsStatus.mosState',
-  ],
-  reserved: [
-    'bms_kitInfo.aviDataLen',
-    'inv.reserved',
-    'mppt.res',
-    'pd.reserved',
-  ],
-  energyCounters: [
-    'bms_bmsInfo.accuChgEnergy',
-    'bms_bmsInfo.accuDsgEnergy',
-    'pd.chgPowerAC',
-    'pd.chgPowerDC',
-    'pd.chgSunPower',
-    'pd.dsgPowerAC',
-    'pd.dsgPowerDC',
-  ],
-  counters: [
-    'bms_bmsStatus.chgCap',
-    'bms_bmsStatus.dsgCap',
-    'pd.carUsedTime',
-    'pd.dcInUsedTime',
-    'pd.invUsedTime',
-    'pd.mpptUsedTime',
-    'pd.relaySwitchCnt',
-    'pd.typecUsedTime',
-    'pd.usbUsedTime',
-    'pd.usbqcUsedTime',
-  ],
+  cells: ['bms_bmsStatus.balanceState', 'bms_bmsStatus.cellTemp', 'bms_bmsStatus.cellVol', 'bms_bmsStatus.maxCellVol', 'bms_bmsStatus.maxVolDiff', 'bms_bmsStatus.minCellVol', 'bms_bmsStatus.mosState'],
+  reserved: ['bms_kitInfo.aviDataLen', 'inv.reserved', 'mppt.res', 'pd.reserved'],
+  energyCounters: ['bms_bmsInfo.accuChgEnergy', 'bms_bmsInfo.accuDsgEnergy', 'pd.chgPowerAC', 'pd.chgPowerDC', 'pd.chgSunPower', 'pd.dsgPowerAC', 'pd.dsgPowerDC'],
+  counters: ['bms_bmsStatus.chgCap', 'bms_bmsStatus.dsgCap', 'pd.carUsedTime', 'pd.dcInUsedTime', 'pd.invUsedTime', 'pd.mpptUsedTime', 'pd.relaySwitchCnt', 'pd.typecUsedTime', 'pd.usbUsedTime', 'pd.usbqcUsedTime'],
   unmapped: [
     'bms_bmsStatus.actSoc',
     'bms_bmsStatus.caleSoh',
@@ -239,7 +207,5 @@ const GENERATION_RAW_ONLY: Readonly<Record<RawOnlyKind, readonly string[]>> = {
  * kind, so each reason is listed once per family.
  */
 export function delta2GenerationRawOnly(own: Partial<Record<RawOnlyKind, readonly string[]>>): RawOnlyRule[] {
-  return (Object.keys(RAW_ONLY_REASONS) as RawOnlyKind[])
-    .map((kind) => ({ reason: RAW_ONLY_REASONS[kind], keys: [...GENERATION_RAW_ONLY[kind], ...(own[kind] ?? [])] }))
-    .filter((rule) => rule.keys.length > 0);
+  return (Object.keys(RAW_ONLY_REASONS) as RawOnlyKind[]).map((kind) => ({ reason: RAW_ONLY_REASONS[kind], keys: [...GENERATION_RAW_ONLY[kind], ...(own[kind] ?? [])] })).filter((rule) => rule.keys.length > 0);
 }

@@ -40,7 +40,11 @@ export const delta2Max: DeviceFamily = {
   ],
   unmapped: [
     ...DELTA2_GENERATION_UNMAPPED,
-    ...unmappedKeys(['pd.XT150Watts1', 'pd.XT150Watts2'], 'sign disputed: DOC says + input / − output, but the DIAG dump has XT150Watts1 +489 while that port fed extra battery 1 (slave 1 amp +9111 mA, inputWatts 489, = pd.wattsOutSum 489) and XT150Watts2 −425 while that port supplied the 425 W that complete pd.wattsInSum 1170 = 447 PV + 299 AC + 425; one dump cannot settle which way firmware counts', ['DOC', 'DIAG']),
+    ...unmappedKeys(
+      ['pd.XT150Watts1', 'pd.XT150Watts2'],
+      'sign disputed: DOC says + input / − output, but the DIAG dump has XT150Watts1 +489 while that port fed extra battery 1 (slave 1 amp +9111 mA, inputWatts 489, = pd.wattsOutSum 489) and XT150Watts2 −425 while that port supplied the 425 W that complete pd.wattsInSum 1170 = 447 PV + 299 AC + 425; one dump cannot settle which way firmware counts',
+      ['DOC', 'DIAG'],
+    ),
     ...unmappedKeys(['mppt.pv2InWatts', 'mppt.pv2InVol', 'mppt.pv2InAmp'], 'unit unconfirmed: DOC ×10 W, ×10 V, ×100 A vs TOL/FOX W, mV, mA (DIAG pv2InVol 110 fits neither clearly); PV2 power comes from pd.pv2ChargeWatts', ['DOC', 'TOL', 'DIAG', 'FOX']),
   ],
 };

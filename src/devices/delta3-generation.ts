@@ -29,7 +29,7 @@ export const DELTA3_GENERATION_ROWS: readonly MappingRow[] = [
 /** Bidirectional ports: DOC lists them without a sign convention, and no dump shows one moving. */
 const SIGN_UNCONFIRMED = 'bidirectional port (Power In/Out or extra battery): DOC gives no sign convention and no dump shows which way it counts';
 /** Keys FOX reads from the app MQTT API; no quota/all dump or DOC list has them. */
-const APP_MQTT_ONLY = 'FOX reads it from the app MQTT API; not in DOC\'s quota/all list nor in any quota/all dump we have';
+const APP_MQTT_ONLY = "FOX reads it from the app MQTT API; not in DOC's quota/all list nor in any quota/all dump we have";
 
 /** Keys both families leave out. */
 export const DELTA3_GENERATION_UNMAPPED: readonly UnmappedKey[] = [

@@ -40,32 +40,10 @@ export const delta3: DeviceFamily = {
   ],
   // The BMS / EMS heartbeat keys STREAM reports too are in heartbeat-keys.ts; these are DELTA 3's own.
   rawOnly: heartbeatRawOnly({
-    identity: [
-      'type',
-    ],
-    status: [
-      'afeSysStatus',
-      'allBmsFault',
-      'allErrCode',
-      'errCode',
-      'v1p0.bmsIsConnt',
-    ],
-    cells: [
-      'cellTemp',
-      'cellVol',
-      'envNtcNum',
-      'maxCellTemp',
-      'minCellTemp',
-      'mosTemp',
-      'remainBalanceTime',
-    ],
-    unmapped: [
-      'designCap',
-      'envTemp',
-      'fullCap',
-      'realSoh',
-      'remainCap',
-    ],
+    identity: ['type'],
+    status: ['afeSysStatus', 'allBmsFault', 'allErrCode', 'errCode', 'v1p0.bmsIsConnt'],
+    cells: ['cellTemp', 'cellVol', 'envNtcNum', 'maxCellTemp', 'minCellTemp', 'mosTemp', 'remainBalanceTime'],
+    unmapped: ['designCap', 'envTemp', 'fullCap', 'realSoh', 'remainCap'],
   }),
   unmapped: [
     ...DELTA3_GENERATION_UNMAPPED,
@@ -73,6 +51,6 @@ export const delta3: DeviceFamily = {
     ...unmappedKeys(['soc', 'f32ShowSoc'], 'BMS (main pack) SoC; battery_soc_ratio is the combined SoC (cmsBattSoc, v1p0.lcdShowSoc)'),
     { key: 'remainTime', reason: 'BMS heartbeat, one value for both directions; v1p0 / cms* say it per direction', tags: ['DIAG'] },
     { key: 'powGetAcOutList', reason: 'per-outlet AC powers (DELTA 3 Max Plus); index meaning disputed (rabits/ha-ef-ble PR #420) and they would double the ac port', tags: ['EFBLE'] },
-    { key: 'sysVer', reason: 'BMS firmware (BMS heartbeat), not the unit\'s', tags: ['DIAG'] },
+    { key: 'sysVer', reason: "BMS firmware (BMS heartbeat), not the unit's", tags: ['DIAG'] },
   ],
 };

@@ -12,11 +12,7 @@ export interface FamilyMatch {
  * Which table a device's quotas are read with: by the device list's `productName`, else by
  * the serial-number prefix, else by the shape of its keys. Undefined when nothing matches.
  */
-export function matchFamily(
-  device: { sn: string; productName: string },
-  quotas: ReadonlyMap<string, QuotaEntry>,
-  families: readonly DeviceFamily[],
-): FamilyMatch | undefined {
+export function matchFamily(device: { sn: string; productName: string }, quotas: ReadonlyMap<string, QuotaEntry>, families: readonly DeviceFamily[]): FamilyMatch | undefined {
   const name = device.productName.trim();
   const byName = name === '' ? undefined : families.find((f) => f.productNames.some((re) => re.test(name)));
   if (byName) return { family: byName, by: 'product name' };
@@ -39,11 +35,7 @@ export function hasShape(family: DeviceFamily, quotas: ReadonlyMap<string, Quota
   });
 }
 
-export function detectFamily(
-  device: { sn: string; productName: string },
-  quotas: ReadonlyMap<string, QuotaEntry>,
-  families: readonly DeviceFamily[],
-): DeviceFamily | undefined {
+export function detectFamily(device: { sn: string; productName: string }, quotas: ReadonlyMap<string, QuotaEntry>, families: readonly DeviceFamily[]): DeviceFamily | undefined {
   return matchFamily(device, quotas, families)?.family;
 }
 

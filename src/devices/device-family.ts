@@ -136,7 +136,7 @@ export const RAW_ONLY_REASONS = {
   settings: 'settings and set-points (limits, targets, standby timers, modes, switches, location): configuration, not measurements',
   identity: 'identifiers, versions, model and type codes, protocol and clock fields: not measurements (device_info carries what the exporter knows of the model)',
   status: 'states, flags, error and warning codes and registers: enums or bit fields, not quantities; no unified metric',
-  cells: 'per-cell and in-pack sensor readings, cell extremes, balancing and the pack\'s sensor layout: the unified battery metrics describe the pack as a whole',
+  cells: "per-cell and in-pack sensor readings, cell extremes, balancing and the pack's sensor layout: the unified battery metrics describe the pack as a whole",
   reserved: 'reserved or undocumented values: no source gives them a meaning',
   energyCounters: 'energy counters (Wh, lifetime or per day): not yet exported; energy metrics are planned',
   counters: 'charge (mAh), usage and event counters and run timers: no unified metric yet',

@@ -25,7 +25,7 @@ export const glacier: DeviceFamily = {
   streamShape: 'params',
   rows: [
     // The EMS SoC is what the display shows, all packs combined; the float one is TOL's (#170: 43.3 beside lcdSoc 43).
-    { metric: 'batterySoc', key: ['bms_emsStatus.f32LcdSoc', 'bms_emsStatus.lcdSoc'], scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'TOL'], evidence: 'DOC Glacier (lcdSoc, %); TOL (f32LcdSoc, not in DOC\'s quota/all list)' },
+    { metric: 'batterySoc', key: ['bms_emsStatus.f32LcdSoc', 'bms_emsStatus.lcdSoc'], scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'TOL'], evidence: "DOC Glacier (lcdSoc, %); TOL (f32LcdSoc, not in DOC's quota/all list)" },
     { metric: 'batterySoh', key: 'bms_bmsStatus.soh', scale: 0.01, valid: HEALTH_PERCENT, tags: ['DOC'], evidence: 'DOC Glacier (%)' },
     { metric: 'batteryTemperature', key: 'bms_bmsStatus.tmp', scale: 1, tags: ['DOC', 'TOL'], evidence: 'DOC Glacier (°C), TOL' },
     { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 0.001, valid: PACK_MILLIVOLTS, tags: ['DOC', 'TOL', 'FOX'], evidence: 'DOC Glacier (mV), FOX; TOL says V: disputed, DOC trusted (see above)' },
@@ -38,29 +38,11 @@ export const glacier: DeviceFamily = {
   rawOnly: [
     {
       reason: RAW_ONLY_REASONS.settings,
-      keys: [
-        'bms_bmsStatus.tagChgAmp',
-        'bms_emsStatus.closeOilEbSocMax',
-        'bms_emsStatus.maxChgSoc',
-        'bms_emsStatus.minDsgSoc',
-        'bms_emsStatus.openOilEbSocMin',
-        'pd.beepEn',
-        'pd.coolMode',
-        'pd.iceMkMode',
-        'pd.tmpLSet',
-        'pd.tmpMSet',
-        'pd.tmpRSet',
-        'pd.tmpUnit',
-      ],
+      keys: ['bms_bmsStatus.tagChgAmp', 'bms_emsStatus.closeOilEbSocMax', 'bms_emsStatus.maxChgSoc', 'bms_emsStatus.minDsgSoc', 'bms_emsStatus.openOilEbSocMin', 'pd.beepEn', 'pd.coolMode', 'pd.iceMkMode', 'pd.tmpLSet', 'pd.tmpMSet', 'pd.tmpRSet', 'pd.tmpUnit'],
     },
     {
       reason: RAW_ONLY_REASONS.identity,
-      keys: [
-        'bms_bmsStatus.cellId',
-        'bms_bmsStatus.num',
-        'bms_bmsStatus.type',
-        'bms_emsStatus.bmsModel',
-      ],
+      keys: ['bms_bmsStatus.cellId', 'bms_bmsStatus.num', 'bms_bmsStatus.type', 'bms_emsStatus.bmsModel'],
     },
     {
       reason: RAW_ONLY_REASONS.status,
@@ -102,10 +84,7 @@ export const glacier: DeviceFamily = {
     },
     {
       reason: RAW_ONLY_REASONS.cells,
-      keys: [
-        'bms_bmsStatus.maxCellVol',
-        'bms_bmsStatus.minCellVol',
-      ],
+      keys: ['bms_bmsStatus.maxCellVol', 'bms_bmsStatus.minCellVol'],
     },
     {
       reason: RAW_ONLY_REASONS.counters,
@@ -170,12 +149,12 @@ export const glacier: DeviceFamily = {
   ],
   unmapped: [
     ...unmappedKeys(['bms_bmsStatus.soc', 'bms_bmsStatus.f32ShowSoc'], 'main pack only; the overall SoC is bms_emsStatus.lcdSoc'),
-    ...unmappedKeys(['bms_bmsStatus.inWatts', 'bms_bmsStatus.outWatts'], 'pack in/out power per DOC (W) but TOL shows them as the device\'s total in/out; BMS watts were unreliable on other families, so battery power is vol × amp and no total is claimed', ['DOC', 'TOL']),
+    ...unmappedKeys(['bms_bmsStatus.inWatts', 'bms_bmsStatus.outWatts'], "pack in/out power per DOC (W) but TOL shows them as the device's total in/out; BMS watts were unreliable on other families, so battery power is vol × amp and no total is claimed", ['DOC', 'TOL']),
     { key: 'pd.batTime', reason: 'one signed value (+ charging, − discharging) for what chgRemain / dsgRemain give per direction' },
-    { key: 'pd.motorWat', reason: 'compressor power (W, TOL): the fridge\'s own consumption, part of it only (fans, electronics excluded); no unified metric fits', tags: ['TOL'] },
+    { key: 'pd.motorWat', reason: "compressor power (W, TOL): the fridge's own consumption, part of it only (fans, electronics excluded); no unified metric fits", tags: ['TOL'] },
     ...unmappedKeys(['bms_bmsStatus.minCellTmp', 'bms_bmsStatus.maxCellTmp', 'bms_bmsStatus.minMosTmp', 'bms_bmsStatus.maxMosTmp'], 'cell/MOSFET extremes; battery_temperature_celsius is the pack temperature `tmp`'),
     ...unmappedKeys(['pd.tmpL', 'pd.tmpR', 'pd.tmpAver', 'pd.tempWater', 'pd.ambientTmp', 'pd.exhaustTmp'], 'fridge zone and ambient temperatures (0.1 °C): no unified metric'),
     ...unmappedKeys(['bms_bmsStatus.designCap', 'bms_bmsStatus.fullCap', 'bms_bmsStatus.remainCap'], 'capacities (mAh): no unified metric'),
-    { key: 'bms_bmsStatus.ver', reason: 'the BMS\'s version, not the main firmware (DOC lists no pd version): no firmware label', tags: ['DOC'] },
+    { key: 'bms_bmsStatus.ver', reason: "the BMS's version, not the main firmware (DOC lists no pd version): no firmware label", tags: ['DOC'] },
   ],
 };

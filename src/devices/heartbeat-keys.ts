@@ -20,28 +20,8 @@ import { RAW_ONLY_REASONS, type RawOnlyRule } from './device-family.js';
 type RawOnlyKind = keyof typeof RAW_ONLY_REASONS;
 
 const HEARTBEAT_RAW_ONLY: Readonly<Partial<Record<RawOnlyKind, readonly string[]>>> = {
-  settings: [
-    'tagChgAmp',
-    'targetSoc',
-    'v1p0.chgAmp',
-    'v1p0.maxChargeSoc',
-    'v1p0.maxCloseOilEbSoc',
-    'v1p0.minDsgSoc',
-    'v1p0.minOpenOilEbSoc',
-  ],
-  identity: [
-    'bmsHeartbeatVer',
-    'bmsSn',
-    'cellId',
-    'hwVer',
-    'num',
-    'packSn',
-    'productDetail',
-    'productType',
-    'sysLoaderVer',
-    'v1p0.bmsModel',
-    'v1p3.emsHeartbeatVer',
-  ],
+  settings: ['tagChgAmp', 'targetSoc', 'v1p0.chgAmp', 'v1p0.maxChargeSoc', 'v1p0.maxCloseOilEbSoc', 'v1p0.minDsgSoc', 'v1p0.minOpenOilEbSoc'],
+  identity: ['bmsHeartbeatVer', 'bmsSn', 'cellId', 'hwVer', 'num', 'packSn', 'productDetail', 'productType', 'sysLoaderVer', 'v1p0.bmsModel', 'v1p3.emsHeartbeatVer'],
   status: [
     'bmsAlarmState1',
     'bmsAlarmState2',
@@ -69,46 +49,11 @@ const HEARTBEAT_RAW_ONLY: Readonly<Partial<Record<RawOnlyKind, readonly string[]
     'v1p3.sysChgDsgState',
     'waterInFlag',
   ],
-  cells: [
-    'balanceCmd',
-    'balanceState',
-    'cellNtcNum',
-    'cellSeriesNum',
-    'curSensorNtcNum',
-    'curSensorTemp',
-    'heatfilmTemp',
-    'maxCellVol',
-    'maxMosTemp',
-    'maxVolDiff',
-    'minCellVol',
-    'minMosTemp',
-    'mosNtcNum',
-    'mosState',
-  ],
+  cells: ['balanceCmd', 'balanceState', 'cellNtcNum', 'cellSeriesNum', 'curSensorNtcNum', 'curSensorTemp', 'heatfilmTemp', 'maxCellVol', 'maxMosTemp', 'maxVolDiff', 'minCellVol', 'minMosTemp', 'mosNtcNum', 'mosState'],
   // The pack's lifetime Wh (TOL on STREAM, as DELTA 2 Max's bms_bmsInfo.accu*Energy) and mAh.
-  energyCounters: [
-    'accuChgEnergy',
-    'accuDsgEnergy',
-  ],
-  counters: [
-    'accuChgCap',
-    'accuDsgCap',
-  ],
-  unmapped: [
-    'actSoc',
-    'calendarSoh',
-    'cycleSoh',
-    'diffSoc',
-    'ecloudOcv',
-    'maxCurSensorTemp',
-    'maxEnvTemp',
-    'minCurSensorTemp',
-    'minEnvTemp',
-    'v1p0.chgVol',
-    'v1p0.maxAvailableNum',
-    'v1p0.paraVolMax',
-    'v1p0.paraVolMin',
-  ],
+  energyCounters: ['accuChgEnergy', 'accuDsgEnergy'],
+  counters: ['accuChgCap', 'accuDsgCap'],
+  unmapped: ['actSoc', 'calendarSoh', 'cycleSoh', 'diffSoc', 'ecloudOcv', 'maxCurSensorTemp', 'maxEnvTemp', 'minCurSensorTemp', 'minEnvTemp', 'v1p0.chgVol', 'v1p0.maxAvailableNum', 'v1p0.paraVolMax', 'v1p0.paraVolMin'],
 };
 
 /**
@@ -116,7 +61,5 @@ const HEARTBEAT_RAW_ONLY: Readonly<Partial<Record<RawOnlyKind, readonly string[]
  * so each reason is listed once per family (as delta2GenerationRawOnly does).
  */
 export function heartbeatRawOnly(own: Partial<Record<RawOnlyKind, readonly string[]>>): RawOnlyRule[] {
-  return (Object.keys(RAW_ONLY_REASONS) as RawOnlyKind[])
-    .map((kind) => ({ reason: RAW_ONLY_REASONS[kind], keys: [...(HEARTBEAT_RAW_ONLY[kind] ?? []), ...(own[kind] ?? [])] }))
-    .filter((rule) => rule.keys.length > 0);
+  return (Object.keys(RAW_ONLY_REASONS) as RawOnlyKind[]).map((kind) => ({ reason: RAW_ONLY_REASONS[kind], keys: [...(HEARTBEAT_RAW_ONLY[kind] ?? []), ...(own[kind] ?? [])] })).filter((rule) => rule.keys.length > 0);
 }

@@ -36,41 +36,27 @@ export const powerocean: DeviceFamily = {
   rawOnly: [
     {
       reason: RAW_ONLY_REASONS.status,
-      keys: [
-        'chargingStatus',
-        'emsErrCode.errCode',
-        'errorCode',
-      ],
+      keys: ['chargingStatus', 'emsErrCode.errCode', 'errorCode'],
     },
     // Per pack bpAccu*Energy (TOL: Wh) and the system's bpTotal*Energy (SHU's parser: Wh); like the
     // per-module keys left unmapped, their quota/all spelling is unconfirmed.
     {
       reason: RAW_ONLY_REASONS.energyCounters,
       tags: ['TOL', 'SHU'],
-      keys: [
-        'bpAccuChgEnergy',
-        'bpAccuDsgEnergy',
-        'bpTotalChgEnergy',
-        'bpTotalDsgEnergy',
-      ],
+      keys: ['bpAccuChgEnergy', 'bpAccuDsgEnergy', 'bpTotalChgEnergy', 'bpTotalDsgEnergy'],
     },
     {
       reason: RAW_ONLY_REASONS.unmapped,
-      keys: [
-        'hpMaster.tempAmbient',
-        'hpMaster.tempInlet',
-        'hpMaster.tempOutlet',
-        'hrEnergyStream',
-        'sectorA.tempCurr',
-        'sectorB.tempCurr',
-        'sectorDhw.tempCurr',
-      ],
+      keys: ['hpMaster.tempAmbient', 'hpMaster.tempInlet', 'hpMaster.tempOutlet', 'hrEnergyStream', 'sectorA.tempCurr', 'sectorB.tempCurr', 'sectorDhw.tempCurr'],
     },
   ],
   unmapped: [
     { key: 'mpptPwr', reason: 'PV total: the per-string rows give the solar ports; adding it would count the PV twice' },
     ...unmappedKeys(['pcsBPhase.vol', 'pcsCPhase.vol'], 'one AC output voltage series per device: phase A stands for the set'),
-    ...unmappedKeys(['pcsAPhase.amp', 'pcsAPhase.actPwr', 'pcsAPhase.reactPwr', 'pcsAPhase.apparentPwr', 'pcsBPhase.amp', 'pcsBPhase.actPwr', 'pcsBPhase.reactPwr', 'pcsBPhase.apparentPwr', 'pcsCPhase.amp', 'pcsCPhase.actPwr', 'pcsCPhase.reactPwr', 'pcsCPhase.apparentPwr'], 'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented'),
+    ...unmappedKeys(
+      ['pcsAPhase.amp', 'pcsAPhase.actPwr', 'pcsAPhase.reactPwr', 'pcsAPhase.apparentPwr', 'pcsBPhase.amp', 'pcsBPhase.actPwr', 'pcsBPhase.reactPwr', 'pcsBPhase.apparentPwr', 'pcsCPhase.amp', 'pcsCPhase.actPwr', 'pcsCPhase.reactPwr', 'pcsCPhase.apparentPwr'],
+      'per-phase inverter current and powers: no unified per-phase metric; actPwr sign undocumented',
+    ),
     ...unmappedKeys(['mpptHeartBeat[0].mpptPv[0].vol', 'mpptHeartBeat[0].mpptPv[0].amp', 'mpptHeartBeat[0].mpptPv[1].vol', 'mpptHeartBeat[0].mpptPv[1].amp'], 'per-string PV voltage / current: no unified metric'),
     ...unmappedKeys(['bpSoh', 'bpVol', 'bpAmp', 'bpCycles', 'bpRemainWatth', 'bpMaxCellTemp', 'bpCellMaxVol'], 'per battery module (prefixed, several packs, TOL/FOX only): no single main pack, and their quota/all spelling is unconfirmed', ['TOL', 'FOX']),
   ],

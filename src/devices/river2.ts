@@ -4,7 +4,7 @@
  * issue #100 and DIAG river_2_max.json, vol 26). Cites DOC Delta2 (there is no RIVER 2 page),
  * TOL public/river2*.py, DIAG river_2_max.json.
  */
-import { unmappedKeys, type DeviceFamily } from './device-family.js';
+import type { DeviceFamily } from './device-family.js';
 import { DELTA2_GENERATION_ROWS, DELTA2_GENERATION_UNMAPPED, delta2GenerationRawOnly } from './delta2-generation.js';
 
 export const river2: DeviceFamily = {
@@ -31,8 +31,5 @@ export const river2: DeviceFamily = {
   rawOnly: delta2GenerationRawOnly({
     identity: ['timestamp'],
   }),
-  unmapped: [
-    ...DELTA2_GENERATION_UNMAPPED,
-    { key: 'pd.typecChaWatts', reason: 'USB-C input, unit unconfirmed: W (TOL river2.py) vs 0.1 W (FOX)', tags: ['TOL', 'FOX'] },
-  ],
+  unmapped: [...DELTA2_GENERATION_UNMAPPED, { key: 'pd.typecChaWatts', reason: 'USB-C input, unit unconfirmed: W (TOL river2.py) vs 0.1 W (FOX)', tags: ['TOL', 'FOX'] }],
 };

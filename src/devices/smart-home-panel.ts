@@ -11,26 +11,33 @@ import { RAW_ONLY_REASONS, CHARGE_PERCENT, REMAINING_MINUTES, unmappedKeys, type
  * Circuits 1–10 of `infoList` (entries 10 and 11 are the two backup-battery channels, TOL). The
  * top-level infoList is the newer push; quota/all may only have channelPower.infoList.
  */
-const CIRCUIT_ROWS: readonly MappingRow[] = Array.from({ length: 10 }, (_, i): MappingRow => ({
-  metric: 'loadPower',
-  key: [`infoList[${i}].chWatt`, `channelPower.infoList[${i}].chWatt`],
-  scale: 1,
-  tags: ['TOL'], evidence: `TOL smart_home_panel.py (circuit ${i + 1} power, W; "Circuits Combined Power" = circuits 1–10)`,
-}));
+const CIRCUIT_ROWS: readonly MappingRow[] = Array.from(
+  { length: 10 },
+  (_, i): MappingRow => ({
+    metric: 'loadPower',
+    key: [`infoList[${i}].chWatt`, `channelPower.infoList[${i}].chWatt`],
+    scale: 1,
+    tags: ['TOL'],
+    evidence: `TOL smart_home_panel.py (circuit ${i + 1} power, W; "Circuits Combined Power" = circuits 1–10)`,
+  }),
+);
 
 /**
  * The (up to two) backup batteries, net: the unit's input (lcdInputWatts: grid charging through
  * the panel, or its own PV) − its output to the panel (outputPower). An empty slot reports
  * zeros (energyInfos[1] in the real dump), which add nothing.
  */
-const BACKUP_BATTERY_ROWS: readonly MappingRow[] = [0, 1].map((n): MappingRow => ({
-  // Both or nothing: input alone would read as charging.
-  metric: 'batteryPower',
-  key: `heartbeat.energyInfos[${n}].lcdInputWatts`,
-  minus: `heartbeat.energyInfos[${n}].outputPower`,
-  scale: 1,
-  tags: ['TOL', 'DIAG'], evidence: `TOL (battery ${n + 1} input − output power, W); real dump 0 − 203 W while the grid is down`,
-}));
+const BACKUP_BATTERY_ROWS: readonly MappingRow[] = [0, 1].map(
+  (n): MappingRow => ({
+    // Both or nothing: input alone would read as charging.
+    metric: 'batteryPower',
+    key: `heartbeat.energyInfos[${n}].lcdInputWatts`,
+    minus: `heartbeat.energyInfos[${n}].outputPower`,
+    scale: 1,
+    tags: ['TOL', 'DIAG'],
+    evidence: `TOL (battery ${n + 1} input − output power, W); real dump 0 − 203 W while the grid is down`,
+  }),
+);
 
 export const smartHomePanel: DeviceFamily = {
   id: 'smart_home_panel',
@@ -51,17 +58,7 @@ export const smartHomePanel: DeviceFamily = {
   rawOnly: [
     {
       reason: RAW_ONLY_REASONS.settings,
-      keys: [
-        'backupChaDiscCfg.discLower',
-        'backupChaDiscCfg.forceChargeHigh',
-        'chUseInfo.isEnable',
-        'emergencyStrategy.backupMode',
-        'emergencyStrategy.isCfg',
-        'emergencyStrategy.overloadMode',
-        'epsModeInfo.eps',
-        'heartbeat.timezoneInfo.timezone',
-        'splitPhaseInfo.cfgList',
-      ],
+      keys: ['backupChaDiscCfg.discLower', 'backupChaDiscCfg.forceChargeHigh', 'chUseInfo.isEnable', 'emergencyStrategy.backupMode', 'emergencyStrategy.isCfg', 'emergencyStrategy.overloadMode', 'epsModeInfo.eps', 'heartbeat.timezoneInfo.timezone', 'splitPhaseInfo.cfgList'],
     },
     {
       reason: RAW_ONLY_REASONS.identity,
@@ -125,43 +122,19 @@ export const smartHomePanel: DeviceFamily = {
     },
     {
       reason: RAW_ONLY_REASONS.status,
-      keys: [
-        'cfgSta.sta',
-        'emergencyStrategy.chSta',
-        'heartbeat.errorCodes',
-        'selfCheck.chErrorSta',
-        'selfCheck.errorCode',
-        'selfCheck.flag',
-        'selfCheck.result',
-      ],
+      keys: ['cfgSta.sta', 'emergencyStrategy.chSta', 'heartbeat.errorCodes', 'selfCheck.chErrorSta', 'selfCheck.errorCode', 'selfCheck.flag', 'selfCheck.result'],
     },
     {
       reason: RAW_ONLY_REASONS.energyCounters,
-      keys: [
-        'backupLoadWatt.watth',
-        'heartbeat.backupDayWatth',
-        'heartbeat.gridDayWatth',
-        'mainsLoadWatt.watth',
-        'topupLoadWatt.watth',
-      ],
+      keys: ['backupLoadWatt.watth', 'heartbeat.backupDayWatth', 'heartbeat.gridDayWatth', 'mainsLoadWatt.watth', 'topupLoadWatt.watth'],
     },
     {
       reason: RAW_ONLY_REASONS.counters,
-      keys: [
-        'heartbeat.workTime',
-      ],
+      keys: ['heartbeat.workTime'],
     },
     {
       reason: RAW_ONLY_REASONS.unmapped,
-      keys: [
-        'areaInfo.area',
-        'channelPower.infoList',
-        'heartbeat.backupCmdChCtrlInfos',
-        'heartbeat.energyInfos',
-        'heartbeat.loadCmdChCtrlInfos',
-        'infoList',
-        'loadChInfo.info',
-      ],
+      keys: ['areaInfo.area', 'channelPower.infoList', 'heartbeat.backupCmdChCtrlInfos', 'heartbeat.energyInfos', 'heartbeat.loadCmdChCtrlInfos', 'infoList', 'loadChInfo.info'],
     },
   ],
   unmapped: [

@@ -42,7 +42,7 @@ export const SOURCES = [
   },
   {
     tag: 'RUS',
-    what: 'a typed schema of the PowerStream quota whose comments carry DOC\'s units',
+    what: "a typed schema of the PowerStream quota whose comments carry DOC's units",
     repo: 'rustyy/ecoflow-api',
     paths: ['packages/schemas/src/powerStream/getProperties.ts'],
   },
@@ -78,7 +78,7 @@ export const SOURCES = [
   },
   {
     tag: 'EVCC',
-    what: 'evcc\'s EcoFlow STREAM support; commit 509fb9c reports REST quota/all giving cmsBattSoc 0 constantly',
+    what: "evcc's EcoFlow STREAM support; commit 509fb9c reports REST quota/all giving cmsBattSoc 0 constantly",
     repo: 'evcc-io/evcc',
     paths: ['commit 509fb9c'],
   },

@@ -58,11 +58,7 @@ export const wave2: DeviceFamily = {
     },
     {
       reason: RAW_ONLY_REASONS.identity,
-      keys: [
-        'bms.bmsType',
-        'motor.focId',
-        'pd.deviceName',
-      ],
+      keys: ['bms.bmsType', 'motor.focId', 'pd.deviceName'],
     },
     {
       reason: RAW_ONLY_REASONS.status,
@@ -106,10 +102,7 @@ export const wave2: DeviceFamily = {
     },
     {
       reason: RAW_ONLY_REASONS.cells,
-      keys: [
-        'bms.maxCellVol',
-        'bms.minCellVol',
-      ],
+      keys: ['bms.maxCellVol', 'bms.minCellVol'],
     },
     {
       reason: RAW_ONLY_REASONS.counters,
@@ -243,9 +236,9 @@ export const wave2: DeviceFamily = {
     ...unmappedKeys(['bms.bmsCur', 'pd.batCurr', 'power.batCurr'], 'mA per DOC, but no sign is documented and FOX treats batCurr as 0–10 A (unsigned): battery current and vol × amp power would guess the direction', ['DOC', 'FOX']),
     ...unmappedKeys(['pd.batPwrOut', 'power.batPwrOut'], 'discharge power only (W, DOC); with no charge counterpart it cannot give a signed battery_power_watts', ['DOC']),
     { key: 'pd.batPower', reason: 'DOC "Battery power" with no unit or sign; TOL\'s entry has a typo (`"pd.batPower "`) so it was never read', tags: ['DOC', 'TOL'] },
-    ...unmappedKeys(['pd.batVolt', 'power.batVolt'], 'battery voltage from the PD / power board (0.01 V per DOC for pd.batVolt); bms.bmsVol is the pack\'s own reading. DOC\'s example power.batVolt 74 fits neither a 0.01 V nor a 1 V reading of a charged pack', ['DOC']),
+    ...unmappedKeys(['pd.batVolt', 'power.batVolt'], "battery voltage from the PD / power board (0.01 V per DOC for pd.batVolt); bms.bmsVol is the pack's own reading. DOC's example power.batVolt 74 fits neither a 0.01 V nor a 1 V reading of a charged pack", ['DOC']),
     ...unmappedKeys(['power.acFreq', 'pd.acFreq'], 'AC input frequency with no unit in DOC (FOX: Hz): unit unconfirmed', ['DOC', 'FOX']),
-    ...unmappedKeys(['bms.soc', 'bms.tmp'], 'read by TOL but not in DOC\'s quota/all list: key unconfirmed', ['DOC', 'TOL']),
+    ...unmappedKeys(['bms.soc', 'bms.tmp'], "read by TOL but not in DOC's quota/all list: key unconfirmed", ['DOC', 'TOL']),
     { key: 'pd.pvPower', reason: 'PV charging power, the share of pd.mpptPwr that charges the battery: not a port of its own' },
     ...unmappedKeys(['motor.power', 'pd.sysPowerWatts', 'pd.psdrPower'], 'compressor motor, "system" and "power supply" power (W): the unit\'s own consumption in parts, not documented as a total'),
     ...unmappedKeys(['pd.mpptVol', 'power.mpptVol', 'pd.mpptCur'], 'PV voltage (0.01 V) / current (mA): no unified per-port voltage or current metric'),

@@ -32,15 +32,7 @@ export interface EcoflowClientOptions {
   reporter?: RequestReporter;
 }
 
-export type RequestOutcome =
-  | 'success'
-  | 'api_error'
-  | 'rate_limited'
-  | 'http_error'
-  | 'bad_response'
-  | 'timeout'
-  | 'network'
-  | 'circuit_open';
+export type RequestOutcome = 'success' | 'api_error' | 'rate_limited' | 'http_error' | 'bad_response' | 'timeout' | 'network' | 'circuit_open';
 
 /** What the client reports (the self-metrics): every request, sent or refused by the governor. */
 export interface RequestReporter {
@@ -125,7 +117,8 @@ export class EcoflowClient {
       const port = Number(text('port'));
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw new EcoflowResponseError('certification', '"port" is not a port number');
       const protocol = text('protocol').toLowerCase();
-      if (protocol !== 'mqtt' && protocol !== 'mqtts') throw new EcoflowResponseError('certification', `protocol ${JSON.stringify(protocol.slice(0, 20))} is not mqtt or mqtts`);
+      if (protocol !== 'mqtt' && protocol !== 'mqtts')
+        throw new EcoflowResponseError('certification', `protocol ${JSON.stringify(protocol.slice(0, 20))} is not mqtt or mqtts`);
       return { host: text('url'), port, protocol, account: text('certificateAccount'), password: text('certificatePassword') };
     });
   }

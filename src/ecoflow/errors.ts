@@ -9,10 +9,7 @@ export type { EcoflowEndpoint } from './endpoints.js';
 
 /** API codes that concern one device, not the health of the cloud or of our keys. */
 export function isDeviceSpecific(error: unknown): boolean {
-  return (
-    error instanceof EcoflowApiError &&
-    [API_CODES.deviceNotAllowed, API_CODES.badParams, API_CODES.deviceOffline].includes(error.apiCode as never)
-  );
+  return error instanceof EcoflowApiError && [API_CODES.deviceNotAllowed, API_CODES.badParams, API_CODES.deviceOffline].includes(error.apiCode as never);
 }
 
 export abstract class EcoflowError extends Error {
@@ -124,7 +121,7 @@ function hintFor(code: string): string {
     case API_CODES.accessKeyInvalid:
       return ' (hint: check ECOFLOW_ACCESS_KEY, and that ECOFLOW_API_HOST is the region the key belongs to: https://api-e.ecoflow.com for Europe, https://api-a.ecoflow.com for the Americas)';
     case API_CODES.signatureWrong:
-      return ' (hint: check ECOFLOW_SECRET_KEY for stray characters, and that this machine\'s clock is correct)';
+      return " (hint: check ECOFLOW_SECRET_KEY for stray characters, and that this machine's clock is correct)";
     case API_CODES.deviceNotAllowed:
       return ' (hint: the device is not bound to this developer key, or its model is not opened for the Open API)';
     default:

@@ -43,7 +43,14 @@ export class MetricsServer {
     const tls = this.#options.tls;
     const server: Server = tls
       ? createTlsServer(
-          { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: Boolean(tls.ca), rejectUnauthorized: tls.requireClientCert, minVersion: tls.minVersion ?? 'TLSv1.2' },
+          {
+            cert: tls.cert,
+            key: tls.key,
+            ca: tls.ca,
+            requestCert: Boolean(tls.ca),
+            rejectUnauthorized: tls.requireClientCert,
+            minVersion: tls.minVersion ?? 'TLSv1.2',
+          },
           handler,
         )
       : createServer(handler);
@@ -55,7 +62,9 @@ export class MetricsServer {
       const fail = (err: NodeJS.ErrnoException) => {
         this.#server = undefined;
         // The commonest start-up failure a newcomer meets: say how to get out of it.
-        reject(err.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use; choose another port with EXPORTER_PORT or --port`, { cause: err }) : err);
+        reject(
+          err.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use; choose another port with EXPORTER_PORT or --port`, { cause: err }) : err,
+        );
       };
       server.once('error', fail);
       server.listen({ host, port }, () => {

@@ -1,9 +1,4 @@
-import {
-  AggregationTemporality,
-  InstrumentType,
-  MetricReader,
-  type MetricProducer,
-} from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, InstrumentType, MetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { PrometheusText } from './prometheus-text.js';

@@ -32,7 +32,7 @@ export const METRICS = {
     name: 'online',
     type: 'gauge',
     labels: [...DEVICE_LABELS],
-    help: '1 if the device is online according to the EcoFlow device list (refreshed every DEVICE_LIST_INTERVAL) or, sooner, the MQTT stream\'s status message, else 0.',
+    help: "1 if the device is online according to the EcoFlow device list (refreshed every DEVICE_LIST_INTERVAL) or, sooner, the MQTT stream's status message, else 0.",
   },
   connectionErrors: {
     name: 'connection_errors',
@@ -44,7 +44,7 @@ export const METRICS = {
     name: 'last_update_timestamp_seconds',
     type: 'gauge',
     labels: [...DEVICE_LABELS],
-    help: 'When the device\'s quota values were last refreshed, by a REST read or a stream message (Unix time). Values older than DATA_STALE_AFTER are not exported.',
+    help: "When the device's quota values were last refreshed, by a REST read or a stream message (Unix time). Values older than DATA_STALE_AFTER are not exported.",
   },
   // Self-metrics: the exporter's own health. Their label sets are fixed (or one per device).
   apiRequests: {
@@ -63,13 +63,13 @@ export const METRICS = {
     name: 'exporter_poll_duration_seconds',
     type: 'histogram',
     labels: [{ name: 'kind', values: ['list', 'quota'] }],
-    help: 'Duration of successful polls (device list, or one device\'s quotas) including the snapshot update.',
+    help: "Duration of successful polls (device list, or one device's quotas) including the snapshot update.",
   },
   lastSuccessfulPoll: {
     name: 'exporter_last_successful_poll_timestamp_seconds',
     type: 'gauge',
     labels: [...DEVICE_LABELS],
-    help: 'When the device\'s quotas were last read successfully (Unix time).',
+    help: "When the device's quotas were last read successfully (Unix time).",
   },
   devices: {
     name: 'exporter_devices',
@@ -135,7 +135,7 @@ export const METRICS = {
     name: 'exporter_stream_merge_duration_seconds',
     type: 'histogram',
     labels: [],
-    help: 'From a stream message\'s arrival to its values being in the series the next scrape reads.',
+    help: "From a stream message's arrival to its values being in the series the next scrape reads.",
   },
   instrumentRenewals: {
     name: 'exporter_instrument_renewals',
@@ -249,7 +249,7 @@ export const PORTS = {
   usb: 'USB-A outputs, fast-charge ones included',
   usb_c: 'USB-C outputs',
   dc: 'other DC outputs: DC5521, Anderson, 12 V/24 V regulated',
-  extra_battery: 'extra-battery ports (reserved: no table maps them yet, the XT150 keys\' sign is disputed)',
+  extra_battery: "extra-battery ports (reserved: no table maps them yet, the XT150 keys' sign is disputed)",
   power_in_out: 'the Power In/Out port (DELTA Pro Ultra, DELTA Pro 3)',
   ev: 'EV charger (PowerOcean)',
   solar_3: 'third PV string (STREAM Ultra: four PV inputs)',

@@ -180,7 +180,7 @@ export class Poller {
       if (list.some((d) => d.sn === sn)) this.#missingLogged.delete(sn);
       else if (!this.#missingLogged.has(sn)) {
         this.#missingLogged.add(sn);
-        this.#log.warn('device not on the account\'s device list; check ECOFLOW_DEVICE_SN', { sn });
+        this.#log.warn("device not on the account's device list; check ECOFLOW_DEVICE_SN", { sn });
       }
     }
     this.#o.snapshot.setDevices(

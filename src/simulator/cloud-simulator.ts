@@ -30,9 +30,7 @@ export interface SimulatorCertification {
 }
 
 /** What changed in the simulated fleet, for the MQTT side of the simulator. */
-export type SimulatorChange =
-  | { kind: 'online'; sn: string; online: boolean }
-  | { kind: 'quota'; sn: string; key: string; value: unknown };
+export type SimulatorChange = { kind: 'online'; sn: string; online: boolean } | { kind: 'quota'; sn: string; key: string; value: unknown };
 
 /** A canned misbehaviour for the next matching request(s). */
 export type Fault =
@@ -228,14 +226,18 @@ export class CloudSimulator {
       if (await this.#misbehave(res, fault)) return;
     }
     if (endpoint === 'device/list') {
-      send(res, 200, ok(
-        [...this.#devices.values()].map((d) => ({
-          sn: d.sn,
-          deviceName: d.deviceName,
-          online: d.online ? 1 : 0,
-          productName: d.productName,
-        })),
-      ));
+      send(
+        res,
+        200,
+        ok(
+          [...this.#devices.values()].map((d) => ({
+            sn: d.sn,
+            deviceName: d.deviceName,
+            online: d.online ? 1 : 0,
+            productName: d.productName,
+          })),
+        ),
+      );
       return;
     }
     if (endpoint === 'certification') {
@@ -245,13 +247,17 @@ export class CloudSimulator {
         return;
       }
       // The real API answers the port as a string ("8883").
-      send(res, 200, ok({
-        certificateAccount: c.certificateAccount,
-        certificatePassword: c.certificatePassword,
-        url: c.url,
-        port: String(c.port),
-        protocol: c.protocol,
-      }));
+      send(
+        res,
+        200,
+        ok({
+          certificateAccount: c.certificateAccount,
+          certificatePassword: c.certificatePassword,
+          url: c.url,
+          port: String(c.port),
+          protocol: c.protocol,
+        }),
+      );
       return;
     }
     const device = this.#devices.get(url.searchParams.get('sn') ?? '');

@@ -30,7 +30,12 @@ export async function startDemoBroker(o: DemoBrokerOptions): Promise<DemoBroker>
   const { Aedes } = await import('aedes');
   const broker = await Aedes.createBroker({
     authenticate: (_client, username, password, done) => {
-      if (username !== undefined && password !== undefined && safeEqual(Buffer.from(username), Buffer.from(o.username)) && safeEqual(password, Buffer.from(o.password))) {
+      if (
+        username !== undefined &&
+        password !== undefined &&
+        safeEqual(Buffer.from(username), Buffer.from(o.username)) &&
+        safeEqual(password, Buffer.from(o.password))
+      ) {
         done(null, true);
         return;
       }

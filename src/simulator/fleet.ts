@@ -42,8 +42,10 @@ export function payload(raw: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('_')));
 }
 
-const wave = (base: number, amplitude: number, periodS: number, phase = 0) => (t: number) =>
-  Math.round(base + amplitude * Math.sin((2 * Math.PI * t) / periodS + phase));
+const wave =
+  (base: number, amplitude: number, periodS: number, phase = 0) =>
+  (t: number) =>
+    Math.round(base + amplitude * Math.sin((2 * Math.PI * t) / periodS + phase));
 
 /**
  * A battery that charges and discharges over `periodS` (hours, so that the power stays what
@@ -100,7 +102,13 @@ export function demoFleet(): SimulatedDevice[] {
           mid: 60,
           swing: 30,
           capacityAh: 20,
-          soc: { 'pd.soc': 'int', 'bms_emsStatus.lcdShowSoc': 'int', 'bms_emsStatus.f32LcdShowSoc': 'float', 'bms_bmsStatus.soc': 'int', 'bms_bmsStatus.f32ShowSoc': 'float' },
+          soc: {
+            'pd.soc': 'int',
+            'bms_emsStatus.lcdShowSoc': 'int',
+            'bms_emsStatus.f32LcdShowSoc': 'float',
+            'bms_bmsStatus.soc': 'int',
+            'bms_bmsStatus.f32ShowSoc': 'float',
+          },
           amp: 'bms_bmsStatus.amp',
           chgRemain: 'bms_emsStatus.chgRemainTime',
           dsgRemain: 'bms_emsStatus.dsgRemainTime',
@@ -241,7 +249,11 @@ export function demoFleet(): SimulatedDevice[] {
       productName: 'STREAM AC',
       online: true,
       quotas: payload(streamAc),
-      motion: { powGetPvSum: wave(2051, 1500, 3600), powGetSysGrid: wave(-135, 200, 600), ...batteryCycle({ periodS: 6 * 3600, mid: 43, swing: 20, capacityAh: 100, soc: { cmsBattSoc: 'float' }, amp: 'amp' }) },
+      motion: {
+        powGetPvSum: wave(2051, 1500, 3600),
+        powGetSysGrid: wave(-135, 200, 600),
+        ...batteryCycle({ periodS: 6 * 3600, mid: 43, swing: 20, capacityAh: 100, soc: { cmsBattSoc: 'float' }, amp: 'amp' }),
+      },
     },
     {
       sn: 'BX11ZCB4EF2E0010',

@@ -150,7 +150,7 @@ export class QuotaSnapshot {
    */
   mergeQuotas(sn: string, quotas: Record<string, unknown>, at: number): void {
     const record = this.#devices.get(sn);
-    if (!record || record.state !== 'online') return;
+    if (record?.state !== 'online') return;
     const keys = new Set<string>();
     for (const [key, value] of Object.entries(quotas)) {
       const inRest = record.quotas.get(key)?.inRest ?? false;

@@ -125,7 +125,9 @@ export class EcoflowStream {
     try {
       c = await this.#o.certification();
     } catch (err) {
-      throw new StreamError('certification', `the MQTT certification call failed: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
+      throw new StreamError('certification', `the MQTT certification call failed: ${err instanceof Error ? err.message : String(err)}`, undefined, {
+        cause: err,
+      });
     }
     return { ...c, protocol: transportFor(c) };
   }
@@ -163,7 +165,10 @@ export class EcoflowStream {
     try {
       await new Promise<void>((resolve, reject) => {
         const limitMs = this.#o.connectTimeoutMs ?? 15_000;
-        const timer = setTimeout(() => reject(new StreamError('timeout', `no answer from the broker ${c.host}:${c.port} within ${limitMs} ms`)), limitMs + 1000);
+        const timer = setTimeout(
+          () => reject(new StreamError('timeout', `no answer from the broker ${c.host}:${c.port} within ${limitMs} ms`)),
+          limitMs + 1000,
+        );
         client.once('connect', () => {
           clearTimeout(timer);
           connectedAt = Date.now();
@@ -204,11 +209,15 @@ export class EcoflowStream {
 
   #subscribe(client: MqttClient, sns: string[]): void {
     if (sns.length === 0) return;
-    client.subscribe(sns.flatMap((sn) => this.#topics(sn)), { qos: 1 }, (err, granted) => {
-      if (err || !granted) return; // the connection went: resubscribed on the next one
-      const refused = new Set(granted.filter((g) => g.qos === 128).map((g) => g.topic.split('/')[3]!));
-      for (const sn of refused) this.#o.onSubscribeRefused?.(sn);
-    });
+    client.subscribe(
+      sns.flatMap((sn) => this.#topics(sn)),
+      { qos: 1 },
+      (err, granted) => {
+        if (err || !granted) return; // the connection went: resubscribed on the next one
+        const refused = new Set(granted.filter((g) => g.qos === 128).map((g) => g.topic.split('/')[3]!));
+        for (const sn of refused) this.#o.onSubscribeRefused?.(sn);
+      },
+    );
   }
 
   #topics(sn: string): string[] {

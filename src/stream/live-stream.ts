@@ -109,9 +109,12 @@ export class LiveStream {
   #noticeTakeover(log: Logger): void {
     this.#shortLived = Date.now() - this.#connectedAt < SHORT_LIVED_MS ? this.#shortLived + 1 : 0;
     if (this.#shortLived !== 3) return;
-    log.warn('the MQTT connection keeps being dropped soon after it opens: is another installation using this key with the same client ID? Give each one its own ECOFLOW_MQTT_CLIENT_ID', {
-      client_id: this.#o.clientId,
-    });
+    log.warn(
+      'the MQTT connection keeps being dropped soon after it opens: is another installation using this key with the same client ID? Give each one its own ECOFLOW_MQTT_CLIENT_ID',
+      {
+        client_id: this.#o.clientId,
+      },
+    );
   }
 
   #onState(state: StreamState, error: StreamError | undefined): void {

@@ -69,7 +69,15 @@ async function measure(n: number) {
   const port = await closedPort();
   const url = `http://127.0.0.1:${port}/metrics`;
   const started = performance.now();
-  const exporter = spawnExporter([], { ...TEST_KEYS_ENV, ECOFLOW_API_HOST: api, EXPORTER_HOST: '127.0.0.1', EXPORTER_PORT: String(port), ECOFLOW_MQTT: 'off', LOG_LEVEL: 'warn', ...passThrough() });
+  const exporter = spawnExporter([], {
+    ...TEST_KEYS_ENV,
+    ECOFLOW_API_HOST: api,
+    EXPORTER_HOST: '127.0.0.1',
+    EXPORTER_PORT: String(port),
+    ECOFLOW_MQTT: 'off',
+    LOG_LEVEL: 'warn',
+    ...passThrough(),
+  });
   try {
     // Complete: every device read (its last-update series is there).
     let startupMs = 0;
@@ -265,7 +273,20 @@ async function sideBySide() {
   const api = await simulator.start(0, '127.0.0.1');
   const missing = pythonExporterMissing();
   const contenders: Array<{ name: string; start: (port: number) => ChildProcess }> = [
-    { name: 'ecoflow-exporter', start: (port) => spawnExporter([], { ...TEST_KEYS_ENV, ECOFLOW_API_HOST: api, EXPORTER_HOST: '127.0.0.1', EXPORTER_PORT: String(port), ECOFLOW_DEVICE_SN: device!.sn, ECOFLOW_MQTT: 'off', LOG_LEVEL: 'warn', ...passThrough() }).child },
+    {
+      name: 'ecoflow-exporter',
+      start: (port) =>
+        spawnExporter([], {
+          ...TEST_KEYS_ENV,
+          ECOFLOW_API_HOST: api,
+          EXPORTER_HOST: '127.0.0.1',
+          EXPORTER_PORT: String(port),
+          ECOFLOW_DEVICE_SN: device!.sn,
+          ECOFLOW_MQTT: 'off',
+          LOG_LEVEL: 'warn',
+          ...passThrough(),
+        }).child,
+    },
   ];
   if (!missing) contenders.push({ name: 'ecoflow_prometheus.py', start: (port) => spawnPythonExporter({ apiUrl: api, sn: device!.sn, port, ...TEST_KEYS }) });
   const results = [];
@@ -291,9 +312,23 @@ async function sideBySide() {
       }
       const until = performance.now() + 30_000;
       let scrapes = 0;
-      await Promise.all([0, 1, 2, 3].map(async () => { while (performance.now() < until) { await get(url, true); scrapes++; } }));
+      await Promise.all(
+        [0, 1, 2, 3].map(async () => {
+          while (performance.now() < until) {
+            await get(url, true);
+            scrapes++;
+          }
+        }),
+      );
       const s1 = sorted(one);
-      results.push({ exporter: c.name, startup_ms: Math.round(startupMs), scrape_p50_ms: round(pct(s1, 0.5), 2), scrape_p99_ms: round(pct(s1, 0.99), 2), scrapes_in_30s_by_4: scrapes, rss_after_mb: round(rssMb(child.pid!), 1) });
+      results.push({
+        exporter: c.name,
+        startup_ms: Math.round(startupMs),
+        scrape_p50_ms: round(pct(s1, 0.5), 2),
+        scrape_p99_ms: round(pct(s1, 0.99), 2),
+        scrapes_in_30s_by_4: scrapes,
+        rss_after_mb: round(rssMb(child.pid!), 1),
+      });
     } finally {
       child.kill('SIGKILL');
     }
@@ -310,11 +345,29 @@ const hours = [];
 if (HOUR_S > 0) for (const n of SIZES) hours.push(await compressedHour(n));
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gb: Math.round(totalmem() / 1024 ** 3), node: process.version };
 console.log('');
-console.log(`fleet: the exporter process, scraped over HTTP (gzip), ${SCRAPES} scrapes per column; straightforward = PrometheusExporter + PrometheusSerializer in-process, same series`);
+console.log(
+  `fleet: the exporter process, scraped over HTTP (gzip), ${SCRAPES} scrapes per column; straightforward = PrometheusExporter + PrometheusSerializer in-process, same series`,
+);
 console.log('devices  series  start ms  p50 ms  p99 ms  4×p50  4×p99  straightforward p50  ratio  4×/1×  body kB  gzip kB  RSS MB  heap MB  poll ms');
 for (const r of rows) {
   console.log(
-    [r.devices, r.series, r.startup_ms, r.scrape_p50_ms, r.scrape_p99_ms, r.scrape_4_p50_ms, r.scrape_4_p99_ms, r.straightforward_p50_ms, r.ratio_p50, r.ratio_4_vs_1, r.body_kb, r.body_gzip_kb, r.rss_mb, r.heap_mb, r.poll_processing_ms]
+    [
+      r.devices,
+      r.series,
+      r.startup_ms,
+      r.scrape_p50_ms,
+      r.scrape_p99_ms,
+      r.scrape_4_p50_ms,
+      r.scrape_4_p99_ms,
+      r.straightforward_p50_ms,
+      r.ratio_p50,
+      r.ratio_4_vs_1,
+      r.body_kb,
+      r.body_gzip_kb,
+      r.rss_mb,
+      r.heap_mb,
+      r.poll_processing_ms,
+    ]
       .map((v, i) => String(v).padStart([7, 7, 9, 7, 7, 6, 6, 20, 6, 6, 8, 8, 7, 8, 8][i]!))
       .join(' '),
   );
@@ -335,10 +388,15 @@ console.log('');
 console.log(`one device side by side (Python exporter: ${side.python})`);
 console.log('exporter                start ms  p50 ms  p99 ms  scrapes in 30 s by 4  RSS after MB');
 for (const r of side.results) {
-  console.log(`${r.exporter.padEnd(22)} ${String(r.startup_ms).padStart(9)} ${String(r.scrape_p50_ms).padStart(7)} ${String(r.scrape_p99_ms).padStart(7)} ${String(r.scrapes_in_30s_by_4).padStart(21)} ${String(r.rss_after_mb).padStart(13)}`);
+  console.log(
+    `${r.exporter.padEnd(22)} ${String(r.startup_ms).padStart(9)} ${String(r.scrape_p50_ms).padStart(7)} ${String(r.scrape_p99_ms).padStart(7)} ${String(r.scrapes_in_30s_by_4).padStart(21)} ${String(r.rss_after_mb).padStart(13)}`,
+  );
 }
 mkdirSync(RESULTS, { recursive: true });
-writeFileSync(`${RESULTS}fleet.json`, `${JSON.stringify({ version: VERSION, date: new Date().toISOString(), machine, node_flags: [...nodeFlags(), ...(process.env.EXPORTER_NODE_OPTIONS ? [`NODE_OPTIONS=${process.env.EXPORTER_NODE_OPTIONS}`] : [])].join(' '), one_device: side, rows, compressed_hour: hours }, null, 2)}\n`);
+writeFileSync(
+  `${RESULTS}fleet.json`,
+  `${JSON.stringify({ version: VERSION, date: new Date().toISOString(), machine, node_flags: [...nodeFlags(), ...(process.env.EXPORTER_NODE_OPTIONS ? [`NODE_OPTIONS=${process.env.EXPORTER_NODE_OPTIONS}`] : [])].join(' '), one_device: side, rows, compressed_hour: hours }, null, 2)}\n`,
+);
 console.log(`\nwritten: test/bench/results/fleet.json (${machine.cores} × ${machine.cpu}, Node ${machine.node})`);
 process.exit(0);
 

@@ -83,15 +83,23 @@ export function fleetTable(r: FleetResults = fleetResults()): string {
       '|---:|---:|---:|---:|---:|---:|',
     );
     for (const h of r.compressed_hour) {
-      lines.push(`| ${h.devices} | ${h.churn_rounds} | ${Math.round(h.rss_warm_mb)} → ${Math.round(h.rss_after_hour_mb)} MB | ${Math.round(h.heap_warm_mb)} → ${Math.round(h.heap_after_hour_mb)} MB | ${h.renewals} | ${h.api_calls_per_device_hour} |`);
+      lines.push(
+        `| ${h.devices} | ${h.churn_rounds} | ${Math.round(h.rss_warm_mb)} → ${Math.round(h.rss_after_hour_mb)} MB | ${Math.round(h.heap_warm_mb)} → ${Math.round(h.heap_after_hour_mb)} MB | ${h.renewals} | ${h.api_calls_per_device_hour} |`,
+      );
     }
   }
-  const [ours, python] = [r.one_device.results.find((x) => x.exporter === 'ecoflow-exporter'), r.one_device.results.find((x) => x.exporter !== 'ecoflow-exporter')];
+  const [ours, python] = [
+    r.one_device.results.find((x) => x.exporter === 'ecoflow-exporter'),
+    r.one_device.results.find((x) => x.exporter !== 'ecoflow-exporter'),
+  ];
   if (ours) {
     lines.push('', `One device, side by side with the Python \`ecoflow_prometheus.py\` in the same run (${python ? 'it ran' : r.one_device.python}):`, '');
     lines.push('| exporter | first complete output | `/metrics` p50 / p99 | answers to 4 scrapers in 30 s | RSS after them |', '|---|---:|---:|---:|---:|');
     for (const x of [ours, python]) {
-      if (x) lines.push(`| \`${x.exporter}\` | ${x.startup_ms} ms | ${x.scrape_p50_ms} / ${x.scrape_p99_ms} ms | ${n(x.scrapes_in_30s_by_4)} | ${Math.round(x.rss_after_mb)} MB |`);
+      if (x)
+        lines.push(
+          `| \`${x.exporter}\` | ${x.startup_ms} ms | ${x.scrape_p50_ms} / ${x.scrape_p99_ms} ms | ${n(x.scrapes_in_30s_by_4)} | ${Math.round(x.rss_after_mb)} MB |`,
+        );
     }
   }
   return lines.join('\n');

@@ -134,11 +134,17 @@ const ms = (n: number) => (n < 100 ? n.toFixed(1) : n.toFixed(0));
 console.log('');
 console.log(`freshness, ${DEVICES} devices, ${streams[0]!.series} series (a change at the device → its value in the series a scrape reads)`);
 for (const stream of streams) {
-  console.log(`  MQTT stream, 1 msg/s per device, a scrape every ${String(stream.every).padStart(2)} s  p50 ${ms(percentile(stream.sorted, 0.5))} ms, p99 ${ms(percentile(stream.sorted, 0.99))} ms, max ${ms(stream.sorted.at(-1)!)} ms over ${stream.sorted.length} updates (${stream.lost} lost)`);
+  console.log(
+    `  MQTT stream, 1 msg/s per device, a scrape every ${String(stream.every).padStart(2)} s  p50 ${ms(percentile(stream.sorted, 0.5))} ms, p99 ${ms(percentile(stream.sorted, 0.99))} ms, max ${ms(stream.sorted.at(-1)!)} ms over ${stream.sorted.length} updates (${stream.lost} lost)`,
+  );
 }
 const endToEnd = streams.flatMap((s) => s.endToEnd).sort((a, b) => a - b);
-console.log(`    publish → a /metrics body showing it (render included)   median ${ms(percentile(endToEnd, 0.5))} ms, max ${ms(endToEnd.at(-1)!)} ms over ${endToEnd.length} tries`);
-console.log(`  REST, COLLECTING_INTERVAL 10 s                             p50 ${ms(percentile(rest.sorted, 0.5))} ms, p99 ${ms(percentile(rest.sorted, 0.99))} ms over ${rest.sorted.length} updates (${rest.lost} lost)`);
+console.log(
+  `    publish → a /metrics body showing it (render included)   median ${ms(percentile(endToEnd, 0.5))} ms, max ${ms(endToEnd.at(-1)!)} ms over ${endToEnd.length} tries`,
+);
+console.log(
+  `  REST, COLLECTING_INTERVAL 10 s                             p50 ${ms(percentile(rest.sorted, 0.5))} ms, p99 ${ms(percentile(rest.sorted, 0.99))} ms over ${rest.sorted.length} updates (${rest.lost} lost)`,
+);
 console.log(`REST quota calls per device per hour (measured at 1/${TIME_SCALE} time over ${COUNT_SECONDS} s)`);
 console.log(`  MQTT stream healthy (RECONCILE_INTERVAL 300 s)   ${onCalls.toFixed(1)}`);
 console.log(`  REST only (COLLECTING_INTERVAL 10 s)             ${offCalls.toFixed(1)}`);

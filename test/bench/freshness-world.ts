@@ -72,7 +72,14 @@ if (parentPort) {
       const url = await simulator.start(0, '127.0.0.1');
       broker = await startDemoBroker({ username: ACCOUNT, password: PASSWORD });
       simulator.setCertification({ url: broker.host, port: broker.port, protocol: 'mqtt', certificateAccount: ACCOUNT, certificatePassword: PASSWORD });
-      publisher = new StreamPublisher({ simulator, brokerUrl: `mqtt://${broker.host}:${broker.port}`, username: ACCOUNT, password: PASSWORD, account: ACCOUNT, periodMs: 3_600_000 });
+      publisher = new StreamPublisher({
+        simulator,
+        brokerUrl: `mqtt://${broker.host}:${broker.port}`,
+        username: ACCOUNT,
+        password: PASSWORD,
+        account: ACCOUNT,
+        periodMs: 3_600_000,
+      });
       await publisher.start();
       return { url, fleet: fleet.map((d) => ({ sn: d.sn, marker: d.marker })) };
     },

@@ -25,7 +25,8 @@ export function pythonExporterMissing(): string | undefined {
   if (!script) return 'PYTHON_EXPORTER (path of ecoflow_prometheus.py) is not set';
   if (!existsSync(script)) return `PYTHON_EXPORTER: ${script} does not exist`;
   const check = spawnSync(PYTHON, ['-c', 'import requests, prometheus_client, inflection'], { encoding: 'utf8' });
-  if (check.status !== 0) return `${PYTHON} lacks requests, prometheus_client or inflection (apt-get install python3-requests python3-prometheus-client python3-inflection)`;
+  if (check.status !== 0)
+    return `${PYTHON} lacks requests, prometheus_client or inflection (apt-get install python3-requests python3-prometheus-client python3-inflection)`;
   return undefined;
 }
 

@@ -25,7 +25,13 @@ const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
 const provider = new MeterProvider({ readers: [reader] });
 const UNIFIED = process.env.BENCH_UNIFIED !== '0';
 let quotaSeries = 0;
-const instruments = snapshotGauges({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow', unified: UNIFIED, reporter: { recordCollected: (n) => (quotaSeries = n), recordRenewal: () => {} } });
+const instruments = snapshotGauges({
+  meter: provider.getMeter('bench'),
+  snapshot,
+  prefix: 'ecoflow',
+  unified: UNIFIED,
+  reporter: { recordCollected: (n) => (quotaSeries = n), recordRenewal: () => {} },
+});
 instruments.start();
 
 const heapBefore = process.memoryUsage().heapUsed;
@@ -65,7 +71,9 @@ console.log(`series per scrape       ${lines} (instruments report ${quotaSeries}
 console.log(`exposition size         ${(bytes / 1024 / 1024).toFixed(2)} MiB`);
 console.log(`first load of all       ${fmt(loadMs)} ms`);
 console.log(`one device update       ${fmt(updateMs)} ms`);
-console.log(`scrape render           median ${fmt(times[Math.floor(times.length / 2)]!)} ms, p95 ${fmt(times[Math.floor(times.length * 0.95)]!)} ms, min ${fmt(times[0]!)} ms (${SCRAPES} scrapes)`);
+console.log(
+  `scrape render           median ${fmt(times[Math.floor(times.length / 2)]!)} ms, p95 ${fmt(times[Math.floor(times.length * 0.95)]!)} ms, min ${fmt(times[0]!)} ms (${SCRAPES} scrapes)`,
+);
 console.log(`heap growth             ${fmt((heapAfter - heapBefore) / 1024 / 1024)} MiB`);
 console.log(`rss                     ${fmt(process.memoryUsage().rss / 1024 / 1024)} MiB`);
 await provider.shutdown();

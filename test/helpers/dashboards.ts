@@ -21,9 +21,7 @@ export interface Panel {
  * (`grafana/dashboards/ecoflow-raw.json`) or a bare file name in grafana/dashboards/.
  */
 export function readDashboard(file: string): { templating: { list: Array<Record<string, unknown>> }; panels: Panel[] } & Record<string, unknown> {
-  const path = isAbsolute(file)
-    ? file
-    : fileURLToPath(new URL(`../../../${file.includes('/') ? file : `grafana/dashboards/${file}`}`, import.meta.url));
+  const path = isAbsolute(file) ? file : fileURLToPath(new URL(`../../../${file.includes('/') ? file : `grafana/dashboards/${file}`}`, import.meta.url));
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 

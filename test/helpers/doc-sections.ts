@@ -49,7 +49,10 @@ export function repoPath(file: string): string {
 
 /** The documentation files: README.md, CONTRIBUTING.md and docs/*.md, from the repository root. */
 export function docFiles(): string[] {
-  const docs = readdirSync(repoPath('docs/')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`);
+  const docs = readdirSync(repoPath('docs/'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`);
   return ['README.md', 'CONTRIBUTING.md', ...docs];
 }
 
@@ -87,7 +90,11 @@ export function fencedAfter(text: string, name: string): string | undefined {
  * and `_` dropped; spaces become `-`. Repeated headings get `-1`, `-2`, … (see headingAnchors).
  */
 export function slug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 /** Every heading anchor of a markdown text (fenced code skipped). */

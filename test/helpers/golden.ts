@@ -22,7 +22,10 @@ export const GOLDEN: Record<'raw' | 'unified', GoldenScenario> = {
     file: 'demo-fleet-unified.prom',
     fleet: stillDemoFleet,
     env: {},
-    read: () => stillDemoFleet().filter((d) => d.online && !d.restricted).map((d) => d.sn),
+    read: () =>
+      stillDemoFleet()
+        .filter((d) => d.online && !d.restricted)
+        .map((d) => d.sn),
   },
 };
 
@@ -60,13 +63,11 @@ export function normalise(text: string): string {
       blocks.at(-1)!.push(line.replace(/ [^ ]+$/, ' *').replace(/(version)="[^"]*"/g, '$1="*"'));
     } else blocks.at(-1)!.push(line);
   }
-  return (
-    blocks
-      .map((block) => {
-        const headers = block.filter((l) => l.startsWith('#'));
-        return [...headers, ...block.filter((l) => !l.startsWith('#')).sort()].join('\n');
-      })
-      .sort()
-      .join('\n') + '\n'
-  );
+  return `${blocks
+    .map((block) => {
+      const headers = block.filter((l) => l.startsWith('#'));
+      return [...headers, ...block.filter((l) => !l.startsWith('#')).sort()].join('\n');
+    })
+    .sort()
+    .join('\n')}\n`;
 }

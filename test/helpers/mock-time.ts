@@ -20,7 +20,11 @@ export function flush(): Promise<void> {
  * Advances mocked time `stepMs` at a time until `promise` settles and says how long that took,
  * in mocked ms. Fails the test past `limitMs`, so a wait that never ends is reported, not hung.
  */
-export async function settleTime<T>(t: TestContext, promise: Promise<T>, o: { stepMs?: number; limitMs?: number } = {}): Promise<{ ms: number; value?: T; error?: unknown }> {
+export async function settleTime<T>(
+  t: TestContext,
+  promise: Promise<T>,
+  o: { stepMs?: number; limitMs?: number } = {},
+): Promise<{ ms: number; value?: T; error?: unknown }> {
   const { stepMs = 1, limitMs = 60_000 } = o;
   let outcome: { value?: T; error?: unknown } | undefined;
   promise.then(

@@ -76,11 +76,54 @@ async function makeCertificates(dir: string): Promise<void> {
   writeFileSync(join(dir, 'openssl.cnf'), OPENSSL_CNF);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   const serial = () => `0x${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
-  await run(OPENSSL, ['req', '-config', 'openssl.cnf', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2',
-    '-subj', '/CN=ecoflow-exporter test CA', '-extensions', 'ca', '-set_serial', serial()], dir);
+  await run(
+    OPENSSL,
+    [
+      'req',
+      '-config',
+      'openssl.cnf',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=ecoflow-exporter test CA',
+      '-extensions',
+      'ca',
+      '-set_serial',
+      serial(),
+    ],
+    dir,
+  );
   await run(OPENSSL, ['req', '-config', 'openssl.cnf', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
-  await run(OPENSSL, ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', serial(),
-    '-days', '2', '-extfile', 'openssl.cnf', '-extensions', 'server', '-out', 'server.pem'], dir);
+  await run(
+    OPENSSL,
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      serial(),
+      '-days',
+      '2',
+      '-extfile',
+      'openssl.cnf',
+      '-extensions',
+      'server',
+      '-out',
+      'server.pem',
+    ],
+    dir,
+  );
 }
 
 async function makePasswordFile(dir: string, users: Record<string, string>): Promise<string> {

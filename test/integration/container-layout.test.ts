@@ -24,7 +24,7 @@ function buildStageNpmCommands(dockerfile: string): string[][] {
  * the files it COPYs, then the build stage's own RUN commands; then runs the result as the
  * runtime stage would, and probes it with the HEALTHCHECK command.
  */
-test('the Dockerfile\'s build steps give a runnable app with production dependencies only', { timeout: 300_000 }, async (t) => {
+test("the Dockerfile's build steps give a runnable app with production dependencies only", { timeout: 300_000 }, async (t) => {
   const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
   const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
   assert.deepEqual(bases, ['node:24-alpine', 'node:24-alpine'], 'both stages on the Node.js line the tests run on');
@@ -58,11 +58,18 @@ test('the Dockerfile\'s build steps give a runnable app with production dependen
   });
   const exited = new Promise((r) => child.on('exit', (code) => r(code)));
   t.after(() => child.kill('SIGKILL'));
-  await eventually(async () => (await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).includes('ecoflow_pd_soc{'), 'metrics from the pruned build', 20_000);
+  await eventually(
+    async () => (await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).includes('ecoflow_pd_soc{'),
+    'metrics from the pruned build',
+    20_000,
+  );
 
   const probe = (env: NodeJS.ProcessEnv, path?: string) => {
     try {
-      execFileSync(process.execPath, [join(dir, 'dist/src/healthcheck.js'), ...(path ? [path] : [])], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+      execFileSync(process.execPath, [join(dir, 'dist/src/healthcheck.js'), ...(path ? [path] : [])], {
+        env: { PATH: process.env.PATH, ...env },
+        stdio: 'ignore',
+      });
       return 0;
     } catch (err) {
       return (err as { status: number }).status;

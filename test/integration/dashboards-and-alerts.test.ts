@@ -73,7 +73,7 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
     assert.deepEqual(empty, [], 'queries without data');
   });
 
-  await t.test('every rule parses, and every metric it names is in the exporter\'s output', async () => {
+  await t.test("every rule parses, and every metric it names is in the exporter's output", async () => {
     const text = await exporter.scrape();
     const rules = (parse(readFileSync(RULES, 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> }).groups.flatMap((g) => g.rules);
     assert.ok(rules.length >= 6);
@@ -83,14 +83,24 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
         assert.match(text, new RegExp(`^${name}[{ ]`, 'm'), `${rule.alert} names ${name}, which the exporter does not produce`);
       }
     }
-    const loaded = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ health: string; name: string }> }> } };
+    const loaded = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as {
+      data: { groups: Array<{ rules: Array<{ health: string; name: string }> }> };
+    };
     const health = loaded.data.groups.flatMap((g) => g.rules).map((r) => `${r.name}: ${r.health}`);
-    assert.deepEqual(health.filter((h) => !h.endsWith(': ok') && !h.endsWith(': unknown')), []);
+    assert.deepEqual(
+      health.filter((h) => !h.endsWith(': ok') && !h.endsWith(': unknown')),
+      [],
+    );
     assert.equal(health.length, rules.length);
   });
 
-  await t.test('unified values in Prometheus are the simulator\'s raw values times the table\'s factors', async () => {
-    const stored = await promQuery(prometheus.url, `{__name__=~"ecoflow_(${Object.values(UNIFIED_METRICS).map((m) => m.name).join('|')})"}`);
+  await t.test("unified values in Prometheus are the simulator's raw values times the table's factors", async () => {
+    const stored = await promQuery(
+      prometheus.url,
+      `{__name__=~"ecoflow_(${Object.values(UNIFIED_METRICS)
+        .map((m) => m.name)
+        .join('|')})"}`,
+    );
     const actual = new Map(stored.map((s) => [`${s.metric.device} ${s.metric.__name__}${s.metric.port ? `{${s.metric.port}}` : ''}`, Number(s.value[1])]));
     const expected = new Map<string, number>();
     for (const device of stillDemoFleet().filter((d) => d.online)) {

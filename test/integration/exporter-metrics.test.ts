@@ -39,13 +39,11 @@ test('the expected series and labels appear', async (t) => {
     'ecoflow_online{device="HW52ZDH4SF2E0002",device_name="Smart Plug-Fridge",product_name="Smart Plug"} 1',
     'ecoflow_online{device="R621ZEB5XE7K0003",device_name="RIVER 2-1003",product_name="RIVER 2"} 0',
   ]);
-  assert.deepEqual(samples(text, 'ecoflow_pd_soc'), [
-    'ecoflow_pd_soc{device="R331ZEB4ZEAL0528",device_name="DELTA 2-Garage",product_name="DELTA 2"} 46',
-  ]);
+  assert.deepEqual(samples(text, 'ecoflow_pd_soc'), ['ecoflow_pd_soc{device="R331ZEB4ZEAL0528",device_name="DELTA 2-Garage",product_name="DELTA 2"} 46']);
   assert.match(text, /^# TYPE ecoflow_bms_bms_status_f32_show_soc gauge$/m);
   assert.equal(sampleValue(text, 'ecoflow_bms_bms_status_f32_show_soc', SN.delta2), delta2['bms_bmsStatus.f32ShowSoc']);
   assert.equal(sampleValue(text, 'ecoflow_20_1_pv1_input_watts', SN.powerStream), 90);
-  assert.equal(sampleValue(text, 'ecoflow_2_1_switch_sta', SN.smartPlug), 0, 'the capture\'s boolean false is 0');
+  assert.equal(sampleValue(text, 'ecoflow_2_1_switch_sta', SN.smartPlug), 0, "the capture's boolean false is 0");
 
   const cells = samples(text, 'ecoflow_bms_bms_status_cell_vol');
   const cellVol = delta2['bms_bmsStatus.cellVol'] as number[];
@@ -92,7 +90,7 @@ test('an offline device reports online 0 and its series are gone', async (t) => 
   await eventually(async () => sampleValue(await exporter.scrape(), 'ecoflow_2_1_watts', SN.smartPlug) !== undefined, 'plug back');
 });
 
-test('a removed key\'s series is gone', async (t) => {
+test("a removed key's series is gone", async (t) => {
   const { simulator, exporter } = await setup(t);
   simulator.removeQuota(SN.delta2, 'pd.soc');
   simulator.removeQuota(SN.delta2, 'bms_bmsStatus.cellVol');
@@ -143,12 +141,9 @@ test('API errors keep the last good data and count connection errors', async (t)
 });
 
 test('scrapes never call the EcoFlow API', async (t) => {
-  const { simulator, exporter } = await setup(
-    t,
-    { ECOFLOW_DEVICE_SN: SN.delta2, COLLECTING_INTERVAL: '3600', DEVICE_LIST_INTERVAL: '3600' },
-    stillFleet(),
-    [SN.delta2],
-  );
+  const { simulator, exporter } = await setup(t, { ECOFLOW_DEVICE_SN: SN.delta2, COLLECTING_INTERVAL: '3600', DEVICE_LIST_INTERVAL: '3600' }, stillFleet(), [
+    SN.delta2,
+  ]);
   const before = simulator.requestCount();
   for (let i = 0; i < 25; i++) await exporter.scrape();
   await Promise.all(Array.from({ length: 10 }, () => exporter.scrape()));
@@ -165,5 +160,10 @@ test('ECOFLOW_DEVICE_SN selects devices and ECOFLOW_DEVICE_NAME names the one', 
 test('METRICS_PREFIX renames every metric', async (t) => {
   const { exporter } = await startPair(t, { ECOFLOW_DEVICE_SN: SN.smartPlug, METRICS_PREFIX: 'home' });
   const text = await scrapeUntilPresent(exporter, 'home_2_1_watts', SN.smartPlug);
-  assert.ok(text.split('\n').filter((l) => l && !l.startsWith('#')).every((l) => l.startsWith('home_')));
+  assert.ok(
+    text
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .every((l) => l.startsWith('home_')),
+  );
 });

@@ -81,10 +81,14 @@ test('demo mode serves live metrics without keys', async (t) => {
   const port = await closedPort();
   const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], {});
   t.after(() => p.child.kill('SIGKILL'));
-  const text = await eventually(async () => {
-    const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    return body.includes('ecoflow_2_1_watts{') && body.includes('ecoflow_20_1_pv1_input_watts{') && body.includes('ecoflow_pd_soc{') && body;
-  }, 'demo metrics', 15_000);
+  const text = await eventually(
+    async () => {
+      const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return body.includes('ecoflow_2_1_watts{') && body.includes('ecoflow_20_1_pv1_input_watts{') && body.includes('ecoflow_pd_soc{') && body;
+    },
+    'demo metrics',
+    15_000,
+  );
   assert.match(text, /ecoflow_online\{device="R621ZEB5XE7K0003",device_name="RIVER 2-1003",product_name="RIVER 2"\} 0/);
   p.child.kill('SIGTERM');
   assert.equal(await withDeadline(p.exited, 5_000, 'exit'), 0);

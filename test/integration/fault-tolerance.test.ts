@@ -43,20 +43,28 @@ test('5xx, HTML, truncated JSON and a wrong envelope: counted, last good data ke
 test('data not refreshed within DATA_STALE_AFTER is dropped, not frozen; the last-update time stays', async (t) => {
   const { simulator, exporter } = await ready(t, { DATA_STALE_AFTER: '1', ECOFLOW_CIRCUIT_BREAKER_THRESHOLD: '1000' });
   simulator.injectFault('quota/all', { kind: 'html' }, 10_000);
-  const text = await eventually(async () => {
-    const body = await exporter.scrape();
-    return sampleValue(body, 'ecoflow_pd_soc', SN.delta2) === undefined && body;
-  }, 'stale data dropped', 5000);
+  const text = await eventually(
+    async () => {
+      const body = await exporter.scrape();
+      return sampleValue(body, 'ecoflow_pd_soc', SN.delta2) === undefined && body;
+    },
+    'stale data dropped',
+    5000,
+  );
   const lastUpdate = sampleValue(text, 'ecoflow_last_update_timestamp_seconds', SN.delta2)!;
   assert.ok(Date.now() / 1000 - lastUpdate >= 1, `last update ${lastUpdate}`);
   assert.equal(valueWith(text, 'ecoflow_exporter_devices', { state: 'failing' }), 1);
   assert.equal(sampleValue(text, 'ecoflow_online', SN.delta2), 1, 'still online: the device list says so');
 
   simulator.clearFaults();
-  const back = await eventually(async () => {
-    const body = await exporter.scrape();
-    return sampleValue(body, 'ecoflow_pd_soc', SN.delta2) === 46 && body;
-  }, 'fresh again', 5000);
+  const back = await eventually(
+    async () => {
+      const body = await exporter.scrape();
+      return sampleValue(body, 'ecoflow_pd_soc', SN.delta2) === 46 && body;
+    },
+    'fresh again',
+    5000,
+  );
   assert.equal(valueWith(back, 'ecoflow_exporter_devices', { state: 'online' }), 1);
 });
 
@@ -65,10 +73,14 @@ test('timeouts and reset connections: counted, bounded by the request timeout, n
   simulator.injectFault('quota/all', { kind: 'delay', ms: 3000 });
   simulator.injectFault('quota/all', { kind: 'reset' });
   simulator.injectFault('quota/all', { kind: 'slow-body', ms: 3000 });
-  const text = await eventually(async () => {
-    const body = await exporter.scrape();
-    return requests(body, { outcome: 'timeout' }) >= 2 && requests(body, { outcome: 'network' }) >= 1 && body;
-  }, 'timeouts and reset counted', 8000);
+  const text = await eventually(
+    async () => {
+      const body = await exporter.scrape();
+      return requests(body, { outcome: 'timeout' }) >= 2 && requests(body, { outcome: 'network' }) >= 1 && body;
+    },
+    'timeouts and reset counted',
+    8000,
+  );
   const buckets = valueWith(text, 'ecoflow_exporter_api_request_duration_seconds_bucket', { endpoint: 'quota/all', le: '1' })!;
   const count = valueWith(text, 'ecoflow_exporter_api_request_duration_seconds_count', { endpoint: 'quota/all' })!;
   assert.equal(buckets, count, 'no request took longer than a second');
@@ -80,19 +92,27 @@ test('the cloud going away and coming back: circuit opens, scrapes carry on, pol
   const { simulator, exporter } = await ready(t, { ECOFLOW_CIRCUIT_BREAKER_THRESHOLD: '3' });
   const port = Number(new URL(simulator.url).port);
   await simulator.stop();
-  const open = await eventually(async () => {
-    const body = await exporter.scrape();
-    return valueWith(body, 'ecoflow_exporter_circuit_breaker_state', { state: 'open' }) === 1 && body;
-  }, 'circuit open', 8000);
+  const open = await eventually(
+    async () => {
+      const body = await exporter.scrape();
+      return valueWith(body, 'ecoflow_exporter_circuit_breaker_state', { state: 'open' }) === 1 && body;
+    },
+    'circuit open',
+    8000,
+  );
   assert.ok(requests(open, { outcome: 'network' }) >= 3);
   assert.ok(exporter.logs.some((l) => l.includes('EcoFlow API calls paused after repeated failures')));
 
   await simulator.start(port, '127.0.0.1');
   simulator.setQuota(SN.delta2, 'pd.soc', 77);
-  await eventually(async () => {
-    const body = await exporter.scrape();
-    return valueWith(body, 'ecoflow_exporter_circuit_breaker_state', { state: 'closed' }) === 1 && sampleValue(body, 'ecoflow_pd_soc', SN.delta2) === 77;
-  }, 'recovered', 10_000);
+  await eventually(
+    async () => {
+      const body = await exporter.scrape();
+      return valueWith(body, 'ecoflow_exporter_circuit_breaker_state', { state: 'closed' }) === 1 && sampleValue(body, 'ecoflow_pd_soc', SN.delta2) === 77;
+    },
+    'recovered',
+    10_000,
+  );
 });
 
 test('a 429 storm: one shared backoff and the circuit breaker keep requests few', async (t) => {
@@ -151,7 +171,6 @@ test('a device the key may not read (1006) is not asked again for a long while',
   assert.ok((simulator.quotaRequests.get(SN.smartPlug) ?? 0) > plugBefore + 3, 'the others keep polling');
   assert.equal(valueWith(await exporter.scrape(), 'ecoflow_exporter_devices', { state: 'restricted' }), 1);
 });
-
 
 test('/readyz says whether the EcoFlow API answered recently; /healthz only that the process lives', async (t) => {
   const { simulator, exporter } = await ready(t);

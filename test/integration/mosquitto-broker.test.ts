@@ -125,7 +125,9 @@ test('a client trusting no extra CA is refused by certificate verification', { .
   assert.equal(err.message, 'self-signed certificate in certificate chain');
 });
 
-test('after kill() a connected client sees the connection close; after restart() the same port takes connections again', { ...needs('mosquitto') }, async (t) => {
+test('after kill() a connected client sees the connection close; after restart() the same port takes connections again', {
+  ...needs('mosquitto'),
+}, async (t) => {
   const b = await broker(t);
   // This client reconnects by itself, as the exporter's does.
   const c = await client(t, b, { clientId: 'open-abc-survivor', reconnectPeriod: 200 });

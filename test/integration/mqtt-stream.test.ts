@@ -135,7 +135,11 @@ test('a REST reconciliation keeps a key only the stream sends and restores a key
   // bms_kitInfo has no type code: a DELTA 2 sends it over REST only.
   world.simulator.setQuota(DELTA2, 'bms_kitInfo.restOnlyValue', 42);
   const before = world.simulator.quotaRequests.get(DELTA2) ?? 0;
-  await eventually(async () => sampleValue(await exporter.scrape(), 'ecoflow_bms_kit_info_rest_only_value', DELTA2) === 42, 'the REST-only key after a reconciliation', 5_000);
+  await eventually(
+    async () => sampleValue(await exporter.scrape(), 'ecoflow_bms_kit_info_rest_only_value', DELTA2) === 42,
+    'the REST-only key after a reconciliation',
+    5_000,
+  );
   await eventually(() => (world.simulator.quotaRequests.get(DELTA2) ?? 0) >= before + 2, 'a second reconciliation', 5_000);
   assert.equal(sampleValue(await exporter.scrape(), 'ecoflow_pd_stream_only_counter', DELTA2), 5, 'the stream-only key survived the reconciliations');
 });
@@ -155,8 +159,12 @@ test('between reconciliations what REST read holds while the device streams; a k
   await new Promise((r) => setTimeout(r, 2000));
   const text = await exporter.scrape();
   assert.equal(sampleValue(text, 'ecoflow_pd_sent_once', DELTA2), undefined, 'a stream-only key not sent again is stale');
-  assert.equal(sampleValue(text, 'ecoflow_pd_watts_out_sum', DELTA2), world.simulator.device(DELTA2).quotas['pd.wattsOutSum'], 'REST\'s value holds');
-  assert.equal(sampleValue(text, 'ecoflow_output_power_watts', DELTA2), world.simulator.device(DELTA2).quotas['pd.wattsOutSum'], 'and so does what is derived from it');
+  assert.equal(sampleValue(text, 'ecoflow_pd_watts_out_sum', DELTA2), world.simulator.device(DELTA2).quotas['pd.wattsOutSum'], "REST's value holds");
+  assert.equal(
+    sampleValue(text, 'ecoflow_output_power_watts', DELTA2),
+    world.simulator.device(DELTA2).quotas['pd.wattsOutSum'],
+    'and so does what is derived from it',
+  );
   assert.notEqual(sampleValue(text, 'ecoflow_pd_soc', DELTA2), undefined);
   chatting = false;
   await chat;
@@ -229,30 +237,34 @@ test('the client ID is the same across restarts of the process and does not cont
   assert.match(ids[0]!, /^ecoflow-exporter-[0-9a-f]{16}$/);
 });
 
-test('while the stream is healthy REST reads a device once per reconciliation interval; a device silent on it is polled at COLLECTING_INTERVAL', opts, async (t) => {
-  const world = await startStreamWorld(t);
-  const exporter = await exporterIn(t, world, { RECONCILE_INTERVAL: '1', COLLECTING_INTERVAL: '0.1', ECOFLOW_MQTT_SILENCE: '1' });
-  const quiet = SHAPES.flat.sn; // publishes nothing: silent after a second
-  let chatting = true;
-  const chat = (async () => {
-    for (let i = 0; chatting; i++) {
-      await world.publisher.publishQuotas(DELTA2, { 'pd.soc': i % 100 }).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  await new Promise((r) => setTimeout(r, 1500)); // past the first reads and the quiet device's silence limit
-  const counts = () => ({ chatty: world.simulator.quotaRequests.get(DELTA2) ?? 0, quiet: world.simulator.quotaRequests.get(quiet) ?? 0 });
-  const start = counts();
-  const windowS = 6;
-  await new Promise((r) => setTimeout(r, windowS * 1000));
-  const end = counts();
-  chatting = false;
-  await chat;
-  const chatty = end.chatty - start.chatty;
-  // One read a second, give or take the REST round trip on a busy machine.
-  assert.ok(chatty >= windowS - 2 && chatty <= windowS + 1, `chatty device: ${chatty} REST reads in ${windowS} s at a 1 s reconciliation interval`);
-  const silent = end.quiet - start.quiet;
-  assert.ok(silent >= windowS * 5, `silent device: ${silent} REST reads in ${windowS} s at a 0.1 s collecting interval`);
-  const calls = sumWith(await exporter.scrape(), 'ecoflow_exporter_api_requests_total', { endpoint: 'quota/all' });
-  assert.ok(calls > 0, 'the exporter counts them too');
-});
+test(
+  'while the stream is healthy REST reads a device once per reconciliation interval; a device silent on it is polled at COLLECTING_INTERVAL',
+  opts,
+  async (t) => {
+    const world = await startStreamWorld(t);
+    const exporter = await exporterIn(t, world, { RECONCILE_INTERVAL: '1', COLLECTING_INTERVAL: '0.1', ECOFLOW_MQTT_SILENCE: '1' });
+    const quiet = SHAPES.flat.sn; // publishes nothing: silent after a second
+    let chatting = true;
+    const chat = (async () => {
+      for (let i = 0; chatting; i++) {
+        await world.publisher.publishQuotas(DELTA2, { 'pd.soc': i % 100 }).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 1500)); // past the first reads and the quiet device's silence limit
+    const counts = () => ({ chatty: world.simulator.quotaRequests.get(DELTA2) ?? 0, quiet: world.simulator.quotaRequests.get(quiet) ?? 0 });
+    const start = counts();
+    const windowS = 6;
+    await new Promise((r) => setTimeout(r, windowS * 1000));
+    const end = counts();
+    chatting = false;
+    await chat;
+    const chatty = end.chatty - start.chatty;
+    // One read a second, give or take the REST round trip on a busy machine.
+    assert.ok(chatty >= windowS - 2 && chatty <= windowS + 1, `chatty device: ${chatty} REST reads in ${windowS} s at a 1 s reconciliation interval`);
+    const silent = end.quiet - start.quiet;
+    assert.ok(silent >= windowS * 5, `silent device: ${silent} REST reads in ${windowS} s at a 0.1 s collecting interval`);
+    const calls = sumWith(await exporter.scrape(), 'ecoflow_exporter_api_requests_total', { endpoint: 'quota/all' });
+    assert.ok(calls > 0, 'the exporter counts them too');
+  },
+);

@@ -24,26 +24,34 @@ test('OTLP protobuf push lands in a real VictoriaMetrics, queryable with the sam
   });
   t.after(() => p.child.kill('SIGKILL'));
 
-  const [soc] = await eventually(async () => {
-    const r = await promQuery(vm.url, `ecoflow_pd_soc{device="${SN.delta2}"}`);
-    return r.length === 1 && r;
-  }, `pd_soc in VictoriaMetrics\n${p.output()}`, 30_000);
+  const [soc] = await eventually(
+    async () => {
+      const r = await promQuery(vm.url, `ecoflow_pd_soc{device="${SN.delta2}"}`);
+      return r.length === 1 && r;
+    },
+    `pd_soc in VictoriaMetrics\n${p.output()}`,
+    30_000,
+  );
   assert.equal(soc!.value[1], '46');
   assert.equal(soc!.metric.device_name, 'DELTA 2-Garage');
   assert.equal(soc!.metric.product_name, 'DELTA 2');
   assert.equal(soc!.metric['service.name'], 'ecoflow-test', 'resource attributes become labels');
   assert.equal(soc!.metric['deployment.environment'], 'ci');
 
-  const online = await eventually(async () => {
-    const r = await promQuery(vm.url, 'ecoflow_online');
-    return r.length === 4 && r;
-  }, 'online of every device', 30_000);
+  const online = await eventually(
+    async () => {
+      const r = await promQuery(vm.url, 'ecoflow_online');
+      return r.length === 4 && r;
+    },
+    'online of every device',
+    30_000,
+  );
   assert.deepEqual(
     online.map((s) => `${s.metric.device}=${s.value[1]}`).sort(),
     [`${SN.powerStream}=1`, `${SN.delta2}=1`, `${SN.smartPlug}=1`, `${SN.river2}=0`].sort(),
   );
   const cells = await promQuery(vm.url, `ecoflow_bms_bms_status_cell_vol{device="${SN.delta2}",index_0="2"}`);
-  assert.equal(cells[0]?.value[1], "3261");
+  assert.equal(cells[0]?.value[1], '3261');
   assert.equal(cells.length, 1);
 
   p.child.kill('SIGTERM');
@@ -82,7 +90,7 @@ async function startJsonReceiver(t: import('node:test').TestContext) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, pushes, headers };
 }
 
-test('http/json push with headers; an offline device\'s series leave the pushes; SIGTERM flushes', async (t) => {
+test("http/json push with headers; an offline device's series leave the pushes; SIGTERM flushes", async (t) => {
   const simulator = await startSimulator();
   t.after(() => simulator.stop());
   const receiver = await startJsonReceiver(t);
@@ -101,10 +109,14 @@ test('http/json push with headers; an offline device\'s series leave the pushes;
 
   simulator.setOnline(SN.smartPlug, false);
   const seen = receiver.pushes.length;
-  await eventually(() => {
-    const later = receiver.pushes.slice(seen);
-    return later.length >= 2 && !later.at(-1)!.devices.has(`ecoflow_2_1_watts:${SN.smartPlug}`) && later.at(-1)!.devices.has(`ecoflow_pd_soc:${SN.delta2}`);
-  }, 'plug series gone from pushes', 15_000);
+  await eventually(
+    () => {
+      const later = receiver.pushes.slice(seen);
+      return later.length >= 2 && !later.at(-1)!.devices.has(`ecoflow_2_1_watts:${SN.smartPlug}`) && later.at(-1)!.devices.has(`ecoflow_pd_soc:${SN.delta2}`);
+    },
+    'plug series gone from pushes',
+    15_000,
+  );
 
   // The Prometheus side is unaffected by the push.
   const text = await (await fetch(p.metricsUrl)).text();

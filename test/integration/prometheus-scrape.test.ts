@@ -57,15 +57,23 @@ test('a real Prometheus scrapes every sample with our labels', needs('prometheus
   const prometheus = await startPrometheus(`127.0.0.1:${exporter.app.metricsPort}`);
   t.after(() => prometheus.stop());
 
-  const up = await eventually(async () => {
-    const r = await promQuery(prometheus.url, 'up{job="ecoflow"}');
-    return r.length === 1 && r[0]!.value[1] === '1' && r;
-  }, 'target up', 30_000);
+  const up = await eventually(
+    async () => {
+      const r = await promQuery(prometheus.url, 'up{job="ecoflow"}');
+      return r.length === 1 && r[0]!.value[1] === '1' && r;
+    },
+    'target up',
+    30_000,
+  );
   assert.ok(up);
-  const [soc] = await eventually(async () => {
-    const r = await promQuery(prometheus.url, `ecoflow_pd_soc{device="${SN.delta2}"}`);
-    return r.length === 1 && r;
-  }, 'pd_soc stored', 30_000);
+  const [soc] = await eventually(
+    async () => {
+      const r = await promQuery(prometheus.url, `ecoflow_pd_soc{device="${SN.delta2}"}`);
+      return r.length === 1 && r;
+    },
+    'pd_soc stored',
+    30_000,
+  );
   assert.deepEqual(soc!.metric, {
     __name__: 'ecoflow_pd_soc',
     device: SN.delta2,
@@ -99,10 +107,14 @@ test('a hostile payload still gives an exposition Prometheus scrapes without err
     { sn: 'HOSTILE000000001', deviceName: 'Name with "quotes", \\ and\nnewline', productName: 'Ünknown ☀', online: true, quotas: hostilePayload() },
   ];
   const { exporter } = await startPair(t, { COLLECTING_INTERVAL: '10', MAX_SERIES_PER_DEVICE: '20000' }, fleet);
-  const text = await eventually(async () => {
-    const body = await exporter.scrape();
-    return body.includes('ecoflow_exporter_series_dropped{') && body;
-  }, 'hostile payload read', 30_000);
+  const text = await eventually(
+    async () => {
+      const body = await exporter.scrape();
+      return body.includes('ecoflow_exporter_series_dropped{') && body;
+    },
+    'hostile payload read',
+    30_000,
+  );
   const dropped = valueWith(text, 'ecoflow_exporter_series_dropped', { device: 'HOSTILE000000001' })!;
   assert.ok(dropped > 80_000, `dropped ${dropped}`);
   assert.ok(exporter.logs.some((l) => l.includes('more series than MAX_SERIES_PER_DEVICE')));
@@ -127,10 +139,14 @@ test('a hostile payload still gives an exposition Prometheus scrapes without err
   t.diagnostic(`one scrape of ${text.length} bytes took ${Date.now() - started} ms`);
   const prometheus = await startPrometheus(`127.0.0.1:${exporter.app.metricsPort}`, { intervalS: 3, timeoutS: 3 });
   t.after(() => prometheus.stop());
-  await eventually(async () => {
-    const r = await promQuery(prometheus.url, 'up{job="ecoflow"}');
-    return r.length === 1 && r[0]!.value[1] === '1';
-  }, 'target up', 30_000);
+  await eventually(
+    async () => {
+      const r = await promQuery(prometheus.url, 'up{job="ecoflow"}');
+      return r.length === 1 && r[0]!.value[1] === '1';
+    },
+    'target up',
+    30_000,
+  );
   const [series] = await promQuery(prometheus.url, 'count({job="ecoflow",device="HOSTILE000000001",__name__!~"ecoflow_exporter_.+"})');
   assert.ok(Number(series!.value[1]) >= 20_000, `stored ${series!.value[1]}`);
   const [name] = await promQuery(prometheus.url, 'ecoflow_temp_c');

@@ -51,13 +51,21 @@ test('no key or header value appears in any log line, metric or help text of a f
   simulator.setKeys('someone-elses-access-key', 'someone-elses-secret-key');
   await eventually(() => p.output().includes('8513'), 'refused keys seen');
   simulator.setKeys(TEST_KEYS.accessKey, TEST_KEYS.secretKey);
-  await eventually(async () => {
-    const body = await (await fetch(p.metricsUrl)).text();
-    return /ecoflow_exporter_circuit_breaker_state\{state="closed"\} 1/.test(body) && /ecoflow_exporter_devices\{state="online"\} 3/.test(body);
-  }, 'recovered', 30_000);
+  await eventually(
+    async () => {
+      const body = await (await fetch(p.metricsUrl)).text();
+      return /ecoflow_exporter_circuit_breaker_state\{state="closed"\} 1/.test(body) && /ecoflow_exporter_devices\{state="online"\} 3/.test(body);
+    },
+    'recovered',
+    30_000,
+  );
 
   const metrics = await (await fetch(p.metricsUrl)).text();
-  const help = spawnExporter(['--help'], { ECOFLOW_ACCESS_KEY: TEST_KEYS.accessKey, ECOFLOW_SECRET_KEY: TEST_KEYS.secretKey, OTEL_EXPORTER_OTLP_HEADERS: `authorization=${HEADER_TOKEN}` });
+  const help = spawnExporter(['--help'], {
+    ECOFLOW_ACCESS_KEY: TEST_KEYS.accessKey,
+    ECOFLOW_SECRET_KEY: TEST_KEYS.secretKey,
+    OTEL_EXPORTER_OTLP_HEADERS: `authorization=${HEADER_TOKEN}`,
+  });
   await help.exited;
   p.child.kill('SIGTERM');
   await withDeadline(p.exited, 5000, 'exit');
@@ -65,7 +73,15 @@ test('no key or header value appears in any log line, metric or help text of a f
   const logs = p.output();
   const lines = logs.split('\n').filter(Boolean);
   assert.ok(lines.length > 10, `a full run: ${lines.length} lines`);
-  for (const needle of ['"level":"debug","msg":"configuration"', 'OTLP export failed', '"api_code":"8521"', '"api_code":"8513"', '1006', '"error_kind":"network"', '"error_kind":"response"']) {
+  for (const needle of [
+    '"level":"debug","msg":"configuration"',
+    'OTLP export failed',
+    '"api_code":"8521"',
+    '"api_code":"8513"',
+    '1006',
+    '"error_kind":"network"',
+    '"error_kind":"response"',
+  ]) {
     assert.ok(logs.includes(needle), `the run logged ${needle}`);
   }
   lines.forEach((line, i) => assertNoSecret(`log line ${i + 1}`, line));

@@ -43,7 +43,13 @@ const PHASES: Array<{ name: string; faults?: Fault[]; churn?: boolean }> = [
   { name: 'bad answers', faults: [{ kind: 'html' }, { kind: 'status', status: 502 }, { kind: 'malformed' }, { kind: 'wrong-shape' }] },
   { name: 'device churn', churn: true },
   { name: 'network', faults: [{ kind: 'reset' }, { kind: 'delay', ms: 800 }, { kind: 'slow-body', ms: 800 }] },
-  { name: 'rate limited', faults: [{ kind: 'status', status: 429 }, { kind: 'api-error', code: '1001', message: 'Server is too busy' }] },
+  {
+    name: 'rate limited',
+    faults: [
+      { kind: 'status', status: 429 },
+      { kind: 'api-error', code: '1001', message: 'Server is too busy' },
+    ],
+  },
   { name: 'churn and faults', churn: true, faults: [{ kind: 'html' }, { kind: 'reset' }] },
 ];
 
@@ -143,7 +149,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           phase: phase.name,
         };
         report.samples.push(sample);
-        log(`${sample.atS}s ${sample.phase}: rss ${sample.rssMb.toFixed(1)} MB, heap ${sample.heapMb.toFixed(1)} MB, lag ${sample.lagMaxMs.toFixed(1)} ms, series ${sample.series}`);
+        log(
+          `${sample.atS}s ${sample.phase}: rss ${sample.rssMb.toFixed(1)} MB, heap ${sample.heapMb.toFixed(1)} MB, lag ${sample.lagMaxMs.toFixed(1)} ms, series ${sample.series}`,
+        );
       }
       await new Promise((r) => setTimeout(r, options.sampleEveryMs));
     }

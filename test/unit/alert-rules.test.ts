@@ -26,7 +26,8 @@ interface AlertTest {
 }
 
 const rules = (): Rule[] => (parse(readFileSync(RULES, 'utf8')).groups as Array<{ rules: Rule[] }>).flatMap((g) => g.rules);
-const ruleTests = (): AlertTest[] => (parse(readFileSync(RULE_TESTS, 'utf8')).tests as Array<{ alert_rule_test?: AlertTest[] }>).flatMap((t) => t.alert_rule_test ?? []);
+const ruleTests = (): AlertTest[] =>
+  (parse(readFileSync(RULE_TESTS, 'utf8')).tests as Array<{ alert_rule_test?: AlertTest[] }>).flatMap((t) => t.alert_rule_test ?? []);
 
 /** promtool prints what failed on stdout; execFileSync's error alone would hide it. */
 function promtool(...args: string[]): string {
@@ -49,7 +50,10 @@ test('the alert rules pass their promtool unit tests', needs('promtool'), () => 
 test('one group with exactly the documented alerts, each explained and with a severity', () => {
   const groups = parse(readFileSync(RULES, 'utf8')).groups;
   assert.equal(groups.length, 1);
-  assert.deepEqual(rules().map((r) => r.alert), ALERTS);
+  assert.deepEqual(
+    rules().map((r) => r.alert),
+    ALERTS,
+  );
   for (const rule of rules()) {
     assert.ok(rule.annotations?.summary, `${rule.alert}: summary`);
     assert.ok(rule.annotations?.description, `${rule.alert}: description`);

@@ -87,7 +87,9 @@ test('compose.yaml: Grafana gets its data source and the dashboards from the pro
   assert.equal(providers[0].type, 'file');
   const dashboardsDir = hostPathOf('grafana', providers[0].options.path);
   assert.equal(dashboardsDir, 'grafana/dashboards');
-  const dashboards = readdirSync(root('grafana/dashboards')).filter((f) => f.endsWith('.json')).sort();
+  const dashboards = readdirSync(root('grafana/dashboards'))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   assert.deepEqual(dashboards, ['ecoflow-exporter.json', 'ecoflow-overview.json', 'ecoflow-raw.json']);
   assert.ok(!existsSync(root('grafana/ecoflow-overview.json')), 'the old dashboard location is gone');
 });

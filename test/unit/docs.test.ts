@@ -3,16 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { parse } from 'yaml';
-import {
-  GENERATED_SECTIONS,
-  HAND_WRITTEN_SECTIONS,
-  between,
-  docFiles,
-  fencedAfter,
-  readDoc,
-  repoPath,
-  sectionMarkers,
-} from '../helpers/doc-sections.js';
+import { GENERATED_SECTIONS, HAND_WRITTEN_SECTIONS, between, docFiles, fencedAfter, readDoc, repoPath, sectionMarkers } from '../helpers/doc-sections.js';
 import { configTable } from '../tools/doc-tables/config-table.js';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
 import { snapshotGauges } from '../../src/metrics/producers/producer-list.js';
@@ -52,7 +43,10 @@ test('docs/operations.md lists exactly the alerts of prometheus/alerts.yml', () 
   const rules = parse(readFileSync(repoPath('prometheus/alerts.yml'), 'utf8')) as {
     groups: Array<{ rules: Array<{ alert?: string }> }>;
   };
-  const alerts = rules.groups.flatMap((g) => g.rules.map((r) => r.alert)).filter(Boolean).sort();
+  const alerts = rules.groups
+    .flatMap((g) => g.rules.map((r) => r.alert))
+    .filter(Boolean)
+    .sort();
   const section = between(readDoc('docs/operations.md'), 'alerts');
   assert.ok(section !== undefined, 'docs/operations.md has no alerts section');
   const listed = [...section.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]).sort();
@@ -69,9 +63,7 @@ async function exampleSeries(): Promise<string[]> {
   snapshot.setDevices([{ sn: 'R331ZEB4ZEAL0528', name: 'DELTA 2-Garage', productName: 'DELTA 2', online: true }]);
   snapshot.replaceQuotas('R331ZEB4ZEAL0528', JSON.parse(fenced('docs/metrics.md', 'example:payload')), Date.now());
   // The last-update time and the exporter's own metrics are described beside the example.
-  const produced = (await reader.render())
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#') && !l.startsWith('ecoflow_last_update_timestamp_seconds'));
+  const produced = (await reader.render()).split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('ecoflow_last_update_timestamp_seconds'));
   await provider.shutdown();
   return produced.sort();
 }
@@ -118,7 +110,7 @@ test('the README stays short: what to start with fits in 210 lines', () => {
   assert.ok(README.split('\n').length <= 210, `README.md has ${README.split('\n').length} lines`);
 });
 
-test('the docs point to nothing readers do not have (the maintainers\' notes)', () => {
+test("the docs point to nothing readers do not have (the maintainers' notes)", () => {
   for (const file of docFiles()) {
     const text = readDoc(file);
     for (const word of ['shared/', 'ecoflow-units']) assert.ok(!text.includes(word), `${file} mentions ${word}`);

@@ -86,7 +86,10 @@ test('every dashboard picks its Prometheus through a datasource variable, every 
 // The overview is built on the unified layer; the raw and exporter dashboards must also work
 // with UNIFIED_METRICS=false, so they list devices from ecoflow_online, which is always there.
 test('the overview picks devices from ecoflow_device_info, the raw dashboard from ecoflow_online', () => {
-  for (const [file, multi, source] of [['ecoflow-overview.json', true, 'ecoflow_device_info'], ['ecoflow-raw.json', false, 'ecoflow_online']] as const) {
+  for (const [file, multi, source] of [
+    ['ecoflow-overview.json', true, 'ecoflow_device_info'],
+    ['ecoflow-raw.json', false, 'ecoflow_online'],
+  ] as const) {
     const device = variable(file, 'device');
     assert.ok(device, `${file}: device variable`);
     assert.equal(device.type, 'query');
@@ -169,7 +172,15 @@ test('the overview fleet table joins one instant query per column on device', ()
     assert.equal(t.format, 'table', t.expr);
   }
   const columns = table.targets.flatMap((t) => metricNames(t.expr));
-  for (const name of ['ecoflow_device_info', 'ecoflow_online', 'ecoflow_battery_soc_ratio', 'ecoflow_input_power_watts', 'ecoflow_output_power_watts', 'ecoflow_battery_temperature_celsius', 'ecoflow_last_update_timestamp_seconds']) {
+  for (const name of [
+    'ecoflow_device_info',
+    'ecoflow_online',
+    'ecoflow_battery_soc_ratio',
+    'ecoflow_input_power_watts',
+    'ecoflow_output_power_watts',
+    'ecoflow_battery_temperature_celsius',
+    'ecoflow_last_update_timestamp_seconds',
+  ]) {
     assert.ok(columns.includes(name), `a ${name} column`);
   }
 });
@@ -181,7 +192,7 @@ test('the raw dashboard graphs and tabulates any metric of the chosen device', (
   for (const { expr } of queries) assert.equal(expr, '{__name__="$metric", device=~"$device"}');
 });
 
-test('the exporter dashboard covers the exporter\'s health', () => {
+test("the exporter dashboard covers the exporter's health", () => {
   const queries = dashboardQueries('ecoflow-exporter.json');
   const used = new Set(queries.flatMap(({ expr }) => metricNames(expr)));
   for (const name of used) assert.ok(EXPORTER_NAMES.has(name), `${name} is an exporter metric`);

@@ -27,7 +27,7 @@ test('the exporter refuses a Node.js older than OpenTelemetry JS 3.x supports, a
   for (const ok of ['v22.15.0', 'v24.21.0', 'v26.0.0']) assert.equal(nodeTooOld(ok), false, ok);
 });
 
-test('a machine\'s own old Node.js running the exporter directly is told how to start it', (t) => {
+test("a machine's own old Node.js running the exporter directly is told how to start it", (t) => {
   const system = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
     try {
       return nodeTooOld(execFileSync(p, ['--version'], { encoding: 'utf8' }).trim());
@@ -49,7 +49,9 @@ test('a machine\'s own old Node.js running the exporter directly is told how to 
 
 test('npm test is test:unit plus test:integration: every test file sits in one of the two', () => {
   const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.test.ts') ? [`${dir}/${e.name}`] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.test.ts') ? [`${dir}/${e.name}`] : [],
+    );
   const tests = walk(`${REPO}test`).map((p) => p.slice(REPO.length));
   assert.ok(tests.length > 20);
   for (const file of tests) assert.match(file, /^test\/(unit|integration)\//);

@@ -55,7 +55,16 @@ export function snapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
       lastDropped: o.memory?.lastDropped,
     }),
   ];
-  if (unified) producers.push(new UnifiedProducer({ gauges, prefix: o.prefix, families: FAMILIES, onModel: o.logger && ((event) => logModel(o.logger!, event)), memory: o.memory?.models }));
+  if (unified)
+    producers.push(
+      new UnifiedProducer({
+        gauges,
+        prefix: o.prefix,
+        families: FAMILIES,
+        onModel: o.logger && ((event) => logModel(o.logger!, event)),
+        memory: o.memory?.models,
+      }),
+    );
   return new SnapshotGauges({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleness: o.staleness, reporter: o.reporter, onRetired: o.onRetired });
 }
 
@@ -65,7 +74,10 @@ function logSeriesCapped(log: Logger, sn: string, dropped: number, max: number |
 
 function logModel(log: Logger, event: ModelEvent): void {
   if (event.family === undefined) {
-    log.info('no unified-metrics table for this model: it gets the raw metrics and device_info{family="unknown"}', { sn: event.sn, product_name: event.productName });
+    log.info('no unified-metrics table for this model: it gets the raw metrics and device_info{family="unknown"}', {
+      sn: event.sn,
+      product_name: event.productName,
+    });
   } else {
     log.info(`no table names this product; read with the ${event.family} table, recognised by its ${event.by}`, {
       sn: event.sn,

@@ -1,11 +1,5 @@
 import type { Meter } from '@opentelemetry/api';
-import {
-  MeterProvider,
-  MetricReader,
-  type CollectionResult,
-  type MetricCollectOptions,
-  type MetricProducer,
-} from '@opentelemetry/sdk-metrics';
+import { MeterProvider, MetricReader, type CollectionResult, type MetricCollectOptions, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
 import { prometheusTemporality } from '../../export/prometheus-reader.js';
 

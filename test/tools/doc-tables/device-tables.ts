@@ -47,7 +47,9 @@ export function familyNotes(): string {
     ].filter(Boolean);
     const unmapped = groupByReason(f.unmapped).map((g) => `  - ${g.keys.map((k) => `\`${k}\``).join(', ')}: ${g.reason}${cited(g.tags)}`);
     const rawOnly = f.rawOnly.map((r) => `  - raw only: ${ruleKeys(r)}: ${r.reason}${cited(r.tags)}`);
-    return [`- **${f.id}** (${f.title}; \`${familyFile(f)}\`): recognised by ${recognised.join(', else ')}. Left unmapped:`, ...unmapped, ...rawOnly].join('\n');
+    return [`- **${f.id}** (${f.title}; \`${familyFile(f)}\`): recognised by ${recognised.join(', else ')}. Left unmapped:`, ...unmapped, ...rawOnly].join(
+      '\n',
+    );
   }).join('\n');
 }
 
@@ -91,5 +93,7 @@ export function sourcesLegend(): string {
 
 /** Families that do not provide `metric`, by title: for the README's notes on alerts. */
 export function familiesWithout(metric: UnifiedMetricId): string {
-  return FAMILIES.filter((f) => !provides(f, metric)).map((f) => f.title).join(', ') + '.';
+  return `${FAMILIES.filter((f) => !provides(f, metric))
+    .map((f) => f.title)
+    .join(', ')}.`;
 }

@@ -64,7 +64,11 @@ test('every entry has a doc line, a format, a default and an environment variabl
 test('config-file keys, environment variables and flags each name one option', () => {
   for (const name of ['key', 'env', 'arg'] as const) {
     const values = options.flatMap((spec) => (spec[name] ? [spec[name]] : []));
-    assert.deepEqual(values.filter((v, i) => values.indexOf(v) !== i), [], `duplicate ${name}`);
+    assert.deepEqual(
+      values.filter((v, i) => values.indexOf(v) !== i),
+      [],
+      `duplicate ${name}`,
+    );
   }
 });
 
@@ -85,7 +89,7 @@ test('exactly the keys, secrets, passwords and headers are sensitive, with no fl
   );
 });
 
-test('the response-size default is the EcoFlow client\'s', async () => {
+test("the response-size default is the EcoFlow client's", async () => {
   const { DEFAULT_MAX_RESPONSE_BYTES } = await import('../../../src/ecoflow/ecoflow-client.js');
   assert.equal(configSchema.ecoflow.maxResponseBytes.spec.default, DEFAULT_MAX_RESPONSE_BYTES);
 });

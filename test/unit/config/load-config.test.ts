@@ -30,7 +30,13 @@ test('defaults match the Python exporter', () => {
   assert.equal(c.ecoflow.apiHost, 'https://api.ecoflow.com');
   assert.deepEqual(c.ecoflow.deviceSns, []);
   assert.deepEqual(c.exporter, { host: '0.0.0.0', port: 9090, web: undefined });
-  assert.deepEqual(c.polling, { collectingIntervalMs: 10_000, reconcileIntervalMs: 300_000, deviceListIntervalMs: 30_000, retryTimeoutMs: 30_000, establishAttempts: 5 });
+  assert.deepEqual(c.polling, {
+    collectingIntervalMs: 10_000,
+    reconcileIntervalMs: 300_000,
+    deviceListIntervalMs: 30_000,
+    retryTimeoutMs: 30_000,
+    establishAttempts: 5,
+  });
   assert.deepEqual(c.mqtt, { mode: 'auto', instance: '', silenceMs: 60_000, extraCaFile: undefined });
   assert.equal(c.metricsPrefix, 'ecoflow');
   assert.equal(c.logLevel, 'info');
@@ -61,7 +67,13 @@ test('reads every documented environment variable', () => {
   assert.equal(c.ecoflow.deviceName, 'Garage');
   assert.equal(c.ecoflow.apiHost, 'https://api-e.ecoflow.com');
   assert.deepEqual(c.exporter, { host: '127.0.0.1', port: 9191, web: undefined });
-  assert.deepEqual(c.polling, { collectingIntervalMs: 15_000, reconcileIntervalMs: 600_000, deviceListIntervalMs: 60_000, retryTimeoutMs: 5_000, establishAttempts: 3 });
+  assert.deepEqual(c.polling, {
+    collectingIntervalMs: 15_000,
+    reconcileIntervalMs: 600_000,
+    deviceListIntervalMs: 60_000,
+    retryTimeoutMs: 5_000,
+    establishAttempts: 3,
+  });
   assert.deepEqual(c.mqtt, { mode: 'on', instance: 'garage-pi', silenceMs: 90_000, extraCaFile: '/etc/ssl/extra.pem' });
   assert.equal(c.metricsPrefix, 'ef');
   assert.equal(c.logLevel, 'debug');
@@ -69,7 +81,10 @@ test('reads every documented environment variable', () => {
 
 test('a number that is not one names the value given, from the environment or a flag; a secret never', () => {
   assert.throws(() => config({ ...KEYS, EXPORTER_PORT: 'abc' }), /EXPORTER_PORT \/ --port: ports must be within range 0 - 65535: value was "abc"/);
-  assert.throws(() => config({ ...KEYS }, ['--reconcile-interval', 'soon']), /RECONCILE_INTERVAL \/ --reconcile-interval: must be a positive number of seconds: value was "soon"/);
+  assert.throws(
+    () => config({ ...KEYS }, ['--reconcile-interval', 'soon']),
+    /RECONCILE_INTERVAL \/ --reconcile-interval: must be a positive number of seconds: value was "soon"/,
+  );
   assert.throws(
     () => config({ ECOFLOW_ACCESS_KEY: 'has white space in it', ECOFLOW_SECRET_KEY: 'x' }),
     (err: Error) => /ECOFLOW_ACCESS_KEY: contains white space/.test(err.message) && !err.message.includes('has white space in it'),
@@ -137,8 +152,19 @@ test('one line per problem, named by its environment variable and flag, no secre
   });
   const text = p.join('\n');
   assert.ok(!text.includes('SUPER SECRET'), text);
-  for (const name of ['ECOFLOW_SECRET_KEY', 'EXPORTER_PORT / --port', 'COLLECTING_INTERVAL / --collecting-interval', 'ESTABLISH_ATTEMPTS', 'ECOFLOW_API_HOST', 'METRICS_PREFIX', 'LOG_LEVEL']) {
-    assert.ok(p.some((line) => line.startsWith(`${name}`)), `${name} in:\n${text}`);
+  for (const name of [
+    'ECOFLOW_SECRET_KEY',
+    'EXPORTER_PORT / --port',
+    'COLLECTING_INTERVAL / --collecting-interval',
+    'ESTABLISH_ATTEMPTS',
+    'ECOFLOW_API_HOST',
+    'METRICS_PREFIX',
+    'LOG_LEVEL',
+  ]) {
+    assert.ok(
+      p.some((line) => line.startsWith(`${name}`)),
+      `${name} in:\n${text}`,
+    );
   }
   assert.equal(p.length, 7, text);
 });
@@ -184,7 +210,24 @@ test('--help lists every option with its environment name and default, and no va
   const result = loadConfig({ env: { ...KEYS }, args: ['--help'] });
   assert.equal(result.kind, 'help');
   const text = (result as { text: string }).text;
-  for (const name of ['ECOFLOW_ACCESS_KEY', 'ECOFLOW_SECRET_KEY', 'ECOFLOW_DEVICE_SN', 'ECOFLOW_DEVICE_NAME', 'ECOFLOW_API_HOST', 'EXPORTER_PORT', 'EXPORTER_HOST', 'COLLECTING_INTERVAL', 'DEVICE_LIST_INTERVAL', 'RETRY_TIMEOUT', 'ESTABLISH_ATTEMPTS', 'METRICS_PREFIX', 'LOG_LEVEL', 'OTEL_EXPORTER_OTLP_ENDPOINT', '--demo', '--config']) {
+  for (const name of [
+    'ECOFLOW_ACCESS_KEY',
+    'ECOFLOW_SECRET_KEY',
+    'ECOFLOW_DEVICE_SN',
+    'ECOFLOW_DEVICE_NAME',
+    'ECOFLOW_API_HOST',
+    'EXPORTER_PORT',
+    'EXPORTER_HOST',
+    'COLLECTING_INTERVAL',
+    'DEVICE_LIST_INTERVAL',
+    'RETRY_TIMEOUT',
+    'ESTABLISH_ATTEMPTS',
+    'METRICS_PREFIX',
+    'LOG_LEVEL',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    '--demo',
+    '--config',
+  ]) {
     assert.ok(text.includes(name), name);
   }
   assert.match(text, /EXPORTER_PORT, --port\n.*\(default: 9090\)/);

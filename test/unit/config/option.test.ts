@@ -10,7 +10,15 @@ import { convictSchema, deriveConfig, derived, option, walkOptions, type ConfigO
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<_ extends true>(): void {}
 
-const interval = option({ key: 'poll.interval', doc: 'Seconds between polls.', format: 'seconds', default: 10, env: 'INTERVAL', arg: 'interval', derive: (s) => s * 1000 });
+const interval = option({
+  key: 'poll.interval',
+  doc: 'Seconds between polls.',
+  format: 'seconds',
+  default: 10,
+  env: 'INTERVAL',
+  arg: 'interval',
+  derive: (s) => s * 1000,
+});
 const schema = {
   verbose: option({ key: 'verbose', doc: 'Say more.', format: Boolean, default: false, env: 'VERBOSE', arg: 'verbose' }),
   poll: {
@@ -107,7 +115,14 @@ test('a value that may be absent is an undefined property, never a missing one',
 
 test('derive reports problems and loading carries on', () => {
   const strict = {
-    a: option({ key: 'a', doc: 'A list.', format: String, default: '', env: 'A', derive: (t, { problem, option }) => (t.includes(' ') && problem(`${option.env}: no spaces`), t.split(',')) }),
+    a: option({
+      key: 'a',
+      doc: 'A list.',
+      format: String,
+      default: '',
+      env: 'A',
+      derive: (t, { problem, option }) => (t.includes(' ') && problem(`${option.env}: no spaces`), t.split(',')),
+    }),
     b: option({ key: 'b', doc: 'B.', format: String, default: '', env: 'B', derive: (t, { problem }) => (problem('B: always'), t) }),
   };
   const problems: string[] = [];
@@ -116,7 +131,7 @@ test('derive reports problems and loading carries on', () => {
   assert.deepEqual(config, { a: ['x y'], b: 'x y' });
 });
 
-test('the convict schema nests convict\'s own fields by config-file key', () => {
+test("the convict schema nests convict's own fields by config-file key", () => {
   const built = convictSchema(schema) as any;
   assert.deepEqual(Object.keys(built), ['verbose', 'poll', 'target']);
   assert.deepEqual(built.poll.interval, { doc: 'Seconds between polls.', format: 'seconds', default: 10, env: 'INTERVAL', arg: 'interval' });

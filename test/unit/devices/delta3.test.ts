@@ -79,7 +79,11 @@ test('DELTA 3: a key that is absent gives no series, a present 0 gives 0', () =>
 test('DELTA 3 and DELTA Pro 3 tell each other and STREAM apart by key shape, in either order', () => {
   const unnamed = { sn: '', productName: '' };
   const dpro3 = quotaMap({ cmsBattSoc: 50, powInSumW: 0, powOutSumW: 0, powGetAcIn: 0, powGetPvH: 0, powGetPvL: 0 });
-  for (const families of [[delta3, deltaPro3, stream], [deltaPro3, delta3, stream], [stream, delta3, deltaPro3]]) {
+  for (const families of [
+    [delta3, deltaPro3, stream],
+    [deltaPro3, delta3, stream],
+    [stream, delta3, deltaPro3],
+  ]) {
     assert.equal(detectFamily(unnamed, payloadQuotas('delta3'), families)?.id, 'delta3');
     assert.equal(detectFamily(unnamed, dpro3, families)?.id, 'delta_pro_3');
     assert.equal(detectFamily(unnamed, payloadQuotas('stream_ac'), families)?.id, 'stream');

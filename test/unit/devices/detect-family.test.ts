@@ -45,7 +45,7 @@ test('an unknown model is not forced into a family', () => {
   assert.equal(detectFamily({ sn: 'ZZZZ0001', productName: '' }, new Map(), FAMILIES), undefined);
 });
 
-test('firmware: EcoFlow\'s four-byte versions, major first', () => {
+test("firmware: EcoFlow's four-byte versions, major first", () => {
   const delta2 = FAMILIES.find((f) => f.id === 'delta2')!;
   assert.equal(firmwareOf(delta2, payloadQuotas('delta2')), '1.2.1.63'); // pd.sysVer 16908607 = 0x0102013F
   assert.equal(firmwareOf(delta2, new Map([['pd.sysVer', { value: 50331767, updatedAt: 0 }]])), '3.0.0.119');

@@ -68,7 +68,7 @@ test('a key is listed once per family: not both mapped and unmapped, not unmappe
   }
 });
 
-test('a raw-only key is not also a row\'s input or an unmapped key: the rule would never be the one that counts', () => {
+test("a raw-only key is not also a row's input or an unmapped key: the rule would never be the one that counts", () => {
   for (const f of FAMILIES) {
     const listed = new Set([...f.rows.flatMap(rowInputs), ...f.unmapped.map((u) => u.key)]);
     const seen = new Set<string>();

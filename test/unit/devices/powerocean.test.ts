@@ -28,7 +28,14 @@ test('PowerOcean: charging from PV; bpSoc 999 (no battery) gives no SoC series',
       sysGridPwr: 250.25, // importing
       sysLoadPwr: 400,
       mpptPwr: 1670.25, // PV total: unmapped (the strings are the ports)
-      mpptHeartBeat: [{ mpptPv: [{ vol: 380.5, amp: 2.5, pwr: 951.25 }, { vol: 350, amp: 2.05, pwr: 719 }] }],
+      mpptHeartBeat: [
+        {
+          mpptPv: [
+            { vol: 380.5, amp: 2.5, pwr: 951.25 },
+            { vol: 350, amp: 2.05, pwr: 719 },
+          ],
+        },
+      ],
       pcsAPhase: { vol: 231.5, amp: 1.2, actPwr: -250 },
       evPwr: 0,
     }),

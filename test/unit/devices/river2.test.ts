@@ -68,7 +68,12 @@ test('RIVER 2: told from DELTA 2 by the pack voltage, by name and serial number'
   assert.equal(detectFamily(unnamed, payloadQuotas('delta2'), [river2]), undefined);
   assert.equal(detectFamily(unnamed, payloadQuotas('delta2max'), [river2]), undefined);
   // vol 0 (pack asleep) says nothing either way.
-  assert.equal(detectFamily(unnamed, quotaMap({ 'bms_emsStatus.lcdShowSoc': 1, 'inv.invOutVol': 0, 'mppt.inWatts': 0, 'pd.wattsOutSum': 0, 'bms_bmsStatus.vol': 0 }), [river2]), undefined);
+  assert.equal(
+    detectFamily(unnamed, quotaMap({ 'bms_emsStatus.lcdShowSoc': 1, 'inv.invOutVol': 0, 'mppt.inWatts': 0, 'pd.wattsOutSum': 0, 'bms_bmsStatus.vol': 0 }), [
+      river2,
+    ]),
+    undefined,
+  );
   for (const name of ['RIVER 2', 'river 2 max', 'RIVER 2 Pro']) {
     assert.equal(detectFamily({ sn: '', productName: name }, new Map(), [delta2, river2]), river2, name);
   }

@@ -45,13 +45,20 @@ test('a tag the text names is among the tags it cites', () => {
 
 test('every tag of the legend is cited somewhere: no dead entries', () => {
   const cited = new Set(citations().flatMap((c) => c.tags));
-  assert.deepEqual([...DEFINED].filter((t) => !cited.has(t)), []);
+  assert.deepEqual(
+    [...DEFINED].filter((t) => !cited.has(t)),
+    [],
+  );
 });
 
 test('the legend renders as a markdown table, one line per tag', () => {
   const lines = sourcesLegend().split('\n');
   assert.equal(lines.length, SOURCES.length + 2);
-  for (const s of SOURCES) assert.ok(lines.some((l) => l.startsWith(`| ${s.tag} |`) && l.includes(s.repo)), s.tag);
+  for (const s of SOURCES)
+    assert.ok(
+      lines.some((l) => l.startsWith(`| ${s.tag} |`) && l.includes(s.repo)),
+      s.tag,
+    );
 });
 
 test('device knowledge points at nothing outside the repository', () => {

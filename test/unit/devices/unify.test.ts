@@ -52,7 +52,10 @@ test('paths reach into nested objects and arrays when the flat key is absent', (
     { metric: 'portInputPower', port: 'solar_2', key: 'mppt[0].pv[1].pwr', scale: 1, tags: ['DOC'], evidence: 't' },
   ]);
   const samples = unifiedSamples(f, quotaMap({ pcsAPhase: { vol: 229.7 }, mppt: [{ pv: [{ pwr: 1 }, { pwr: 17.5 }] }] }));
-  assert.deepEqual(samples.map((s) => s.value), [229.7, 17.5]);
+  assert.deepEqual(
+    samples.map((s) => s.value),
+    [229.7, 17.5],
+  );
 });
 
 test('a row with a condition applies only while the other key is in range', () => {

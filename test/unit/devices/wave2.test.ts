@@ -42,10 +42,7 @@ test('WAVE 2: running from the grid, fallbacks to the power board and the BMS', 
 });
 
 test('WAVE 2: the PD reading wins over the power board, and a volt-scaled AC reading is dropped', () => {
-  const values = unifiedValues(
-    wave2,
-    quotaMap({ 'pd.batSoc': 50, 'bms.bmsSoc': 49, 'pd.mpptPwr': 120, 'power.mpptPwr': 119, 'power.acVoltRms': 232 }),
-  );
+  const values = unifiedValues(wave2, quotaMap({ 'pd.batSoc': 50, 'bms.bmsSoc': 49, 'pd.mpptPwr': 120, 'power.mpptPwr': 119, 'power.acVoltRms': 232 }));
   assert.deepEqual(values, {
     battery_soc_ratio: 0.5,
     'port_input_power_watts{solar}': 120,

@@ -17,9 +17,9 @@ test('each family lives in the file its notes name, and that file exports that f
     assert.equal(exported.length, 1, `${file} exports ${exported.join(', ')}`);
   }
   // The other files of the folder declare no family: shared rows live in *-generation.ts.
-  for (const name of readdirSync(ROOT + 'src/devices').filter((n) => n.endsWith('.ts'))) {
+  for (const name of readdirSync(`${ROOT}src/devices`).filter((n) => n.endsWith('.ts'))) {
     if (files.has(`src/devices/${name}`)) continue;
-    assert.doesNotMatch(readFileSync(ROOT + 'src/devices/' + name, 'utf8'), /: DeviceFamily = \{/, `${name} declares a family`);
+    assert.doesNotMatch(readFileSync(`${ROOT}src/devices/${name}`, 'utf8'), /: DeviceFamily = \{/, `${name} declares a family`);
   }
 });
 
@@ -35,7 +35,7 @@ test('the sources legend is a markdown table with no stray cell separators', () 
 
 test('family notes: one entry per family, each unmapped reason once, every line a list item', () => {
   const notes = familyNotes();
-  for (const line of notes.split('\n')) assert.match(line, /^(- \*\*|  - )/, line);
+  for (const line of notes.split('\n')) assert.match(line, /^(- \*\*| {2}- )/, line);
   const blocks = notes.split(/\n(?=- \*\*)/);
   assert.equal(blocks.length, FAMILIES.length);
   FAMILIES.forEach((f, i) => {

@@ -3,13 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EcoflowClient, type RequestEvent } from '../../../src/ecoflow/ecoflow-client.js';
-import {
-  EcoflowApiError,
-  EcoflowHttpError,
-  EcoflowNetworkError,
-  EcoflowRateLimitError,
-  EcoflowResponseError,
-} from '../../../src/ecoflow/errors.js';
+import { EcoflowApiError, EcoflowHttpError, EcoflowNetworkError, EcoflowRateLimitError, EcoflowResponseError } from '../../../src/ecoflow/errors.js';
 import { SN, TEST_KEYS, closedPort, startSimulator } from '../../helpers/simulated-fleet.js';
 import { RequestGovernor } from '../../../src/ecoflow/request-governor.js';
 
@@ -45,7 +39,10 @@ test('an unknown access key is API error 8513 with a region hint, and no secret 
   const { simulator } = await withSimulator(t);
   const client = new EcoflowClient({ baseUrl: simulator.url, accessKey: 'wrong-access-key', secretKey: TEST_KEYS.secretKey });
   t.after(() => client.close());
-  const err = await client.listDevices().then(() => undefined, (e) => e);
+  const err = await client.listDevices().then(
+    () => undefined,
+    (e) => e,
+  );
   assert.ok(err instanceof EcoflowApiError);
   assert.equal(err.apiCode, '8513');
   assert.equal(err.isAuthFailure, true);

@@ -62,7 +62,7 @@ test('consecutive failures double the backoff up to maxBackoffMs; a success ends
   assert.equal(g.state, 'closed');
 
   const recovered = await settleTime(t, g.run('quota/all', succeed));
-  assert.equal(recovered.ms, wait(maxBackoffMs), 'the last failure\'s backoff');
+  assert.equal(recovered.ms, wait(maxBackoffMs), "the last failure's backoff");
   assert.equal((await settleTime(t, g.run('quota/all', succeed))).ms, 0, 'no backoff after a success');
 });
 
@@ -128,7 +128,10 @@ test('device-specific refusals (1006) neither open the circuit nor slow the othe
   mockTime(t);
   const { g } = governor();
   for (let i = 0; i < 10; i++) {
-    const refused = await settleTime(t, g.run('quota/all', () => Promise.reject(new EcoflowApiError('quota/all', '1006', 'current device is not allowed to get device info'))));
+    const refused = await settleTime(
+      t,
+      g.run('quota/all', () => Promise.reject(new EcoflowApiError('quota/all', '1006', 'current device is not allowed to get device info'))),
+    );
     assert.equal(refused.ms, 0);
   }
   assert.equal(g.state, 'closed');

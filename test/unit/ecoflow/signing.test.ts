@@ -21,10 +21,7 @@ test('reproduces the documented signing example byte for byte', () => {
 
 test('signs a request without parameters and a quota/all query', () => {
   assert.equal(sign({ ...DOC }, DOC.secretKey), '4409ae9efeaf0be9b8b48f02ebef8e804387e745e513588c136955606ca496f5');
-  assert.equal(
-    sign({ ...DOC, params: { sn: '123456789' } }, DOC.secretKey),
-    '2296b02874dc12a165e0691e8f0c76c4424c582b335b48cd9c95518bebefbef5',
-  );
+  assert.equal(sign({ ...DOC, params: { sn: '123456789' } }, DOC.secretKey), '2296b02874dc12a165e0691e8f0c76c4424c582b335b48cd9c95518bebefbef5');
 });
 
 test('flattens nested objects and arrays as the docs show, in ASCII order', () => {
@@ -34,10 +31,7 @@ test('flattens nested objects and arrays as the docs show, in ASCII order', () =
     deviceInfo: { id: 1 },
     deviceList: [{ id: 1 }, { id: 2 }],
   });
-  assert.equal(
-    pairs.map(([k, v]) => `${k}=${v}`).join('&'),
-    'deviceInfo.id=1&deviceList[0].id=1&deviceList[1].id=2&ids[0]=1&ids[1]=2&ids[2]=3&name=demo1',
-  );
+  assert.equal(pairs.map(([k, v]) => `${k}=${v}`).join('&'), 'deviceInfo.id=1&deviceList[0].id=1&deviceList[1].id=2&ids[0]=1&ids[1]=2&ids[2]=3&name=demo1');
 });
 
 test('sorts by ASCII code, upper case before lower case', () => {

@@ -14,13 +14,13 @@ function gaugeOver(provider: MeterProvider, observed: Map<string, number>) {
 test('a series the callback stops observing is gone from the next exposition', async () => {
   const reader = new PrometheusReader({ cardinalityLimit: 1000 });
   const provider = new MeterProvider({ readers: [reader] });
-  const observed = new Map([['A', 40], ['B', 50]]);
+  const observed = new Map([
+    ['A', 40],
+    ['B', 50],
+  ]);
   gaugeOver(provider, observed);
 
-  assert.equal(
-    await reader.render(),
-    '# HELP ecoflow_pd_soc soc\n# TYPE ecoflow_pd_soc gauge\necoflow_pd_soc{device="A"} 40\necoflow_pd_soc{device="B"} 50\n',
-  );
+  assert.equal(await reader.render(), '# HELP ecoflow_pd_soc soc\n# TYPE ecoflow_pd_soc gauge\necoflow_pd_soc{device="A"} 40\necoflow_pd_soc{device="B"} 50\n');
   observed.delete('B');
   observed.set('A', 41);
   assert.equal(await reader.render(), '# HELP ecoflow_pd_soc soc\n# TYPE ecoflow_pd_soc gauge\necoflow_pd_soc{device="A"} 41\n');
@@ -34,7 +34,10 @@ test('a series the callback stops observing is gone from the next exposition', a
 test('control: the cumulative PrometheusExporter keeps the gone series (sdk-metrics 2.x)', async () => {
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const provider = new MeterProvider({ readers: [exporter] });
-  const observed = new Map([['A', 40], ['B', 50]]);
+  const observed = new Map([
+    ['A', 40],
+    ['B', 50],
+  ]);
   gaugeOver(provider, observed);
   const serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
   await exporter.collect();

@@ -25,7 +25,11 @@ test('the fast serializer writes exactly what PrometheusSerializer writes, for t
   const reader = new CollectingReader();
   const provider = new MeterProvider({ readers: [reader] });
   const meter = provider.getMeter('test');
-  const self = new SelfMetrics({ meter, prefix: 'ecoflow', sources: { snapshot, staleness: new StalenessRule({ staleAfterMs: 60_000 }), circuitState: () => 'closed', version: '1.2.3' } });
+  const self = new SelfMetrics({
+    meter,
+    prefix: 'ecoflow',
+    sources: { snapshot, staleness: new StalenessRule({ staleAfterMs: 60_000 }), circuitState: () => 'closed', version: '1.2.3' },
+  });
   self.start();
   snapshotGauges({ meter, snapshot, prefix: 'ecoflow', reporter: self }).start();
   const fleet = stillDemoFleet();

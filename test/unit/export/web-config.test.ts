@@ -10,7 +10,25 @@ import { basicAuthenticator, loadWebConfig } from '../../../src/export/web-confi
 import { MetricsServer } from '../../../src/export/metrics-server.js';
 
 function selfSignedCert(dir: string): void {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'server.key'), '-out', join(dir, 'server.crt'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'server.key'),
+      '-out',
+      join(dir, 'server.crt'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 function get(port: number, path: string, auth?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
@@ -32,7 +50,10 @@ test('TLS and basic auth from an exporter-toolkit web config', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'web-'));
   selfSignedCert(dir);
   const hash = bcrypt.hashSync('correct horse', 4);
-  writeFileSync(join(dir, 'web.yml'), `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS12\nbasic_auth_users:\n  prometheus: ${hash}\n`);
+  writeFileSync(
+    join(dir, 'web.yml'),
+    `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS12\nbasic_auth_users:\n  prometheus: ${hash}\n`,
+  );
   const { config, problems } = loadWebConfig(join(dir, 'web.yml'));
   assert.deepEqual(problems, []);
   const server = new MetricsServer({

@@ -23,7 +23,7 @@ test('JSON lines carry the time, level, message and fields', () => {
 test('text lines are readable', () => {
   const { logger, lines } = capture({ format: 'text' });
   logger.info('serving metrics', { url: 'http://localhost:9090/metrics' });
-  assert.match(lines[0]!, /^\S+Z INFO  serving metrics url=http:\/\/localhost:9090\/metrics$/);
+  assert.match(lines[0]!, /^\S+Z INFO {2}serving metrics url=http:\/\/localhost:9090\/metrics$/);
 });
 
 test('levels below the configured one are dropped', () => {

@@ -31,7 +31,11 @@ test('every metric the exporter defines comes out with exactly the labels the ca
   const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
   const provider = new MeterProvider({ readers: [reader] });
   const meter = provider.getMeter('test');
-  const self = new SelfMetrics({ meter, prefix: 'ecoflow', sources: { snapshot, staleness: new StalenessRule({ staleAfterMs: 60_000 }), circuitState: () => 'closed', version: '1.2.3' } });
+  const self = new SelfMetrics({
+    meter,
+    prefix: 'ecoflow',
+    sources: { snapshot, staleness: new StalenessRule({ staleAfterMs: 60_000 }), circuitState: () => 'closed', version: '1.2.3' },
+  });
   self.start();
   // A low cap, so that a device reports series left out.
   snapshotGauges({ meter, snapshot, prefix: 'ecoflow', reporter: self, maxSeriesPerDevice: 100 }).start();
@@ -68,7 +72,11 @@ test('every metric the exporter defines comes out with exactly the labels the ca
     }
   }
   const everyOwn = Object.values(METRICS).map((m) => m.name);
-  assert.deepEqual(everyOwn.filter((n) => !seen.has(n)), [], 'own metrics the run did not produce');
+  assert.deepEqual(
+    everyOwn.filter((n) => !seen.has(n)),
+    [],
+    'own metrics the run did not produce',
+  );
   assert.ok(Object.values(UNIFIED_METRICS).some((m) => seen.has(m.name)) && seen.has(DEVICE_INFO.name));
   self.stop();
   await provider.shutdown();

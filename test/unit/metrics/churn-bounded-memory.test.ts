@@ -85,14 +85,18 @@ test('memory stays flat over device churn: the SDK side is renewed once the seri
   assert.ok(grewBounded < grewUnbounded / 4, detail);
   assert.ok(grewBounded < 4, detail);
   assert.ok(bounded.released.length >= 10, `renewals: ${bounded.released.length}`);
-  assert.ok(bounded.released.every((n) => n >= 1_000), `released per renewal: ${bounded.released.join(', ')}`);
+  assert.ok(
+    bounded.released.every((n) => n >= 1_000),
+    `released per renewal: ${bounded.released.join(', ')}`,
+  );
 });
 
 test('a renewal changes nothing in the output, an offline device keeps its family and firmware, and a fleet without churn is never renewed', async () => {
   const world = exporterOver();
   fleetOfRound(world.snapshot, 0);
   for (let i = 0; i < 20; i++) {
-    for (const device of world.snapshot.devices()) world.snapshot.replaceQuotas(device.sn, Object.fromEntries([...device.quotas].map(([k, e]) => [k, e.value])), Date.now());
+    for (const device of world.snapshot.devices())
+      world.snapshot.replaceQuotas(device.sn, Object.fromEntries([...device.quotas].map(([k, e]) => [k, e.value])), Date.now());
     await settle();
     await world.render();
   }

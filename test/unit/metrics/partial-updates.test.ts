@@ -14,7 +14,11 @@ function exporter(snapshot: QuotaSnapshot) {
   const provider = new MeterProvider({ readers: [reader] });
   snapshotGauges({ meter: provider.getMeter('test'), snapshot, prefix: 'ecoflow' }).start();
   return {
-    lines: async () => (await reader.render()).split('\n').filter((l) => l && !l.startsWith('#')).sort(),
+    lines: async () =>
+      (await reader.render())
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .sort(),
     stop: () => provider.shutdown(),
   };
 }

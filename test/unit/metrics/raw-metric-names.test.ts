@@ -34,8 +34,8 @@ test('odd characters always give a valid Prometheus metric name', () => {
 });
 
 test('very long keys are shortened, and stay distinct', () => {
-  const a = name('x'.repeat(300) + 'A');
-  const b = name('x'.repeat(300) + 'B');
+  const a = name(`${'x'.repeat(300)}A`);
+  const b = name(`${'x'.repeat(300)}B`);
   assert.ok(a.length <= 200, `${a.length}`);
   assert.notEqual(a, b);
 });
@@ -47,8 +47,7 @@ test('a key named like one of our own metrics does not shadow it', () => {
 });
 
 test('flattens values: numbers, booleans, numeric strings, arrays, objects', () => {
-  const samples = (key: string, value: unknown) =>
-    flattenQuota(key, value).map((s) => [s.name, s.indexes.join(','), s.value]);
+  const samples = (key: string, value: unknown) => flattenQuota(key, value).map((s) => [s.name, s.indexes.join(','), s.value]);
 
   assert.deepEqual(samples('pd.soc', 46), [['pd_soc', '', 46]]);
   assert.deepEqual(samples('pd.temp', -3.5), [['pd_temp', '', -3.5]]);

@@ -44,12 +44,24 @@ test('a raw key that would take a unified name gets _value; with the layer off i
     snapshot.replaceQuotas(DELTA2.sn, { batterySocRatio: 0.5, deviceInfo: 7, 'pd.soc': 46 }, Date.now());
     const out = await lines();
     if (unified) {
-      assert.ok(out.some((l) => l.startsWith('ecoflow_battery_soc_ratio_value{') && l.endsWith(' 0.5')), out.join('\n'));
+      assert.ok(
+        out.some((l) => l.startsWith('ecoflow_battery_soc_ratio_value{') && l.endsWith(' 0.5')),
+        out.join('\n'),
+      );
       assert.ok(out.some((l) => l.startsWith('ecoflow_device_info_value{') && l.endsWith(' 7')));
       assert.ok(out.some((l) => l.startsWith('ecoflow_device_info{') && l.includes('family="delta2"') && l.endsWith(' 1')));
     } else {
-      assert.deepEqual(names(out), ['ecoflow_battery_soc_ratio', 'ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online', 'ecoflow_pd_soc']);
-      assert.ok(out.some((l) => l.startsWith('ecoflow_device_info{') && l.endsWith(' 7')), 'the raw key, not our info series');
+      assert.deepEqual(names(out), [
+        'ecoflow_battery_soc_ratio',
+        'ecoflow_device_info',
+        'ecoflow_last_update_timestamp_seconds',
+        'ecoflow_online',
+        'ecoflow_pd_soc',
+      ]);
+      assert.ok(
+        out.some((l) => l.startsWith('ecoflow_device_info{') && l.endsWith(' 7')),
+        'the raw key, not our info series',
+      );
     }
     await stop();
   }
@@ -112,7 +124,10 @@ test('offline and refused devices keep device_info, with the family and firmware
   snapshot.setDevices([{ ...DELTA2, online: false }]);
   const offline = await lines();
   assert.deepEqual(names(offline), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
-  assert.ok(offline.some((l) => l.includes('family="delta2"') && l.includes('firmware="1.2.1.63"')), offline.join('\n'));
+  assert.ok(
+    offline.some((l) => l.includes('family="delta2"') && l.includes('firmware="1.2.1.63"')),
+    offline.join('\n'),
+  );
   snapshot.setDevices([DELTA2]);
   snapshot.setRestricted(DELTA2.sn, true);
   // Refused from now on: no data to be fresh or stale, so no last-update time either.

@@ -115,15 +115,18 @@ test('the backoff ceiling is never below COLLECTING_INTERVAL, whatever maxBackof
   const { p } = poller(t, src, { maxBackoffMs: 10, deviceListIntervalMs: 10 * 60_000, random: () => 0.999 });
   await p.start();
   await advance(t, 5 * COLLECTING_MS);
-  const gaps = src.quotaAt('A').slice(1).map((at, i) => at - src.quotaAt('A')[i]!);
+  const gaps = src
+    .quotaAt('A')
+    .slice(1)
+    .map((at, i) => at - src.quotaAt('A')[i]!);
   assert.deepEqual(gaps, Array(gaps.length).fill(Math.round(COLLECTING_MS / 2 + (0.999 * COLLECTING_MS) / 2)));
 });
 
-test('paused calls (circuit open) are not the device\'s failure: it comes back when calls resume', async (t) => {
+test("paused calls (circuit open) are not the device's failure: it comes back when calls resume", async (t) => {
   mockTime(t);
   const retryInMs = 3_500;
   const src = source({
-    quota: (sn, call) => {
+    quota: (_sn, call) => {
       if (call === 1) throw new EcoflowCircuitOpenError('quota/all', retryInMs);
       return { soc: 50 };
     },

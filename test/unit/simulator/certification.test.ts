@@ -80,7 +80,12 @@ test('a replayed nonce and timestamp is refused like a wrong signature', async (
   const simulator = await withSimulator(t, CERTIFICATION);
   const nonce = '123456';
   const timestamp = String(Date.now());
-  const headers = { accessKey: TEST_KEYS.accessKey, nonce, timestamp, sign: sign({ params: {}, accessKey: TEST_KEYS.accessKey, nonce, timestamp }, TEST_KEYS.secretKey) };
+  const headers = {
+    accessKey: TEST_KEYS.accessKey,
+    nonce,
+    timestamp,
+    sign: sign({ params: {}, accessKey: TEST_KEYS.accessKey, nonce, timestamp }, TEST_KEYS.secretKey),
+  };
   const first = (await (await fetch(`${simulator.url}${PATH}`, { headers })).json()) as { code: string };
   const again = (await (await fetch(`${simulator.url}${PATH}`, { headers })).json()) as { code: string };
   assert.equal(first.code, '0');

@@ -172,7 +172,11 @@ test('cmd: the PowerStream and the smart plug publish {cmdFunc, cmdId, param}', 
 
 test('params and flat: an envelope with the keys as they are, and a bare object', async (t) => {
   const { received } = await running(t);
-  await eventually(() => quotaMessagesOf(received, SN.deltaPro).length > 0 && quotaMessagesOf(received, SN.delta3).length > 0, 'params and flat messages', 2000);
+  await eventually(
+    () => quotaMessagesOf(received, SN.deltaPro).length > 0 && quotaMessagesOf(received, SN.delta3).length > 0,
+    'params and flat messages',
+    2000,
+  );
   const pro = JSON.parse(received.find((m) => m.topic.endsWith(`/${SN.deltaPro}/quota`))!.payload.toString());
   assert.equal(pro.version, '1.0');
   assert.equal(typeof pro.id, 'string');
@@ -190,7 +194,7 @@ test('publishQuotas leaves out what the shape cannot carry and refuses when noth
   await p.publishQuotas(SN.powerStream, { '20_1.pv1InputWatts': 5, '20_134.x': 7, 'pd.soc': 1 });
   await p.publishQuotas(SN.delta3, { powInSumW: 3, id: 'not a value', timestamp: 1 });
   // Nested values (the Smart Home Panel's) travel as they are in a params envelope.
-  await p.publishQuotas(SN.smartHomePanel, { 'heartbeat.backupBatPer': [54, 0], 'energyInfos': { a: 1 } });
+  await p.publishQuotas(SN.smartHomePanel, { 'heartbeat.backupBatPer': [54, 0], energyInfos: { a: 1 } });
   assert.equal(p.published - before, 2 + 2 + 1 + 1);
 
   // One client's messages arrive in order: the last one there means all are.
@@ -284,7 +288,10 @@ test('a wrong broker password is refused with CONNACK 4 and start() says so', as
   const { simulator } = movingSimulator();
   const b = await broker(t);
   const p = await publisher(t, simulator, b, { password: 'wrong' });
-  const err = await p.start().then(() => undefined, (e: unknown) => e);
+  const err = await p.start().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof Error);
   assert.match(err.message, /cannot connect to mqtt:\/\/127\.0\.0\.1:\d+: Connection refused: Bad username or password/);
   assert.ok(err.cause instanceof ErrorWithReasonCode);
@@ -294,10 +301,16 @@ test('a wrong broker password is refused with CONNACK 4 and start() says so', as
   // A plain mqtt.js client sees the same: what the exporter will have to branch on.
   const raw = await mqtt
     .connectAsync(`mqtt://${b.host}:${b.port}`, { username: CREDENTIALS.username, password: 'wrong', reconnectPeriod: 0, log: () => undefined })
-    .then(() => undefined, (e: unknown) => e);
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   assert.ok(raw instanceof ErrorWithReasonCode);
   assert.equal(raw.code, 4);
-  const noUser = await mqtt.connectAsync(`mqtt://${b.host}:${b.port}`, { reconnectPeriod: 0, log: () => undefined }).then(() => undefined, (e: unknown) => e);
+  const noUser = await mqtt.connectAsync(`mqtt://${b.host}:${b.port}`, { reconnectPeriod: 0, log: () => undefined }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(noUser instanceof ErrorWithReasonCode);
   assert.equal(noUser.code, 4);
 });

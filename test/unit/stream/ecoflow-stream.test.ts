@@ -40,7 +40,13 @@ function streamTo(port: number, o: { password?: string; host?: string; protocol?
   const messages: string[] = [];
   const states: StreamState[] = [];
   let certifications = 0;
-  const certification: StreamCertification = { host: o.host ?? '127.0.0.1', port, protocol: o.protocol ?? 'mqtt', account: ACCOUNT, password: o.password ?? PASSWORD };
+  const certification: StreamCertification = {
+    host: o.host ?? '127.0.0.1',
+    port,
+    protocol: o.protocol ?? 'mqtt',
+    account: ACCOUNT,
+    password: o.password ?? PASSWORD,
+  };
   const stream = new EcoflowStream({
     certification: async () => {
       certifications++;

@@ -61,6 +61,7 @@ test('what is not a quota message is an unknown, by reason, with a short printab
   const huge = decodeQuotaMessage(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 'x'));
   assert.equal(huge.kind === 'unknown' && huge.reason, 'too_large');
   const sample = decodeQuotaMessage(Buffer.from(`\u0000\u0001${'é'.repeat(1000)}`));
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what must be gone
   assert.ok(sample.kind === 'unknown' && sample.sample.length <= 121 && !/[\u0000\u0001]/.test(sample.sample), 'clipped, control characters replaced');
 });
 
@@ -96,7 +97,12 @@ test('encodeQuotaMessages puts a type code, a cmd prefix, an envelope or nothing
 });
 
 test('a params envelope and a status message are the cloud\'s {"id","version","timestamp","params"}', () => {
-  assert.deepEqual(encodeQuotaMessages('params', { 'pd.soc': 55 }, 1759069300916)[0]!.message, { id: '1759069300916', version: '1.0', timestamp: 1759069300916, params: { 'pd.soc': 55 } });
+  assert.deepEqual(encodeQuotaMessages('params', { 'pd.soc': 55 }, 1759069300916)[0]!.message, {
+    id: '1759069300916',
+    version: '1.0',
+    timestamp: 1759069300916,
+    params: { 'pd.soc': 55 },
+  });
   assert.deepEqual(encodeStatusMessage(false, 1759069300916), { id: '1759069300916', version: '1.0', timestamp: 1759069300916, params: { status: 0 } });
   for (const online of [true, false]) {
     assert.deepEqual(decodeStatusMessage(Buffer.from(JSON.stringify(encodeStatusMessage(online)))), { kind: 'status', online });
@@ -130,7 +136,11 @@ test('every demo device, in every shape: the keys the shape carries come back un
       const { decoded, left } = roundTrip(shape, device.quotas);
       const carried = Object.keys(device.quotas).filter((key) => carries(shape, key));
       assert.deepEqual(decoded, Object.fromEntries(carried.map((key) => [key, device.quotas[key]])), `${device.deviceName} as ${shape}`);
-      assert.deepEqual(left, Object.keys(device.quotas).filter((key) => !carries(shape, key)), `${device.deviceName} as ${shape}: left out`);
+      assert.deepEqual(
+        left,
+        Object.keys(device.quotas).filter((key) => !carries(shape, key)),
+        `${device.deviceName} as ${shape}: left out`,
+      );
     }
   }
 });
@@ -184,7 +194,13 @@ test('what a flat message leaves out is what the decoder would read as something
 test('cmd and type_code keys are carried only where the decoder gives the same name back', () => {
   assert.deepEqual(roundTrip('cmd', { '20_1.a': 1, '0_0.b': 2, '20_1.': 3, '99999_1.c': 4 }).left, []);
   // `020` would come back as `20`; six digits are not a code the decoder accepts in a string.
-  assert.deepEqual(roundTrip('cmd', { '020_1.a': 1, '20_01.a': 2, '123456_1.a': 3, '20_1': 4, 'x_1.a': 5 }).left, ['020_1.a', '20_01.a', '123456_1.a', '20_1', 'x_1.a']);
+  assert.deepEqual(roundTrip('cmd', { '020_1.a': 1, '20_01.a': 2, '123456_1.a': 3, '20_1': 4, 'x_1.a': 5 }).left, [
+    '020_1.a',
+    '20_01.a',
+    '123456_1.a',
+    '20_1',
+    'x_1.a',
+  ]);
   for (const prefix of Object.values(STREAM_TYPE_CODES)) assert.deepEqual(roundTrip('type_code', { [`${prefix}.a.b`]: 1, [`${prefix}.`]: 2 }).left, []);
   assert.deepEqual(roundTrip('type_code', { pd: 1, '.soc': 2, 'bms.soc': 3, 'constructor.x': 4 }).left, ['pd', '.soc', 'bms.soc', 'constructor.x']);
 });

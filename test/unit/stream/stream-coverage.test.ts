@@ -26,7 +26,7 @@ test('an outage is not a gap; the limit has a ceiling', () => {
   assert.equal(c.silenceLimitMs('B'), 600_000);
 });
 
-test('the limit is 3 × the usual gap between a device\'s messages, never under the minimum', () => {
+test("the limit is 3 × the usual gap between a device's messages, never under the minimum", () => {
   const c = new StreamCoverage({ minSilenceMs: 60_000 });
   c.connected(0);
   // A device that speaks every 40 s: limit 120 s.

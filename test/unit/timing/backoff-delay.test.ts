@@ -9,7 +9,11 @@ test('the ceiling doubles per attempt up to max; the wait lies in [ceiling / 2, 
     const ceiling = Math.min(base.baseMs * 2 ** (attempt - 1), base.maxMs);
     assert.equal(backoffDelay(attempt, { ...base, random: () => 0 }), ceiling / 2, `attempt ${attempt}, lowest draw`);
     assert.equal(backoffDelay(attempt, { ...base, random: () => 0.5 }), (ceiling * 3) / 4, `attempt ${attempt}, middle draw`);
-    assert.equal(backoffDelay(attempt, { ...base, random: () => 0.999_999 }), Math.round(ceiling / 2 + (0.999_999 * ceiling) / 2), `attempt ${attempt}, highest draw`);
+    assert.equal(
+      backoffDelay(attempt, { ...base, random: () => 0.999_999 }),
+      Math.round(ceiling / 2 + (0.999_999 * ceiling) / 2),
+      `attempt ${attempt}, highest draw`,
+    );
   }
 });
 
@@ -20,6 +24,9 @@ test('max is a true ceiling: no draw exceeds it, even after very many attempts',
 
 test('without an injected source the waits are spread over the window', () => {
   const draws = Array.from({ length: 200 }, () => backoffDelay(3, base));
-  assert.ok(draws.every((d) => d >= 2_000 && d <= 4_000), String(draws));
+  assert.ok(
+    draws.every((d) => d >= 2_000 && d <= 4_000),
+    String(draws),
+  );
   assert.ok(new Set(draws).size > 50, 'not one value for all');
 });
