@@ -9,7 +9,7 @@ import type { Port, UnifiedMetricId } from '../metrics/catalog.js';
 export interface DeviceFamily {
   /** The `family` label of `<prefix>_device_info`. */
   id: string;
-  /** Models covered, for the README. */
+  /** Models covered, for docs/devices.md. */
   title: string;
   /** `productName` of the device list, matched whole and case-insensitively. */
   productNames: readonly RegExp[];

@@ -106,7 +106,7 @@ export class EcoflowCircuitOpenError extends EcoflowError {
   }
 }
 
-/** Codes observed from the real cloud (see README: "EcoFlow error codes"). */
+/** Codes observed from the real cloud; docs/operations.md ("On a bad day") says what the exporter does on each. */
 export const API_CODES = {
   ok: '0',
   deviceNotAllowed: '1006',

@@ -53,10 +53,68 @@ export interface FleetResults {
   compressed_hour: Hour[];
 }
 
-const RESULTS = new URL('../../../test/bench/results/fleet.json', import.meta.url);
+const RESULTS = new URL('../../../test/bench/results/', import.meta.url);
 
-export function fleetResults(): FleetResults {
-  return JSON.parse(readFileSync(RESULTS, 'utf8')) as FleetResults;
+/**
+ * The fleet bench's results: `fleet.json` is the current runtime with the Node options of `npm
+ * start`; `fleet-node20-sdk2.json` the same bench at the last commit on Node.js 20 with
+ * OpenTelemetry JS 2.x; `fleet-no-flags.json` the current runtime without Node options.
+ */
+export function fleetResults(file = 'fleet.json'): FleetResults {
+  return JSON.parse(readFileSync(new URL(file, RESULTS), 'utf8')) as FleetResults;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Runs compared in one table must come from one machine in one sitting, or the comparison says nothing. */
+function sameSitting(runs: FleetResults[]): void {
+  const [first] = runs;
+  for (const r of runs) {
+    if (r.machine.cpu !== first!.machine.cpu || r.machine.cores !== first!.machine.cores)
+      throw new Error(`runs on different machines: ${r.machine.cpu} vs ${first!.machine.cpu}`);
+    if (Math.abs(Date.parse(r.date) - Date.parse(first!.date)) > 3 * HOUR_MS) throw new Error(`runs more than 3 hours apart: ${r.date} vs ${first!.date}`);
+  }
+}
+
+const mb = (x: number) => `${Math.round(x)} MB`;
+const change = (before: number, after: number) => `${after >= before ? '+' : '−'}${Math.abs(Math.round(((after - before) / before) * 100))} %`;
+
+/** Node.js 20 with OpenTelemetry JS 2.x against Node.js 24 with 3.x: the same bench, one sitting. */
+export function runtimeComparison(before: FleetResults = fleetResults('fleet-node20-sdk2.json'), after: FleetResults = fleetResults()): string {
+  sameSitting([before, after]);
+  const lines = [
+    `On ${after.machine.cores} × ${after.machine.cpu}, one sitting (${before.date.slice(0, 16).replace('T', ' ')} and ${after.date.slice(0, 16).replace('T', ' ')} UTC); both with the Node options \`${after.node_flags || 'none'}\`; before: Node ${before.machine.node} and OpenTelemetry JS 2.x, after: Node ${after.machine.node} and 3.x:`,
+    '',
+    '| devices | `/metrics` p50 before → after | p99 before → after | straightforward p50 before → after | RSS before → after | first complete output before → after |',
+    '|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const a of after.rows) {
+    const b = before.rows.find((r) => r.devices === a.devices);
+    if (!b) continue;
+    lines.push(
+      `| ${a.devices} | ${b.scrape_p50_ms} → ${a.scrape_p50_ms} ms (${change(b.scrape_p50_ms, a.scrape_p50_ms)}) | ${b.scrape_p99_ms} → ${a.scrape_p99_ms} ms | ${b.straightforward_p50_ms} → ${a.straightforward_p50_ms} ms (${change(b.straightforward_p50_ms, a.straightforward_p50_ms)}) | ${mb(b.rss_mb)} → ${mb(a.rss_mb)} | ${(b.startup_ms / 1000).toFixed(2)} → ${(a.startup_ms / 1000).toFixed(2)} s |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The current runtime with the Node options of `npm start` and without any: where they help, where they cost. */
+export function nodeOptionsComparison(withFlags: FleetResults = fleetResults(), without: FleetResults = fleetResults('fleet-no-flags.json')): string {
+  sameSitting([withFlags, without]);
+  const lines = [
+    `Node ${withFlags.machine.node}, same sitting as above; with \`${withFlags.node_flags}\` against no options:`,
+    '',
+    '| devices | `/metrics` p50 with → without | p99 with → without | RSS with → without |',
+    '|---:|---:|---:|---:|',
+  ];
+  for (const w of withFlags.rows) {
+    const o = without.rows.find((r) => r.devices === w.devices);
+    if (!o) continue;
+    lines.push(
+      `| ${w.devices} | ${w.scrape_p50_ms} → ${o.scrape_p50_ms} ms | ${w.scrape_p99_ms} → ${o.scrape_p99_ms} ms | ${mb(w.rss_mb)} → ${mb(o.rss_mb)} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 const n = (x: number) => x.toLocaleString('en-US');

@@ -4,7 +4,7 @@ import { configTable } from '../tools/doc-tables/config-table.js';
 import { FAMILIES } from '../../src/devices/families.js';
 import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../tools/doc-tables/device-tables.js';
 import { metricsTable } from '../tools/doc-tables/metrics-table.js';
-import { fleetTable } from '../bench/fleet-tables.js';
+import { fleetTable, nodeOptionsComparison, runtimeComparison } from '../bench/fleet-tables.js';
 
 /**
  * The docs' generated sections: each lives between `<!-- name:start -->` and `<!-- name:end -->`
@@ -27,6 +27,8 @@ export const GENERATED_SECTIONS: Readonly<Record<string, GeneratedSection>> = {
   'sources-legend': { file: 'docs/devices.md', make: sourcesLegend },
   'no-ac-input-voltage': { file: 'docs/operations.md', make: () => familiesWithout('acInputVoltage') },
   'fleet-table': { file: 'docs/performance.md', make: () => fleetTable() },
+  'runtime-comparison': { file: 'docs/performance.md', make: () => runtimeComparison() },
+  'node-options-comparison': { file: 'docs/performance.md', make: () => nodeOptionsComparison() },
 };
 
 /** The families with a table of their own, and the models each covers. */

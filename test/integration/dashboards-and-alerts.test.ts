@@ -13,6 +13,7 @@ import { startPair, type RunningExporter } from '../helpers/running-exporter.js'
 import { SN, eventually, stillDemoFleet } from '../helpers/simulated-fleet.js';
 import { quotaMap } from '../helpers/unified.js';
 import type { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
+import { realTime } from '../helpers/real-time.js';
 
 /**
  * The whole chain users run: simulator → exporter → a real Prometheus with our rule file. Every
@@ -55,7 +56,7 @@ async function activeAlerts(prometheus: RunningServer): Promise<Array<{ labels: 
 test('dashboards, rules and unified values on a real Prometheus', needs('prometheus'), async (t) => {
   const { simulator, exporter, prometheus } = await chain(t);
   // Rates need two samples inside their window.
-  await new Promise((r) => setTimeout(r, 3000));
+  await realTime(3000);
 
   await t.test('every dashboard query returns data for the demo fleet', async () => {
     const empty: string[] = [];

@@ -4,6 +4,7 @@ import { SN, eventually, stillFleet } from '../helpers/simulated-fleet.js';
 import { sampleValue, samples, scrapeUntilPresent, startPair } from '../helpers/running-exporter.js';
 import { payload } from '../../src/simulator/fleet.js';
 import delta2 from '../../src/simulator/payloads/delta2.json' with { type: 'json' };
+import { realTime } from '../helpers/real-time.js';
 
 async function setup(
   t: import('node:test').TestContext,
@@ -121,7 +122,7 @@ test('a device the key may not read (1006) stays listed, without quota series, l
     const t2 = await exporter.scrape();
     return exporter.logs.some((l) => l.includes('DENIED0000000001') && l.includes('1006')) && t2;
   }, '1006 logged');
-  await new Promise((r) => setTimeout(r, 500));
+  await realTime(500);
   assert.equal(sampleValue(text, 'ecoflow_online', 'DENIED0000000001'), 1);
   assert.deepEqual(seriesNamesOf(text, 'DENIED0000000001'), ['ecoflow_device_info', 'ecoflow_online']);
   assert.equal(exporter.logs.filter((l) => l.includes('DENIED0000000001') && l.includes('1006')).length, 1, 'logged once');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SN, eventually, stillFleet } from '../helpers/simulated-fleet.js';
 import { sampleValue, startPair, sumWith, valueWith } from '../helpers/running-exporter.js';
 import type { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
+import { realTime } from '../helpers/real-time.js';
 
 const unhandled: unknown[] = [];
 process.on('unhandledRejection', (reason) => unhandled.push(reason));
@@ -19,7 +20,7 @@ async function ready(t: import('node:test').TestContext, env: NodeJS.ProcessEnv 
 /** Requests the simulator saw during `ms`. */
 async function requestsDuring(simulator: CloudSimulator, ms: number): Promise<number> {
   const before = simulator.requestCount();
-  await new Promise((r) => setTimeout(r, ms));
+  await realTime(ms);
   return simulator.requestCount() - before;
 }
 
@@ -128,7 +129,7 @@ test('a 429 storm: one shared backoff and the circuit breaker keep requests few'
 
   simulator.injectFault('quota/all', { kind: 'status', status: 429 }, 100_000);
   simulator.injectFault('device/list', { kind: 'api-error', code: '1001', message: 'Server is too busy' }, 100_000);
-  await new Promise((r) => setTimeout(r, 500));
+  await realTime(500);
   const storm = await requestsDuring(simulator, 3000);
   assert.ok(storm <= 8, `${storm} requests in 3 s while rate-limited`);
   const text = await exporter.scrape();
@@ -142,7 +143,7 @@ test('a 429 storm: one shared backoff and the circuit breaker keep requests few'
 test('keys refused after start-up (8513): logged once with a hint, counted, backed off, recovered', async (t) => {
   const { simulator, exporter } = await ready(t, { ECOFLOW_CIRCUIT_BREAKER_PAUSE: '1' });
   simulator.setKeys('rotated-access-key', 'rotated-secret-key');
-  await new Promise((r) => setTimeout(r, 1000));
+  await realTime(1000);
   const refused = await requestsDuring(simulator, 2000);
   assert.ok(refused <= 6, `${refused} requests in 2 s with refused keys`);
   const text = await exporter.scrape();
@@ -166,7 +167,7 @@ test('a device the key may not read (1006) is not asked again for a long while',
   await eventually(() => exporter.logs.some((l) => l.includes('DENIED0000000001')), '1006 seen');
   const deniedBefore = simulator.quotaRequests.get('DENIED0000000001');
   const plugBefore = simulator.quotaRequests.get(SN.smartPlug) ?? 0;
-  await new Promise((r) => setTimeout(r, 1500));
+  await realTime(1500);
   assert.equal(simulator.quotaRequests.get('DENIED0000000001'), deniedBefore);
   assert.ok((simulator.quotaRequests.get(SN.smartPlug) ?? 0) > plugBefore + 3, 'the others keep polling');
   assert.equal(valueWith(await exporter.scrape(), 'ecoflow_exporter_devices', { state: 'restricted' }), 1);

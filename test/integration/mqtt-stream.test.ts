@@ -7,6 +7,7 @@ import { spawnAgainst, withDeadline } from '../helpers/exporter-process.js';
 import { sampleValue, startExporter, sumWith, valueWith, type RunningExporter } from '../helpers/running-exporter.js';
 import { eventually, TEST_KEYS } from '../helpers/simulated-fleet.js';
 import { clientIdsSeen, PASSWORD, startStreamWorld, type StreamWorld } from '../helpers/stream-world.js';
+import { realTime } from '../helpers/real-time.js';
 
 /**
  * The open-API MQTT stream end to end, over real sockets: a real mosquitto with TLS and
@@ -151,12 +152,12 @@ test('between reconciliations what REST read holds while the device streams; a k
   const chat = (async () => {
     for (let i = 0; chatting; i++) {
       await world.publisher.publishQuotas(DELTA2, { 'pd.soc': i % 100 }).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 100));
+      await realTime(100);
     }
   })();
   await msUntilVisible(exporter, () => world.publisher.publishQuotas(DELTA2, { 'pd.sentOnce': 9 }), 'ecoflow_pd_sent_once', DELTA2, 9);
   // Past DATA_STALE_AFTER, before the next reconciliation (the first REST read was under 5 s ago).
-  await new Promise((r) => setTimeout(r, 2000));
+  await realTime(2000);
   const text = await exporter.scrape();
   assert.equal(sampleValue(text, 'ecoflow_pd_sent_once', DELTA2), undefined, 'a stream-only key not sent again is stale');
   assert.equal(sampleValue(text, 'ecoflow_pd_watts_out_sum', DELTA2), world.simulator.device(DELTA2).quotas['pd.wattsOutSum'], "REST's value holds");
@@ -182,7 +183,7 @@ test('the broker killed and restarted: last data kept, REST takes over meanwhile
   await eventually(async () => valueWith(await exporter.scrape(), 'ecoflow_exporter_stream_state', { state: 'down' }) === 1, 'stream down');
   for (let i = 0; i < 5; i++) {
     assert.equal(sampleValue(await exporter.scrape(), metric, DELTA2), 61, 'the data is served all along');
-    await new Promise((r) => setTimeout(r, 100));
+    await realTime(100);
   }
   // Reconciliation is hourly here: REST reads now are the fallback at COLLECTING_INTERVAL.
   await eventually(() => (world.simulator.quotaRequests.get(DELTA2) ?? 0) >= restBefore + 3, 'REST polling while the stream is down', 5_000);
@@ -248,14 +249,14 @@ test(
     const chat = (async () => {
       for (let i = 0; chatting; i++) {
         await world.publisher.publishQuotas(DELTA2, { 'pd.soc': i % 100 }).catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 100));
+        await realTime(100);
       }
     })();
-    await new Promise((r) => setTimeout(r, 1500)); // past the first reads and the quiet device's silence limit
+    await realTime(1500); // past the first reads and the quiet device's silence limit
     const counts = () => ({ chatty: world.simulator.quotaRequests.get(DELTA2) ?? 0, quiet: world.simulator.quotaRequests.get(quiet) ?? 0 });
     const start = counts();
     const windowS = 6;
-    await new Promise((r) => setTimeout(r, windowS * 1000));
+    await realTime(windowS * 1000);
     const end = counts();
     chatting = false;
     await chat;

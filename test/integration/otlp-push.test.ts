@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { SN, TEST_KEY_ENV, closedPort, eventually, startSimulator } from '../helpers/simulated-fleet.js';
 import { spawnAgainst, spawnExporter, withDeadline } from '../helpers/exporter-process.js';
 import { needs, promQuery, startVictoriaMetrics } from '../helpers/external-servers.js';
+import { realTime } from '../helpers/real-time.js';
 
 test('OTLP protobuf push lands in a real VictoriaMetrics, queryable with the same labels', needs('victoriaMetrics'), async (t) => {
   const simulator = await startSimulator();
@@ -180,7 +181,7 @@ test('a slow or refusing collector: failures counted, retries bounded, Prometheu
 
   mode = '503';
   const before = received;
-  await new Promise((r) => setTimeout(r, 3000));
+  await realTime(3000);
   // Six pushes in 3 s; the exporter's retries stay inside each push's 300 ms budget.
   assert.ok(received - before <= 6 * 5, `${received - before} requests in 3 s`);
   assert.ok((await failures()) >= 4);

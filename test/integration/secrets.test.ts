@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SN, TEST_KEYS, closedPort, eventually, startSimulator, stillFleet } from '../helpers/simulated-fleet.js';
 import { spawnAgainst, spawnExporter, withDeadline } from '../helpers/exporter-process.js';
+import { realTime } from '../helpers/real-time.js';
 
 const HEADER_TOKEN = 'otlp-bearer-token-4f9a2c';
 
@@ -46,7 +47,7 @@ test('no key or header value appears in any log line, metric or help text of a f
   for (const [i, fault] of faults.entries()) {
     simulator.injectFault(i % 2 === 0 ? 'quota/all' : 'device/list', fault);
     await eventually(() => simulator.pendingFaults === 0, `fault ${fault.kind} served`, 10_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await realTime(300);
   }
   simulator.setKeys('someone-elses-access-key', 'someone-elses-secret-key');
   await eventually(() => p.output().includes('8513'), 'refused keys seen');

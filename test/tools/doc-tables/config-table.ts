@@ -1,4 +1,4 @@
-/** The README's configuration table, made from the schema so the two cannot drift apart. */
+/** The option table of docs/configuration.md, made from the schema so the two cannot drift apart. */
 import { configSchema } from '../../../src/config/config-schema.js';
 import { walkOptions } from '../../../src/config/option.js';
 

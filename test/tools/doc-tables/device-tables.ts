@@ -1,4 +1,4 @@
-/** The README's tables of the unified layer, made from the lists the code uses. */
+/** The docs' tables of the unified layer and the devices (docs/metrics.md, docs/devices.md), made from the lists the code uses. */
 import { FAMILIES } from '../../../src/devices/families.js';
 import type { DeviceFamily, RawOnlyRule, UnmappedKey } from '../../../src/devices/device-family.js';
 import { SOURCES } from '../../../src/devices/sources.js';
@@ -91,7 +91,7 @@ export function sourcesLegend(): string {
   return ['| tag | what | repository | path |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-/** Families that do not provide `metric`, by title: for the README's notes on alerts. */
+/** Families that do not provide `metric`, by title: for the alert notes of docs/operations.md. */
 export function familiesWithout(metric: UnifiedMetricId): string {
   return `${FAMILIES.filter((f) => !provides(f, metric))
     .map((f) => f.title)

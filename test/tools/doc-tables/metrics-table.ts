@@ -1,6 +1,6 @@
 import { METRICS, type Label } from '../../../src/metrics/catalog.js';
 
-/** The README's table of the exporter's own metrics, made from the list the code uses. */
+/** The table of the exporter's own metrics in docs/metrics.md, made from the list the code uses. */
 export function metricsTable(prefix = 'ecoflow'): string {
   const rows = ['| metric | type | labels | meaning |', '|---|---|---|---|'];
   for (const metric of Object.values(METRICS)) {
