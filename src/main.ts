@@ -1,13 +1,12 @@
 #!/usr/bin/env node
-import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { App } from './app.js';
-import { ConfigError, describeConfig, loadConfig } from './config/load-config.js';
-import { EstablishError } from './poller/poller.js';
-import { Logger } from './log/logger.js';
+/**
+ * The process edge: the Node.js version, configuration, signals and exit codes. The only file
+ * that touches `process`. Everything but the version check is loaded after it (dynamic imports
+ * in main()): static imports would all load first, and on an old Node.js the SDK or a JSON
+ * import could fail with a stack trace before the check could say what to do.
+ */
 import { nodeTooOld, nodeTooOldMessage } from './node-runtime.js';
-import { VERSION } from './version.js';
 
-/** The process edge: configuration, signals and exit codes. The only file that touches `process`. */
 const EXIT_OK = 0;
 const EXIT_START_FAILED = 1;
 const EXIT_BAD_CONFIG = 2;
@@ -17,6 +16,14 @@ async function main(): Promise<void> {
     process.stderr.write(`${nodeTooOldMessage(process.version)}\n`);
     process.exit(EXIT_START_FAILED);
   }
+  const [{ diag, DiagLogLevel }, { App }, { ConfigError, describeConfig, loadConfig }, { EstablishError }, { Logger }, { VERSION }] = await Promise.all([
+    import('@opentelemetry/api'),
+    import('./app.js'),
+    import('./config/load-config.js'),
+    import('./poller/poller.js'),
+    import('./log/logger.js'),
+    import('./version.js'),
+  ]);
   let loaded: ReturnType<typeof loadConfig>;
   try {
     loaded = loadConfig({ env: process.env, args: process.argv.slice(2) });

@@ -13,7 +13,7 @@ export function nodeTooOld(version: string): boolean {
 
 export function nodeTooOldMessage(version: string): string {
   return (
-    `ecoflow-exporter needs Node.js 24 (at least ${NODE_FLOOR.join('.')}); this is ${version}. ` +
+    `ecoflow-exporter runs on Node.js 24 (${NODE_FLOOR.join('.')} at the least); this is ${version}. ` +
     'Start it with `npm start` (or `npm run demo`), which runs the Node.js 24 that `npm install` installed, or use the container image.'
   );
 }

@@ -134,7 +134,7 @@ export const configSchema = {
     }),
     backoffBaseMs: option({
       key: 'ecoflow.backoffBase',
-      doc: 'Seconds of the first backoff after a failed EcoFlow request; doubles per failure (with jitter), at most 60.',
+      doc: 'Longest wait, in seconds, before the next EcoFlow request after one failed: a random wait between half of it and all of it; doubles per consecutive failure, at most 60.',
       format: 'seconds',
       default: 1,
       env: 'ECOFLOW_BACKOFF_BASE',

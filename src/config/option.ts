@@ -137,7 +137,16 @@ export function deriveConfig<S extends SchemaTree>(tree: S, read: (option: Optio
       if (running.has(option)) throw new Error(`config schema: ${option.spec.key} derives from itself`);
       running.add(option);
       const raw = read(option) as never;
-      const value = option.spec.derive ? option.spec.derive(raw, { ...context, option: option.spec }) : raw;
+      let value: unknown = raw;
+      try {
+        if (option.spec.derive) value = option.spec.derive(raw, { ...context, option: option.spec });
+      } catch {
+        // A value of the wrong shape (an object from a config file where text belongs) that a
+        // derivation cannot take: one more problem to report, never a crash; the value itself
+        // is not repeated, it may be a secret.
+        problems.push(`${option.spec.env}${option.spec.arg ? ` / --${option.spec.arg}` : ''}: not a value this option takes`);
+        value = undefined;
+      }
       running.delete(option);
       values.set(option, value);
       return value as T;

@@ -269,9 +269,14 @@ export class Poller {
     this.#schedule(sn, task, next);
   }
 
+  /**
+   * A failing device is read no more often than a healthy one: the first retry waits one to two
+   * collecting intervals (attempt failures + 1: the ceiling starts at twice the interval), and
+   * never less than one interval, whatever maxBackoffMs says.
+   */
   #backoff(failures: number): number {
     const base = this.#o.collectingIntervalMs;
-    return backoffDelay(failures, { baseMs: base, maxMs: Math.max(base, this.#o.maxBackoffMs), random: this.#o.random });
+    return Math.max(base, backoffDelay(failures + 1, { baseMs: base, maxMs: Math.max(base, this.#o.maxBackoffMs), random: this.#o.random }));
   }
 }
 

@@ -20,7 +20,7 @@ export interface SnapshotGaugesSetup {
   maxSeriesPerDevice?: number;
   /** Where the producers say what a user should know (a capped device, a guessed model). */
   logger?: Logger;
-  /** Once per model without a table, or matched to one by serial number or keys. */
+  /** The self-metrics: series per collection, renewals. */
   reporter?: GaugesReporter;
   onRetired?: () => void;
   /** What the producers remember beyond the series: pass the same to instruments built again. */

@@ -4,7 +4,7 @@ import { flattenQuota, type QuotaSample } from '../raw-metric-names.js';
 import { METRICS, ownMetricName, quotaMetricName } from '../catalog.js';
 import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series-producer.js';
 
-export interface RawQuotaSeriesOptions {
+export interface RawQuotaProducerOptions {
   gauges: GaugeRegistry;
   prefix: string;
   /** Series of one device beyond this are left out and counted. Default 5000. */
@@ -23,7 +23,7 @@ export interface RawQuotaSeriesOptions {
  * appears. Also `<prefix>_exporter_series_dropped` for devices over the cap.
  */
 export class RawQuotaProducer implements SeriesProducer {
-  readonly #o: RawQuotaSeriesOptions;
+  readonly #o: RawQuotaProducerOptions;
   readonly #maxSeries: number;
   readonly #dropped: ObservableGauge;
   readonly #lastDropped: Map<string, number>;
@@ -31,7 +31,7 @@ export class RawQuotaProducer implements SeriesProducer {
   readonly #kept = new Map<string, number>();
   readonly #samples: QuotaSample[] = [];
 
-  constructor(options: RawQuotaSeriesOptions) {
+  constructor(options: RawQuotaProducerOptions) {
     this.#o = options;
     this.#maxSeries = options.maxSeriesPerDevice ?? 5000;
     this.#lastDropped = options.lastDropped ?? new Map();

@@ -12,7 +12,7 @@ const INFO = '\u0000info';
 /** Name fragments of the unified layer: raw keys may not produce them. */
 export const UNIFIED_NAMES: ReadonlySet<string> = new Set([DEVICE_INFO.name, ...Object.values(UNIFIED_METRICS).map((m) => m.name)]);
 
-export interface UnifiedSeriesOptions {
+export interface UnifiedProducerOptions {
   gauges: GaugeRegistry;
   prefix: string;
   families: readonly DeviceFamily[];
@@ -51,13 +51,13 @@ export class ModelMemory {
  * offline or refused, when it has no quotas to look at.
  */
 export class UnifiedProducer implements SeriesProducer {
-  readonly #o: UnifiedSeriesOptions;
+  readonly #o: UnifiedProducerOptions;
   readonly #info: ObservableGauge;
   readonly #gauges: Record<UnifiedMetricId, ObservableGauge>;
   readonly #known: Map<string, Known>;
   readonly #told: Set<string>;
 
-  constructor(options: UnifiedSeriesOptions) {
+  constructor(options: UnifiedProducerOptions) {
     this.#o = options;
     const memory = options.memory ?? new ModelMemory();
     this.#known = memory.known;

@@ -325,3 +325,16 @@ test('a key file set together with its variable is one problem, and the key is n
     'ECOFLOW_ACCESS_KEY_FILE: set together with ECOFLOW_ACCESS_KEY; set only one of them',
   ]);
 });
+
+test('a config file value of the wrong shape is a reported problem, not a crash, and is not echoed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify({ otlp: { endpoint: 'http://collector:4318', headers: { authorization: 'Bearer do-not-echo' } } }));
+  const found = problems({ ...KEYS }, ['--config', file]);
+  assert.ok(found.length > 0);
+  assert.ok(
+    found.some((p) => p.includes('OTEL_EXPORTER_OTLP_HEADERS')),
+    found.join('\n'),
+  );
+  assert.ok(!found.join('\n').includes('do-not-echo'));
+});

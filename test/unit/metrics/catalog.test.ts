@@ -66,6 +66,9 @@ test('every metric the exporter defines comes out with exactly the labels the ca
     const names = new Set(expected.map((l) => (typeof l === 'string' ? l : l.name)));
     const extra = Object.keys(labels).filter((l) => l !== 'le' && !names.has(l));
     assert.deepEqual(extra, [], `${name}: labels the catalog does not list`);
+    // Optional labels: device_info's firmware where the payload says, the index labels of arrays.
+    const missing = [...names].filter((l) => labels[l] === undefined && !(name === DEVICE_INFO.name && l === 'firmware'));
+    assert.deepEqual(missing, [], `${name}: catalog labels the series lacks`);
     for (const l of expected) {
       if (typeof l === 'string' || labels[l.name] === undefined) continue;
       assert.ok(l.values.includes(labels[l.name]!), `${name}: ${l.name}="${labels[l.name]}" is not one of ${l.values.join(', ')}`);
