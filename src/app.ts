@@ -76,13 +76,13 @@ export class App {
     if (this.#state !== 'new') return;
     this.#state = 'starting';
     try {
-      // Keys only the stream delivers are kept no longer than their values are exported.
-      const snapshot = new QuotaSnapshot({ streamOnlyLifetimeMs: this.#config.staleAfterMs });
-      this.#snapshot = snapshot;
       const staleness = new StalenessRule({
         staleAfterMs: this.#config.staleAfterMs,
         reconcileIntervalMs: this.#config.mqtt.mode === 'off' ? undefined : this.#config.polling.reconcileIntervalMs,
       });
+      // Keys only the stream delivers are kept no longer than their values are exported.
+      const snapshot = new QuotaSnapshot({ streamOnlyLifetimeMs: staleness.staleAfterMs });
+      this.#snapshot = snapshot;
       const { meter, snapshotMeter, prometheus } = await this.#telemetry();
       const governor = this.#governor();
       // Before the parts that report to it.

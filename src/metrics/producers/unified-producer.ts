@@ -2,7 +2,7 @@ import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceFamily } from '../../devices/device-family.js';
 import { firmwareOf, matchFamily } from '../../devices/detect-family.js';
 import { samplesByTarget, targetsFedBy, type UnifiedSample } from '../../devices/unify.js';
-import { DEVICE_INFO, UNIFIED_METRICS, type UnifiedMetricId } from '../catalog.js';
+import { DEVICE_INFO, ownMetricName, UNIFIED_METRICS, type UnifiedMetricId } from '../catalog.js';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
 import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series-producer.js';
 
@@ -63,9 +63,9 @@ export class UnifiedProducer implements SeriesProducer {
     this.#known = memory.known;
     this.#told = memory.told;
     const { gauges, prefix } = options;
-    this.#info = gauges.gauge(`${prefix}_${DEVICE_INFO.name}`, { description: DEVICE_INFO.help });
+    this.#info = gauges.gauge(ownMetricName(prefix, DEVICE_INFO), { description: DEVICE_INFO.help });
     this.#gauges = Object.fromEntries(
-      Object.entries(UNIFIED_METRICS).map(([id, m]) => [id, gauges.gauge(`${prefix}_${m.name}`, { description: m.help, unit: m.unit })]),
+      Object.entries(UNIFIED_METRICS).map(([id, m]) => [id, gauges.gauge(ownMetricName(prefix, m), { description: m.help, unit: m.unit })]),
     ) as Record<UnifiedMetricId, ObservableGauge>;
   }
 
