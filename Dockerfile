@@ -14,9 +14,10 @@ RUN npm run build && npm prune --omit=dev --omit=optional
 
 # --- runtime: compiled JS and production dependencies only ------------------------------------
 FROM node:24-alpine
-# NODE_OPTIONS: `npm start`'s V8 option, semi-spaces of at most 2 MB instead of 16 MB (a new
-# space of 4 MB instead of 32 MB); a small exporter's RSS stays about 35 MB lower under load
-# (README, "Size and speed"). A NODE_OPTIONS given to `docker run -e` replaces it.
+# NODE_OPTIONS: `npm start`'s V8 option, a young generation of at most 4 MB instead of 32 MB:
+# less memory for one to a hundred devices. From LARGE_FLEET_DEVICES devices the exporter
+# restarts itself once, in place, without it (src/node-options.ts; docs/performance.md has the
+# figures). A NODE_OPTIONS given to `docker run -e` replaces it.
 ENV NODE_ENV=production \
     EXPORTER_PORT=9090 \
     NODE_OPTIONS=--max-semi-space-size=2

@@ -5,6 +5,7 @@
  * in main()): static imports would all load first, and on an old Node.js the SDK or a JSON
  * import could fail with a stack trace before the check could say what to do.
  */
+import { hasSmallFleetOption, isLargeFleet, withoutSmallFleetOption } from './node-options.js';
 import { nodeTooOld, nodeTooOldMessage } from './node-runtime.js';
 
 const EXIT_OK = 0;
@@ -89,7 +90,13 @@ async function main(): Promise<void> {
     logger.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) });
   });
 
-  logger.info('starting ecoflow-exporter', { version: VERSION, node: process.version, demo: config.demo });
+  const smallFleetOption = hasSmallFleetOption(process.execArgv, process.env.NODE_OPTIONS);
+  logger.info('starting ecoflow-exporter', {
+    version: VERSION,
+    node: process.version,
+    demo: config.demo,
+    young_generation: smallFleetOption ? 'small' : 'default',
+  });
   logger.debug('configuration', describeConfig(config));
   try {
     await app.start();
@@ -98,6 +105,17 @@ async function main(): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
     logger.error(err instanceof EstablishError ? message : `cannot start: ${message}`);
     process.exit(EXIT_START_FAILED);
+  }
+  const devices = app.snapshot?.size ?? 0;
+  if (smallFleetOption && isLargeFleet(devices, config.largeFleetDevices) && typeof process.execve === 'function' && !stopping) {
+    // Same process ID, same arguments and environment, minus the option: see node-options.ts.
+    logger.info("a large fleet: restarting once, in place, with Node's default young generation for faster scrapes", {
+      devices,
+      large_fleet_devices: config.largeFleetDevices,
+    });
+    await app.stop();
+    const next = withoutSmallFleetOption(process.execArgv, process.env.NODE_OPTIONS);
+    process.execve(process.execPath, [process.execPath, ...next.execArgv, ...process.argv.slice(1)], { ...process.env, NODE_OPTIONS: next.nodeOptions });
   }
   // Timers and servers are unref'd so tests can stop the app; the process itself stays up until a signal.
   setInterval(() => {}, 1 << 30);

@@ -308,6 +308,15 @@ export const configSchema = {
     env: 'MAX_SERIES_PER_DEVICE',
     arg: 'max-series-per-device',
   }),
+  /** node-options.ts: when the exporter restarts itself without the small-fleet memory option. */
+  largeFleetDevices: option({
+    key: 'exporter.largeFleetDevices',
+    doc: 'From this many devices the exporter restarts itself once, in place, right after the first device list, without the small-fleet memory option that npm start and the image use (--max-semi-space-size=2): much faster scrapes for a large fleet, for about 10 % more memory. 0: never.',
+    format: 'whole-number',
+    default: 200,
+    env: 'LARGE_FLEET_DEVICES',
+    arg: 'large-fleet-devices',
+  }),
   /** Unified base-unit metrics beside the raw ones. */
   unifiedMetrics: option({
     key: 'metrics.unified',

@@ -44,6 +44,14 @@ export const formats = {
     coerce: (v) => Number(v),
   }),
 
+  /** 0 included: a count whose 0 turns something off. */
+  'whole-number': format<number>({
+    validate(value) {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new Error('must be a whole number, 0 or more');
+    },
+    coerce: (v) => Number(v),
+  }),
+
   'positive-int': format<number>({
     validate(value) {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error('must be a whole number of at least 1');

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SN, TEST_KEY_ENV, closedPort, eventually, startSimulator } from '../helpers/simulated-fleet.js';
-import { spawnAgainst, spawnExporter, withDeadline } from '../helpers/exporter-process.js';
+import { NODE_FLAGS, spawnAgainst, spawnExporter, withDeadline } from '../helpers/exporter-process.js';
+import { realTime } from '../helpers/real-time.js';
+import { SMALL_FLEET_OPTION } from '../../src/node-options.js';
 
 test('start-up with bad keys exits non-zero with a clear message and no secret', async (t) => {
   const simulator = await startSimulator();
@@ -92,4 +94,39 @@ test('demo mode serves live metrics without keys', async (t) => {
   assert.match(text, /ecoflow_online\{device="R621ZEB5XE7K0003",device_name="RIVER 2-1003",product_name="RIVER 2"\} 0/);
   p.child.kill('SIGTERM');
   assert.equal(await withDeadline(p.exited, 5_000, 'exit'), 0);
+});
+
+test('a large fleet: the exporter started as `npm start` restarts once, in place, without the small-fleet option; below the threshold it does not', async (t) => {
+  assert.ok(NODE_FLAGS.includes(SMALL_FLEET_OPTION), '`npm start` runs with the small-fleet option');
+  const run = async (largeFleetDevices: string) => {
+    const port = await closedPort();
+    const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], { LARGE_FLEET_DEVICES: largeFleetDevices, ECOFLOW_MQTT: 'off' });
+    t.after(() => p.child.kill('SIGKILL'));
+    const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    await eventually(async () => (await metrics().catch(() => '')).includes('ecoflow_pd_soc{'), 'metrics', 20_000);
+    return { p, metrics };
+  };
+  const starts = (output: string) =>
+    output
+      .split('\n')
+      .filter((l) => l.includes('"msg":"starting ecoflow-exporter"'))
+      .map((l) => (JSON.parse(l) as { young_generation: string }).young_generation);
+
+  // The demo fleet has 14 devices.
+  const large = await run('5');
+  await eventually(() => starts(large.p.output()).length === 2, 'the second start', 20_000);
+  await eventually(async () => (await large.metrics().catch(() => '')).includes('ecoflow_pd_soc{'), 'metrics after the restart', 20_000);
+  assert.deepEqual(starts(large.p.output()), ['small', 'default']);
+  assert.equal(
+    large.p
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('a large fleet: restarting once')).length,
+    1,
+  );
+  assert.equal(large.p.child.exitCode, null, 'the same process, still running');
+
+  const small = await run('15');
+  await realTime(1_000);
+  assert.deepEqual(starts(small.p.output()), ['small']);
 });

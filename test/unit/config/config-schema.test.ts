@@ -34,6 +34,7 @@ interface ExpectedConfig {
   staleAfterMs: number;
   metricsPrefix: string;
   maxSeriesPerDevice: number;
+  largeFleetDevices: number;
   unifiedMetrics: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'auto' | 'json' | 'text';

@@ -304,6 +304,7 @@ test('a representative environment gives the whole Config: units converted, list
     staleAfterMs: 90_000,
     metricsPrefix: 'home',
     maxSeriesPerDevice: 100,
+    largeFleetDevices: 200,
     unifiedMetrics: false,
     logLevel: 'error',
     logFormat: 'text',
