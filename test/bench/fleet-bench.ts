@@ -24,6 +24,8 @@ import type { ChildProcess } from 'node:child_process';
 import { VERSION } from '../../src/version.js';
 import { SHARE_MS } from '../../src/export/prometheus-reader.js';
 
+/** fleet.json: the figures docs/performance.md shows; another name keeps a comparison run apart (fleet-tables.ts). */
+const RESULTS_FILE = process.env.BENCH_RESULTS ?? 'fleet.json';
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,300').split(',').map(Number);
 const SCRAPES = Number(process.env.BENCH_FLEET_SCRAPES ?? 200);
 /** Seconds the compressed hour takes (BENCH_HOUR_S=0 leaves it out). */
@@ -394,10 +396,10 @@ for (const r of side.results) {
 }
 mkdirSync(RESULTS, { recursive: true });
 writeFileSync(
-  `${RESULTS}fleet.json`,
+  `${RESULTS}${RESULTS_FILE}`,
   `${JSON.stringify({ version: VERSION, date: new Date().toISOString(), machine, node_flags: [...nodeFlags(), ...(process.env.EXPORTER_NODE_OPTIONS ? [`NODE_OPTIONS=${process.env.EXPORTER_NODE_OPTIONS}`] : [])].join(' '), one_device: side, rows, compressed_hour: hours }, null, 2)}\n`,
 );
-console.log(`\nwritten: test/bench/results/fleet.json (${machine.cores} × ${machine.cpu}, Node ${machine.node})`);
+console.log(`\nwritten: test/bench/results/${RESULTS_FILE} (${machine.cores} × ${machine.cpu}, Node ${machine.node})`);
 process.exit(0);
 
 /**

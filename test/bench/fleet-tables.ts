@@ -79,20 +79,33 @@ function sameSitting(runs: FleetResults[]): void {
 const mb = (x: number) => `${Math.round(x)} MB`;
 const change = (before: number, after: number) => `${after >= before ? '+' : '−'}${Math.abs(Math.round(((after - before) / before) * 100))} %`;
 
-/** Node.js 20 with OpenTelemetry JS 2.x against Node.js 24 with 3.x: the same bench, one sitting. */
-export function runtimeComparison(before: FleetResults = fleetResults('fleet-node20-sdk2.json'), after: FleetResults = fleetResults()): string {
-  sameSitting([before, after]);
+/**
+ * Node.js 20 with OpenTelemetry JS 2.x against Node.js 24 with 3.x: the same bench, one sitting;
+ * between them, where it was run, the old commit on Node.js 24 (what the runtime did alone).
+ */
+export function runtimeComparison(
+  before: FleetResults = fleetResults('fleet-node20-sdk2.json'),
+  after: FleetResults = fleetResults(),
+  middle: FleetResults = fleetResults('fleet-node24-sdk2.json'),
+): string {
+  sameSitting([before, middle, after]);
+  const cell = (r: Row | undefined, f: (r: Row) => string) => (r ? f(r) : '—');
   const lines = [
-    `On ${after.machine.cores} × ${after.machine.cpu}, one sitting (${before.date.slice(0, 16).replace('T', ' ')} and ${after.date.slice(0, 16).replace('T', ' ')} UTC); both with the Node options \`${after.node_flags || 'none'}\`; before: Node ${before.machine.node} and OpenTelemetry JS 2.x, after: Node ${after.machine.node} and 3.x:`,
+    `On ${after.machine.cores} × ${after.machine.cpu}, one sitting (${before.date.slice(0, 10)}, runs finished between ${before.date.slice(11, 16)} and ${middle.date.slice(11, 16)} UTC), all with the Node options \`${after.node_flags || 'none'}\`: Node ${before.machine.node} with OpenTelemetry JS 2.x → Node ${middle.machine.node} with 2.x (the last commit before the move; 1 and 100 devices) → Node ${after.machine.node} with 3.x (this version):`,
     '',
-    '| devices | `/metrics` p50 before → after | p99 before → after | straightforward p50 before → after | RSS before → after | first complete output before → after |',
+    '| devices | `/metrics` p50 | `/metrics` p99 | straightforward p50 | RSS | poll processing |',
     '|---:|---:|---:|---:|---:|---:|',
   ];
   for (const a of after.rows) {
     const b = before.rows.find((r) => r.devices === a.devices);
     if (!b) continue;
+    const m = middle.rows.find((r) => r.devices === a.devices);
+    const three = (f: (r: Row) => number, unit: string, round = false) => {
+      const show = (r: Row) => `${round ? Math.round(f(r)) : f(r)}`;
+      return `${show(b)} → ${cell(m, show)} → ${show(a)} ${unit}`;
+    };
     lines.push(
-      `| ${a.devices} | ${b.scrape_p50_ms} → ${a.scrape_p50_ms} ms (${change(b.scrape_p50_ms, a.scrape_p50_ms)}) | ${b.scrape_p99_ms} → ${a.scrape_p99_ms} ms | ${b.straightforward_p50_ms} → ${a.straightforward_p50_ms} ms (${change(b.straightforward_p50_ms, a.straightforward_p50_ms)}) | ${mb(b.rss_mb)} → ${mb(a.rss_mb)} | ${(b.startup_ms / 1000).toFixed(2)} → ${(a.startup_ms / 1000).toFixed(2)} s |`,
+      `| ${a.devices} | ${three((r) => r.scrape_p50_ms, 'ms')} (${change(b.scrape_p50_ms, a.scrape_p50_ms)}) | ${three((r) => r.scrape_p99_ms, 'ms')} | ${three((r) => r.straightforward_p50_ms, 'ms')} | ${three((r) => r.rss_mb, 'MB', true)} | ${three((r) => r.poll_processing_ms, 'ms')} |`,
     );
   }
   return lines.join('\n');
