@@ -411,5 +411,7 @@ function passThrough(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   if (process.env.MALLOC_ARENA_MAX) env.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX;
   if (process.env.EXPORTER_NODE_OPTIONS) env.NODE_OPTIONS = process.env.EXPORTER_NODE_OPTIONS;
+  // 0 keeps the small-fleet option at any size, to measure what it costs there.
+  if (process.env.LARGE_FLEET_DEVICES) env.LARGE_FLEET_DEVICES = process.env.LARGE_FLEET_DEVICES;
   return env;
 }

@@ -2,12 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
-import { StalenessRule } from '../../../src/snapshot/staleness.js';
 import { PrometheusText } from '../../../src/export/prometheus-text.js';
 import { prometheusTemporality } from '../../../src/export/prometheus-reader.js';
-import { SelfMetrics } from '../../../src/self-metrics/self-metrics.js';
-import { snapshotGauges } from '../../../src/metrics/producers/producer-list.js';
+import { metricsOn } from '../../helpers/metrics-world.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 import { AWKWARD_QUOTAS } from '../../helpers/awkward-quotas.js';
 
@@ -21,17 +18,9 @@ class CollectingReader extends MetricReader {
 }
 
 test('the fast serializer writes exactly what PrometheusSerializer writes, for the demo fleet, awkward keys and the self-metrics', async () => {
-  const snapshot = new QuotaSnapshot();
   const reader = new CollectingReader();
   const provider = new MeterProvider({ readers: [reader] });
-  const meter = provider.getMeter('test');
-  const self = new SelfMetrics({
-    meter,
-    prefix: 'ecoflow',
-    sources: { snapshot, staleness: new StalenessRule({ staleAfterMs: 60_000 }), circuitState: () => 'closed', version: '1.2.3' },
-  });
-  self.start();
-  snapshotGauges({ meter, snapshot, prefix: 'ecoflow', reporter: self }).start();
+  const { snapshot, self } = metricsOn(provider.getMeter('test'));
   const fleet = stillDemoFleet();
   snapshot.setDevices([
     ...fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: d.online })),

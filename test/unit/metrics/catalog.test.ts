@@ -3,10 +3,7 @@ import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
 import { DEVICE_INFO, METRICS, UNIFIED_METRICS, unifiedLabels, type Label } from '../../../src/metrics/catalog.js';
-import { snapshotGauges } from '../../../src/metrics/producers/producer-list.js';
-import { SelfMetrics } from '../../../src/self-metrics/self-metrics.js';
-import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
-import { StalenessRule } from '../../../src/snapshot/staleness.js';
+import { metricsOn } from '../../helpers/metrics-world.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 
 /** Catalog name (without prefix) → the labels the catalog says it carries. */
@@ -27,18 +24,10 @@ function parseSample(line: string): { name: string; labels: Record<string, strin
 }
 
 test('every metric the exporter defines comes out with exactly the labels the catalog lists, and enum labels stay in their values', async () => {
-  const snapshot = new QuotaSnapshot();
   const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
   const provider = new MeterProvider({ readers: [reader] });
-  const meter = provider.getMeter('test');
-  const self = new SelfMetrics({
-    meter,
-    prefix: 'ecoflow',
-    sources: { snapshot, staleness: new StalenessRule({ staleAfterMs: 60_000 }), circuitState: () => 'closed', version: '1.2.3' },
-  });
-  self.start();
   // A low cap, so that a device reports series left out.
-  snapshotGauges({ meter, snapshot, prefix: 'ecoflow', reporter: self, maxSeriesPerDevice: 100 }).start();
+  const { snapshot, self } = metricsOn(provider.getMeter('test'), { maxSeriesPerDevice: 100 });
   const fleet = stillDemoFleet();
   snapshot.setDevices(fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: d.online })));
   for (const d of fleet) if (d.online) snapshot.replaceQuotas(d.sn, d.quotas, Date.now());
