@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import { encodeQuotaMessages, encodeStatusMessage, type QuotaShape } from '../stream/message-codec.js';
+import { encodeQuotaMessages, encodeStatusMessage, type QuotaShape, type StreamTopic, topicOf } from '../stream/message-codec.js';
 import type { CloudSimulator, SimulatorChange } from './cloud-simulator.js';
 
 export interface StreamPublisherOptions {
@@ -127,7 +127,7 @@ export class StreamPublisher {
     await this.#publish(sn, 'status', JSON.stringify(encodeStatusMessage(online)));
   }
 
-  async publishRaw(sn: string, topic: 'quota' | 'status', payload: string | Buffer): Promise<void> {
+  async publishRaw(sn: string, topic: StreamTopic, payload: string | Buffer): Promise<void> {
     await this.#publish(sn, topic, payload);
   }
 
@@ -183,7 +183,7 @@ export class StreamPublisher {
     }
   }
 
-  #publish(sn: string, topic: 'quota' | 'status', payload: string | Buffer): Promise<void> {
+  #publish(sn: string, topic: StreamTopic, payload: string | Buffer): Promise<void> {
     const client = this.#client;
     if (!client?.connected) return Promise.reject(new Error(`not connected to the MQTT broker ${this.#o.brokerUrl}`));
     return new Promise<void>((resolve, reject) => {
@@ -200,7 +200,7 @@ export class StreamPublisher {
         }
       };
       this.#waiting.add(settle);
-      client.publish(`/open/${this.#o.account}/${sn}/${topic}`, payload, { qos: 0 }, (err) => settle(err ?? undefined));
+      client.publish(topicOf(this.#o.account, sn, topic), payload, { qos: 0 }, (err) => settle(err ?? undefined));
     });
   }
 

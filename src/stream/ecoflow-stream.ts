@@ -1,10 +1,11 @@
 import { isIP } from 'node:net';
 import { connect, ErrorWithReasonCode, type MqttClient } from 'mqtt';
 import type { StreamCertification } from '../ecoflow/types.js';
+import { parseTopic, type StreamTopic, topicOf } from './message-codec.js';
 import { backoffDelay } from '../timing/backoff-delay.js';
 
 export type StreamState = 'connecting' | 'connected' | 'down' | 'stopped';
-export type StreamTopic = 'quota' | 'status';
+export type { StreamTopic } from './message-codec.js';
 
 /** Why the stream is not connected. `code`: the broker's CONNACK code or the TLS/socket error code. */
 export class StreamError extends Error {
@@ -214,22 +215,20 @@ export class EcoflowStream {
       { qos: 1 },
       (err, granted) => {
         if (err || !granted) return; // the connection went: resubscribed on the next one
-        const refused = new Set(granted.filter((g) => g.qos === 128).map((g) => g.topic.split('/')[3]!));
+        const refused = new Set(granted.filter((g) => g.qos === 128).flatMap((g) => parseTopic(g.topic)?.sn ?? []));
         for (const sn of refused) this.#o.onSubscribeRefused?.(sn);
       },
     );
   }
 
   #topics(sn: string): string[] {
-    return [`/open/${this.#account}/${sn}/quota`, `/open/${this.#account}/${sn}/status`];
+    return [topicOf(this.#account, sn, 'quota'), topicOf(this.#account, sn, 'status')];
   }
 
   #message(topic: string, payload: Buffer): void {
-    // /open/<account>/<sn>/<quota|status>
-    const parts = topic.split('/');
-    const sn = parts[3];
-    const kind = parts[4];
-    if (parts.length !== 5 || sn === undefined || !this.#devices.has(sn) || (kind !== 'quota' && kind !== 'status')) return;
+    const parsed = parseTopic(topic);
+    if (!parsed || !this.#devices.has(parsed.sn)) return;
+    const { sn, kind } = parsed;
     try {
       this.#o.onMessage(sn, kind, payload);
     } catch {

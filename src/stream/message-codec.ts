@@ -211,3 +211,19 @@ function grouped(
   }
   return [...groups.values()];
 }
+
+/** The two topics a device publishes on: quota values, and online/offline. */
+export type StreamTopic = 'quota' | 'status';
+
+/** `/open/<account>/<sn>/<quota|status>`: where a device's messages are published. */
+export function topicOf(account: string, sn: string, kind: StreamTopic): string {
+  return `/open/${account}/${sn}/${kind}`;
+}
+
+/** The device and kind of a topic of that form; undefined for any other topic. */
+export function parseTopic(topic: string): { sn: string; kind: StreamTopic } | undefined {
+  const parts = topic.split('/');
+  const [, open, , sn, kind] = parts;
+  if (parts.length !== 5 || open !== 'open' || !sn || (kind !== 'quota' && kind !== 'status')) return undefined;
+  return { sn, kind };
+}

@@ -79,6 +79,8 @@ test('a scrape right after a collection shares it; one later than the collection
         result.observe(collections);
       });
     const first = await reader.exposition();
+    // Real time: the reader times its shared body with performance.now(), which node:test's mock
+    // timers do not replace, and the collection itself busy-waits its duration.
     await new Promise((r) => setTimeout(r, SHARE_MS / 10));
     const second = await reader.exposition();
     assert.equal(second, first, `a collection of ${takesMs} ms: asked soon after, the same body`);

@@ -111,6 +111,8 @@ function statusesOf(received: Received[], sn: string): boolean[] {
     });
 }
 
+// Real time: the publisher talks to a real broker (aedes) over a socket, whose timers and I/O
+// mock timers do not drive; the ticks under test are counted, not timed.
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until `count()` (messages received or published) has not moved for three periods: the first tick is through. */

@@ -10,6 +10,8 @@ import {
   encodeQuotaMessages,
   encodeStatusMessage,
   type QuotaShape,
+  parseTopic,
+  topicOf,
 } from '../../../src/stream/message-codec.js';
 
 const parse = (o: unknown) => decodeQuotaMessage(Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)));
@@ -203,4 +205,12 @@ test('cmd and type_code keys are carried only where the decoder gives the same n
   ]);
   for (const prefix of Object.values(STREAM_TYPE_CODES)) assert.deepEqual(roundTrip('type_code', { [`${prefix}.a.b`]: 1, [`${prefix}.`]: 2 }).left, []);
   assert.deepEqual(roundTrip('type_code', { pd: 1, '.soc': 2, 'bms.soc': 3, 'constructor.x': 4 }).left, ['pd', '.soc', 'bms.soc', 'constructor.x']);
+});
+
+test('topics: one form for the connection and the simulator, read back to device and kind; other topics are not ours', () => {
+  for (const kind of ['quota', 'status'] as const)
+    assert.deepEqual(parseTopic(topicOf('open-abc', 'R331ZEB4ZEAL0528', kind)), { sn: 'R331ZEB4ZEAL0528', kind });
+  assert.equal(topicOf('open-abc', 'SN1', 'quota'), '/open/open-abc/SN1/quota', 'the form the EcoFlow broker uses');
+  for (const other of ['/open/open-abc/SN1/set', '/open/open-abc/SN1', '/closed/open-abc/SN1/quota', '/open/open-abc//quota', '/open/a/SN1/quota/extra'])
+    assert.equal(parseTopic(other), undefined, other);
 });
