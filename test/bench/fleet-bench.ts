@@ -71,15 +71,7 @@ async function measure(n: number) {
   const port = await closedPort();
   const url = `http://127.0.0.1:${port}/metrics`;
   const started = performance.now();
-  const exporter = spawnExporter([], {
-    ...TEST_KEYS_ENV,
-    ECOFLOW_API_HOST: api,
-    EXPORTER_HOST: '127.0.0.1',
-    EXPORTER_PORT: String(port),
-    ECOFLOW_MQTT: 'off',
-    LOG_LEVEL: 'warn',
-    ...passThrough(),
-  });
+  const exporter = spawnExporter([], benchEnv(api, port));
   try {
     // Complete: every device read (its last-update series is there).
     let startupMs = 0;
@@ -187,17 +179,11 @@ async function compressedHour(n: number) {
   const port = await closedPort();
   const url = `http://127.0.0.1:${port}/metrics`;
   const exporter = spawnExporter([], {
-    ...TEST_KEYS_ENV,
-    ECOFLOW_API_HOST: api,
-    EXPORTER_HOST: '127.0.0.1',
-    EXPORTER_PORT: String(port),
-    ECOFLOW_MQTT: 'off',
-    LOG_LEVEL: 'warn',
+    ...benchEnv(api, port),
     COLLECTING_INTERVAL: String(10 * scale),
     DEVICE_LIST_INTERVAL: String(30 * scale),
     // Values are seconds old at most; the compressed clock must not call them stale.
     DATA_STALE_AFTER: '3600',
-    ...passThrough(),
   });
   try {
     let text = '';
@@ -407,6 +393,19 @@ process.exit(0);
  * MALLOC_ARENA_MAX, and EXPORTER_NODE_OPTIONS as its NODE_OPTIONS (the bench's own NODE_OPTIONS
  * would also change the straightforward path it compares with).
  */
+/** The exporter against the bench's simulator on `port`, REST only, quiet; the settings tried passed through. */
+function benchEnv(api: string, port: number): NodeJS.ProcessEnv {
+  return {
+    ...TEST_KEYS_ENV,
+    ECOFLOW_API_HOST: api,
+    EXPORTER_HOST: '127.0.0.1',
+    EXPORTER_PORT: String(port),
+    ECOFLOW_MQTT: 'off',
+    LOG_LEVEL: 'warn',
+    ...passThrough(),
+  };
+}
+
 function passThrough(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   if (process.env.MALLOC_ARENA_MAX) env.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX;
