@@ -12,6 +12,7 @@ export const deltaPro3: DeviceFamily = {
   snPrefixes: ['MR51'],
   // The two PV inputs are DELTA Pro 3's own names (DELTA 3: powGetPv, STREAM: powGetPv…Pv4).
   shapeKeys: ['powInSumW', 'powOutSumW', 'powGetPvH', 'powGetPvL'],
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     ...DELTA3_GENERATION_ROWS,
     { metric: 'batterySoc', key: 'cmsBattSoc', scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'TOL'], evidence: 'DOC DeltaPro3 (overall SoC, float %), TOL' },

@@ -19,6 +19,7 @@ export const deltaProUltra: DeviceFamily = {
   // The hs_yj751 module names belong to this model alone.
   shapeKeys: [`${SHOW}.wattsInSum`, `${SHOW}.inHvMpptPwr`],
   streamShape: 'params',
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     { metric: 'batterySoc', key: `${SHOW}.soc`, scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC'], evidence: 'DOC DeltaProUltra ("SOC for the entire device", %)' },
     { metric: 'batterySoh', key: `${PACK1}.soh`, scale: 0.01, valid: HEALTH_PERCENT, tags: ['DOC', 'TAR'], evidence: 'TAR; TarasKhust issue #30 dump (%, not in DOC)' },

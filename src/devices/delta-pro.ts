@@ -20,6 +20,7 @@ export const deltaPro: DeviceFamily = {
   shapeKeys: ['bmsMaster.soc', 'ems.lcdShowSoc', 'inv.invOutVol', 'pd.wattsOutSum'],
   streamShape: 'params',
   firmware: { key: 'pd.sysVer', encoding: 'u32' },
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     // ems.lcdShowSoc combines main and extra batteries, as the display shows it.
     { metric: 'batterySoc', key: ['ems.f32LcdShowSoc', 'ems.lcdShowSoc', 'pd.soc'], scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC'], evidence: 'DOC DeltaPro (%)' },

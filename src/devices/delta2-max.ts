@@ -18,6 +18,7 @@ export const delta2Max: DeviceFamily = {
   shapeKeys: ['bms_emsStatus.lcdShowSoc', 'pd.pv1ChargeWatts', 'pd.pv2ChargeWatts', 'pd.wattsOutSum'],
   streamShape: 'type_code',
   firmware: { key: 'pd.sysVer', encoding: 'u32' },
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     ...DELTA2_GENERATION_ROWS,
     { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 0.001, tags: ['DOC', 'DIAG'], evidence: 'DOC Delta2Max (mV); DIAG 53976' },

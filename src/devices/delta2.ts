@@ -17,6 +17,7 @@ export const delta2: DeviceFamily = {
   shapeRanges: [{ key: 'bms_bmsStatus.vol', min: 1001, why: 'RIVER 2 has the same keys with the pack voltage in whole volts (≈ 26); DELTA 2 reads mV (≈ 50 000), so anything above 1000 is a DELTA 2' }],
   streamShape: 'type_code',
   firmware: { key: 'pd.sysVer', encoding: 'u32' },
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     ...DELTA2_GENERATION_ROWS,
     { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 0.001, tags: ['DOC', 'FIX'], evidence: 'DOC Delta2 (mV); FIX 52161' },

@@ -20,6 +20,7 @@ export const delta3: DeviceFamily = {
   streamShape: 'flat',
   // No firmware: sysVer in the dump sits in the BMS heartbeat (next to sysLoaderVer and
   // bmsHeartbeatVer), the battery's firmware, not the unit's.
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     ...DELTA3_GENERATION_ROWS,
     // v1p0 is the EMS heartbeat: lcdShowSoc is the displayed, combined SoC (as DELTA 2's

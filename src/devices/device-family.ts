@@ -4,7 +4,7 @@
  * family in this folder, listed in families.ts; sources cited by tags from sources.ts.
  */
 import type { SourceTag } from './sources.js';
-import type { Port, UnifiedMetricId } from '../metrics/catalog.js';
+import type { CircuitSource, EnergyMetricId, Port, UnifiedMetricId } from '../metrics/catalog.js';
 
 export interface DeviceFamily {
   /** The `family` label of `<prefix>_device_info`. */
@@ -48,6 +48,69 @@ export interface DeviceFamily {
    * unmapped key or under one of these rules (a test checks it).
    */
   rawOnly: readonly RawOnlyRule[];
+  /**
+   * How the energy counters are made. Rows name the device's own counters (lifetime or daily);
+   * every energy metric whose power metric a row above maps, and no energy row covers, is
+   * integrated from that power (src/energy/energy-plan.ts).
+   */
+  energy: FamilyEnergy;
+}
+
+export interface FamilyEnergy {
+  /**
+   * The most power the device moves, every port together, in W, from its specification, with
+   * room for surges: a counter that grows faster than twice this is misread, and a power
+   * reading above twice this is not integrated.
+   */
+  ratedPowerW: number;
+  /** Where the rating comes from. */
+  ratedPowerEvidence: string;
+  rows: readonly EnergyRow[];
+}
+
+/** One energy metric (and port) a family counts from keys, not by integrating power. */
+export type EnergyRow = LifetimeCounterRow | DailyCounterRow | CircuitBucketsRow;
+
+interface EnergyRowBase {
+  metric: EnergyMetricId;
+  /** Required on per-port metrics, forbidden elsewhere. */
+  port?: Port;
+  /** Multiplies the raw value into joules: 3600 for Wh. */
+  scale: number;
+  tags: readonly SourceTag[];
+  /** What the sources say of the keys' meaning, unit and scope, and what our payloads show. */
+  evidence: string;
+}
+
+/**
+ * The device's lifetime counter: the values of `keys` added up (a device total from its port
+ * counters). 0 and 4294967295 are "not filled", not readings.
+ */
+export interface LifetimeCounterRow extends EnergyRowBase {
+  kind: 'lifetime';
+  keys: readonly string[];
+}
+
+/** A counter the device starts again each day: the exporter adds up what it grows by. */
+export interface DailyCounterRow extends EnergyRowBase {
+  kind: 'daily';
+  /** Added up, like LifetimeCounterRow.keys. */
+  keys: readonly string[];
+  /** Keys whose values, joined with `-`, name the device's day (`2025-12-6`, or year, month, day). */
+  day: readonly string[];
+}
+
+/**
+ * Per-circuit buckets of today: `key` holds one array per circuit, each of 24 hourly values
+ * (Smart Home Panel mainsLoadWatt.watth); circuit n is the n-th array, up to `circuits`.
+ */
+export interface CircuitBucketsRow extends EnergyRowBase {
+  kind: 'circuit-buckets';
+  metric: 'circuitEnergy';
+  key: string;
+  day: readonly string[];
+  source: CircuitSource;
+  circuits: number;
 }
 
 /** See DeviceFamily.streamShape. */
@@ -138,7 +201,7 @@ export const RAW_ONLY_REASONS = {
   status: 'states, flags, error and warning codes and registers: enums or bit fields, not quantities; no unified metric',
   cells: "per-cell and in-pack sensor readings, cell extremes, balancing and the pack's sensor layout: the unified battery metrics describe the pack as a whole",
   reserved: 'reserved or undocumented values: no source gives them a meaning',
-  energyCounters: 'energy counters (Wh, lifetime or per day): not yet exported; energy metrics are planned',
+  energyCounters: 'energy counters (Wh, lifetime or per day) no energy row reads: not filled on this model, unverified, or a sum the port counters already give',
   counters: 'charge (mAh), usage and event counters and run timers: no unified metric yet',
   tasks: 'scheduled tasks (timers the app sets), every key under the prefix: configuration, not measurements',
   unmapped: 'not yet mapped: no unified metric for it',

@@ -23,6 +23,7 @@ export const glacier: DeviceFamily = {
   // No other family spells the pack temperature `tmp` or has fridge zones.
   shapeKeys: ['bms_bmsStatus.tmp', 'pd.tmpL', 'pd.tmpR'],
   streamShape: 'params',
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     // The EMS SoC is what the display shows, all packs combined; the float one is TOL's (#170: 43.3 beside lcdSoc 43).
     { metric: 'batterySoc', key: ['bms_emsStatus.f32LcdSoc', 'bms_emsStatus.lcdSoc'], scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'TOL'], evidence: "DOC Glacier (lcdSoc, %); TOL (f32LcdSoc, not in DOC's quota/all list)" },

@@ -1,12 +1,13 @@
 /**
- * Whether a family's table accounts for a raw key: a row reads it, it is listed as unmapped
+ * Whether a family's table accounts for a raw key: a row or an energy row reads it, it is listed as unmapped
  * with a reason, or a raw-only rule covers it. Keys are the paths readQuota reads (`a.b`,
  * `a[0].c`), so one nested quota value is as many keys as it has leaves.
  */
 import { appendSegment, visitLeaves, type LeafWalk } from '../snapshot/quota-path.js';
-import type { DeviceFamily, MappingRow } from './device-family.js';
+import type { DeviceFamily, EnergyRow, MappingRow } from './device-family.js';
+import { energyRowInputs } from '../energy/energy-plan.js';
 
-export type KeyAccount = { by: 'row'; row: MappingRow } | { by: 'unmapped'; reason: string } | { by: 'raw-only'; reason: string };
+export type KeyAccount = { by: 'row'; row: MappingRow } | { by: 'energy'; row: EnergyRow } | { by: 'unmapped'; reason: string } | { by: 'raw-only'; reason: string };
 
 const LEAF_PATHS: LeafWalk<string, Set<string>> = { step: appendSegment, leaf: (_, path, __, out) => void out.add(path) };
 
@@ -29,6 +30,8 @@ export function rowInputs(row: MappingRow): string[] {
 export function accountFor(family: DeviceFamily, path: string): KeyAccount | undefined {
   const row = family.rows.find((r) => rowInputs(r).some((k) => covers(k, path)));
   if (row) return { by: 'row', row };
+  const energy = family.energy.rows.find((r) => energyRowInputs(r).some((k) => covers(k, path)));
+  if (energy) return { by: 'energy', row: energy };
   if (family.firmware && covers(family.firmware.key, path)) return { by: 'raw-only', reason: 'the firmware label of device_info' };
   const unmapped = family.unmapped.find((u) => covers(u.key, path));
   if (unmapped) return { by: 'unmapped', reason: unmapped.reason };

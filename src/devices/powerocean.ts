@@ -21,6 +21,7 @@ export const powerocean: DeviceFamily = {
   snPrefixes: ['HJ3', 'J32', 'HC3'],
   shapeKeys: ['bpSoc', 'sysGridPwr', 'sysLoadPwr'],
   streamShape: 'flat',
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     // bpSoc 999 means "no battery attached" (niltrip/powerocean#23): out of range, no series.
     { metric: 'batterySoc', key: 'bpSoc', scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'NIL'], evidence: 'DOC PowerOcean (system SoC, %); 999 = no battery attached (NIL)' },

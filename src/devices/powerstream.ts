@@ -26,6 +26,7 @@ export const powerstream: DeviceFamily = {
   // `20_1.` belongs to the PowerStream alone; the Smart Plug's heartbeat is `2_1.`.
   shapeKeys: ['20_1.batInputWatts', '20_1.invOutputWatts', '20_1.pv1InputWatts'],
   streamShape: 'cmd',
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     { metric: 'batterySoc', key: '20_1.batSoc', when: BATTERY_CONNECTED, scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC'], evidence: 'DOC Powerstream (%)' },
     { metric: 'batteryTemperature', key: '20_1.batTemp', when: BATTERY_CONNECTED, scale: 0.1, tags: ['DOC', 'TOL'], evidence: 'DOC Powerstream (0.1 °C), TOL (Decicelsius)' },

@@ -20,6 +20,7 @@ export const river2: DeviceFamily = {
   shapeRanges: [{ key: 'bms_bmsStatus.vol', min: 1, max: 99, why: 'the DELTA 2 keys with the pack in whole volts (≈ 26; DELTA 2 reads ≈ 50 000 mV); 0 proves nothing' }],
   streamShape: 'type_code',
   firmware: { key: 'pd.sysVer', encoding: 'u32' },
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     ...DELTA2_GENERATION_ROWS,
     { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 1, tags: ['DOC', 'TOL', 'DIAG'], evidence: 'tolwi issue #100, DIAG river_2_max (V, integer: 26); DOC says mV' },

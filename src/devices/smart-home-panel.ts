@@ -46,6 +46,7 @@ export const smartHomePanel: DeviceFamily = {
   snPrefixes: ['SP10'],
   shapeKeys: ['heartbeat.backupBatPer', 'heartbeat.backupChaTime', 'heartbeat.energyInfos[0].batteryPercentage'],
   streamShape: 'params',
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     // A panel with no backup battery wired has no capacity: its 0 % is not a battery.
     { metric: 'batterySoc', key: 'heartbeat.backupBatPer', when: { key: 'heartbeat.backupFullCap', min: 1 }, scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'TOL'], evidence: 'DOC SmartHomePanel (combined backup SoC, %), TOL' },

@@ -29,6 +29,7 @@ export const stream: DeviceFamily = {
   shapeKeys: ['gridConnectionPower', 'gridConnectionVol', 'gridConnectionFreq'],
   streamShape: 'flat',
   // No firmware: sysVer sits in the BMS heartbeat (next to sysLoaderVer, bmsHeartbeatVer), the pack's.
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     { metric: 'batterySoc', key: 'cmsBattSoc', scale: 0.01, valid: SYSTEM_SOC_PERCENT, tags: ['TOL', 'FOX', 'EVCC'], evidence: 'TOL stream_ac.py, FOX (system SoC, float %; 43 in the sample, this unit 46); a 0 is no reading (EVCC)' },
     { metric: 'batterySoh', key: ['bmsBattSoh', 'soh'], scale: 0.01, valid: HEALTH_PERCENT, tags: ['TOL', 'FOX'], evidence: 'TOL, FOX (%)' },

@@ -17,6 +17,7 @@ export const wave2: DeviceFamily = {
   // `motor.` and `pd.mainMode` (cool/heat/fan) are the air conditioner's alone.
   shapeKeys: ['pd.mainMode', 'pd.acPwrIn', 'motor.power'],
   streamShape: 'params',
+  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
   rows: [
     // pd.batSoc is the unit's view of its battery; bms.bmsSoc the pack's own report.
     { metric: 'batterySoc', key: ['pd.batSoc', 'bms.bmsSoc'], scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'FOX'], evidence: 'DOC Wave (pd.batSoc 0–100, bms.bmsSoc), FOX (%)' },

@@ -143,6 +143,18 @@ export const METRICS = {
     labels: [],
     help: 'Times the metric instruments were built again to let go of the series of devices and keys that went away.',
   },
+  energyReadingsRejected: {
+    name: 'exporter_energy_readings_rejected',
+    type: 'counter',
+    labels: [...DEVICE_LABELS, { name: 'reason', values: ['jump', 'implausible_power', 'older_day'] }],
+    help: 'Energy inputs of the device left out: a counter jump beyond what the device can deliver in the time, a power beyond its rating, a daily counter dated before the last one.',
+  },
+  energyStateWrites: {
+    name: 'exporter_energy_state_writes',
+    type: 'counter',
+    labels: [{ name: 'outcome', values: ['ok', 'failed'] }],
+    help: 'Writes of ENERGY_STATE_FILE (every minute and at shutdown) by outcome.',
+  },
   buildInfo: {
     name: 'exporter_build_info',
     type: 'gauge',
@@ -226,6 +238,75 @@ export const UNIFIED_METRICS = {
 } as const satisfies Record<string, UnifiedMetric>;
 
 export type UnifiedMetricId = keyof typeof UNIFIED_METRICS;
+
+/**
+ * The energy counters: joules (the Prometheus base unit), so that `rate(x_joules_total[5m])` is
+ * the matching `_watts` gauge. A family's table says, per metric and port, whether the device's
+ * own counter, a daily counter accumulated here, or the integral of the power metric `power`
+ * feeds it (src/energy/energy-plan.ts). `part`: only that sign of a signed power.
+ */
+export interface EnergyMetric {
+  name: string;
+  help: string;
+  /** The power metric this is the energy of, for families that integrate it. */
+  power?: { metric: UnifiedMetricId; part?: 'positive' | 'negative' };
+  /** Carries a `port` label (the power metric's ports). */
+  perPort?: true;
+  /** Carries `circuit` and `source` labels (Smart Home Panel). */
+  perCircuit?: true;
+}
+
+export const ENERGY_METRICS = {
+  portInputEnergy: {
+    name: 'port_input_energy_joules_total',
+    help: 'Energy taken in by port since the counter started (same ports as port_input_power_watts).',
+    power: { metric: 'portInputPower' },
+    perPort: true,
+  },
+  portOutputEnergy: {
+    name: 'port_output_energy_joules_total',
+    help: 'Energy given out by port since the counter started (same ports as port_output_power_watts).',
+    power: { metric: 'portOutputPower' },
+    perPort: true,
+  },
+  inputEnergy: { name: 'input_energy_joules_total', help: 'Energy taken in by the device, all inputs together.', power: { metric: 'inputPower' } },
+  outputEnergy: { name: 'output_energy_joules_total', help: 'Energy given out by the device, all outputs together.', power: { metric: 'outputPower' } },
+  batteryChargeEnergy: {
+    name: 'battery_charge_energy_joules_total',
+    help: 'Energy into the battery (the family table says which packs: docs/energy.md).',
+    power: { metric: 'batteryPower', part: 'positive' },
+  },
+  batteryDischargeEnergy: {
+    name: 'battery_discharge_energy_joules_total',
+    help: 'Energy out of the battery (the family table says which packs: docs/energy.md).',
+    power: { metric: 'batteryPower', part: 'negative' },
+  },
+  gridImportEnergy: { name: 'grid_import_energy_joules_total', help: 'Energy taken from the grid, where the device sees the grid.', power: { metric: 'gridPower', part: 'positive' } },
+  gridExportEnergy: { name: 'grid_export_energy_joules_total', help: 'Energy fed into the grid, where the device sees the grid.', power: { metric: 'gridPower', part: 'negative' } },
+  loadEnergy: { name: 'load_energy_joules_total', help: "Energy used by the load the device measures (a Smart Plug's appliance, a house).", power: { metric: 'loadPower' } },
+  circuitEnergy: {
+    name: 'circuit_energy_joules_total',
+    help: 'Smart Home Panel: energy used by each circuit (the number the app shows), by source (grid or battery).',
+    perCircuit: true,
+  },
+} as const satisfies Record<string, EnergyMetric>;
+
+export type EnergyMetricId = keyof typeof ENERGY_METRICS;
+
+/** UCUM unit of every energy counter. */
+export const ENERGY_UNIT = 'J';
+
+/** The `source` values of circuit_energy_joules_total. */
+export const CIRCUIT_SOURCES = ['grid', 'battery'] as const;
+
+export type CircuitSource = (typeof CIRCUIT_SOURCES)[number];
+
+/** The labels of an energy metric, as data. */
+export function energyLabels(metric: EnergyMetric): readonly Label[] {
+  if (metric.perPort) return [...DEVICE_LABELS, { name: UNIFIED_PORT_LABEL, values: Object.keys(PORTS) }];
+  if (metric.perCircuit) return [...DEVICE_LABELS, 'circuit', { name: 'source', values: CIRCUIT_SOURCES }];
+  return DEVICE_LABELS;
+}
 
 /** The one descriptive series per device; its labels say what the exporter knows of the model. */
 export const DEVICE_INFO = {
