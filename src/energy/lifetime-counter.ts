@@ -77,10 +77,8 @@ export class LifetimeCounter {
       return 'reset';
     }
     this.#lowSeen = false;
-    if (joules === last) {
-      this.#at = at;
-      return 'unchanged';
-    }
+    // The time counts from the last change: a counter in whole Wh stands still between steps.
+    if (joules === last) return 'unchanged';
     const seconds = Math.max(0, at - this.#at) / 1000;
     if (joules - last > this.#maxWatts * JUMP_MARGIN * seconds) return 'jump';
     this.#accept(joules, at);
