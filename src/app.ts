@@ -1,4 +1,4 @@
-import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type MetricProducer, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Config } from './config/load-config.js';
 import { EcoflowClient } from './ecoflow/ecoflow-client.js';
@@ -20,6 +20,10 @@ import type { DemoCloud } from './simulator/demo-cloud.js';
 import { streamClientId } from './stream/client-id.js';
 import type { LiveStream } from './stream/live-stream.js';
 import { VERSION } from './version.js';
+import { FAMILIES } from './devices/families.js';
+import { EnergyLedger, type EnergyRejection } from './energy/energy-ledger.js';
+import { EnergyStateKeeper } from './energy/energy-state-keeper.js';
+import { EnergyCounters } from './metrics/energy-counters.js';
 
 /**
  * The SDK drops attribute sets beyond a per-instrument limit into an overflow series; a fleet
@@ -44,6 +48,10 @@ export class App {
   /** The snapshot's instruments live here, apart from the self-metrics: see RenewableMeter. */
   #snapshotMeter?: RenewableMeter;
   #selfMetrics?: SelfMetrics;
+  /** The energy counters' instruments (with the unified metrics only). */
+  #energyCounters?: EnergyCounters;
+  #energyLedger?: EnergyLedger;
+  #energyState?: EnergyStateKeeper;
   #meterProvider?: MeterProvider;
   #server?: MetricsServer;
   #state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
@@ -95,6 +103,7 @@ export class App {
       selfMetrics.start();
       const client = await this.#connect(governor, selfMetrics);
       this.#instrumentsOver(snapshotMeter, snapshot, staleness, selfMetrics);
+      await this.#energyOver(snapshot, staleness, selfMetrics);
       const stream = await this.#streamOver(client, snapshot, selfMetrics);
       const poller = this.#pollerOver(client, snapshot, selfMetrics, stream);
       const ready = readinessCheck({
@@ -174,9 +183,20 @@ export class App {
     const readers: MetricReader[] = [];
     const snapshotMeter = new RenewableMeter({ name: 'ecoflow-exporter', version: VERSION, cardinalityLimit: CARDINALITY_LIMIT });
     this.#snapshotMeter = snapshotMeter;
+    const metricProducers: MetricProducer[] = [snapshotMeter];
+    if (config.unifiedMetrics) {
+      this.#energyCounters = new EnergyCounters({
+        snapshot: this.#snapshot!,
+        prefix: config.metricsPrefix,
+        name: 'ecoflow-exporter',
+        version: VERSION,
+        cardinalityLimit: CARDINALITY_LIMIT,
+      });
+      metricProducers.push(this.#energyCounters);
+    }
     const prometheus = new PrometheusReader({
       cardinalityLimit: CARDINALITY_LIMIT,
-      metricProducers: [snapshotMeter],
+      metricProducers,
       onError: (error) => this.#log.error('metric collection error', { error: String(error) }),
     });
     if (config.exporter.port !== 0) readers.push(prometheus);
@@ -185,7 +205,7 @@ export class App {
         await createOtlpReader({
           ...config.otlp,
           cardinalityLimit: CARDINALITY_LIMIT,
-          metricProducers: [snapshotMeter],
+          metricProducers,
           onExportFailure: (error) => {
             // Pushes start after the self-metrics exist; the SDK's first push is an interval away.
             this.#selfMetrics?.recordOtlpFailure();
@@ -220,6 +240,31 @@ export class App {
       reporter: selfMetrics,
     });
     this.#instruments.start();
+  }
+
+  /**
+   * The energy counters, with the unified metrics: the ledger that keeps them from the
+   * snapshot, the state file that carries the exporter's own sums across restarts, and their
+   * instruments.
+   */
+  async #energyOver(snapshot: QuotaSnapshot, staleness: StalenessRule, selfMetrics: SelfMetrics): Promise<void> {
+    const config = this.#config;
+    if (!this.#energyCounters) return;
+    const ledger = new EnergyLedger({
+      snapshot,
+      families: FAMILIES,
+      staleness,
+      reporter: selfMetrics,
+      onRejected: (event) => energyRejectedLog(this.#log, event),
+    });
+    this.#energyLedger = ledger;
+    if (config.energyStateFile) {
+      this.#energyState = new EnergyStateKeeper({ path: config.energyStateFile, ledger, logger: this.#log, reporter: selfMetrics, version: VERSION });
+      await this.#energyState.load();
+    }
+    ledger.start();
+    this.#energyState?.start();
+    this.#energyCounters.start(ledger);
   }
 
   #pollerOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics, stream?: LiveStream): Poller {
@@ -265,6 +310,9 @@ export class App {
     this.#poller?.stop();
     await this.#stream?.stop();
     this.#client?.close();
+    // Nothing changes the counters any more: the last state is the final one.
+    this.#energyLedger?.stop();
+    await this.#energyState?.stop();
     try {
       // Pushes the last snapshot over OTLP before the callbacks go; a dead collector may not
       // hold the exit up for longer than the flush budget.
@@ -276,10 +324,20 @@ export class App {
     }
     this.#instruments?.stop();
     await this.#snapshotMeter?.shutdown().catch(() => {});
+    await this.#energyCounters?.shutdown();
     this.#selfMetrics?.stop();
     await this.#server?.stop();
     await this.#demo?.stop();
   }
+}
+
+function energyRejectedLog(log: Logger, event: { sn: string; counter: string; reason: EnergyRejection; detail: string }): void {
+  const what = {
+    jump: 'grew faster than the device can deliver',
+    implausible_power: 'power above twice the rating, not integrated',
+    older_day: 'dated before the last reading',
+  }[event.reason];
+  log.warn(`energy input left out: ${what} (said once per counter)`, { sn: event.sn, counter: event.counter, detail: event.detail });
 }
 
 function displayHost(host: string): string {

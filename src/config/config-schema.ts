@@ -326,6 +326,16 @@ export const configSchema = {
     env: 'UNIFIED_METRICS',
     arg: 'unified-metrics',
   }),
+  /** energy-state-file.ts: the counters the exporter adds up itself, kept across restarts. */
+  energyStateFile: option({
+    key: 'energy.stateFile',
+    doc: 'File that keeps the energy counters the exporter adds up itself (integrated from power, daily counters) across restarts: written every minute and at shutdown; empty = counters start at 0 on every start.',
+    format: String,
+    default: '',
+    env: 'ENERGY_STATE_FILE',
+    arg: 'energy-state-file',
+    derive: (file) => file.trim() || undefined,
+  }),
   logLevel: option({
     key: 'log.level',
     doc: 'Log level: debug, info, warn, error (any case).',

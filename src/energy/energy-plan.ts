@@ -40,7 +40,11 @@ export function energyPlan(family: DeviceFamily): EnergyPlan {
       continue;
     }
     covered.add(energyKey(row));
-    counters.push(row.kind === 'lifetime' ? { how: 'lifetime', metric: row.metric, ...(row.port && { port: row.port }), row } : { how: 'daily', metric: row.metric, ...(row.port && { port: row.port }), row });
+    counters.push(
+      row.kind === 'lifetime'
+        ? { how: 'lifetime', metric: row.metric, ...(row.port && { port: row.port }), row }
+        : { how: 'daily', metric: row.metric, ...(row.port && { port: row.port }), row },
+    );
   }
   const integrated = new Set<string>();
   for (const row of family.rows) {

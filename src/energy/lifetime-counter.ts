@@ -17,7 +17,10 @@ export const JUMP_MARGIN = 2;
  * oldest. Undefined when a key is absent or not available, or the sum is 0: a key the model
  * leaves unfilled reads 0 for ever, and a counter that counted nothing yet has nothing to say.
  */
-export function readLifetime(row: Pick<LifetimeCounterRow, 'keys' | 'scale'>, quotas: ReadonlyMap<string, QuotaEntry>): { joules: number; at: number } | undefined {
+export function readLifetime(
+  row: Pick<LifetimeCounterRow, 'keys' | 'scale'>,
+  quotas: ReadonlyMap<string, QuotaEntry>,
+): { joules: number; at: number } | undefined {
   let sum = 0;
   let at = Infinity;
   for (const key of row.keys) {

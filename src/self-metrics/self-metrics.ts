@@ -7,6 +7,8 @@ import type { GaugesReporter } from '../metrics/snapshot-gauges.js';
 import type { StreamReporter } from '../stream/live-stream.js';
 import type { RequestEvent, RequestReporter } from '../ecoflow/ecoflow-client.js';
 import type { PollReporter } from '../poller/poller.js';
+import type { EnergyRejection, EnergyReporter } from '../energy/energy-ledger.js';
+import type { StateWriteReporter } from '../energy/energy-state-keeper.js';
 
 /**
  * What the exporter's own metrics read. They are created before the parts that report to
@@ -35,7 +37,7 @@ const LAG_TICK_MS = 100;
  * The exporter's health under `<prefix>_exporter_`. Label sets are fixed (states, endpoints,
  * outcomes, codes) except the per-device last-success time, which follows the fleet.
  */
-export class SelfMetrics implements RequestReporter, PollReporter, GaugesReporter, StreamReporter {
+export class SelfMetrics implements RequestReporter, PollReporter, GaugesReporter, StreamReporter, EnergyReporter, StateWriteReporter {
   readonly #meter: Meter;
   readonly #sources: SelfMetricsSources;
   readonly #requests: Counter;
@@ -49,6 +51,8 @@ export class SelfMetrics implements RequestReporter, PollReporter, GaugesReporte
   readonly #streamUnknown: Counter;
   readonly #streamMerge: Histogram;
   readonly #renewals: Counter;
+  readonly #energyRejected: Counter;
+  readonly #energyStateWrites: Counter;
   readonly #gauges: Record<'lastPoll' | 'devices' | 'series' | 'circuit' | 'stream' | 'build' | 'rss' | 'heap' | 'lag', ObservableGauge>;
   readonly #polls = new Map<string, PollHealth>();
   #quotaSeries = 0;
@@ -82,6 +86,8 @@ export class SelfMetrics implements RequestReporter, PollReporter, GaugesReporte
     this.#streamMessages = counter(METRICS.streamMessages);
     this.#streamUnknown = counter(METRICS.streamUnknownMessages);
     this.#renewals = counter(METRICS.instrumentRenewals);
+    this.#energyRejected = counter(METRICS.energyReadingsRejected);
+    this.#energyStateWrites = counter(METRICS.energyStateWrites);
     this.#streamMerge = meter.createHistogram(name(METRICS.streamMergeDuration), {
       description: METRICS.streamMergeDuration.help,
       unit: 's',
@@ -138,6 +144,14 @@ export class SelfMetrics implements RequestReporter, PollReporter, GaugesReporte
   recordPoll(kind: 'list' | 'quota', seconds: number, sn?: string): void {
     this.#pollDuration.record(seconds, { kind });
     if (sn !== undefined) this.#polls.set(sn, { failures: 0, lastSuccessAt: Date.now() });
+  }
+
+  recordEnergyRejected(device: DeviceIdentity, reason: EnergyRejection): void {
+    this.#energyRejected.add(1, { ...deviceLabels(device), reason });
+  }
+
+  recordEnergyStateWrite(ok: boolean): void {
+    this.#energyStateWrites.add(1, { outcome: ok ? 'ok' : 'failed' });
   }
 
   recordPollFailure(device: DeviceIdentity): void {

@@ -36,6 +36,7 @@ interface ExpectedConfig {
   maxSeriesPerDevice: number;
   largeFleetDevices: number;
   unifiedMetrics: boolean;
+  energyStateFile?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'auto' | 'json' | 'text';
   otlp?: { url: string; protocol: 'http/protobuf' | 'http/json'; headers: Record<string, string>; intervalMs: number; timeoutMs: number };

@@ -1,0 +1,130 @@
+/**
+ * The energy counters as OpenTelemetry observable counters: one batch callback reads what the
+ * ledger holds for each listed device (never computing anything at collection time). They get
+ * an SDK side of their own (RenewableMeter), renewed when a device leaves or is renamed: the
+ * SDK keeps reporting every attribute set a cumulative instrument ever saw. Each series' start
+ * time is the one its counting began, kept across renewals and, through the state file,
+ * restarts, so an OTLP receiver never mistakes a renewal for a reset.
+ */
+import type { Attributes, BatchObservableCallback, HrTime, ObservableCounter } from '@opentelemetry/api';
+import { millisToHrTime } from '@opentelemetry/core';
+import { DataPointType, type CollectionResult, type MetricCollectOptions, type MetricProducer } from '@opentelemetry/sdk-metrics';
+import type { EnergyLedger, EnergyReading } from '../energy/energy-ledger.js';
+import type { QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
+import { ENERGY_METRICS, ENERGY_UNIT, ownMetricName, type EnergyMetricId } from './catalog.js';
+import { deviceLabels } from './device-labels.js';
+import { RenewableMeter } from './sdk-memory/renewable-meter.js';
+
+export interface EnergyCountersOptions {
+  snapshot: QuotaSnapshot;
+  prefix: string;
+  name: string;
+  version: string;
+  cardinalityLimit: number;
+}
+
+interface Labelled {
+  /** The device's labels these attributes were made from. */
+  device: Attributes;
+  attributes: Attributes;
+}
+
+export class EnergyCounters implements MetricProducer {
+  readonly #o: EnergyCountersOptions;
+  readonly #meter: RenewableMeter;
+  #counters: Record<EnergyMetricId, ObservableCounter> | undefined;
+  readonly #attributes = new WeakMap<EnergyReading, Labelled>();
+  /** Start time (epoch ms) by attributes object, as last observed. */
+  readonly #since = new WeakMap<Attributes, number>();
+  /** Each listed device's labels, to notice a rename. */
+  readonly #labels = new Map<string, Attributes>();
+  #ledger: EnergyLedger | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #pending: NodeJS.Immediate | undefined;
+
+  constructor(options: EnergyCountersOptions) {
+    this.#o = options;
+    this.#meter = new RenewableMeter({ name: options.name, version: options.version, cardinalityLimit: options.cardinalityLimit });
+  }
+
+  /** Registers the counters; a reader may collect (an empty scope) before. */
+  start(ledger: EnergyLedger): void {
+    if (this.#unsubscribe) return;
+    this.#ledger = ledger;
+    this.#unsubscribe = this.#o.snapshot.subscribe((change) => this.#onChange(change));
+    this.#register(this.#meter.meter);
+  }
+
+  async collect(options?: MetricCollectOptions): Promise<CollectionResult> {
+    const result = await this.#meter.collect(options);
+    for (const scope of result.resourceMetrics.scopeMetrics) {
+      for (const metric of scope.metrics) {
+        if (metric.dataPointType !== DataPointType.SUM) continue;
+        for (const point of metric.dataPoints) {
+          const since = this.#since.get(point.attributes);
+          // The SDK's points are plain objects made for this collection: theirs to give, ours to correct.
+          if (since !== undefined && since > 0) (point as { startTime: HrTime }).startTime = millisToHrTime(since);
+        }
+      }
+    }
+    return result;
+  }
+
+  async shutdown(): Promise<void> {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    clearImmediate(this.#pending);
+    await this.#meter.shutdown().catch(() => {});
+  }
+
+  readonly #observe: BatchObservableCallback = (result) => {
+    const counters = this.#counters!;
+    for (const device of this.#o.snapshot.devices()) {
+      const labels = deviceLabels(device);
+      for (const reading of this.#ledger!.readings(device.sn)) {
+        const attributes = this.#attributesOf(reading, labels);
+        this.#since.set(attributes, reading.since);
+        result.observe(counters[reading.metric], reading.joules, attributes);
+      }
+    }
+  };
+
+  #attributesOf(reading: EnergyReading, device: Attributes): Attributes {
+    const known = this.#attributes.get(reading);
+    if (known && known.device === device) return known.attributes;
+    const attributes: Attributes =
+      reading.port !== undefined
+        ? { ...device, port: reading.port }
+        : reading.circuit !== undefined
+          ? { ...device, circuit: reading.circuit, source: reading.source }
+          : device;
+    this.#attributes.set(reading, { device, attributes });
+    return attributes;
+  }
+
+  #register(meter: RenewableMeter['meter']): void {
+    const counters = Object.fromEntries(
+      (Object.entries(ENERGY_METRICS) as Array<[EnergyMetricId, (typeof ENERGY_METRICS)[EnergyMetricId]]>).map(([id, m]) => [
+        id,
+        meter.createObservableCounter(ownMetricName(this.#o.prefix, m), { description: m.help, unit: ENERGY_UNIT }),
+      ]),
+    ) as Record<EnergyMetricId, ObservableCounter>;
+    this.#counters = counters;
+    meter.addBatchObservableCallback(this.#observe, Object.values(counters));
+  }
+
+  /** A device that left or was renamed: its old series go with a fresh SDK side. */
+  #onChange(change: SnapshotChange): void {
+    if (change.kind === 'quotas-changed') return;
+    const device = this.#o.snapshot.get(change.sn);
+    const labels = device && deviceLabels(device);
+    const before = this.#labels.get(change.sn);
+    if (labels) this.#labels.set(change.sn, labels);
+    else this.#labels.delete(change.sn);
+    if (before === undefined || before === labels) return;
+    this.#pending ??= setImmediate(() => {
+      this.#pending = undefined;
+      if (this.#unsubscribe) this.#meter.renew((meter) => this.#register(meter));
+    });
+  }
+}
