@@ -281,9 +281,21 @@ export const ENERGY_METRICS = {
     help: 'Energy out of the battery (the family table says which packs: docs/energy.md).',
     power: { metric: 'batteryPower', part: 'negative' },
   },
-  gridImportEnergy: { name: 'grid_import_energy_joules_total', help: 'Energy taken from the grid, where the device sees the grid.', power: { metric: 'gridPower', part: 'positive' } },
-  gridExportEnergy: { name: 'grid_export_energy_joules_total', help: 'Energy fed into the grid, where the device sees the grid.', power: { metric: 'gridPower', part: 'negative' } },
-  loadEnergy: { name: 'load_energy_joules_total', help: "Energy used by the load the device measures (a Smart Plug's appliance, a house).", power: { metric: 'loadPower' } },
+  gridImportEnergy: {
+    name: 'grid_import_energy_joules_total',
+    help: 'Energy taken from the grid, where the device sees the grid.',
+    power: { metric: 'gridPower', part: 'positive' },
+  },
+  gridExportEnergy: {
+    name: 'grid_export_energy_joules_total',
+    help: 'Energy fed into the grid, where the device sees the grid.',
+    power: { metric: 'gridPower', part: 'negative' },
+  },
+  loadEnergy: {
+    name: 'load_energy_joules_total',
+    help: "Energy used by the load the device measures (a Smart Plug's appliance, a house).",
+    power: { metric: 'loadPower' },
+  },
   circuitEnergy: {
     name: 'circuit_energy_joules_total',
     help: 'Smart Home Panel: energy used by each circuit (the number the app shows), by source (grid or battery).',
