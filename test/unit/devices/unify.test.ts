@@ -5,7 +5,17 @@ import { unifiedSamples } from '../../../src/devices/unify.js';
 import { quotaMap } from '../../helpers/unified.js';
 
 function family(rows: MappingRow[]): DeviceFamily {
-  return { id: 'test', title: 'Test', productNames: [], snPrefixes: [], shapeKeys: [], rows, unmapped: [], rawOnly: [], energy: { ratedPowerW: 1000, ratedPowerEvidence: 'test', rows: [] } };
+  return {
+    id: 'test',
+    title: 'Test',
+    productNames: [],
+    snPrefixes: [],
+    shapeKeys: [],
+    rows,
+    unmapped: [],
+    rawOnly: [],
+    energy: { ratedPowerW: 1000, ratedPowerEvidence: 'test', rows: [] },
+  };
 }
 
 test('an absent key, a non-numeric value or one out of range gives no sample, never 0', () => {
