@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SN, energyWorld } from '../../helpers/energy-world.js';
+
+const S = 1000;
+
+test('a constant power through updates and a gap: joules = watts × seconds, the gap left out', () => {
+  const { snapshot, joules } = energyWorld({ staleAfterMs: 60 * S });
+  snapshot.replaceQuotas(SN, { pv: 200 }, 0);
+  // An update that does not touch the power still counts the time: the power is held.
+  snapshot.mergeQuotas(SN, { other: 1 }, 10 * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 200 * 10);
+  snapshot.mergeQuotas(SN, { pv: 200 }, 30 * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 200 * 30);
+  // Silent for 100 s, longer than the staleness limit: that gap is not integrated.
+  snapshot.mergeQuotas(SN, { pv: 200 }, 130 * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 200 * 30);
+  snapshot.mergeQuotas(SN, { pv: 200 }, 140 * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 200 * 40);
+});
+
+test('a power that changes is held until it changes: the old value counts up to the change', () => {
+  const { snapshot, joules } = energyWorld();
+  snapshot.replaceQuotas(SN, { pv: 100 }, 0);
+  snapshot.mergeQuotas(SN, { pv: 300 }, 20 * S);
+  snapshot.mergeQuotas(SN, { pv: 0 }, 30 * S);
+  snapshot.mergeQuotas(SN, { other: 2 }, 50 * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 100 * 20 + 300 * 10);
+});
+
+test('a stale power is not integrated through the night, though the device sends other keys', () => {
+  const { snapshot, joules } = energyWorld({ staleAfterMs: 60 * S });
+  snapshot.setOnline(SN, true);
+  snapshot.mergeQuotas(SN, { pv: 200 }, 0);
+  for (let t = 10; t <= 600; t += 10) snapshot.mergeQuotas(SN, { other: t }, t * S);
+  // Exported (and integrated) while fresh: written at 0, fresh up to 60 s.
+  assert.equal(joules()['portInputEnergy{solar}'], 200 * 60);
+});
+
+test("while the stream speaks for the device, the last REST read's power holds until reconciliation is overdue", () => {
+  const { snapshot, joules } = energyWorld({ staleAfterMs: 60 * S, reconcileIntervalMs: 300 * S });
+  snapshot.replaceQuotas(SN, { pv: 200 }, 0);
+  for (let t = 10; t <= 120; t += 10) snapshot.mergeQuotas(SN, { other: t }, t * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 200 * 120);
+});
+
+test('offline: nothing is integrated across the outage, and the counters stay, not growing', () => {
+  const { snapshot, joules } = energyWorld();
+  snapshot.replaceQuotas(SN, { pv: 200 }, 0);
+  snapshot.replaceQuotas(SN, { pv: 200 }, 10 * S);
+  snapshot.setOnline(SN, false);
+  assert.equal(joules()['portInputEnergy{solar}'], 2000, 'still exported while offline');
+  snapshot.setOnline(SN, true);
+  snapshot.replaceQuotas(SN, { pv: 200 }, 3600 * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 2000);
+  snapshot.replaceQuotas(SN, { pv: 200 }, 3610 * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 4000);
+});
+
+test('a signed battery power is split into charge and discharge before integrating', () => {
+  const { snapshot, joules } = energyWorld();
+  snapshot.replaceQuotas(SN, { bat: 300 }, 0);
+  snapshot.replaceQuotas(SN, { bat: -100 }, 10 * S);
+  snapshot.replaceQuotas(SN, { bat: -100 }, 40 * S);
+  assert.equal(joules().batteryChargeEnergy, 3000);
+  assert.equal(joules().batteryDischargeEnergy, 3000);
+});
+
+test('a power above twice the rating is not integrated, and is reported', () => {
+  const { snapshot, joules, rejected } = energyWorld();
+  snapshot.replaceQuotas(SN, { pv: 100 }, 0);
+  snapshot.replaceQuotas(SN, { pv: 5000 }, 10 * S);
+  snapshot.replaceQuotas(SN, { pv: 100 }, 20 * S);
+  snapshot.replaceQuotas(SN, { pv: 100 }, 30 * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 100 * 10 + 100 * 10);
+  assert.deepEqual(rejected, ['implausible_power']);
+});
+
+test("the device's own counter: what the device says, in joules, read when its key is written", () => {
+  const { snapshot, joules, rejected } = energyWorld();
+  snapshot.replaceQuotas(SN, { acOutWh: 51_358 }, 0);
+  assert.equal(joules()['portOutputEnergy{ac}'], 51_358 * 3600);
+  // A stream message without the key leaves it alone; one with it is a reading.
+  snapshot.mergeQuotas(SN, { pv: 1 }, 10 * S);
+  snapshot.mergeQuotas(SN, { acOutWh: 51_359 }, 20 * S);
+  assert.equal(joules()['portOutputEnergy{ac}'], 51_359 * 3600);
+  // A glitch (one low reading) holds; a misread jump is dropped and reported.
+  snapshot.mergeQuotas(SN, { acOutWh: 100 }, 30 * S);
+  assert.equal(joules()['portOutputEnergy{ac}'], 51_359 * 3600);
+  snapshot.mergeQuotas(SN, { acOutWh: 9_000_000 }, 40 * S);
+  assert.equal(joules()['portOutputEnergy{ac}'], 51_359 * 3600);
+  assert.deepEqual(rejected, ['jump']);
+  // The device's counter wins over integration: the AC output power is not integrated.
+  snapshot.mergeQuotas(SN, { acW: 500 }, 50 * S);
+  snapshot.mergeQuotas(SN, { acW: 500 }, 60 * S);
+  assert.equal(joules()['portOutputEnergy{ac}'], 51_359 * 3600);
+});
+
+test('a daily counter becomes a lifetime counter: from 0, increases, midnight', () => {
+  const { snapshot, joules } = energyWorld({ staleAfterMs: 3600 * S });
+  snapshot.replaceQuotas(SN, { gridDayWh: 7280.5, date: '2025-12-6' }, 0);
+  assert.equal(joules().gridImportEnergy, 0, "today's partial total is not counted");
+  snapshot.replaceQuotas(SN, { gridDayWh: 7300.5, date: '2025-12-6' }, 600 * S);
+  snapshot.replaceQuotas(SN, { gridDayWh: 12, date: '2025-12-7' }, 1200 * S);
+  assert.equal(joules().gridImportEnergy, (20 + 12) * 3600);
+});
+
+test('the state carries integrated and daily counters over a restart; device counters need none', () => {
+  const first = energyWorld({ staleAfterMs: 600 * S });
+  first.snapshot.replaceQuotas(SN, { pv: 200, gridDayWh: 100, date: '2025-12-6', acOutWh: 5 }, 0);
+  first.snapshot.replaceQuotas(SN, { pv: 200, gridDayWh: 110, date: '2025-12-6', acOutWh: 5 }, 100 * S);
+  const state = JSON.parse(JSON.stringify(first.ledger.state(100 * S)));
+  assert.deepEqual(Object.keys(state[SN].integrated), ['portInputEnergy/solar']);
+  assert.equal(state[SN].daily.gridImportEnergy.joules, 10 * 3600);
+
+  const again = energyWorld({ staleAfterMs: 600 * S, restore: state });
+  // Before the first read after the restart, the counters are there, where they were.
+  assert.equal(again.joules()['portInputEnergy{solar}'], 20_000);
+  assert.equal(again.joules().gridImportEnergy, 36_000);
+  assert.equal(again.joules()['portOutputEnergy{ac}'], undefined, 'device counters come from the device');
+  again.snapshot.replaceQuotas(SN, { pv: 200, gridDayWh: 130, date: '2025-12-6', acOutWh: 6 }, 1000 * S);
+  again.snapshot.replaceQuotas(SN, { pv: 200, gridDayWh: 130, date: '2025-12-6', acOutWh: 6 }, 1100 * S);
+  // The restart's gap is not integrated; the daily counter adds what the device counted meanwhile.
+  assert.equal(again.joules()['portInputEnergy{solar}'], 40_000);
+  assert.equal(again.joules().gridImportEnergy, 30 * 3600);
+  assert.equal(again.joules()['portOutputEnergy{ac}'], 6 * 3600);
+});
+
+test('a device that leaves the list takes its counters out of the output, and back when it returns', () => {
+  const { snapshot, joules } = energyWorld();
+  snapshot.replaceQuotas(SN, { pv: 200 }, 0);
+  snapshot.replaceQuotas(SN, { pv: 200 }, 10 * S);
+  snapshot.setDevices([]);
+  assert.deepEqual(joules(), {});
+  snapshot.setDevices([{ sn: SN, name: 'test', productName: 'Test', online: true }]);
+  assert.equal(joules()['portInputEnergy{solar}'], 2000);
+});

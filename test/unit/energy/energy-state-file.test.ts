@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readEnergyState, STATE_FORMAT, writeEnergyState } from '../../../src/energy/energy-state-file.js';
+import { EnergyStateKeeper } from '../../../src/energy/energy-state-keeper.js';
+import { Logger } from '../../../src/log/logger.js';
+import { SN, energyWorld } from '../../helpers/energy-world.js';
+
+function folder(t: import('node:test').TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'energy-state-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function logged(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  return { lines, logger: new Logger({ level: 'debug', format: 'json', write: (l) => lines.push(JSON.parse(l)), repeatWindowMs: 0 }) };
+}
+
+const DEVICES = {
+  [SN]: {
+    integrated: { 'portInputEnergy/solar': { joules: 2000, since: 5 } },
+    daily: { gridImportEnergy: { joules: 36_000, since: 5, day: '2025-12-6', baseline: [110], at: 100_000 } },
+  },
+};
+
+test('written, then read back the same; no temporary file is left', async (t) => {
+  const file = join(folder(t), 'energy.json');
+  await writeEnergyState(file, DEVICES, '1.2.3', 0);
+  const read = await readEnergyState(file);
+  assert.equal(read.kind, 'read');
+  assert.deepEqual(read.kind === 'read' && read.devices, DEVICES);
+  assert.deepEqual(readdirSync(join(file, '..')), ['energy.json']);
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).format, STATE_FORMAT);
+});
+
+test('a missing file is normal', async (t) => {
+  assert.deepEqual(await readEnergyState(join(folder(t), 'none.json')), { kind: 'missing' });
+});
+
+test('a corrupt file, or one of another format version, is not read: it is set aside, never lost', async (t) => {
+  const dir = folder(t);
+  const cases: Array<[string, string, RegExp]> = [
+    ['truncated.json', '{"format":"ecoflow-exporter energy state","version":1,"devi', /not valid JSON/],
+    ['html.json', '<html>502 Bad Gateway</html>', /not valid JSON/],
+    ['other.json', JSON.stringify({ format: STATE_FORMAT, version: 2, writtenAt: 'x', devices: {} }), /format version 2/],
+    ['foreign.json', JSON.stringify({ hello: 'world' }), /not an energy state file/],
+    [
+      'badcounter.json',
+      JSON.stringify({ format: STATE_FORMAT, version: 1, writtenAt: 'x', devices: { A: { integrated: { x: { joules: -5, since: 0 } }, daily: {} } } }),
+      /device A: counter x/,
+    ],
+  ];
+  for (const [name, text, why] of cases) {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    const read = await readEnergyState(file);
+    assert.equal(read.kind, 'unusable', name);
+    assert.match(read.kind === 'unusable' ? read.why : '', why, name);
+    assert.equal(existsSync(file), false, `${name} moved`);
+    assert.equal(readFileSync(`${file}.unreadable`, 'utf8'), text, `${name} kept as it was`);
+  }
+});
+
+test('the keeper: one log line naming an unusable file, counters from 0, and the next write makes a good file', async (t) => {
+  const file = join(folder(t), 'energy.json');
+  writeFileSync(file, 'garbage');
+  const { logger, lines } = logged();
+  const world = energyWorld();
+  const keeper = new EnergyStateKeeper({ path: file, ledger: world.ledger, logger, version: '1.2.3' });
+  await keeper.load();
+  const errors = lines.filter((l) => l.level === 'error');
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.file, file);
+  assert.match(String(errors[0]!.msg), /energy state file not used \(not valid JSON\)/);
+  world.snapshot.replaceQuotas(SN, { pv: 100 }, 0);
+  world.snapshot.replaceQuotas(SN, { pv: 100 }, 10_000);
+  await keeper.stop();
+  const read = await readEnergyState(file);
+  assert.equal(read.kind === 'read' && read.devices[SN]?.integrated['portInputEnergy/solar']?.joules, 1000);
+});
+
+test('the keeper restores into the ledger, and writes every interval', async (t) => {
+  const file = join(folder(t), 'energy.json');
+  await writeEnergyState(file, DEVICES, '1.2.3', 0);
+  const { logger } = logged();
+  const world = energyWorld({ start: false });
+  const writes: boolean[] = [];
+  const keeper = new EnergyStateKeeper({
+    path: file,
+    ledger: world.ledger,
+    logger,
+    version: '1.2.3',
+    intervalMs: 60_000,
+    reporter: { recordEnergyStateWrite: (ok) => writes.push(ok) },
+  });
+  await keeper.load();
+  world.ledger.start();
+  assert.equal(world.joules()['portInputEnergy{solar}'], 2000);
+  assert.equal(world.joules().gridImportEnergy, 36_000);
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  keeper.start();
+  t.mock.timers.tick(60_000);
+  await keeper.save();
+  assert.deepEqual(writes, [true, true]);
+  await keeper.stop();
+});
+
+test('a write that fails is one log line until it works again, and a metric each time; the counters go on', async (t) => {
+  const dir = folder(t);
+  // A file where the folder should be: no user, root included, can write below it.
+  const blocked = join(dir, 'state');
+  writeFileSync(blocked, '');
+  const file = join(blocked, 'energy.json');
+  const { logger, lines } = logged();
+  const world = energyWorld();
+  const writes: boolean[] = [];
+  const keeper = new EnergyStateKeeper({
+    path: file,
+    ledger: world.ledger,
+    logger,
+    version: '1.2.3',
+    reporter: { recordEnergyStateWrite: (ok) => writes.push(ok) },
+  });
+  await keeper.save();
+  await keeper.save();
+  rmSync(blocked);
+  mkdirSync(blocked);
+  await keeper.save();
+  assert.deepEqual(writes, [false, false, true]);
+  const errors = lines.filter((l) => l.level === 'error');
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.file, file);
+  assert.ok(lines.some((l) => l.msg === 'energy state file written again'));
+});
