@@ -26,6 +26,12 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# The energy state file (docs/energy.md) lives on a volume, the one folder the exporter writes:
+# the counters it adds up itself survive a new container. The folder is node's, so a named
+# volume created from it is too.
+RUN mkdir -p /var/lib/ecoflow-exporter && chown node:node /var/lib/ecoflow-exporter
+ENV ENERGY_STATE_FILE=/var/lib/ecoflow-exporter/energy-state.json
+VOLUME ["/var/lib/ecoflow-exporter"]
 USER node
 EXPOSE 9090
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -97,3 +97,34 @@ test('compose.yaml: Grafana gets its data source and the dashboards from the pro
 test('the Dockerfile HEALTHCHECK probes liveness', () => {
   assert.match(readFileSync(root('Dockerfile'), 'utf8'), /HEALTHCHECK[^\n]*\\\n\s+CMD \["node", "dist\/src\/healthcheck\.js"\]/);
 });
+
+/** The Dockerfile's runtime stage, instruction by instruction (continued lines joined). */
+function runtimeStage(): Array<{ op: string; args: string }> {
+  const text = readFileSync(root('Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  const stage = text.split(/^FROM /m).at(-1)!;
+  return stage
+    .split('\n')
+    .filter((l) => /^[A-Z]+ /.test(l))
+    .map((l) => ({ op: l.slice(0, l.indexOf(' ')), args: l.slice(l.indexOf(' ') + 1).trim() }));
+}
+
+test('the energy state file sits on a volume the unprivileged user may write, in the image and in compose', () => {
+  const stage = runtimeStage();
+  const env = stage.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
+  const file = /ENERGY_STATE_FILE=(\S+)/.exec(env)?.[1];
+  assert.ok(file, 'the image sets ENERGY_STATE_FILE');
+  const folder = posix.dirname(file);
+  const volumes = stage.filter((i) => i.op === 'VOLUME').flatMap((i) => JSON.parse(i.args) as string[]);
+  assert.deepEqual(volumes, [folder]);
+  const run = stage.filter((i) => i.op === 'RUN').map((i) => i.args).join(' && ');
+  assert.ok(run.includes(`mkdir -p ${folder}`) && run.includes(`chown node:node ${folder}`), 'the folder exists and is node\'s');
+  // VOLUME after the chown: a volume is created from the folder as the image has it then.
+  const at = (op: string) => stage.findIndex((i) => i.op === op && (op !== 'RUN' || i.args.includes('chown')));
+  assert.ok(at('RUN') < at('VOLUME') && at('VOLUME') < at('USER'));
+
+  const service = compose.services['ecoflow-exporter'];
+  assert.equal(service.environment.ENERGY_STATE_FILE, file);
+  const [volume, target] = (service.volumes as string[]).find((v) => v.endsWith(`:${folder}`))!.split(':');
+  assert.equal(target, folder);
+  assert.ok(volume && Object.hasOwn(compose.volumes ?? {}, volume), 'a named volume, kept across `docker compose down`');
+});
