@@ -222,7 +222,7 @@ export class EnergyLedger {
     const counts = (held: HeldPower, seconds: number) => seconds * 1000 <= staleAfterMs && isFresh(held.updatedAt, held.rest, window);
     for (const t of energy.counters.values()) t.integrator?.advance(at, counts);
     const fed = keys && targetsFedBy(family, keys);
-    const samples = samplesByTarget(family, device.quotas, fed);
+    const samples = samplesByTarget(family, device.quotas, fed ?? plan.powerTargets);
 
     for (const planned of plan.counters) {
       const key = energyKey(planned);

@@ -23,6 +23,8 @@ export interface EnergyPlan {
   counters: readonly PlannedCounter[];
   circuits: readonly CircuitBucketsRow[];
   ratedPowerW: number;
+  /** The power targets (unify.ts targetOf) integration reads. */
+  powerTargets: ReadonlySet<string>;
 }
 
 const plans = new WeakMap<DeviceFamily, EnergyPlan>();
@@ -58,7 +60,8 @@ export function energyPlan(family: DeviceFamily): EnergyPlan {
       counters.push({ how: 'integrated', ...target, power: { metric: row.metric, ...(row.port && { port: row.port }), target: targetOf(row) }, part });
     }
   }
-  plan = { counters, circuits, ratedPowerW: family.energy.ratedPowerW };
+  const powerTargets = new Set(counters.flatMap((c) => (c.how === 'integrated' ? [c.power.target] : [])));
+  plan = { counters, circuits, ratedPowerW: family.energy.ratedPowerW, powerTargets };
   plans.set(family, plan);
   return plan;
 }
