@@ -3,15 +3,20 @@ import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The Grafana dashboards compose provisions, by file name. */
-export const DASHBOARDS = ['ecoflow-overview.json', 'ecoflow-raw.json', 'ecoflow-exporter.json'] as const;
+export const DASHBOARDS = ['ecoflow-overview.json', 'ecoflow-energy.json', 'ecoflow-raw.json', 'ecoflow-exporter.json'] as const;
 
 export interface Panel {
   id: number;
   type: string;
   title: string;
   datasource?: { type: string; uid: string };
-  fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps?: unknown[] } } };
-  targets?: Array<{ refId: string; expr?: string; datasource?: { type: string; uid: string } }>;
+  /** Panel time overrides: `now/d` (today so far), with timeShift `1d/d` (yesterday). */
+  timeFrom?: string;
+  timeShift?: string;
+  /** Minimum step of the panel's range queries. */
+  interval?: string;
+  fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps?: unknown[] }; custom?: Record<string, unknown> } };
+  targets?: Array<{ refId: string; expr?: string; instant?: boolean; interval?: string; datasource?: { type: string; uid: string } }>;
   /** Only rows: their panels when collapsed. */
   panels?: Panel[];
 }

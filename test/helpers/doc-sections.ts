@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { configTable } from '../tools/doc-tables/config-table.js';
 import { FAMILIES } from '../../src/devices/families.js';
 import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../tools/doc-tables/device-tables.js';
+import { energyTable } from '../tools/doc-tables/energy-table.js';
 import { metricsTable } from '../tools/doc-tables/metrics-table.js';
 import { fleetTable, nodeOptionsComparison, runtimeComparison } from '../bench/fleet-tables.js';
 
@@ -21,6 +22,7 @@ export const GENERATED_SECTIONS: Readonly<Record<string, GeneratedSection>> = {
   'metrics-table': { file: 'docs/metrics.md', make: () => metricsTable() },
   'unified-table': { file: 'docs/metrics.md', make: () => unifiedMetricsTable() },
   'ports-table': { file: 'docs/metrics.md', make: portsTable },
+  'energy-table': { file: 'docs/energy.md', make: energyTable },
   'family-list': { file: 'docs/devices.md', make: familyList },
   'coverage-matrix': { file: 'docs/devices.md', make: coverageMatrix },
   'family-notes': { file: 'docs/devices.md', make: familyNotes },

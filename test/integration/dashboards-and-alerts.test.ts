@@ -42,9 +42,17 @@ async function chain(t: import('node:test').TestContext): Promise<Chain> {
   return { simulator, exporter, prometheus };
 }
 
-/** Grafana's variables, filled as "All" would fill them. */
+/**
+ * Grafana's variables, filled as "All" would fill them. `$__range` is the panel's time range
+ * (the energy dashboard's today, yesterday, this month): an hour here, the whole of the test.
+ */
 function fill(expr: string): string {
-  return expr.replaceAll('$__rate_interval', '1m').replaceAll('$device', '.+').replaceAll('${device}', '.+').replaceAll('$metric', 'ecoflow_pd_soc');
+  return expr
+    .replaceAll('$__rate_interval', '1m')
+    .replaceAll('$__range', '1h')
+    .replaceAll('$device', '.+')
+    .replaceAll('${device}', '.+')
+    .replaceAll('$metric', 'ecoflow_pd_soc');
 }
 
 async function activeAlerts(prometheus: RunningServer): Promise<Array<{ labels: Record<string, string>; state: string }>> {

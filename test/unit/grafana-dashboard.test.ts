@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DASHBOARDS, dashboardPanels, dashboardQueries, readDashboard } from '../helpers/dashboards.js';
-import { UNIFIED_METRICS } from '../../src/metrics/catalog.js';
+import { ENERGY_METRICS, UNIFIED_METRICS } from '../../src/metrics/catalog.js';
 
 /**
  * Static checks of the provisioned dashboards. That every query returns data from a real
@@ -12,12 +12,16 @@ import { UNIFIED_METRICS } from '../../src/metrics/catalog.js';
 
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
-/** Unified metrics (base units) and the device-level ones: all the overview may query. */
+/** The energy counters (joules): all the energy dashboard may query. */
+const ENERGY_NAMES = new Set(Object.values(ENERGY_METRICS).map((m) => `ecoflow_${m.name}`));
+
+/** Unified metrics (base units), the energy counters and the device-level ones: all the overview may query. */
 const OVERVIEW_NAMES = new Set([
   'ecoflow_online',
   'ecoflow_device_info',
   'ecoflow_last_update_timestamp_seconds',
   ...Object.values(UNIFIED_METRICS).map((m) => `ecoflow_${m.name}`),
+  ...ENERGY_NAMES,
 ]);
 
 /** The exporter's own metrics (histograms by their series names) and the device-level ones. */
@@ -48,6 +52,14 @@ const LATE_SERIES = ['ecoflow_connection_errors_total', 'ecoflow_exporter_otlp_e
 const DEVICE_SERIES = /^ecoflow_(?!exporter_(?!last_successful_poll|series_dropped))/;
 
 const metricNames = (expr: string) => expr.match(/\becoflow_[a-z0-9_]+/g) ?? [];
+
+/**
+ * Joules to kWh, the one scaling a query may do: Grafana has a kWh unit but none that converts
+ * from joules. Only at the end of a query on energy counters alone.
+ */
+const JOULES_TO_KWH = / \/ 3\.6e6$/;
+const withoutKwh = (expr: string) =>
+  metricNames(expr).length > 0 && metricNames(expr).every((n) => ENERGY_NAMES.has(n)) ? expr.replace(JOULES_TO_KWH, '') : expr;
 const variable = (file: string, name: string) => readDashboard(file).templating.list.find((v) => v.name === name);
 
 test('the dashboards are plain Grafana 11 JSON, without export-for-sharing inputs', () => {
@@ -85,9 +97,10 @@ test('every dashboard picks its Prometheus through a datasource variable, every 
 
 // The overview is built on the unified layer; the raw and exporter dashboards must also work
 // with UNIFIED_METRICS=false, so they list devices from ecoflow_online, which is always there.
-test('the overview picks devices from ecoflow_device_info, the raw dashboard from ecoflow_online', () => {
+test('the overview and the energy dashboard pick devices from ecoflow_device_info, the raw dashboard from ecoflow_online', () => {
   for (const [file, multi, source] of [
     ['ecoflow-overview.json', true, 'ecoflow_device_info'],
+    ['ecoflow-energy.json', true, 'ecoflow_device_info'],
     ['ecoflow-raw.json', false, 'ecoflow_online'],
   ] as const) {
     const device = variable(file, 'device');
@@ -118,9 +131,11 @@ test('queries use only the variables the end-to-end test fills, and no arithmeti
   for (const file of DASHBOARDS) {
     for (const { panel, expr } of dashboardQueries(file)) {
       const where = `${file} "${panel}": ${expr}`;
-      for (const [, name] of expr.matchAll(/\$\{?(\w+)/g)) assert.ok(['device', 'metric', '__rate_interval'].includes(name!), `$${name} in ${where}`);
-      // `/ 10`, `* 0.001`, `*100`: scaling belongs in the exporter's unified metrics or the panel unit.
-      assert.doesNotMatch(expr, /[\w)\]}]\s*[*/]\s*\d/, where);
+      for (const [, name] of expr.matchAll(/\$\{?(\w+)/g))
+        assert.ok(['device', 'metric', '__rate_interval', '__range'].includes(name!), `$${name} in ${where}`);
+      // `/ 10`, `* 0.001`, `*100`: scaling belongs in the exporter's unified metrics or the panel
+      // unit; joules to kWh is the exception (JOULES_TO_KWH).
+      assert.doesNotMatch(withoutKwh(expr), /[\w)\]}]\s*[*/]\s*\d/, where);
       for (const name of metricNames(expr)) {
         if (DEVICE_SERIES.test(name)) assert.match(expr, new RegExp(`${name}\\{[^}]*device=~"\\$device"`), `${name} filtered by device in ${where}`);
         if (LATE_SERIES.includes(name)) assert.match(expr, /or vector\(0\)$/, `${where} has data before the first failure`);
@@ -212,4 +227,48 @@ test("the exporter dashboard covers the exporter's health", () => {
   assert.ok(queries.some(({ expr }) => /histogram_quantile\(.*ecoflow_exporter_poll_duration_seconds_bucket/.test(expr)));
   assert.ok(queries.some(({ expr }) => /time\(\) - ecoflow_last_update_timestamp_seconds/.test(expr)));
   assert.ok(queries.some(({ expr }) => /rate\(ecoflow_exporter_api_requests_total\[\$__rate_interval\]\)/.test(expr)));
+});
+
+test('the energy dashboard shows every energy counter, in kWh, and nothing else, for any mix of models', () => {
+  const file = 'ecoflow-energy.json';
+  const used = new Set<string>();
+  for (const panel of dashboardPanels(file)) {
+    assert.equal(panel.fieldConfig?.defaults?.unit, 'kwatth', `"${panel.title}" in kWh`);
+    for (const t of panel.targets!) {
+      const where = `"${panel.title}" ${t.refId}: ${t.expr}`;
+      for (const name of metricNames(t.expr!)) {
+        assert.ok(ENERGY_NAMES.has(name), `${name} (not an energy counter) in ${where}`);
+        used.add(name);
+      }
+      // One counter's increase over the window, summed per device (and circuit), in kWh.
+      assert.match(
+        t.expr!,
+        /^sum by \(device_name(, \w+)*\) \(increase\(ecoflow_\w+_joules_total\{device=~"\$device"[^}]*\}\[(\$__range|1d)\]\)\) \/ 3\.6e6$/,
+        where,
+      );
+    }
+  }
+  assert.deepEqual([...used].sort(), [...ENERGY_NAMES].sort(), 'every energy counter is on the dashboard');
+});
+
+test('energy dashboard: totals over a period are [$__range] on a panel whose time override is that period; daily bars are [1d] at a 1d step', () => {
+  const periods = new Set<string>();
+  for (const panel of dashboardPanels('ecoflow-energy.json')) {
+    const windows = new Set(panel.targets!.map((t) => /\[([^\]]+)\]/.exec(t.expr!)?.[1]));
+    assert.equal(windows.size, 1, `"${panel.title}": one window`);
+    if (windows.has('$__range')) {
+      // The fixed window a query would need for "yesterday" (offset 1d) is Grafana's job here.
+      const period = `${panel.timeFrom} ${panel.timeShift ?? ''}`.trim();
+      assert.ok(['now/d', 'now/d 1d/d', 'now/M'].includes(period), `"${panel.title}": ${period}`);
+      periods.add(period);
+      for (const t of panel.targets!) assert.equal(t.instant, true, `"${panel.title}" ${t.refId}: one value, at the end of the period`);
+    } else {
+      assert.ok(windows.has('1d'), `"${panel.title}": [$__range] or [1d]`);
+      assert.equal(panel.timeFrom, undefined, `"${panel.title}" follows the dashboard's time range`);
+      assert.equal(panel.interval, '1d', `"${panel.title}": one point a day`);
+      // Each point is the day that ends there: its bar is drawn before it.
+      assert.deepEqual([panel.fieldConfig?.defaults?.custom?.drawStyle, panel.fieldConfig?.defaults?.custom?.barAlignment], ['bars', -1], panel.title);
+    }
+  }
+  assert.deepEqual([...periods].sort(), ['now/M', 'now/d', 'now/d 1d/d'], 'today, yesterday and this month');
 });

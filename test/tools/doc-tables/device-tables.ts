@@ -2,7 +2,8 @@
 import { FAMILIES } from '../../../src/devices/families.js';
 import type { DeviceFamily, RawOnlyRule, UnmappedKey } from '../../../src/devices/device-family.js';
 import { SOURCES } from '../../../src/devices/sources.js';
-import { DEVICE_INFO, PORTS, UNIFIED_METRICS, type UnifiedMetricId } from '../../../src/metrics/catalog.js';
+import { energyPlan } from '../../../src/energy/energy-plan.js';
+import { DEVICE_INFO, ENERGY_METRICS, ENERGY_UNIT, PORTS, UNIFIED_METRICS, type EnergyMetricId, type UnifiedMetricId } from '../../../src/metrics/catalog.js';
 
 function provides(family: DeviceFamily, metric: UnifiedMetricId): boolean {
   return family.rows.some((r) => r.metric === metric);
@@ -16,7 +17,18 @@ export function unifiedMetricsTable(prefix = 'ecoflow'): string {
     const name = `\`${prefix}_${m.name}${'perPort' in m ? '{port}' : ''}\``;
     rows.push(`| ${name} | ${m.unit} | ${m.help} | ${families.join(', ') || '—'} |`);
   }
+  for (const [id, m] of Object.entries(ENERGY_METRICS) as Array<[EnergyMetricId, (typeof ENERGY_METRICS)[EnergyMetricId]]>) {
+    const families = FAMILIES.filter((f) => countsEnergy(f, id)).map((f) => f.id);
+    const name = `\`${prefix}_${m.name}${'perPort' in m ? '{port}' : 'perCircuit' in m ? '{circuit,source}' : ''}\``;
+    rows.push(`| ${name} | ${ENERGY_UNIT} | ${m.help} | ${families.join(', ') || '—'} |`);
+  }
   return rows.join('\n');
+}
+
+/** Whether the family's energy plan makes the counter, by any of the three ways (docs/energy.md). */
+function countsEnergy(family: DeviceFamily, metric: EnergyMetricId): boolean {
+  const plan = energyPlan(family);
+  return metric === 'circuitEnergy' ? plan.circuits.length > 0 : plan.counters.some((c) => c.metric === metric);
 }
 
 export function portsTable(): string {
