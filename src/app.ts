@@ -186,7 +186,6 @@ export class App {
     const metricProducers: MetricProducer[] = [snapshotMeter];
     if (config.unifiedMetrics) {
       this.#energyCounters = new EnergyCounters({
-        snapshot: this.#snapshot!,
         prefix: config.metricsPrefix,
         name: 'ecoflow-exporter',
         version: VERSION,
@@ -264,7 +263,7 @@ export class App {
     }
     ledger.start();
     this.#energyState?.start();
-    this.#energyCounters.start(ledger);
+    this.#energyCounters.start(ledger, snapshot);
   }
 
   #pollerOver(client: EcoflowClient, snapshot: QuotaSnapshot, selfMetrics: SelfMetrics, stream?: LiveStream): Poller {

@@ -16,7 +16,6 @@ import { deviceLabels } from './device-labels.js';
 import { RenewableMeter } from './sdk-memory/renewable-meter.js';
 
 export interface EnergyCountersOptions {
-  snapshot: QuotaSnapshot;
   prefix: string;
   name: string;
   version: string;
@@ -39,6 +38,7 @@ export class EnergyCounters implements MetricProducer {
   /** Each listed device's labels, to notice a rename. */
   readonly #labels = new Map<string, Attributes>();
   #ledger: EnergyLedger | undefined;
+  #snapshot: QuotaSnapshot | undefined;
   #unsubscribe: (() => void) | undefined;
   #pending: NodeJS.Immediate | undefined;
 
@@ -48,10 +48,11 @@ export class EnergyCounters implements MetricProducer {
   }
 
   /** Registers the counters; a reader may collect (an empty scope) before. */
-  start(ledger: EnergyLedger): void {
+  start(ledger: EnergyLedger, snapshot: QuotaSnapshot): void {
     if (this.#unsubscribe) return;
     this.#ledger = ledger;
-    this.#unsubscribe = this.#o.snapshot.subscribe((change) => this.#onChange(change));
+    this.#snapshot = snapshot;
+    this.#unsubscribe = snapshot.subscribe((change) => this.#onChange(change));
     this.#register(this.#meter.meter);
   }
 
@@ -79,7 +80,7 @@ export class EnergyCounters implements MetricProducer {
 
   readonly #observe: BatchObservableCallback = (result) => {
     const counters = this.#counters!;
-    for (const device of this.#o.snapshot.devices()) {
+    for (const device of this.#snapshot!.devices()) {
       const labels = deviceLabels(device);
       for (const reading of this.#ledger!.readings(device.sn)) {
         const attributes = this.#attributesOf(reading, labels);
@@ -116,7 +117,7 @@ export class EnergyCounters implements MetricProducer {
   /** A device that left or was renamed: its old series go with a fresh SDK side. */
   #onChange(change: SnapshotChange): void {
     if (change.kind === 'quotas-changed') return;
-    const device = this.#o.snapshot.get(change.sn);
+    const device = this.#snapshot!.get(change.sn);
     const labels = device && deviceLabels(device);
     const before = this.#labels.get(change.sn);
     if (labels) this.#labels.set(change.sn, labels);

@@ -128,7 +128,10 @@ test('ENERGY_STATE_FILE: counters continue after a restart; a corrupt file is on
     15_000,
   );
   assert.ok(fresh < saved, `from 0: ${fresh} < ${saved}`);
-  const lines = third.output().split('\n').filter((l) => l.includes('energy state file not used'));
+  const lines = third
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('energy state file not used'));
   assert.equal(lines.length, 1, third.output());
   assert.ok(lines[0]!.includes(file) && lines[0]!.includes('not valid JSON'));
   third.child.kill('SIGTERM');

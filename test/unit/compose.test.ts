@@ -111,14 +111,20 @@ function runtimeStage(): Array<{ op: string; args: string }> {
 
 test('the energy state file sits on a volume the unprivileged user may write, in the image and in compose', () => {
   const stage = runtimeStage();
-  const env = stage.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
+  const env = stage
+    .filter((i) => i.op === 'ENV')
+    .map((i) => i.args)
+    .join(' ');
   const file = /ENERGY_STATE_FILE=(\S+)/.exec(env)?.[1];
   assert.ok(file, 'the image sets ENERGY_STATE_FILE');
   const folder = posix.dirname(file);
   const volumes = stage.filter((i) => i.op === 'VOLUME').flatMap((i) => JSON.parse(i.args) as string[]);
   assert.deepEqual(volumes, [folder]);
-  const run = stage.filter((i) => i.op === 'RUN').map((i) => i.args).join(' && ');
-  assert.ok(run.includes(`mkdir -p ${folder}`) && run.includes(`chown node:node ${folder}`), 'the folder exists and is node\'s');
+  const run = stage
+    .filter((i) => i.op === 'RUN')
+    .map((i) => i.args)
+    .join(' && ');
+  assert.ok(run.includes(`mkdir -p ${folder}`) && run.includes(`chown node:node ${folder}`), "the folder exists and is node's");
   // VOLUME after the chown: a volume is created from the folder as the image has it then.
   const at = (op: string) => stage.findIndex((i) => i.op === op && (op !== 'RUN' || i.args.includes('chown')));
   assert.ok(at('RUN') < at('VOLUME') && at('VOLUME') < at('USER'));

@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
-import { DEVICE_INFO, METRICS, UNIFIED_METRICS, unifiedLabels, type Label } from '../../../src/metrics/catalog.js';
+import { DEVICE_INFO, ENERGY_METRICS, energyLabels, METRICS, UNIFIED_METRICS, unifiedLabels, type Label } from '../../../src/metrics/catalog.js';
+import { FAMILIES } from '../../../src/devices/families.js';
+import { EnergyLedger } from '../../../src/energy/energy-ledger.js';
+import { EnergyCounters } from '../../../src/metrics/energy-counters.js';
 import { metricsOn } from '../../helpers/metrics-world.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 
@@ -12,6 +15,8 @@ function catalogLabels(): Map<string, readonly Label[]> {
   for (const m of Object.values(METRICS)) all.set(m.name, m.labels);
   for (const m of Object.values(UNIFIED_METRICS)) all.set(m.name, unifiedLabels(m));
   all.set(DEVICE_INFO.name, DEVICE_INFO.labels);
+  // parseSample takes `_total` off, as Prometheus adds it to counters.
+  for (const m of Object.values(ENERGY_METRICS)) all.set(m.name.replace(/_total$/, ''), energyLabels(m));
   return all;
 }
 
@@ -24,10 +29,14 @@ function parseSample(line: string): { name: string; labels: Record<string, strin
 }
 
 test('every metric the exporter defines comes out with exactly the labels the catalog lists, and enum labels stay in their values', async () => {
-  const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
+  const energy = new EnergyCounters({ prefix: 'ecoflow', name: 'test', version: '1', cardinalityLimit: 100_000 });
+  const reader = new PrometheusReader({ cardinalityLimit: 100_000, metricProducers: [energy] });
   const provider = new MeterProvider({ readers: [reader] });
   // A low cap, so that a device reports series left out.
   const { snapshot, self } = metricsOn(provider.getMeter('test'), { maxSeriesPerDevice: 100 });
+  const ledger = new EnergyLedger({ snapshot, families: FAMILIES, reporter: self });
+  ledger.start();
+  energy.start(ledger, snapshot);
   const fleet = stillDemoFleet();
   snapshot.setDevices(fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: d.online })));
   for (const d of fleet) if (d.online) snapshot.replaceQuotas(d.sn, d.quotas, Date.now());
@@ -43,6 +52,8 @@ test('every metric the exporter defines comes out with exactly the labels the ca
   self.recordStreamMerge(0.001);
   self.recordRenewal();
   self.recordOtlpFailure();
+  self.recordEnergyRejected(device, 'jump');
+  self.recordEnergyStateWrite(true);
 
   const catalog = catalogLabels();
   const seen = new Set<string>();
@@ -70,6 +81,14 @@ test('every metric the exporter defines comes out with exactly the labels the ca
     'own metrics the run did not produce',
   );
   assert.ok(Object.values(UNIFIED_METRICS).some((m) => seen.has(m.name)) && seen.has(DEVICE_INFO.name));
+  assert.deepEqual(
+    Object.values(ENERGY_METRICS)
+      .map((m) => m.name.replace(/_total$/, ''))
+      .filter((n) => !seen.has(n)),
+    [],
+    'energy counters the demo fleet did not produce',
+  );
   self.stop();
+  await energy.shutdown();
   await provider.shutdown();
 });
