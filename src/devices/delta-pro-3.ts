@@ -12,7 +12,31 @@ export const deltaPro3: DeviceFamily = {
   snPrefixes: ['MR51'],
   // The two PV inputs are DELTA Pro 3's own names (DELTA 3: powGetPv, STREAM: powGetPv…Pv4).
   shapeKeys: ['powInSumW', 'powOutSumW', 'powGetPvH', 'powGetPvL'],
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 8000,
+    ratedPowerEvidence: 'AC output 4000 W with an 8000 W surge, the largest of its figures (EcoFlow product page figures, recalled: the stored corpus has no DELTA Pro 3 spec page, so recheck); the inputs (AC charging, high- and low-voltage PV, Power In/Out) are each well below it',
+    // Not in the Open-API quota/all (FIX deltaPro3Properties.ts has no energy key; SHU's
+    // delta3_http.py lists none): the app protocol's BMS heartbeat carries them. Read where a
+    // device reports them; this family maps no battery power, so no integral is given up.
+    rows: [
+      {
+        kind: 'lifetime',
+        metric: 'batteryChargeEnergy',
+        keys: ['accuChgEnergy'],
+        scale: 3600,
+        tags: ['TOL', 'FIX', 'FOX', 'SHU'],
+        evidence: "BMS heartbeat lifetime charge (uint32 Wh) of the main pack: TOL internal/delta_pro_3.py (app API), FOX ef_deltapro3_data.js; as DELTA 3's (checked there against accuChgCap). Absent from FIX's quota/all capture and SHU's quota key list: no series unless the device reports it",
+      },
+      {
+        kind: 'lifetime',
+        metric: 'batteryDischargeEnergy',
+        keys: ['accuDsgEnergy'],
+        scale: 3600,
+        tags: ['TOL', 'FIX', 'FOX', 'SHU'],
+        evidence: 'BMS heartbeat lifetime discharge (Wh) of the main pack: TOL internal/delta_pro_3.py, FOX; absent from FIX and SHU, as accuChgEnergy',
+      },
+    ],
+  },
   rows: [
     ...DELTA3_GENERATION_ROWS,
     { metric: 'batterySoc', key: 'cmsBattSoc', scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'TOL'], evidence: 'DOC DeltaPro3 (overall SoC, float %), TOL' },

@@ -19,7 +19,12 @@ export const deltaProUltra: DeviceFamily = {
   // The hs_yj751 module names belong to this model alone.
   shapeKeys: [`${SHOW}.wattsInSum`, `${SHOW}.inHvMpptPwr`],
   streamShape: 'params',
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 12800,
+    ratedPowerEvidence:
+      "two bidirectional 3600 W inverters: 7200 W sustained, 10 800 W surge, and each can charge from AC (http://linspyre.com/ecopower/dpuinverters.html, 'Delta Pro Ultra: Two Inverters in One Power Station'); with the 5600 W of its high- and low-voltage PV inputs (EcoFlow product page figure, recalled: not in the stored corpus, recheck) the inputs can reach 7200 + 5600 = 12 800 W, above the surge. No energy counter: native accumulated counters do not populate (tolwi PR #851), bpEnergy is pack capacity; integrated",
+    rows: [],
+  },
   rows: [
     { metric: 'batterySoc', key: `${SHOW}.soc`, scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC'], evidence: 'DOC DeltaProUltra ("SOC for the entire device", %)' },
     { metric: 'batterySoh', key: `${PACK1}.soh`, scale: 0.01, valid: HEALTH_PERCENT, tags: ['DOC', 'TAR'], evidence: 'TAR; TarasKhust issue #30 dump (%, not in DOC)' },

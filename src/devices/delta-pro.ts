@@ -20,7 +20,41 @@ export const deltaPro: DeviceFamily = {
   shapeKeys: ['bmsMaster.soc', 'ems.lcdShowSoc', 'inv.invOutVol', 'pd.wattsOutSum'],
   streamShape: 'params',
   firmware: { key: 'pd.sysVer', encoding: 'u32' },
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 7200,
+    ratedPowerEvidence:
+      "EcoFlow's DELTA Pro figures as the `spec` block of foxthefox/ioBroker.ecoflow-mqtt lib/ecoflow_data.js copies them (https://github.com/foxthefox/ioBroker.ecoflow-mqtt, older versions of that file): AC output 3600 W, surge 7200 W (X-Boost 4500 W), AC charging 2875 W, solar 1600 W; the surge is the largest, above AC + solar (4475 W)",
+    // DOC DeltaPro spells these pd counters Ac / Dc (DELTA 2: AC / DC).
+    rows: [
+      {
+        kind: 'lifetime',
+        metric: 'portInputEnergy',
+        port: 'ac',
+        keys: ['pd.chgPowerAc'],
+        scale: 3600,
+        tags: ['DOC', 'TOL', 'DIAG', 'FIX', 'FOX'],
+        evidence: 'DOC DeltaPro ("cumulative AC charging", Wh), TOL public/delta_pro.py, FOX (Wh); FIX 107 969 Wh, DIAG 444 762 Wh (cycles 34). DIAG balances: 37 064 solar + 444 762 AC in, 411 377 AC + 508 DC out (85 %)',
+      },
+      {
+        kind: 'lifetime',
+        metric: 'portOutputEnergy',
+        port: 'ac',
+        keys: ['pd.dsgPowerAc'],
+        scale: 3600,
+        tags: ['DOC', 'TOL', 'DIAG', 'FIX', 'FOX'],
+        evidence: 'DOC DeltaPro ("cumulative AC discharging", Wh), TOL, FOX; FIX 92 181 Wh, DIAG 411 377 Wh',
+      },
+      {
+        kind: 'lifetime',
+        metric: 'portInputEnergy',
+        port: 'solar',
+        keys: ['pd.chgSunPower'],
+        scale: 3600,
+        tags: ['DOC', 'TOL', 'DIAG', 'FIX', 'FOX'],
+        evidence: 'DOC DeltaPro ("cumulative solar charging", Wh), TOL, FOX; FIX 129 952 Wh, DIAG 37 064 Wh. Car charging, if it reaches mppt.inWatts through the same input, would be counted by pd.chgPowerDc (0 in both dumps), not here: then port_input_energy{solar} stays below the integral of the solar port\'s power',
+      },
+    ],
+  },
   rows: [
     // ems.lcdShowSoc combines main and extra batteries, as the display shows it.
     { metric: 'batterySoc', key: ['ems.f32LcdShowSoc', 'ems.lcdShowSoc', 'pd.soc'], scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC'], evidence: 'DOC DeltaPro (%)' },
@@ -217,9 +251,13 @@ export const deltaPro: DeviceFamily = {
       reason: RAW_ONLY_REASONS.reserved,
       keys: ['kit.availableDataLen'],
     },
+    // Lifetime DC output energy (Wh, DOC DeltaPro; FIX 616, DIAG 508), read by no energy row: the
+    // car, USB-A, USB-C and Anderson outputs together, which the power rows split by port; nor
+    // the output total: pd.wattsOutSum also counts the extra-battery port (FIX: 114 W =
+    // bmsSlave1.inputWatts 114), which no counter covers. Those energies are integrated.
     {
       reason: RAW_ONLY_REASONS.energyCounters,
-      keys: ['pd.chgPowerAc', 'pd.chgPowerDc', 'pd.chgSunPower', 'pd.dsgPowerAc', 'pd.dsgPowerDc'],
+      keys: ['pd.dsgPowerDc'],
     },
     {
       reason: RAW_ONLY_REASONS.counters,
@@ -259,6 +297,11 @@ export const deltaPro: DeviceFamily = {
   unmapped: [
     ...unmappedKeys(['bmsMaster.inputWatts', 'bmsMaster.outputWatts'], 'W per DOC/TOL, 0.1 W per FOX, and 0 in FIX while the pack took +3.1 A: battery power is vol × amp instead', ['DOC', 'TOL', 'FIX', 'FOX']),
     { key: 'pd.remainTime', reason: 'sign unreliable: +240 while discharging (DIAG); ems.chgRemainTime / dsgRemainTime give each direction', tags: ['DIAG'] },
+    {
+      key: 'pd.chgPowerDc',
+      reason: 'lifetime DC charging energy (Wh, DOC DeltaPro), 0 in both real dumps (FIX, DIAG) while the solar counter counted: which input it counts is undocumented (no port of its own in the power rows), and it was never seen counting',
+      tags: ['DOC', 'DIAG', 'FIX'],
+    },
     { key: 'pd.carWatts', reason: 'unit unconfirmed: W (TOL) vs 0.1 W (FOX); the car port uses mppt.carOutWatts', tags: ['TOL', 'FOX'] },
     { key: 'mppt.outWatts', reason: "the MPPT converter's output inside the unit, not a port" },
     ...unmappedKeys(['mppt.inVol', 'mppt.inAmp', 'mppt.outVol', 'mppt.outAmp', 'mppt.carOutVol', 'mppt.carOutAmp', 'mppt.dcdc12vVol'], 'DC voltages (0.1 V) and currents (0.01 A): no unified metric (inVol × inAmp checks the solar row)'),

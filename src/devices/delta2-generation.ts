@@ -50,10 +50,11 @@ type RawOnlyKind = keyof typeof RAW_ONLY_REASONS;
 
 /**
  * Raw-only keys of the generation, by kind: keys at least two of the three families have (a key
- * one family's firmware spells its own way stays in that family's file). The energy counters
- * are DOC Delta2's "Cumulative … (Wh)" pd keys (all 0 on the DELTA 2 FIX capture, counting on
- * the DELTA 2 Max and RIVER 2 Max dumps) and the per-pack bms_bmsInfo.accu*Energy TOL and TAR
- * read on DELTA 2 Max. DOC Delta2 gives the other meanings that sorted them: pd.bpPowerSoc is the backup reserve the app
+ * one family's firmware spells its own way stays in that family's file). No energy counter is
+ * here: DOC Delta2's "Cumulative … (Wh)" pd keys and the pack's bms_bmsInfo.accu*Energy are
+ * read by energy rows on some families and not on others (all 0 on DELTA 2, counting on the
+ * DELTA 2 Max and RIVER 2 Max dumps), so each family's file says which it reads, which it
+ * leaves out and why. DOC Delta2 gives the other meanings that sorted them: pd.bpPowerSoc is the backup reserve the app
  * sets (watthConfig), pd.wifiAutoRcvy a power-on Wi-Fi mode, the *Type keys the charging and
  * discharging source actually in use, openBmsIdx which packs are enabled, bqSysStatReg the
  * BQ protection register, icoBytes flag bits.
@@ -167,7 +168,7 @@ const GENERATION_RAW_ONLY: Readonly<Record<RawOnlyKind, readonly string[]>> = {
   ],
   cells: ['bms_bmsStatus.balanceState', 'bms_bmsStatus.cellTemp', 'bms_bmsStatus.cellVol', 'bms_bmsStatus.maxCellVol', 'bms_bmsStatus.maxVolDiff', 'bms_bmsStatus.minCellVol', 'bms_bmsStatus.mosState'],
   reserved: ['bms_kitInfo.aviDataLen', 'inv.reserved', 'mppt.res', 'pd.reserved'],
-  energyCounters: ['bms_bmsInfo.accuChgEnergy', 'bms_bmsInfo.accuDsgEnergy', 'pd.chgPowerAC', 'pd.chgPowerDC', 'pd.chgSunPower', 'pd.dsgPowerAC', 'pd.dsgPowerDC'],
+  energyCounters: [],
   counters: ['bms_bmsStatus.chgCap', 'bms_bmsStatus.dsgCap', 'pd.carUsedTime', 'pd.dcInUsedTime', 'pd.invUsedTime', 'pd.mpptUsedTime', 'pd.relaySwitchCnt', 'pd.typecUsedTime', 'pd.usbUsedTime', 'pd.usbqcUsedTime'],
   unmapped: [
     'bms_bmsStatus.actSoc',

@@ -18,7 +18,48 @@ export const delta2Max: DeviceFamily = {
   shapeKeys: ['bms_emsStatus.lcdShowSoc', 'pd.pv1ChargeWatts', 'pd.pv2ChargeWatts', 'pd.wattsOutSum'],
   streamShape: 'type_code',
   firmware: { key: 'pd.sysVer', encoding: 'u32' },
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 4800,
+    ratedPowerEvidence:
+      "EcoFlow's DELTA 2 Max figures as the `spec` block of foxthefox/ioBroker.ecoflow-mqtt lib/ecoflow_data.js copies them (https://github.com/foxthefox/ioBroker.ecoflow-mqtt, older versions of that file): AC output 2400 W, surge 4800 W (X-Boost 3400 W), AC charging 2400 W, solar 500 W per input (two inputs); the surge is the largest, above AC + both PV inputs (3400 W)",
+    rows: [
+      {
+        kind: 'lifetime',
+        metric: 'portInputEnergy',
+        port: 'ac',
+        keys: ['pd.chgPowerAC'],
+        scale: 3600,
+        tags: ['DOC', 'DIAG', 'FOX'],
+        evidence: 'DOC Delta2Max ("cumulative AC charging", Wh; example 7520), FOX (Wh, total_increasing); DIAG 713 540 Wh, rising 713 538 → 713 540 → 713 630 across the replies of the same dump while AC charged at 299 W',
+      },
+      {
+        kind: 'lifetime',
+        metric: 'portOutputEnergy',
+        port: 'ac',
+        keys: ['pd.dsgPowerAC'],
+        scale: 3600,
+        tags: ['DOC', 'DIAG', 'FOX'],
+        evidence: 'DOC Delta2Max ("cumulative AC discharging", Wh), FOX (Wh); DIAG 51 358 Wh',
+      },
+      {
+        kind: 'lifetime',
+        metric: 'batteryChargeEnergy',
+        keys: ['bms_bmsInfo.accuChgEnergy'],
+        scale: 3600,
+        tags: ['TOL', 'TAR', 'DIAG', 'FIX'],
+        evidence:
+          "the main pack's lifetime charge (Wh), as battery_power_watts is the main pack's: TOL internal/delta2_max.py (bms_bmsInfo; the extra packs' are bms_slave_bmsSlaveInfo_1/_2, not read), TAR; absent from the DIAG and FIX dumps, present (Wh, plausible against cycles) in another real quota/all of a DELTA 2 Max: read where present",
+      },
+      {
+        kind: 'lifetime',
+        metric: 'batteryDischargeEnergy',
+        keys: ['bms_bmsInfo.accuDsgEnergy'],
+        scale: 3600,
+        tags: ['TOL', 'TAR'],
+        evidence: "the main pack's lifetime discharge (Wh), as accuChgEnergy: TOL internal/delta2_max.py, TAR",
+      },
+    ],
+  },
   rows: [
     ...DELTA2_GENERATION_ROWS,
     { metric: 'batteryVoltage', key: 'bms_bmsStatus.vol', scale: 0.001, tags: ['DOC', 'DIAG'], evidence: 'DOC Delta2Max (mV); DIAG 53976' },
@@ -35,6 +76,13 @@ export const delta2Max: DeviceFamily = {
       settings: ['inv.acPassbyAutoEn', 'inv.standbyMin', 'mppt.pv2CfgChgType', 'mppt.pv2DcChgCurrent', 'pd.minAcSoc', 'pd.newAcAutoOnCfg', 'pd.pvChargePrioSet'],
       status: ['mppt.pv2ChgPauseFlag', 'mppt.pv2ChgState', 'mppt.pv2ChgType', 'mppt.pv2Xt60ChgType', 'pd.acAutoPause', 'pd.bmsKitState', 'pd.otherKitState', 'pd.pv1ChargeType', 'pd.pv2ChargeType'],
       reserved: ['bms_bmsStatus.recv'],
+      // Lifetime DC energy (Wh, DOC Delta2Max), read by no energy row. pd.chgPowerDC (DIAG 21 830,
+      // growing across the dump while PV and XT150 port 2 were the DC inputs) adds up the DC
+      // inputs, which the power rows split into solar_1 / solar_2; pd.dsgPowerDC (DIAG 9 763) the
+      // car, USB-A and USB-C outputs, which they split by port. Neither completes a total either:
+      // pd.wattsInSum and pd.wattsOutSum also count the XT150 extra-battery ports (DIAG: 425 W of
+      // the 1170 W in, all 489 W out), which no counter covers. Those energies are integrated.
+      energyCounters: ['pd.chgPowerDC', 'pd.dsgPowerDC'],
       unmapped: ['inv.acChgRatedPower', 'inv.prBalanceMode', 'mppt.pv2MpptTemp', 'pd.invInWatts', 'pd.invOutWatts'],
     }),
     { prefixes: ['bms_slave_bmsSlaveStatus_1.', 'bms_slave_bmsSlaveStatus_2.'], reason: 'extra packs, every key under their prefix: the battery metrics describe the main pack; their SoC is in the combined bms_emsStatus.lcdShowSoc' },
@@ -46,6 +94,11 @@ export const delta2Max: DeviceFamily = {
       'sign disputed: DOC says + input / − output, but the DIAG dump has XT150Watts1 +489 while that port fed extra battery 1 (slave 1 amp +9111 mA, inputWatts 489, = pd.wattsOutSum 489) and XT150Watts2 −425 while that port supplied the 425 W that complete pd.wattsInSum 1170 = 447 PV + 299 AC + 425; one dump cannot settle which way firmware counts',
       ['DOC', 'DIAG'],
     ),
+    {
+      key: 'pd.chgSunPower',
+      reason: 'lifetime solar energy (Wh, DOC Delta2Max), but 0 in the DIAG dump while 447 W of PV charged the unit, and pd.chgPowerDC grew instead (21 830 → 22 200 Wh across the replies of the same dump): not filled on this model; solar_1 / solar_2 energy is integrated from their power',
+      tags: ['DOC', 'DIAG'],
+    },
     ...unmappedKeys(['mppt.pv2InWatts', 'mppt.pv2InVol', 'mppt.pv2InAmp'], 'unit unconfirmed: DOC ×10 W, ×10 V, ×100 A vs TOL/FOX W, mV, mA (DIAG pv2InVol 110 fits neither clearly); PV2 power comes from pd.pv2ChargeWatts', ['DOC', 'TOL', 'DIAG', 'FOX']),
   ],
 };

@@ -20,7 +20,30 @@ export const delta3: DeviceFamily = {
   streamShape: 'flat',
   // No firmware: sysVer in the dump sits in the BMS heartbeat (next to sysLoaderVer and
   // bmsHeartbeatVer), the battery's firmware, not the unit's.
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 6000,
+    ratedPowerEvidence:
+      'the largest model, DELTA 3 Max Plus: AC output 3000 W with a 6000 W surge (EcoFlow product page figures, recalled: the stored corpus has no DELTA 3 spec page, so recheck); the smaller models (DELTA 3 / Plus / Classic 1800 W, Max 2400 W) and the inputs (AC charging up to about 3000 W, two PV inputs) stay below it',
+    rows: [
+      {
+        kind: 'lifetime',
+        metric: 'batteryChargeEnergy',
+        keys: ['accuChgEnergy'],
+        scale: 3600,
+        tags: ['DOC', 'TOL', 'DIAG', 'FOX'],
+        evidence:
+          "BMS heartbeat lifetime charge of the pack whose vol / amp battery_power_watts reads (the main pack; one heartbeat in the flat quota): uint32 Wh in TOL internal/proto/ef_delta3.proto and internal/delta_pro_3.py, FOX ef_delta3_data.js. DIAG 3311 Wh at cycles 3 (1 kWh pack); the next dump's 3329 (+18 Wh) matches ΔaccuChgCap 324 mAh × 53.2 V = 17 Wh. Not in DOC's quota/all list: where a quota lacks it, it also lacks vol / amp",
+      },
+      {
+        kind: 'lifetime',
+        metric: 'batteryDischargeEnergy',
+        keys: ['accuDsgEnergy'],
+        scale: 3600,
+        tags: ['TOL', 'DIAG', 'FOX'],
+        evidence: 'BMS heartbeat lifetime discharge of the same pack (Wh; TOL, FOX as accuChgEnergy); DIAG 2054 Wh',
+      },
+    ],
+  },
   rows: [
     ...DELTA3_GENERATION_ROWS,
     // v1p0 is the EMS heartbeat: lcdShowSoc is the displayed, combined SoC (as DELTA 2's

@@ -23,7 +23,12 @@ export const glacier: DeviceFamily = {
   // No other family spells the pack temperature `tmp` or has fridge zones.
   shapeKeys: ['bms_bmsStatus.tmp', 'pd.tmpL', 'pd.tmpR'],
   streamShape: 'params',
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 420,
+    ratedPowerEvidence:
+      "EcoFlow's GLACIER figures as the `spec` block of foxthefox/ioBroker.ecoflow-mqtt lib/ecoflow_data.js copies them (https://github.com/foxthefox/ioBroker.ecoflow-mqtt, older versions of that file): AC input 180 W, solar 240 W, car 96/192 W, compressor 120 W, battery pack USB-C 100 W; AC and solar together 420 W is the most it takes in. No energy counter (DOC, TOL, FOX): integrated",
+    rows: [],
+  },
   rows: [
     // The EMS SoC is what the display shows, all packs combined; the float one is TOL's (#170: 43.3 beside lcdSoc 43).
     { metric: 'batterySoc', key: ['bms_emsStatus.f32LcdSoc', 'bms_emsStatus.lcdSoc'], scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'TOL'], evidence: "DOC Glacier (lcdSoc, %); TOL (f32LcdSoc, not in DOC's quota/all list)" },

@@ -50,8 +50,8 @@ const HEARTBEAT_RAW_ONLY: Readonly<Partial<Record<RawOnlyKind, readonly string[]
     'waterInFlag',
   ],
   cells: ['balanceCmd', 'balanceState', 'cellNtcNum', 'cellSeriesNum', 'curSensorNtcNum', 'curSensorTemp', 'heatfilmTemp', 'maxCellVol', 'maxMosTemp', 'maxVolDiff', 'minCellVol', 'minMosTemp', 'mosNtcNum', 'mosState'],
-  // The pack's lifetime Wh (TOL on STREAM, as DELTA 2 Max's bms_bmsInfo.accu*Energy) and mAh.
-  energyCounters: ['accuChgEnergy', 'accuDsgEnergy'],
+  // The pack's lifetime mAh. Its lifetime Wh (accuChgEnergy / accuDsgEnergy) are read by the
+  // battery energy rows of both families, so they are in no raw-only rule.
   counters: ['accuChgCap', 'accuDsgCap'],
   unmapped: ['actSoc', 'calendarSoh', 'cycleSoh', 'diffSoc', 'ecloudOcv', 'maxCurSensorTemp', 'maxEnvTemp', 'minCurSensorTemp', 'minEnvTemp', 'v1p0.chgVol', 'v1p0.maxAvailableNum', 'v1p0.paraVolMax', 'v1p0.paraVolMin'],
 };

@@ -21,7 +21,30 @@ export const powerocean: DeviceFamily = {
   snPrefixes: ['HJ3', 'J32', 'HC3'],
   shapeKeys: ['bpSoc', 'sysGridPwr', 'sysLoadPwr'],
   streamShape: 'flat',
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 48000,
+    ratedPowerEvidence:
+      'the inverter moves up to about 10–12 kW (the quota/all reply quoted in TOL public/powerocean.py: ems_change_report.poAiSchedule.pcsMaxOutPwr 10 000 W, bpDsgPwrMax 9900 W, bpChgPwrMax 7500 W), but grid_power_watts and load_power_watts (sysGridPwr, sysLoadPwr) are the whole house at the meter, EV charging included: bounded by the house connection, taken as 48 kW (200 A at 240 V; 3 × 63 A at 230 V is 43.5 kW). An assumption, not a PowerOcean figure',
+    rows: [
+      {
+        kind: 'lifetime',
+        metric: 'batteryChargeEnergy',
+        keys: ['ems_change_report.bpTotalChgEnergy'],
+        scale: 3600,
+        tags: ['DOC', 'SHU', 'FOX', 'TOL'],
+        evidence:
+          "the system's lifetime battery charge, all packs (Wh): SHU parsers/powerocean.py reads this key as the quota/all one (÷1000 → kWh; the flat bpTotalChgEnergy is its POST /quota spelling), FOX (×0.001 kWh, total_increasing). The quota/all reply quoted in TOL public/powerocean.py (three packs) has ems_change_report.bpTotalChgEnergy 20 528 Wh against the packs' bpAccuChgEnergy 8323 + 4391 + 8320 = 21 034 Wh (−2 %), next to the flat bpPwr / bpSoc this table reads. Still unconfirmed by a capture of our own: DOC lists it not, and our payload (built from DOC) lacks it",
+      },
+      {
+        kind: 'lifetime',
+        metric: 'batteryDischargeEnergy',
+        keys: ['ems_change_report.bpTotalDsgEnergy'],
+        scale: 3600,
+        tags: ['SHU', 'FOX', 'TOL'],
+        evidence: "the system's lifetime battery discharge, all packs (Wh): SHU parsers/powerocean.py, FOX; TOL public/powerocean.py's quoted reply 8859 Wh against the packs' bpAccuDsgEnergy 4446 + 573 + 4345 = 9364 Wh; spelling as for the charge counter",
+      },
+    ],
+  },
   rows: [
     // bpSoc 999 means "no battery attached" (niltrip/powerocean#23): out of range, no series.
     { metric: 'batterySoc', key: 'bpSoc', scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'NIL'], evidence: 'DOC PowerOcean (system SoC, %); 999 = no battery attached (NIL)' },
@@ -39,8 +62,9 @@ export const powerocean: DeviceFamily = {
       reason: RAW_ONLY_REASONS.status,
       keys: ['chargingStatus', 'emsErrCode.errCode', 'errorCode'],
     },
-    // Per pack bpAccu*Energy (TOL: Wh) and the system's bpTotal*Energy (SHU's parser: Wh); like the
-    // per-module keys left unmapped, their quota/all spelling is unconfirmed.
+    // Per pack bpAccu*Energy (TOL: Wh): no pack label in the metrics, and the system total
+    // (ems_change_report.bpTotal*Energy) is read by the energy rows. The flat bpTotal*Energy is
+    // SHU's POST /quota spelling of that total.
     {
       reason: RAW_ONLY_REASONS.energyCounters,
       tags: ['TOL', 'SHU'],

@@ -26,7 +26,14 @@ export const powerstream: DeviceFamily = {
   // `20_1.` belongs to the PowerStream alone; the Smart Plug's heartbeat is `2_1.`.
   shapeKeys: ['20_1.batInputWatts', '20_1.invOutputWatts', '20_1.pv1InputWatts'],
   streamShape: 'cmd',
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 2400,
+    ratedPowerEvidence:
+      "inverter 800 W (600 W model too): FIX 20_1.ratedPower 8000 (0.1 W); two PV inputs of at most 13 A at 60 V, 780 W each (FOX pv*InputCur / pv*InputVolt ranges), battery port 800 W (FOX batInputWatts range). Everything at once, PV 2 × 780 W in plus the battery's 800 W: 2360 W, rounded up to 2400 W",
+    // No device counter on the Open API: the 20_1.history* keys read 0 in both real captures
+    // (raw-only, below). Every energy counter is integrated from its power.
+    rows: [],
+  },
   rows: [
     { metric: 'batterySoc', key: '20_1.batSoc', when: BATTERY_CONNECTED, scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC'], evidence: 'DOC Powerstream (%)' },
     { metric: 'batteryTemperature', key: '20_1.batTemp', when: BATTERY_CONNECTED, scale: 0.1, tags: ['DOC', 'TOL'], evidence: 'DOC Powerstream (0.1 °C), TOL (Decicelsius)' },

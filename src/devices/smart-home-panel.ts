@@ -39,6 +39,9 @@ const BACKUP_BATTERY_ROWS: readonly MappingRow[] = [0, 1].map(
   }),
 );
 
+/** The device-local day of the heartbeat's daily counters: year, month, day (DIAG 2025, 12, 6). */
+const DAY = ['heartbeat.time.year', 'heartbeat.time.month', 'heartbeat.time.day'] as const;
+
 export const smartHomePanel: DeviceFamily = {
   id: 'smart_home_panel',
   title: 'Smart Home Panel',
@@ -46,7 +49,66 @@ export const smartHomePanel: DeviceFamily = {
   snPrefixes: ['SP10'],
   shapeKeys: ['heartbeat.backupBatPer', 'heartbeat.backupChaTime', 'heartbeat.energyInfos[0].batteryPercentage'],
   streamShape: 'params',
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 50960,
+    ratedPowerEvidence:
+      "what its circuits can carry plus the DELTA Pro charging it feeds: the breakers of circuits 1–10 in the real dump (loadChCurInfo.cur 16 + 30 + 16 + 30 + 16 + 16 + 16 + 16 + 16 + 20 = 192 A) at 230 V = 44 160 W, plus up to 6800 W of DELTA Pro charging (the installation guide as summarised on manuzoid.com, 'EcoFlow Smart Home Panel Installation guide': 10 circuits, 240 V / 160 A, DELTA Pros charged at up to 6800 W) = 50 960 W",
+    rows: [
+      {
+        kind: 'daily',
+        metric: 'gridImportEnergy',
+        keys: ['heartbeat.gridDayWatth'],
+        day: DAY,
+        scale: 3600,
+        tags: ['DOC', 'TOL', 'DIAG', 'FIX', 'FOX'],
+        evidence:
+          'the circuits\' energy from the grid today (Wh, float; DOC "grid power consumption per day" without a unit, TOL InEnergySensorEntity Wh, FOX Wh): DIAG 7280.39 against the circuits\' mainsLoadWatt buckets Σ 7188 (−1.3 %), FIX 6232.75 against 6170. The grid energy that charges the DELTA Pros through the panel is not in it',
+      },
+      {
+        kind: 'daily',
+        metric: 'batteryDischargeEnergy',
+        keys: ['heartbeat.backupDayWatth'],
+        day: DAY,
+        scale: 3600,
+        tags: ['DOC', 'TOL', 'DIAG', 'FIX', 'FOX'],
+        evidence: "the circuits' energy from the backup batteries today (Wh; DOC, TOL OutEnergySensorEntity, FOX): DIAG 2294.229 against the backupLoadWatt buckets Σ 2098, FIX 522.95 against 494. It stands for the batteries' discharge into the panel; their charge stays integrated from battery_power_watts",
+      },
+      // Both keys added: what the circuits used today, from grid and battery. load_power_watts is
+      // the circuits' sum, so its integral is given up for this counter, on purpose.
+      {
+        kind: 'daily',
+        metric: 'loadEnergy',
+        keys: ['heartbeat.gridDayWatth', 'heartbeat.backupDayWatth'],
+        day: DAY,
+        scale: 3600,
+        tags: ['DOC', 'TOL', 'DIAG'],
+        evidence: "the circuits' energy today, grid + battery (Wh; DOC, TOL): DIAG 7280.39 + 2294.229 = 9574.619 Wh",
+      },
+      {
+        kind: 'circuit-buckets',
+        metric: 'circuitEnergy',
+        key: 'mainsLoadWatt.watth',
+        day: ['mainsLoadWatt.rtc'],
+        source: 'grid',
+        circuits: 10,
+        scale: 3600,
+        tags: ['DOC', 'FIX', 'DIAG', 'FOX'],
+        evidence:
+          "per circuit, per device-local hour, today's energy from the grid (integer Wh): 10 arrays of 24 (FIX schema integer[][]; FOX sums each row into watthDaytoDate, Wh); rtc names the day (DIAG '2025-12-6'). DIAG: Σ 7188 Wh ≈ gridDayWatth 7280; buckets filled up to the current hour, mains 0 after hour 18 when the grid went down. Not in DOC",
+      },
+      {
+        kind: 'circuit-buckets',
+        metric: 'circuitEnergy',
+        key: 'backupLoadWatt.watth',
+        day: ['backupLoadWatt.rtc'],
+        source: 'battery',
+        circuits: 10,
+        scale: 3600,
+        tags: ['DOC', 'FIX', 'DIAG', 'FOX'],
+        evidence: "per circuit, per hour, today's energy from the backup batteries (integer Wh, 10 × 24): DIAG Σ 2098 Wh ≈ backupDayWatth 2294, filled in hours 18–21 while the grid was down. Not in DOC",
+      },
+    ],
+  },
   rows: [
     // A panel with no backup battery wired has no capacity: its 0 % is not a battery.
     { metric: 'batterySoc', key: 'heartbeat.backupBatPer', when: { key: 'heartbeat.backupFullCap', min: 1 }, scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'TOL'], evidence: 'DOC SmartHomePanel (combined backup SoC, %), TOL' },
@@ -71,7 +133,6 @@ export const smartHomePanel: DeviceFamily = {
         'backupChaDiscCfg.id',
         'backupLoadWatt.cmdSet',
         'backupLoadWatt.id',
-        'backupLoadWatt.rtc',
         'cfgSta.cmdSet',
         'cfgSta.id',
         'chUseInfo.cmdSet',
@@ -96,19 +157,15 @@ export const smartHomePanel: DeviceFamily = {
         'heartbeat.cmdSet',
         'heartbeat.id',
         'heartbeat.mm100Sn',
-        'heartbeat.time.day',
         'heartbeat.time.hour',
         'heartbeat.time.min',
-        'heartbeat.time.month',
         'heartbeat.time.sec',
         'heartbeat.time.week',
-        'heartbeat.time.year',
         'id',
         'loadChCurInfo.cmdSet',
         'loadChCurInfo.id',
         'mainsLoadWatt.cmdSet',
         'mainsLoadWatt.id',
-        'mainsLoadWatt.rtc',
         'selfCheck.cmdSet',
         'selfCheck.id',
         'selfCheck.phaseType',
@@ -126,8 +183,10 @@ export const smartHomePanel: DeviceFamily = {
       keys: ['cfgSta.sta', 'emergencyStrategy.chSta', 'heartbeat.errorCodes', 'selfCheck.chErrorSta', 'selfCheck.errorCode', 'selfCheck.flag', 'selfCheck.result'],
     },
     {
+      // 2 × 24 hourly Wh of the battery channels (FOX "Daily energy DP1/DP2"): meaning unconfirmed.
       reason: RAW_ONLY_REASONS.energyCounters,
-      keys: ['backupLoadWatt.watth', 'heartbeat.backupDayWatth', 'heartbeat.gridDayWatth', 'mainsLoadWatt.watth', 'topupLoadWatt.watth'],
+      tags: ['FOX'],
+      keys: ['topupLoadWatt.watth'],
     },
     {
       reason: RAW_ONLY_REASONS.counters,

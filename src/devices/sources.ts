@@ -72,9 +72,9 @@ export const SOURCES = [
   },
   {
     tag: 'SHU',
-    what: 'a Home Assistant integration with real masked captures (a PowerStream quota) and DELTA 3 parsers that map the EMS SoC onto cmsBattSoc',
+    what: 'a Home Assistant integration with real masked captures (a PowerStream quota), DELTA 3 parsers that map the EMS SoC onto cmsBattSoc, and a PowerOcean quota/all parser (Wh lifetime totals)',
     repo: 'shuette42/ecoflow-energy-ha',
-    paths: ['tests/fixtures/powerstream/hw51_quota_masked.json', 'custom_components/ecoflow_energy/ecoflow/parsers/delta3_http.py'],
+    paths: ['tests/fixtures/powerstream/hw51_quota_masked.json', 'custom_components/ecoflow_energy/ecoflow/parsers/delta3_http.py', 'custom_components/ecoflow_energy/ecoflow/parsers/powerocean.py'],
   },
   {
     tag: 'EVCC',

@@ -29,7 +29,29 @@ export const stream: DeviceFamily = {
   shapeKeys: ['gridConnectionPower', 'gridConnectionVol', 'gridConnectionFreq'],
   streamShape: 'flat',
   // No firmware: sysVer sits in the BMS heartbeat (next to sysLoaderVer, bmsHeartbeatVer), the pack's.
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 48000,
+    ratedPowerEvidence:
+      "the unit itself moves at most a few kW (sample: maxInvInput / maxInvOutput 1200 W, cmsBattPowOutMax 2400 W, powSysAcInMax 4462 W, busbarPowLimit 2300 W; STREAM Ultra: four PV inputs), but grid_power_watts and load_power_watts (powGetSysGrid, powGetSysLoad) are the whole house's at the smart meter, bounded only by the house connection: taken as 48 kW (200 A at 240 V; 3 × 63 A at 230 V is 43.5 kW). An assumption, not a STREAM figure: a bound no real house reading exceeds",
+    rows: [
+      {
+        kind: 'lifetime',
+        metric: 'batteryChargeEnergy',
+        keys: ['accuChgEnergy'],
+        scale: 3600,
+        tags: ['TOL', 'FOX'],
+        evidence: "this unit's pack, lifetime charge (Wh), the pack battery_power_watts reads (vol × amp), not the system's: TOL public/stream_ac.py (EnergySensorEntity, Wh), FOX ef_stream_ac_data.js; TOL sample 3992 Wh against accuChgCap 198 511 mAh × 20.1 V ≈ 3990 Wh",
+      },
+      {
+        kind: 'lifetime',
+        metric: 'batteryDischargeEnergy',
+        keys: ['accuDsgEnergy'],
+        scale: 3600,
+        tags: ['TOL', 'FOX'],
+        evidence: "this unit's pack, lifetime discharge (Wh): TOL public/stream_ac.py, FOX; TOL sample 3646 Wh",
+      },
+    ],
+  },
   rows: [
     { metric: 'batterySoc', key: 'cmsBattSoc', scale: 0.01, valid: SYSTEM_SOC_PERCENT, tags: ['TOL', 'FOX', 'EVCC'], evidence: 'TOL stream_ac.py, FOX (system SoC, float %; 43 in the sample, this unit 46); a 0 is no reading (EVCC)' },
     { metric: 'batterySoh', key: ['bmsBattSoh', 'soh'], scale: 0.01, valid: HEALTH_PERCENT, tags: ['TOL', 'FOX'], evidence: 'TOL, FOX (%)' },

@@ -17,7 +17,12 @@ export const wave2: DeviceFamily = {
   // `motor.` and `pd.mainMode` (cool/heat/fan) are the air conditioner's alone.
   shapeKeys: ['pd.mainMode', 'pd.acPwrIn', 'motor.power'],
   streamShape: 'params',
-  energy: { ratedPowerW: 0, ratedPowerEvidence: 'not yet researched', rows: [] },
+  energy: {
+    ratedPowerW: 1220,
+    ratedPowerEvidence:
+      "EcoFlow's WAVE 2 figures as the `spec` block of foxthefox/ioBroker.ecoflow-mqtt lib/ecoflow_data.js copies them (https://github.com/foxthefox/ioBroker.ecoflow-mqtt, older versions of that file): AC input 820 W, solar 400 W, car 200 W, add-on battery 700 W, cooling / heating at most 700 W; AC and solar together, 1220 W, is the most it moves. No energy counter (DOC, TOL, FOX): integrated",
+    rows: [],
+  },
   rows: [
     // pd.batSoc is the unit's view of its battery; bms.bmsSoc the pack's own report.
     { metric: 'batterySoc', key: ['pd.batSoc', 'bms.bmsSoc'], scale: 0.01, valid: CHARGE_PERCENT, tags: ['DOC', 'FOX'], evidence: 'DOC Wave (pd.batSoc 0–100, bms.bmsSoc), FOX (%)' },

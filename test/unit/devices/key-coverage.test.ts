@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { matchFamily } from '../../../src/devices/detect-family.js';
 import { FAMILIES } from '../../../src/devices/families.js';
 import { accountFor, leafPaths, rowInputs, unaccountedKeys } from '../../../src/devices/key-coverage.js';
+import { energyRowInputs } from '../../../src/energy/energy-plan.js';
 import { payload } from '../../../src/simulator/fleet.js';
 import { quotaMap } from '../../helpers/unified.js';
 
@@ -46,6 +47,7 @@ test('keys are written out in full: no lists, globs or placeholders in a key fie
   const exact = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+|\[\d+\])*$/;
   for (const f of FAMILIES) {
     for (const row of f.rows) for (const key of rowInputs(row)) assert.match(key, exact, `${f.id} row key ${key}`);
+    for (const row of f.energy.rows) for (const key of energyRowInputs(row)) assert.match(key, exact, `${f.id} energy row key ${key}`);
     for (const u of f.unmapped) assert.match(u.key, exact, `${f.id} unmapped ${u.key}`);
     for (const rule of f.rawOnly) {
       assert.ok((rule.keys?.length ?? 0) + (rule.prefixes?.length ?? 0) > 0, `${f.id} raw-only rule without keys: ${rule.reason}`);
@@ -55,10 +57,10 @@ test('keys are written out in full: no lists, globs or placeholders in a key fie
   }
 });
 
-test('a key is listed once per family: not both mapped and unmapped, not unmapped twice', () => {
+test('a key is listed once per family: not both mapped (by a row or an energy row) and unmapped, not unmapped twice', () => {
   for (const f of FAMILIES) {
     // A row's condition key (`when`) may be unmapped as a value of its own.
-    const mapped = new Set(f.rows.flatMap((r) => rowInputs(r).filter((k) => k !== r.when?.key)));
+    const mapped = new Set([...f.rows.flatMap((r) => rowInputs(r).filter((k) => k !== r.when?.key)), ...f.energy.rows.flatMap(energyRowInputs)]);
     const seen = new Set<string>();
     for (const u of f.unmapped) {
       assert.ok(!mapped.has(u.key), `${f.id}: ${u.key} is mapped and unmapped`);
@@ -68,9 +70,9 @@ test('a key is listed once per family: not both mapped and unmapped, not unmappe
   }
 });
 
-test("a raw-only key is not also a row's input or an unmapped key: the rule would never be the one that counts", () => {
+test("a raw-only key is not also a row's or an energy row's input or an unmapped key: the rule would never be the one that counts", () => {
   for (const f of FAMILIES) {
-    const listed = new Set([...f.rows.flatMap(rowInputs), ...f.unmapped.map((u) => u.key)]);
+    const listed = new Set([...f.rows.flatMap(rowInputs), ...f.energy.rows.flatMap(energyRowInputs), ...f.unmapped.map((u) => u.key)]);
     const seen = new Set<string>();
     for (const rule of f.rawOnly) {
       for (const key of rule.keys ?? []) {
