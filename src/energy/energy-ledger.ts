@@ -71,6 +71,11 @@ interface DeviceEnergy {
   counters: Map<string, Tracked>;
   /** From the state file, until the device's family is known. */
   restored?: DeviceEnergyState;
+  /**
+   * Lifetime counters the device's first full read had no keys for: integrated instead, for as
+   * long as the process runs (undefined: no full read yet).
+   */
+  lacking?: Set<string>;
   /** Told already: `${counter} ${reason}`. */
   told: Set<string>;
 }
@@ -182,6 +187,7 @@ export class EnergyLedger {
     if (family === energy.family) return family;
     energy.family = family;
     energy.counters.clear();
+    energy.lacking = undefined;
     if (family) {
       const plan = energyPlan(family);
       const restored = energy.restored;
@@ -194,7 +200,8 @@ export class EnergyLedger {
   #takeUp(energy: DeviceEnergy, plan: EnergyPlan, restored: DeviceEnergyState): void {
     for (const planned of plan.counters) {
       const key = energyKey(planned);
-      if (planned.how === 'integrated' && restored.integrated[key]) {
+      // A lifetime counter's fallback may have been integrating before the restart.
+      if ((planned.how === 'integrated' || (planned.how === 'lifetime' && planned.fallback)) && restored.integrated[key]) {
         energy.counters.set(key, { reading: reading(target(planned)), integrator: new PowerIntegrator(plan.ratedPowerW, restored.integrated[key]) });
       } else if (planned.how === 'daily' && restored.daily[key]) {
         energy.counters.set(key, { reading: reading(target(planned)), daily: new DailyCounter(plan.ratedPowerW, planned.row.scale, restored.daily[key]) });
@@ -224,14 +231,16 @@ export class EnergyLedger {
     const fed = keys && targetsFedBy(family, keys);
     const samples = samplesByTarget(family, device.quotas, fed ?? plan.powerTargets);
 
+    if (!keys && !energy.lacking) energy.lacking = lackingCounters(plan, device.quotas);
     for (const planned of plan.counters) {
       const key = energyKey(planned);
-      if (planned.how === 'integrated') {
-        if (fed && !fed.has(planned.power.target)) continue;
-        const sample = samples.get(planned.power.target);
-        const watts = sample && part(sample.value, planned.part);
+      const integration = planned.how === 'integrated' ? planned : planned.how === 'lifetime' && energy.lacking?.has(key) ? planned.fallback : undefined;
+      if (integration) {
+        if (fed && !fed.has(integration.power.target)) continue;
+        const sample = samples.get(integration.power.target);
+        const watts = sample && part(sample.value, integration.part);
         let t = energy.counters.get(key);
-        if (!t) {
+        if (!t?.integrator) {
           if (watts === undefined) continue;
           t = { reading: reading(target(planned)), integrator: new PowerIntegrator(plan.ratedPowerW) };
           energy.counters.set(key, t);
@@ -243,13 +252,14 @@ export class EnergyLedger {
         const value = readLifetime(planned.row, device.quotas);
         if (!value) continue;
         let t = energy.counters.get(key);
-        if (!t) {
+        // The device's own counter replaces what the state file integrated before: it is the better source.
+        if (!t?.lifetime) {
           t = { reading: reading(target(planned)), lifetime: new LifetimeCounter(plan.ratedPowerW) };
           energy.counters.set(key, t);
         }
         const before = t.lifetime!.joules;
         if (t.lifetime!.offer(value.joules, value.at) === 'jump') this.#reject(device, energy, key, 'jump', `${value.joules} J after ${before} J`);
-      } else {
+      } else if (planned.how === 'daily') {
         if (keys && ![...planned.row.keys, ...planned.row.day].some((k) => written(keys, k))) continue;
         this.#daily(device, energy, key, target(planned), planned.row, plan.ratedPowerW, at);
       }
@@ -326,6 +336,15 @@ function circuitTarget(row: CircuitBucketsRow, n: number): CounterLabels {
 
 function target(planned: PlannedCounter): CounterLabels {
   return planned.port === undefined ? { metric: planned.metric } : { metric: planned.metric, port: planned.port };
+}
+
+/** Lifetime counters with a fallback whose keys the full read `quotas` lacks altogether (0 is a value: it is there). */
+function lackingCounters(plan: EnergyPlan, quotas: ReadonlyMap<string, QuotaEntry>): Set<string> {
+  const lacking = new Set<string>();
+  for (const planned of plan.counters) {
+    if (planned.how === 'lifetime' && planned.fallback && planned.row.keys.some((k) => readQuota(quotas, k) === undefined)) lacking.add(energyKey(planned));
+  }
+  return lacking;
 }
 
 /** The state file's key of a circuit's counter. */

@@ -51,6 +51,15 @@ test('OTLP protobuf push lands in a real VictoriaMetrics, queryable with the sam
     online.map((s) => `${s.metric.device}=${s.value[1]}`).sort(),
     [`${SN.powerStream}=1`, `${SN.delta2}=1`, `${SN.smartPlug}=1`, `${SN.river2}=0`].sort(),
   );
+  // Energy counters arrive as counters: VictoriaMetrics keeps their name, and increase() works on them.
+  await eventually(
+    async () => {
+      const r = await promQuery(vm.url, `increase(ecoflow_load_energy_joules_total{device="${SN.smartPlug}"}[1m])`);
+      return r.length === 1 && Number(r[0]!.value[1]) > 0;
+    },
+    `plug energy growing in VictoriaMetrics\n${p.output()}`,
+    30_000,
+  );
   const cells = await promQuery(vm.url, `ecoflow_bms_bms_status_cell_vol{device="${SN.delta2}",index_0="2"}`);
   assert.equal(cells[0]?.value[1], '3261');
   assert.equal(cells.length, 1);

@@ -8,7 +8,7 @@ const keys = (list: readonly string[]) => list.map((k) => `\`${k}\``).join(' + '
 
 /** How one counter is made: the device's own counter and its keys, a daily counter, or integrated. */
 function how(counter: PlannedCounter): string {
-  if (counter.how === 'lifetime') return `device counter ${keys(counter.row.keys)}`;
+  if (counter.how === 'lifetime') return `device counter ${keys(counter.row.keys)}${counter.fallback ? ' (else integrated)' : ''}`;
   if (counter.how === 'daily') return `daily counter ${keys(counter.row.keys)}`;
   return 'integrated';
 }

@@ -96,6 +96,18 @@ test("the device's own counter: what the device says, in joules, read when its k
   assert.equal(joules()['portOutputEnergy{ac}'], 51_359 * 3600);
 });
 
+test("a device whose full read lacks a counter's keys altogether gets that energy integrated instead", () => {
+  const { snapshot, joules } = energyWorld();
+  snapshot.replaceQuotas(SN, { acW: 500 }, 0);
+  snapshot.replaceQuotas(SN, { acW: 500 }, 10 * S);
+  assert.equal(joules()['portOutputEnergy{ac}'], 5000);
+  // A counter that reads 0 is there: the model has it, it counted nothing yet (no series until it does).
+  const other = energyWorld();
+  other.snapshot.replaceQuotas(SN, { acW: 500, acOutWh: 0 }, 0);
+  other.snapshot.replaceQuotas(SN, { acW: 500, acOutWh: 0 }, 10 * S);
+  assert.equal(other.joules()['portOutputEnergy{ac}'], undefined);
+});
+
 test('a daily counter becomes a lifetime counter: from 0, increases, midnight', () => {
   const { snapshot, joules } = energyWorld({ staleAfterMs: 3600 * S });
   snapshot.replaceQuotas(SN, { gridDayWh: 7280.5, date: '2025-12-6' }, 0);
