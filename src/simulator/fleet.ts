@@ -12,13 +12,16 @@ import wave2 from './payloads/wave2.json' with { type: 'json' };
 import powerocean from './payloads/powerocean.json' with { type: 'json' };
 import smarthomepanel from './payloads/smarthomepanel.json' with { type: 'json' };
 import { matchFamily } from '../devices/detect-family.js';
+import { type Motion, capturedNumber, constantEnergy, firstReading, lifetimeCounter, periodicEnergy } from './energy-motion.js';
+import { smartHomePanelMotion } from './panel-motion.js';
 import type { StreamShape } from '../devices/device-family.js';
 import { FAMILIES } from '../devices/families.js';
 
 /**
  * The demo fleet: one device of every family we have a payload for (sources in each payload's
  * `_source`; the ones constructed from the docs get a few realistic values on top), with keys
- * that move over time, so a newcomer's graphs are alive.
+ * that move over time, so a newcomer's graphs are alive. Devices that keep energy counters count
+ * what their moving powers deliver (energy-motion.ts, panel-motion.ts).
  */
 export interface SimulatedDevice {
   sn: string;
@@ -28,8 +31,13 @@ export interface SimulatedDevice {
   /** The key may not read this device: quota/all answers 1006. */
   restricted?: boolean;
   quotas: Record<string, unknown>;
-  /** key → value at time t (seconds), overriding `quotas[key]`. */
-  motion?: Record<string, (t: number) => number>;
+  /**
+   * key → value at time t (the simulator's clock, seconds since the epoch), overriding
+   * `quotas[key]`: mostly numbers; nested values (arrays, objects) and strings where the capture
+   * has them. Energy counters among them start at their captured value on the device's first
+   * reading, so the functions of one `demoFleet()` call belong to one simulator.
+   */
+  motion?: Record<string, Motion>;
   /**
    * The shape of this device's open-API MQTT quota messages: its family's `streamShape` (see
    * DeviceFamily), which demoFleet fills in. Absent: the device does not publish.
@@ -87,6 +95,176 @@ function batteryCycle(o: {
 const pv1 = wave(900, 800, 3600);
 const pv2 = wave(850, 750, 3600, 0.3);
 const inverter = wave(1700, 600, 300);
+
+/**
+ * A pack's signed power (W, + charging) as the ports that carry it, in whole W: charging comes
+ * in through AC; discharging goes out through a DC port (`dcShare` of it) and AC (the rest).
+ */
+function portsOf(battery: (t: number) => number, dcShare: number) {
+  const out = (t: number) => Math.max(0, Math.round(-battery(t)));
+  const dcOut = (t: number) => Math.round(out(t) * dcShare);
+  return {
+    acIn: (t: number) => Math.max(0, Math.round(battery(t))),
+    out,
+    dcOut,
+    acOut: (t: number) => out(t) - dcOut(t),
+  };
+}
+
+/**
+ * DELTA 2 Max: PV, the captured 299 W of AC charging and 425 W from extra battery 2 in; the
+ * captured 489 W into extra battery 1 out, with an AC load and a USB-C laptop the demo adds (the
+ * capture's inverter is off). Its lifetime Wh (DOC Delta2 "cumulative … capacity") count them:
+ * AC in, DC in (the PV: pd.chgSunPower is not filled on this model, 0 in the capture, and it
+ * counts pd.dcInUsedTime while pd.mpptUsedTime stays 0), AC out, DC out.
+ */
+function delta2MaxMotion(q: Record<string, unknown>): Record<string, Motion> {
+  const pv = wave(450, 300, 900);
+  const acOut = wave(140, 60, 300);
+  const usbC = wave(30, 15, 180);
+  const start = firstReading();
+  return {
+    'mppt.inWatts': pv,
+    'pd.pv1ChargeWatts': pv,
+    // The capture's balance: PV + 299 W AC + 425 W from the extra battery.
+    'pd.wattsInSum': (t) => pv(t) + 299 + 425,
+    'pd.wattsOutSum': (t) => wave(490, 120, 200)(t) + acOut(t) + usbC(t),
+    'inv.outputWatts': acOut,
+    'inv.invOutVol': wave(230000, 400, 60),
+    'inv.invOutFreq': () => 50,
+    'pd.typec1Watts': usbC,
+    'pd.chgPowerAC': lifetimeCounter(start, capturedNumber(q, 'pd.chgPowerAC'), constantEnergy(capturedNumber(q, 'inv.inputWatts'))),
+    'pd.chgPowerDC': lifetimeCounter(start, capturedNumber(q, 'pd.chgPowerDC'), periodicEnergy(pv, 900)),
+    'pd.dsgPowerAC': lifetimeCounter(start, capturedNumber(q, 'pd.dsgPowerAC'), periodicEnergy(acOut, 300)),
+    'pd.dsgPowerDC': lifetimeCounter(start, capturedNumber(q, 'pd.dsgPowerDC'), periodicEnergy(usbC, 180)),
+  };
+}
+
+/**
+ * RIVER 2 Max in a van: its pack charges from AC and discharges into an AC load and a USB
+ * port, the ports carrying what the pack's current says (26 V, whole volts on this model, × A);
+ * its lifetime Wh count AC in, AC out and DC out.
+ */
+function river2MaxMotion(q: Record<string, unknown>): Record<string, Motion> {
+  const periodS = 3 * 3600;
+  const cycle = batteryCycle({
+    periodS,
+    mid: 35,
+    swing: 15,
+    capacityAh: 20,
+    soc: { 'bms_emsStatus.f32LcdShowSoc': 'float', 'bms_emsStatus.lcdShowSoc': 'int' },
+    amp: 'bms_bmsStatus.amp',
+    chgRemain: 'bms_emsStatus.chgRemainTime',
+    dsgRemain: 'bms_emsStatus.dsgRemainTime',
+  });
+  const volts = capturedNumber(q, 'bms_bmsStatus.vol');
+  const amp = cycle['bms_bmsStatus.amp']!;
+  const ports = portsOf((t) => (volts * amp(t)) / 1000, 0.2);
+  const start = firstReading();
+  return {
+    ...cycle,
+    'inv.inputWatts': ports.acIn,
+    'pd.wattsInSum': ports.acIn,
+    'inv.outputWatts': ports.acOut,
+    'pd.usb1Watts': ports.dcOut,
+    'pd.wattsOutSum': ports.out,
+    'pd.chgPowerAC': lifetimeCounter(start, capturedNumber(q, 'pd.chgPowerAC'), periodicEnergy(ports.acIn, periodS)),
+    'pd.dsgPowerAC': lifetimeCounter(start, capturedNumber(q, 'pd.dsgPowerAC'), periodicEnergy(ports.acOut, periodS)),
+    'pd.dsgPowerDC': lifetimeCounter(start, capturedNumber(q, 'pd.dsgPowerDC'), periodicEnergy(ports.dcOut, periodS)),
+  };
+}
+
+/**
+ * DELTA Pro in a workshop: PV (0.1 W) and, for what the PV does not cover of the main pack's
+ * charging and the captured 114 W into extra battery 1 (pd.wattsOutSum = bmsSlave1.inputWatts),
+ * AC in; what the main pack gives beyond the PV goes out to an AC load and USB-C. The capture's
+ * unit is unplugged with its inverter off; the demo's is on the grid with AC on (its
+ * cfgAcOutVoltage is 120 V: 60 Hz). Its lifetime Wh count PV, AC in, AC out and DC out.
+ */
+function deltaProMotion(q: Record<string, unknown>): Record<string, Motion> {
+  const periodS = 6 * 3600;
+  const cycle = batteryCycle({
+    periodS,
+    mid: 54,
+    swing: 20,
+    capacityAh: 72,
+    soc: { 'ems.f32LcdShowSoc': 'float', 'ems.lcdShowSoc': 'int' },
+    amp: 'bmsMaster.amp',
+    chgRemain: 'ems.chgRemainTime',
+    dsgRemain: 'ems.dsgRemainTime',
+  });
+  const solar = wave(2960, 1500, 1200); // 0.1 W
+  const solarWatts = (t: number) => solar(t) / 10;
+  const volts = capturedNumber(q, 'bmsMaster.vol') / 1000;
+  const amp = cycle['bmsMaster.amp']!;
+  const slave = capturedNumber(q, 'pd.wattsOutSum');
+  // The period of the pack's cycle is a multiple of the PV's (1200 s): so is that of the ports.
+  const ports = portsOf((t) => (volts * amp(t)) / 1000 + slave - solarWatts(t), 0.1);
+  const start = firstReading();
+  return {
+    ...cycle,
+    'mppt.inWatts': solar,
+    'pd.wattsInSum': (t) => Math.round(solarWatts(t)) + ports.acIn(t),
+    'pd.wattsOutSum': (t) => slave + ports.out(t),
+    'inv.inputWatts': ports.acIn,
+    'inv.outputWatts': ports.acOut,
+    'pd.typec1Watts': ports.dcOut,
+    'inv.acInVol': wave(120000, 500, 45),
+    'inv.acInFreq': () => 60,
+    'inv.invOutVol': wave(120000, 300, 60),
+    'inv.invOutFreq': () => 60,
+    'pd.chgSunPower': lifetimeCounter(start, capturedNumber(q, 'pd.chgSunPower'), periodicEnergy(solarWatts, 1200)),
+    'pd.chgPowerAc': lifetimeCounter(start, capturedNumber(q, 'pd.chgPowerAc'), periodicEnergy(ports.acIn, periodS)),
+    'pd.dsgPowerAc': lifetimeCounter(start, capturedNumber(q, 'pd.dsgPowerAc'), periodicEnergy(ports.acOut, periodS)),
+    'pd.dsgPowerDc': lifetimeCounter(start, capturedNumber(q, 'pd.dsgPowerDc'), periodicEnergy(ports.dcOut, periodS)),
+  };
+}
+
+/**
+ * DELTA 3 Plus on AC: the pack takes what the moving AC input brings less the output and losses
+ * (the capture: 696.2 W in, 54.1 V × 8.035 A = 434.7 W into the pack), so the pack's current
+ * moves with the input; accuChgEnergy (the pack's lifetime Wh in) counts it. The pack never
+ * discharges here: accuDsgEnergy stays as captured.
+ */
+function delta3PlusMotion(q: Record<string, unknown>): Record<string, Motion> {
+  const acIn = wave(696, 100, 300);
+  const volts = capturedNumber(q, 'vol') / 1000;
+  const elsewhere = capturedNumber(q, 'powGetAcIn') - volts * (capturedNumber(q, 'amp') / 1000);
+  const amp = (t: number) => Math.round(((acIn(t) - elsewhere) / volts) * 1000);
+  const pack = (t: number) => (volts * amp(t)) / 1000;
+  const start = firstReading();
+  return {
+    powInSumW: wave(699, 100, 300),
+    powGetAcIn: acIn,
+    amp,
+    inputWatts: (t) => Math.round(pack(t)),
+    accuChgEnergy: lifetimeCounter(start, capturedNumber(q, 'accuChgEnergy'), periodicEnergy(pack, 300)),
+  };
+}
+
+/**
+ * STREAM AC: PV and grid move; the pack (20.2 V × its cycle's current) charges and discharges,
+ * and accuChgEnergy / accuDsgEnergy (its lifetime Wh in and out) count it.
+ */
+function streamAcMotion(q: Record<string, unknown>): Record<string, Motion> {
+  const periodS = 6 * 3600;
+  const cycle = batteryCycle({ periodS, mid: 43, swing: 20, capacityAh: 100, soc: { cmsBattSoc: 'float' }, amp: 'amp' });
+  const volts = capturedNumber(q, 'vol') / 1000;
+  const amp = cycle.amp!;
+  const pack = (t: number) => (volts * amp(t)) / 1000;
+  const start = firstReading();
+  return {
+    powGetPvSum: wave(2051, 1500, 3600),
+    powGetSysGrid: wave(-135, 200, 600),
+    ...cycle,
+    accuChgEnergy: lifetimeCounter(start, capturedNumber(q, 'accuChgEnergy'), periodicEnergy(pack, periodS)),
+    accuDsgEnergy: lifetimeCounter(
+      start,
+      capturedNumber(q, 'accuDsgEnergy'),
+      periodicEnergy((t) => -pack(t), periodS),
+    ),
+  };
+}
 
 export function demoFleet(): SimulatedDevice[] {
   return withStreamShapes([
@@ -161,18 +339,7 @@ export function demoFleet(): SimulatedDevice[] {
       productName: 'RIVER 2 Max',
       online: true,
       quotas: payload(river2max),
-      motion: {
-        ...batteryCycle({
-          periodS: 3 * 3600,
-          mid: 35,
-          swing: 15,
-          capacityAh: 20,
-          soc: { 'bms_emsStatus.f32LcdShowSoc': 'float', 'bms_emsStatus.lcdShowSoc': 'int' },
-          amp: 'bms_bmsStatus.amp',
-          chgRemain: 'bms_emsStatus.chgRemainTime',
-          dsgRemain: 'bms_emsStatus.dsgRemainTime',
-        }),
-      },
+      motion: river2MaxMotion(payload(river2max)),
     },
     {
       sn: 'R351ZEB4HF6L0005',
@@ -180,13 +347,7 @@ export function demoFleet(): SimulatedDevice[] {
       productName: 'DELTA 2 Max',
       online: true,
       quotas: payload(delta2max),
-      motion: {
-        'mppt.inWatts': wave(450, 300, 900),
-        'pd.pv1ChargeWatts': wave(450, 300, 900),
-        // The capture's balance: PV + 299 W AC + 425 W from the extra battery.
-        'pd.wattsInSum': (t) => wave(450, 300, 900)(t) + 299 + 425,
-        'pd.wattsOutSum': wave(490, 120, 200),
-      },
+      motion: delta2MaxMotion(payload(delta2max)),
     },
     {
       sn: 'DCABZ8ZE5160006',
@@ -194,19 +355,7 @@ export function demoFleet(): SimulatedDevice[] {
       productName: 'DELTA Pro',
       online: true,
       quotas: payload(deltapro),
-      motion: {
-        ...batteryCycle({
-          periodS: 6 * 3600,
-          mid: 54,
-          swing: 20,
-          capacityAh: 72,
-          soc: { 'ems.f32LcdShowSoc': 'float', 'ems.lcdShowSoc': 'int' },
-          amp: 'bmsMaster.amp',
-          chgRemain: 'ems.chgRemainTime',
-          dsgRemain: 'ems.dsgRemainTime',
-        }),
-        'mppt.inWatts': wave(2960, 1500, 1200), // 0.1 W
-      },
+      motion: deltaProMotion(payload(deltapro)),
     },
     {
       sn: 'Y711ZAB5ZF1A0007',
@@ -241,7 +390,7 @@ export function demoFleet(): SimulatedDevice[] {
       productName: 'DELTA 3 Plus',
       online: true,
       quotas: payload(delta3),
-      motion: { powInSumW: wave(699, 100, 300), powGetAcIn: wave(696, 100, 300) },
+      motion: delta3PlusMotion(payload(delta3)),
     },
     {
       sn: 'BK51ZEB4HF2R0009',
@@ -249,11 +398,7 @@ export function demoFleet(): SimulatedDevice[] {
       productName: 'STREAM AC',
       online: true,
       quotas: payload(streamAc),
-      motion: {
-        powGetPvSum: wave(2051, 1500, 3600),
-        powGetSysGrid: wave(-135, 200, 600),
-        ...batteryCycle({ periodS: 6 * 3600, mid: 43, swing: 20, capacityAh: 100, soc: { cmsBattSoc: 'float' }, amp: 'amp' }),
-      },
+      motion: streamAcMotion(payload(streamAc)),
     },
     {
       sn: 'BX11ZCB4EF2E0010',
@@ -307,7 +452,9 @@ export function demoFleet(): SimulatedDevice[] {
       productName: 'Smart Home Panel',
       online: true,
       quotas: payload(smarthomepanel),
-      // Its battery keys sit in nested objects: left as captured (54 %, discharging 203 W).
+      // Circuits that move, fed by the grid or in its outages by the battery (54 %, as captured),
+      // and the panel's hourly and daily Wh of its own day.
+      motion: smartHomePanelMotion(payload(smarthomepanel), firstReading()),
     },
   ]);
 }

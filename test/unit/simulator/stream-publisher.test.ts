@@ -145,9 +145,12 @@ test('every moving demo device publishes its moving values in its own shape, as 
     // The clock stands still: what was published is exactly what quota/all answers now.
     assert.deepEqual(merged(received, device.sn), expected, device.deviceName);
   }
-  // Offline and motionless devices publish nothing on their own.
+  // Offline devices publish nothing on their own; every online one moves, the Smart Home Panel too.
   assert.deepEqual(quotaMessagesOf(received, SN.river2), []);
-  assert.deepEqual(quotaMessagesOf(received, SN.smartHomePanel), []);
+  assert.ok(
+    publishing.some((d) => d.sn === SN.smartHomePanel),
+    'the Smart Home Panel moves',
+  );
 });
 
 test('type_code: one message per type code, with the typeCode and the names after the prefix', async (t) => {
@@ -185,7 +188,7 @@ test('params and flat: an envelope with the keys as they are, and a bare object'
   assert.equal(typeof pro.timestamp, 'number');
   assert.ok('ems.lcdShowSoc' in pro.params);
   const delta3 = JSON.parse(received.find((m) => m.topic.endsWith(`/${SN.delta3}/quota`))!.payload.toString());
-  assert.deepEqual(Object.keys(delta3).sort(), ['powGetAcIn', 'powInSumW']);
+  assert.deepEqual(Object.keys(delta3).sort(), ['accuChgEnergy', 'amp', 'inputWatts', 'powGetAcIn', 'powInSumW']);
 });
 
 test('publishQuotas leaves out what the shape cannot carry and refuses when nothing is left', async (t) => {
@@ -200,7 +203,7 @@ test('publishQuotas leaves out what the shape cannot carry and refuses when noth
   assert.equal(p.published - before, 2 + 2 + 1 + 1);
 
   // One client's messages arrive in order: the last one there means all are.
-  await eventually(() => quotaMessagesOf(received, SN.smartHomePanel).length > 0, 'the explicit messages', 2000);
+  await eventually(() => quotaMessagesOf(received, SN.smartHomePanel).some((m) => 'energyInfos' in m.quotas), 'the explicit messages', 2000);
   const last = (sn: string) => quotaMessagesOf(received, sn).slice(-2);
   assert.deepEqual(
     last(SN.delta2).map((m) => m.quotas),
