@@ -57,7 +57,9 @@ export function energyPlan(family: DeviceFamily): EnergyPlan {
     counters.push(row.kind === 'lifetime' ? { how: 'lifetime', ...target, row, ...(fallback && { fallback }) } : { how: 'daily', ...target, row });
   }
   for (const [key, integration] of integrations) if (!covered.has(key)) counters.push({ how: 'integrated', ...targetOfKey(key), ...integration });
-  const powerTargets = new Set(counters.flatMap((c) => (c.how === 'integrated' ? [c.power.target] : c.how === 'lifetime' && c.fallback ? [c.fallback.power.target] : [])));
+  const powerTargets = new Set(
+    counters.flatMap((c) => (c.how === 'integrated' ? [c.power.target] : c.how === 'lifetime' && c.fallback ? [c.fallback.power.target] : [])),
+  );
   plan = { counters, circuits, ratedPowerW: family.energy.ratedPowerW, powerTargets };
   plans.set(family, plan);
   return plan;
