@@ -436,7 +436,8 @@ export function demoFleet(): SimulatedDevice[] {
         'pd.batDsgRemain': 95,
         'pd.envTemp': 31,
       },
-      motion: { 'pd.batPwrOut': wave(420, 80, 180), 'motor.power': wave(380, 80, 180) },
+      // A small panel on the tent: the one power of the WAVE 2 that the unified metrics (and so the energy counters) show.
+      motion: { 'pd.batPwrOut': wave(420, 80, 180), 'motor.power': wave(380, 80, 180), 'pd.mpptPwr': wave(70, 50, 900) },
     },
     {
       sn: 'HJ31ZDH4ZF3C0012',
