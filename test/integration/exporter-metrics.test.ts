@@ -83,8 +83,16 @@ test('an offline device reports online 0 and its series are gone', async (t) => 
     const t2 = await exporter.scrape();
     return sampleValue(t2, 'ecoflow_online', SN.smartPlug) === 0 && t2;
   }, 'smart plug offline');
-  // What is left of the plug: its online state and when its data was last fresh.
-  assert.deepEqual(seriesNamesOf(text, SN.smartPlug), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
+  // What is left of the plug: its online state, when its data was last fresh, and its energy
+  // counters (totals so far stay true; they stop growing).
+  assert.deepEqual(seriesNamesOf(text, SN.smartPlug), [
+    'ecoflow_device_info',
+    'ecoflow_last_update_timestamp_seconds',
+    'ecoflow_load_energy_joules_total',
+    'ecoflow_online',
+    'ecoflow_output_energy_joules_total',
+    'ecoflow_port_output_energy_joules_total',
+  ]);
   assert.doesNotMatch(text, /ecoflow_2_1_watts/, 'a metric with no series left has no HELP/TYPE either');
 
   simulator.setOnline(SN.smartPlug, true);
