@@ -148,6 +148,38 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
     for (const [sn, metric, value] of byHand) assert.equal(actual.get(`${sn} ecoflow_${metric}`), value, `${sn} ${metric}`);
   });
 
+  await t.test('rate() of an integrated energy counter is its power gauge; a device counter is the device’s Wh in joules', async () => {
+    // The still fleet's powers are constant; the exporter integrates them at every read (0.5 s).
+    const pairs: Array<[string, string, string]> = [
+      [SN.powerStream, 'output_energy_joules_total', 'output_power_watts'],
+      [SN.powerStream, 'battery_discharge_energy_joules_total', 'battery_power_watts'],
+      ['BK51ZEB4HF2R0009', 'grid_export_energy_joules_total', 'grid_power_watts'],
+      ['HJ31ZDH4ZF3C0012', 'load_energy_joules_total', 'load_power_watts'],
+    ];
+    for (const [sn, energy, power] of pairs) {
+      // rate() divides by the whole window: the window must lie where the series has samples.
+      const samples = async () =>
+        ((await promQuery(prometheus.url, `ecoflow_${energy}{device="${sn}"}[1h]`)) as unknown as Array<{ values: Array<[number, string]> }>)[0]!.values;
+      const values = await eventually(async () => {
+        const v = await samples();
+        return v.at(-1)![0] - v[0]![0] >= 6 && v;
+      }, `6 s of ${energy} samples`);
+      const first = values[0]!;
+      const last = values.at(-1)!;
+      const covered = Math.floor(last[0] - first[0]);
+      const [rate] = await promQuery(prometheus.url, `rate(ecoflow_${energy}{device="${sn}"}[${covered}s] @ ${last[0]})`);
+      const [watts] = await promQuery(prometheus.url, `abs(ecoflow_${power}{device="${sn}"})`);
+      const ratio = Number(rate?.value[1]) / Number(watts?.value[1]);
+      assert.ok(ratio > 0.8 && ratio < 1.2, `${sn} rate(${energy}) = ${rate?.value[1]} W vs ${power} ${watts?.value[1]} W`);
+      // And exactly, from the stored samples: joules added over the seconds between them.
+      const exact = (Number(last[1]) - Number(first[1])) / (last[0] - first[0]) / Number(watts?.value[1]);
+      assert.ok(exact > 0.9 && exact < 1.1, `${sn} ${energy}: ${exact} of the power`);
+    }
+    // DELTA 2 Max pd.chgPowerAC 713 540 Wh, as the device counts it.
+    const [acIn] = await promQuery(prometheus.url, 'ecoflow_port_input_energy_joules_total{device="R351ZEB4HF6L0005",port="ac"}');
+    assert.equal(acIn?.value[1], '2568744000');
+  });
+
   await t.test('SoC at 5 % makes EcoflowBatteryLow pending; offline makes EcoflowDeviceOffline pending, not BatteryLow', async () => {
     simulator.setQuota(SN.delta2, 'bms_emsStatus.f32LcdShowSoc', 5);
     const low = await eventually(
@@ -172,8 +204,13 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
       'EcoflowBatteryLow gone for the offline device',
       30_000,
     );
-    // Its unified series are gone too; device_info and online stay.
+    // Its unified gauges are gone too; device_info, online and the energy counters (totals so far) stay.
     const left = await promQuery(prometheus.url, `group by (__name__) ({job="ecoflow", device="${SN.delta2}", __name__=~"ecoflow_.+"})`);
-    assert.deepEqual(left.map((r) => r.metric.__name__).sort(), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
+    const names = left.map((r) => r.metric.__name__!).sort();
+    assert.deepEqual(
+      names.filter((n) => !n.endsWith('_joules_total')),
+      ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online'],
+    );
+    assert.ok(names.includes('ecoflow_output_energy_joules_total'), names.join(', '));
   });
 });
