@@ -3,7 +3,7 @@
  * with a reason, or a raw-only rule covers it. Keys are the paths readQuota reads (`a.b`,
  * `a[0].c`), so one nested quota value is as many keys as it has leaves.
  */
-import { appendSegment, visitLeaves, type LeafWalk } from '../snapshot/quota-path.js';
+import { appendSegment, holds, visitLeaves, type LeafWalk } from '../snapshot/quota-path.js';
 import type { DeviceFamily, EnergyRow, MappingRow } from './device-family.js';
 import { energyRowInputs } from '../energy/energy-plan.js';
 
@@ -18,24 +18,19 @@ export function leafPaths(quotas: Readonly<Record<string, unknown>>): string[] {
   return [...out];
 }
 
-/** `key` names `path` itself or a value nesting it (`heartbeat.energyInfos` holds `…[0].outputPower`). */
-function covers(key: string, path: string): boolean {
-  return path === key || (path.startsWith(key) && (path[key.length] === '.' || path[key.length] === '['));
-}
-
 export function rowInputs(row: MappingRow): string[] {
   return [...(typeof row.key === 'string' ? [row.key] : row.key), row.times, row.minus, row.when?.key].filter((k): k is string => k !== undefined);
 }
 
 export function accountFor(family: DeviceFamily, path: string): KeyAccount | undefined {
-  const row = family.rows.find((r) => rowInputs(r).some((k) => covers(k, path)));
+  const row = family.rows.find((r) => rowInputs(r).some((k) => holds(k, path)));
   if (row) return { by: 'row', row };
-  const energy = family.energy.rows.find((r) => energyRowInputs(r).some((k) => covers(k, path)));
+  const energy = family.energy.rows.find((r) => energyRowInputs(r).some((k) => holds(k, path)));
   if (energy) return { by: 'energy', row: energy };
-  if (family.firmware && covers(family.firmware.key, path)) return { by: 'raw-only', reason: 'the firmware label of device_info' };
-  const unmapped = family.unmapped.find((u) => covers(u.key, path));
+  if (family.firmware && holds(family.firmware.key, path)) return { by: 'raw-only', reason: 'the firmware label of device_info' };
+  const unmapped = family.unmapped.find((u) => holds(u.key, path));
   if (unmapped) return { by: 'unmapped', reason: unmapped.reason };
-  const rule = family.rawOnly.find((r) => r.keys?.some((k) => covers(k, path)) || r.prefixes?.some((p) => path.startsWith(p)));
+  const rule = family.rawOnly.find((r) => r.keys?.some((k) => holds(k, path)) || r.prefixes?.some((p) => path.startsWith(p)));
   return rule && { by: 'raw-only', reason: rule.reason };
 }
 

@@ -1,5 +1,6 @@
 import type { QuotaEntry } from '../snapshot/quota-snapshot.js';
 import { readQuota, type QuotaReading } from '../snapshot/quota-value.js';
+import { holds } from '../snapshot/quota-path.js';
 import type { DeviceFamily, MappingRow } from './device-family.js';
 import type { Port, UnifiedMetricId } from '../metrics/catalog.js';
 
@@ -66,7 +67,7 @@ export function targetsFedBy(family: DeviceFamily, keys: Iterable<string>): Set<
   const targets = new Set<string>();
   for (const key of keys) {
     for (const [path, target] of inputs) {
-      if (path === key || (path.startsWith(key) && (path[key.length] === '.' || path[key.length] === '['))) targets.add(target);
+      if (holds(key, path)) targets.add(target);
     }
   }
   return targets;

@@ -16,6 +16,8 @@ export interface DailyState {
   baseline: number[];
   /** Epoch ms of the last reading. */
   at: number;
+  /** A day before `day` seen at the last reading: seen again, it is the device's day now. */
+  earlier?: string;
 }
 
 export type DailyVerdict = 'baseline' | 'added' | 'older-day' | 'jump';
@@ -26,8 +28,9 @@ export type DailyVerdict = 'baseline' | 'added' | 'older-day' | 'jump';
  *   total again (the state file carries the baseline across restarts);
  * - within the same device day, each value's increase is added, never a decrease;
  * - on a new day, the new day's values are added whole;
- * - a day before the last one (a clock set back), or growth beyond `maxWatts` × 2 over the
- *   time since the last reading, adds nothing.
+ * - a day before the last one adds nothing; seen on two readings in a row it becomes the day
+ *   (the clock was set back, or one reading was misdated forward), as a new baseline;
+ * - growth beyond `maxWatts` × 2 over the time since the last reading adds nothing.
  */
 export class DailyCounter {
   readonly #maxWatts: number;
@@ -53,7 +56,15 @@ export class DailyCounter {
       return 'baseline';
     }
     const order = compareDays(day, state.day);
-    if (order < 0) return 'older-day';
+    if (order < 0) {
+      if (state.earlier !== day) {
+        state.earlier = day;
+        return 'older-day';
+      }
+      this.#state = { joules: state.joules, since: state.since, day, baseline: clean, at };
+      return 'baseline';
+    }
+    delete state.earlier;
     let added = 0;
     if (order > 0) {
       for (const v of clean) added += v;

@@ -9,11 +9,11 @@ import { matchFamily } from '../devices/detect-family.js';
 import { samplesByTarget, targetsFedBy } from '../devices/unify.js';
 import type { CircuitSource, EnergyMetricId, Port } from '../metrics/catalog.js';
 import type { DeviceIdentity, DeviceRecord, QuotaEntry, QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
-import { readQuota } from '../snapshot/quota-value.js';
-import { readPath, parsePath } from '../snapshot/quota-path.js';
+import { readQuota, readRawQuota } from '../snapshot/quota-value.js';
+import { holds } from '../snapshot/quota-path.js';
 import { isFresh, StalenessRule } from '../snapshot/staleness.js';
 import { DailyCounter, type DailyState } from './daily-counter.js';
-import { energyKey, energyPlan, type EnergyPlan, type PlannedCounter } from './energy-plan.js';
+import { energyKey, energyPlan, energyRowInputs, type EnergyPlan, type PlannedCounter } from './energy-plan.js';
 import { LifetimeCounter, readLifetime } from './lifetime-counter.js';
 import { PowerIntegrator, type HeldPower, type IntegratedState } from './power-integrator.js';
 
@@ -39,6 +39,8 @@ export interface EnergyReading {
 export interface DeviceEnergyState {
   integrated: Record<string, IntegratedState>;
   daily: Record<string, DailyState>;
+  /** Epoch ms the device was last on the device list: a device gone for longer than the retention is let go. */
+  seenAt?: number;
 }
 
 export interface EnergyLedgerOptions {
@@ -96,8 +98,8 @@ export class EnergyLedger {
   }
 
   /** Counters from the state file; call before start(). */
-  restore(devices: Readonly<Record<string, DeviceEnergyState>>): void {
-    for (const [sn, state] of Object.entries(devices)) this.#restored.set(sn, state);
+  restore(devices: Readonly<Record<string, DeviceEnergyState>>, now = Date.now()): void {
+    for (const [sn, state] of Object.entries(devices)) this.#restored.set(sn, { ...state, seenAt: state.seenAt ?? now });
   }
 
   start(): void {
@@ -109,9 +111,19 @@ export class EnergyLedger {
     }
   }
 
-  stop(): void {
-    this.#unsubscribe?.();
+  /**
+   * Stops following the snapshot. The power held since each device's last update counts up to
+   * `now` (by the same rule as between updates), so a shutdown loses no interval.
+   */
+  stop(now = Date.now()): void {
+    if (!this.#unsubscribe) return;
+    this.#unsubscribe();
     this.#unsubscribe = undefined;
+    for (const [sn, energy] of this.#devices) {
+      const device = this.#o.snapshot.get(sn);
+      if (device?.state === 'online') this.#advance(device, energy, now);
+      stopIntegrating(energy);
+    }
   }
 
   /** The counters of a listed device as they stand: also while it is offline or stale. */
@@ -124,10 +136,9 @@ export class EnergyLedger {
 
   /** What the state file keeps: the integrated and daily counters of listed and recently removed devices. */
   state(now: number): Record<string, DeviceEnergyState> {
-    const retain = this.#o.retainRemovedMs ?? 7 * DAY_MS;
-    for (const [sn, removed] of this.#removed) if (now - removed.at > retain) this.#removed.delete(sn);
+    this.#prune(now);
     const out: Record<string, DeviceEnergyState> = Object.fromEntries(this.#restored);
-    const add = (sn: string, energy: DeviceEnergy) => {
+    const add = (sn: string, energy: DeviceEnergy, seenAt: number) => {
       const state: DeviceEnergyState = energy.restored
         ? { integrated: { ...energy.restored.integrated }, daily: { ...energy.restored.daily } }
         : { integrated: {}, daily: {} };
@@ -136,21 +147,30 @@ export class EnergyLedger {
         const daily = t.daily?.state;
         if (daily) state.daily[key] = { ...daily, baseline: [...daily.baseline] };
       }
-      if (Object.keys(state.integrated).length + Object.keys(state.daily).length > 0) out[sn] = state;
+      if (Object.keys(state.integrated).length + Object.keys(state.daily).length > 0) out[sn] = { ...state, seenAt };
     };
-    for (const [sn, removed] of this.#removed) add(sn, removed.energy);
-    for (const [sn, energy] of this.#devices) add(sn, energy);
+    for (const [sn, removed] of this.#removed) add(sn, removed.energy, removed.at);
+    for (const [sn, energy] of this.#devices) add(sn, energy, now);
     return out;
+  }
+
+  /** Lets go of devices off the list for longer than the retention. */
+  #prune(now: number): void {
+    const retain = this.#o.retainRemovedMs ?? 7 * DAY_MS;
+    for (const [sn, removed] of this.#removed) if (now - removed.at > retain) this.#removed.delete(sn);
+    for (const [sn, state] of this.#restored) if (now - (state.seenAt ?? now) > retain) this.#restored.delete(sn);
   }
 
   #onChange(change: SnapshotChange): void {
     if (change.kind === 'device-removed') {
       const energy = this.#devices.get(change.sn);
       this.#devices.delete(change.sn);
+      const now = Date.now();
       if (energy) {
         stopIntegrating(energy);
-        this.#removed.set(change.sn, { energy, at: Date.now() });
+        this.#removed.set(change.sn, { energy, at: now });
       }
+      this.#prune(now);
       return;
     }
     const device = this.#o.snapshot.get(change.sn);
@@ -224,10 +244,7 @@ export class EnergyLedger {
     const at = device.quotasUpdatedAt ?? Date.now();
 
     // The power held until now counts up to now (if it was still the device's), then the new one holds.
-    const window = this.#staleness.window(device, at);
-    const staleAfterMs = this.#staleness.staleAfterMs;
-    const counts = (held: HeldPower, seconds: number) => seconds * 1000 <= staleAfterMs && isFresh(held.updatedAt, held.rest, window);
-    for (const t of energy.counters.values()) t.integrator?.advance(at, counts);
+    this.#advance(device, energy, at);
     const fed = keys && targetsFedBy(family, keys);
     const samples = samplesByTarget(family, device.quotas, fed ?? plan.powerTargets);
 
@@ -248,7 +265,7 @@ export class EnergyLedger {
         const held = watts === undefined ? undefined : { watts, updatedAt: sample!.updatedAt, ...(sample!.rest && { rest: true as const }) };
         if (t.integrator!.hold(held, at) === 'implausible') this.#reject(device, energy, key, 'implausible_power', `${watts} W, rated ${plan.ratedPowerW} W`);
       } else if (planned.how === 'lifetime') {
-        if (keys && !planned.row.keys.some((k) => written(keys, k))) continue;
+        if (keys && !written(keys, planned.row.keys)) continue;
         const value = readLifetime(planned.row, device.quotas);
         if (!value) continue;
         let t = energy.counters.get(key);
@@ -260,14 +277,22 @@ export class EnergyLedger {
         const before = t.lifetime!.joules;
         if (t.lifetime!.offer(value.joules, value.at) === 'jump') this.#reject(device, energy, key, 'jump', `${value.joules} J after ${before} J`);
       } else if (planned.how === 'daily') {
-        if (keys && ![...planned.row.keys, ...planned.row.day].some((k) => written(keys, k))) continue;
+        if (keys && !written(keys, energyRowInputs(planned.row))) continue;
         this.#daily(device, energy, key, target(planned), planned.row, plan.ratedPowerW, at);
       }
     }
     for (const row of plan.circuits) {
-      if (keys && ![row.key, ...row.day].some((k) => written(keys, k))) continue;
+      if (keys && !written(keys, energyRowInputs(row))) continue;
       for (let n = 1; n <= row.circuits; n++) this.#daily(device, energy, circuitKey(row.source, n), circuitTarget(row, n), row, plan.ratedPowerW, at, n - 1);
     }
+  }
+
+  /** Every integrated counter of the device up to `at`: its held power counts while it was fresh and the device not silent too long. */
+  #advance(device: DeviceRecord, energy: DeviceEnergy, at: number): void {
+    const window = this.#staleness.window(device, at);
+    const staleAfterMs = this.#staleness.staleAfterMs;
+    const counts = (held: HeldPower, seconds: number) => seconds * 1000 <= staleAfterMs && isFresh(held.updatedAt, held.rest, window);
+    for (const t of energy.counters.values()) t.integrator?.advance(at, counts);
   }
 
   /** A daily counter, or the hourly buckets of circuit `bucket` (0-based). */
@@ -377,13 +402,9 @@ function part(watts: number, which: 'all' | 'positive' | 'negative'): number | u
   return watts >= 0 ? watts : undefined;
 }
 
-/** A write of `keys` wrote `path`: the key itself or a value nesting it. */
-function written(keys: ReadonlySet<string>, path: string): boolean {
-  if (keys.has(path)) return true;
-  for (let cut = path.length - 1; cut > 0; cut--) {
-    const c = path[cut];
-    if ((c === '.' || c === '[') && keys.has(path.slice(0, cut))) return true;
-  }
+/** A write of `keys` wrote one of `paths` (the key itself or a value nesting it). */
+function written(keys: ReadonlySet<string>, paths: readonly string[]): boolean {
+  for (const key of keys) for (const path of paths) if (holds(key, path)) return true;
   return false;
 }
 
@@ -391,7 +412,7 @@ function written(keys: ReadonlySet<string>, path: string): boolean {
 function dayOf(keys: readonly string[], quotas: ReadonlyMap<string, QuotaEntry>): string | undefined {
   const parts: string[] = [];
   for (const key of keys) {
-    const value = rawValue(quotas, key);
+    const value = readRawQuota(quotas, key);
     if (typeof value !== 'string' && typeof value !== 'number') return undefined;
     parts.push(String(value).trim());
   }
@@ -410,22 +431,9 @@ function dailyValues(keys: readonly string[], quotas: ReadonlyMap<string, QuotaE
 
 /** The circuit's 24 hourly values: an array of numbers, else nothing. */
 function bucketValues(key: string, circuit: number, quotas: ReadonlyMap<string, QuotaEntry>): number[] | undefined {
-  const rows = rawValue(quotas, key);
+  const rows = readRawQuota(quotas, key);
   if (!Array.isArray(rows)) return undefined;
   const row: unknown = rows[circuit];
   if (!Array.isArray(row) || row.length === 0 || row.length > 24) return undefined;
   return row.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0));
-}
-
-/** The raw value at a path, not only numbers (a date string, an array). */
-function rawValue(quotas: ReadonlyMap<string, QuotaEntry>, path: string): unknown {
-  const exact = quotas.get(path);
-  if (exact !== undefined) return exact.value;
-  for (let cut = path.length - 1; cut > 0; cut--) {
-    const c = path[cut];
-    if (c !== '.' && c !== '[') continue;
-    const entry = quotas.get(path.slice(0, cut));
-    if (entry !== undefined) return readPath(entry.value, parsePath(path, cut));
-  }
-  return undefined;
 }

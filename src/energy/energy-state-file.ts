@@ -95,6 +95,7 @@ export function problemOf(parsed: unknown): string | undefined {
   if (typeof parsed.writtenAt !== 'string' || !isObject(parsed.devices)) return 'no devices';
   for (const [sn, device] of Object.entries(parsed.devices)) {
     if (!isObject(device) || !isObject(device.integrated) || !isObject(device.daily)) return `device ${sn}: no integrated and daily counters`;
+    if (device.seenAt !== undefined && !count(device.seenAt)) return `device ${sn}: seenAt is not a time`;
     for (const [key, s] of Object.entries(device.integrated)) if (!isIntegrated(s)) return `device ${sn}: counter ${key} is not a counter`;
     for (const [key, s] of Object.entries(device.daily)) if (!isDaily(s)) return `device ${sn}: daily counter ${key} is not a daily counter`;
   }
@@ -118,6 +119,7 @@ function isDaily(s: unknown): s is DailyState {
     count(s.since) &&
     count(s.at) &&
     typeof s.day === 'string' &&
+    (s.earlier === undefined || typeof s.earlier === 'string') &&
     Array.isArray(s.baseline) &&
     s.baseline.length <= 24 &&
     s.baseline.every(count)

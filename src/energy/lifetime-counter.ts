@@ -14,7 +14,8 @@ export const JUMP_MARGIN = 2;
 
 /**
  * A reading of the row: its keys' raw values added up, × scale (joules), with the time of the
- * oldest. Undefined when a key is absent or not available, or the sum is 0: a key the model
+ * newest (the stream may bring one key of a sum without the others: the sum is as of then).
+ * Undefined when a key is absent or not available, or the sum is 0: a key the model
  * leaves unfilled reads 0 for ever, and a counter that counted nothing yet has nothing to say.
  */
 export function readLifetime(
@@ -22,12 +23,12 @@ export function readLifetime(
   quotas: ReadonlyMap<string, QuotaEntry>,
 ): { joules: number; at: number } | undefined {
   let sum = 0;
-  let at = Infinity;
+  let at = -Infinity;
   for (const key of row.keys) {
     const reading = readQuota(quotas, key);
     if (reading === undefined || reading.value < 0 || reading.value >= UINT32_NOT_AVAILABLE) return undefined;
     sum += reading.value;
-    at = Math.min(at, reading.updatedAt);
+    at = Math.max(at, reading.updatedAt);
   }
   if (sum === 0) return undefined;
   return { joules: sum * row.scale, at };
@@ -39,7 +40,8 @@ export type CounterVerdict = 'accepted' | 'unchanged' | 'held' | 'reset' | 'jump
  * What we export of one lifetime counter:
  * - a decrease that lasts one reading is a glitch: the last value holds;
  * - a decrease that persists (the next reading is below the held value too) is a real reset,
- *   and is let through (Prometheus's increase() sees a reset);
+ *   and is let through (Prometheus's increase() sees a reset), with a new start time (OTLP
+ *   receivers see one);
  * - growth beyond `maxWatts` over the time since the last accepted reading is a misreading:
  *   dropped (a later reading, with more time elapsed, is judged again).
  */
@@ -77,6 +79,7 @@ export class LifetimeCounter {
         return 'held';
       }
       this.#accept(joules, at);
+      this.#since = at;
       return 'reset';
     }
     this.#lowSeen = false;

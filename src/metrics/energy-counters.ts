@@ -33,10 +33,14 @@ export class EnergyCounters implements MetricProducer {
   readonly #meter: RenewableMeter;
   #counters: Record<EnergyMetricId, ObservableCounter> | undefined;
   readonly #attributes = new WeakMap<EnergyReading, Labelled>();
-  /** Start time (epoch ms) by attributes object, as last observed. */
-  readonly #since = new WeakMap<Attributes, number>();
+  /**
+   * Start time (epoch ms) by series (metric and labels), as last observed. By content, not by
+   * object: the SDK hands back the first attributes object it saw for a series.
+   */
+  #since = new Map<string, number>();
   /** Each listed device's labels, to notice a rename. */
   readonly #labels = new Map<string, Attributes>();
+  readonly #names: Record<EnergyMetricId, string>;
   #ledger: EnergyLedger | undefined;
   #snapshot: QuotaSnapshot | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -45,6 +49,7 @@ export class EnergyCounters implements MetricProducer {
   constructor(options: EnergyCountersOptions) {
     this.#o = options;
     this.#meter = new RenewableMeter({ name: options.name, version: options.version, cardinalityLimit: options.cardinalityLimit });
+    this.#names = Object.fromEntries(Object.entries(ENERGY_METRICS).map(([id, m]) => [id, ownMetricName(options.prefix, m)])) as Record<EnergyMetricId, string>;
   }
 
   /** Registers the counters; a reader may collect (an empty scope) before. */
@@ -52,6 +57,7 @@ export class EnergyCounters implements MetricProducer {
     if (this.#unsubscribe) return;
     this.#ledger = ledger;
     this.#snapshot = snapshot;
+    for (const device of snapshot.devices()) this.#labels.set(device.sn, deviceLabels(device));
     this.#unsubscribe = snapshot.subscribe((change) => this.#onChange(change));
     this.#register(this.#meter.meter);
   }
@@ -62,7 +68,7 @@ export class EnergyCounters implements MetricProducer {
       for (const metric of scope.metrics) {
         if (metric.dataPointType !== DataPointType.SUM) continue;
         for (const point of metric.dataPoints) {
-          const since = this.#since.get(point.attributes);
+          const since = this.#since.get(seriesKey(metric.descriptor.name, point.attributes));
           // The SDK's points are plain objects made for this collection: theirs to give, ours to correct.
           if (since !== undefined && since > 0) (point as { startTime: HrTime }).startTime = millisToHrTime(since);
         }
@@ -80,14 +86,16 @@ export class EnergyCounters implements MetricProducer {
 
   readonly #observe: BatchObservableCallback = (result) => {
     const counters = this.#counters!;
+    const since = new Map<string, number>();
     for (const device of this.#snapshot!.devices()) {
       const labels = deviceLabels(device);
       for (const reading of this.#ledger!.readings(device.sn)) {
         const attributes = this.#attributesOf(reading, labels);
-        this.#since.set(attributes, reading.since);
+        since.set(seriesKey(this.#names[reading.metric], attributes), reading.since);
         result.observe(counters[reading.metric], reading.joules, attributes);
       }
     }
+    this.#since = since;
   };
 
   #attributesOf(reading: EnergyReading, device: Attributes): Attributes {
@@ -107,7 +115,7 @@ export class EnergyCounters implements MetricProducer {
     const counters = Object.fromEntries(
       (Object.entries(ENERGY_METRICS) as Array<[EnergyMetricId, (typeof ENERGY_METRICS)[EnergyMetricId]]>).map(([id, m]) => [
         id,
-        meter.createObservableCounter(ownMetricName(this.#o.prefix, m), { description: m.help, unit: ENERGY_UNIT }),
+        meter.createObservableCounter(this.#names[id], { description: m.help, unit: ENERGY_UNIT }),
       ]),
     ) as Record<EnergyMetricId, ObservableCounter>;
     this.#counters = counters;
@@ -128,4 +136,13 @@ export class EnergyCounters implements MetricProducer {
       if (this.#unsubscribe) this.#meter.renew((meter) => this.#register(meter));
     });
   }
+}
+
+const keys = new WeakMap<Attributes, string>();
+
+/** A series' identity: its metric and its labels (attribute objects are mostly reused: the text is made once). */
+function seriesKey(metric: string, attributes: Attributes): string {
+  let key = keys.get(attributes);
+  if (key === undefined) keys.set(attributes, (key = JSON.stringify(attributes)));
+  return `${metric}\u0000${key}`;
 }

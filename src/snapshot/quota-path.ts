@@ -162,3 +162,11 @@ function visitNode<P, C>(
     }
   }
 }
+
+/**
+ * Whether a value written under `key` holds `path`: the key itself, or a value nesting it
+ * (`heartbeat` holds `heartbeat.energyInfos[0].watts`).
+ */
+export function holds(key: string, path: string): boolean {
+  return path === key || (path.startsWith(key) && (path[key.length] === '.' || path[key.length] === '['));
+}

@@ -35,20 +35,33 @@ export interface QuotaReading {
  * key that starts it, then walked (`a.b`, `[0]`; see quota-path.ts).
  */
 export function readQuota(quotas: ReadonlyMap<string, QuotaEntry>, path: string): QuotaReading | undefined {
-  const exact = quotas.get(path);
-  if (exact !== undefined) {
-    const value = numericValue(exact.value);
-    return value === undefined ? undefined : reading(value, exact);
-  }
+  const held = holderLength(quotas, path);
+  if (held === 0) return undefined;
+  const entry = quotas.get(held === path.length ? path : path.slice(0, held))!;
+  const value = numericValue(held === path.length ? entry.value : readPath(entry.value, parsePath(path, held)));
+  return value === undefined ? undefined : reading(value, entry);
+}
+
+/** The value at `path` as it is (a date string, an array of buckets), not only numbers. */
+export function readRawQuota(quotas: ReadonlyMap<string, QuotaEntry>, path: string): unknown {
+  const held = holderLength(quotas, path);
+  if (held === 0) return undefined;
+  const entry = quotas.get(held === path.length ? path : path.slice(0, held))!;
+  return held === path.length ? entry.value : readPath(entry.value, parsePath(path, held));
+}
+
+/**
+ * How much of `path` is the key holding its value: all of it when it is a key, else the
+ * longest key that starts it at a `.` or `[`; 0 when no key does. (Counted, not sliced: reads
+ * are hot.)
+ */
+function holderLength(quotas: ReadonlyMap<string, QuotaEntry>, path: string): number {
+  if (quotas.has(path)) return path.length;
   for (let cut = path.length - 1; cut > 0; cut--) {
     const c = path[cut];
-    if (c !== '.' && c !== '[') continue;
-    const entry = quotas.get(path.slice(0, cut));
-    if (entry === undefined) continue;
-    const value = numericValue(readPath(entry.value, parsePath(path, cut)));
-    return value === undefined ? undefined : reading(value, entry);
+    if ((c === '.' || c === '[') && quotas.has(path.slice(0, cut))) return cut;
   }
-  return undefined;
+  return 0;
 }
 
 function reading(value: number, entry: QuotaEntry): QuotaReading {

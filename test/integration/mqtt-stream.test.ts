@@ -216,7 +216,11 @@ test('wrong MQTT credentials: auto runs on REST and says why; on fails start-up 
   // Not connected: down, or between two refused attempts (connecting) when the scrape comes then.
   const states = await auto.scrape();
   assert.equal(valueWith(states, 'ecoflow_exporter_stream_state', { state: 'connected' }), 0);
-  assert.equal((valueWith(states, 'ecoflow_exporter_stream_state', { state: 'down' }) ?? 0) + (valueWith(states, 'ecoflow_exporter_stream_state', { state: 'connecting' }) ?? 0), 1);
+  assert.equal(
+    (valueWith(states, 'ecoflow_exporter_stream_state', { state: 'down' }) ?? 0) +
+      (valueWith(states, 'ecoflow_exporter_stream_state', { state: 'connecting' }) ?? 0),
+    1,
+  );
   await auto.stop();
 
   const on = await spawnAgainst(t, world.simulator.url, { ...world.env, ECOFLOW_MQTT: 'on' });

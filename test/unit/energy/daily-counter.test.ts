@@ -70,3 +70,14 @@ test('a restored state continues: the baseline came with it', () => {
   again.offer([170], '2025-12-6', 30 * MIN);
   assert.equal(again.state?.joules, 70 * WH, 'what the device counted while the exporter was down, once');
 });
+
+test('one reading dated in the future does not freeze the counter: the earlier day, seen twice, is the day again', () => {
+  const c = new DailyCounter(5000, WH);
+  c.offer([100], '2025-12-6', 0);
+  c.offer([110], '2025-12-6', 10 * MIN);
+  assert.equal(c.offer([5], '2031-1-1', 20 * MIN), 'added', 'a new day, as far as anyone can tell');
+  assert.equal(c.offer([120], '2025-12-6', 30 * MIN), 'older-day');
+  assert.equal(c.offer([125], '2025-12-6', 40 * MIN), 'baseline', 'seen again: the day it is');
+  assert.equal(c.offer([135], '2025-12-6', 50 * MIN), 'added');
+  assert.equal(c.state?.joules, (10 + 5 + 10) * WH);
+});

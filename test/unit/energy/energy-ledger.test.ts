@@ -147,3 +147,25 @@ test('a device that leaves the list takes its counters out of the output, and ba
   snapshot.setDevices([{ sn: SN, name: 'test', productName: 'Test', online: true }]);
   assert.equal(joules()['portInputEnergy{solar}'], 2000);
 });
+
+test('stopping counts the held power up to the stop: a shutdown loses no interval', () => {
+  const { snapshot, ledger, joules } = energyWorld();
+  snapshot.replaceQuotas(SN, { pv: 200 }, 0);
+  snapshot.replaceQuotas(SN, { pv: 200 }, 10 * S);
+  ledger.stop(25 * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 200 * 25);
+  snapshot.replaceQuotas(SN, { pv: 200 }, 35 * S);
+  assert.equal(joules()['portInputEnergy{solar}'], 200 * 25, 'stopped: no longer following the snapshot');
+});
+
+test('devices off the list for longer than the retention are let go, from memory and the state file', () => {
+  const world = energyWorld({ start: false, restore: { GONE: { integrated: { loadEnergy: { joules: 5, since: 0 } }, daily: {}, seenAt: 0 } } });
+  world.ledger.start();
+  world.snapshot.replaceQuotas(SN, { pv: 200 }, 0);
+  world.snapshot.replaceQuotas(SN, { pv: 200 }, 10 * S);
+  assert.deepEqual(Object.keys(world.ledger.state(10 * S)).sort(), ['GONE', SN]);
+  world.snapshot.setDevices([]);
+  const week = 7 * 86_400_000;
+  assert.deepEqual(Object.keys(world.ledger.state(week + 1)), [SN], 'the long-gone device is let go; the one just removed is kept');
+  assert.deepEqual(Object.keys(world.ledger.state(Date.now() + week + 1)), []);
+});

@@ -8,6 +8,10 @@ const WH = 3600;
 test('a reading is the keys added up, in joules; absent, 0 and 4294967295 are no reading', () => {
   const row = { keys: ['a', 'b'], scale: WH };
   assert.deepEqual(readLifetime(row, quotaMap({ a: 713_540, b: 21_830 }, 5)), { joules: 735_370 * 3600, at: 5 });
+  // The stream may bring one key of a sum alone: the sum is as of the newest.
+  const mixed = quotaMap({ a: 10 });
+  mixed.set('b', { value: 2, updatedAt: 9 });
+  assert.equal(readLifetime(row, mixed)?.at, 9);
   assert.equal(readLifetime(row, quotaMap({ a: 713_540 })), undefined, 'a key absent');
   assert.equal(readLifetime(row, quotaMap({ a: 0, b: 0 })), undefined, 'a counter the model leaves unfilled reads 0');
   assert.equal(readLifetime(row, quotaMap({ a: 4_294_967_295, b: 3 })), undefined, 'the uint32 sentinel');
@@ -49,10 +53,13 @@ test('a jump beyond twice the rated power over the elapsed time is dropped; more
   assert.equal(c.joules, 110 * WH);
 });
 
-test('the start time is the first accepted reading', () => {
+test('the start time is the first accepted reading, and the reset after a real reset', () => {
   const c = new LifetimeCounter(1000);
   assert.equal(c.joules, undefined);
   c.offer(5 * WH, 42_000);
   c.offer(6 * WH, 99_000);
   assert.equal(c.since, 42_000);
+  c.offer(1 * WH, 200_000);
+  c.offer(2 * WH, 300_000);
+  assert.equal(c.since, 300_000);
 });

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DataPointType, type SumMetricData } from '@opentelemetry/sdk-metrics';
+import { EnergyCounters } from '../../../src/metrics/energy-counters.js';
+import { SN, energyWorld } from '../../helpers/energy-world.js';
+
+const S = 1000;
+
+async function collected(counters: EnergyCounters): Promise<Map<string, { value: number; startMs: number; monotonic: boolean }>> {
+  const { resourceMetrics } = await counters.collect();
+  const out = new Map<string, { value: number; startMs: number; monotonic: boolean }>();
+  for (const scope of resourceMetrics.scopeMetrics) {
+    for (const metric of scope.metrics) {
+      assert.equal(metric.dataPointType, DataPointType.SUM, metric.descriptor.name);
+      for (const point of (metric as SumMetricData).dataPoints) {
+        const labels = Object.entries(point.attributes)
+          .filter(([k]) => !['device_name', 'product_name'].includes(k))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+        out.set(`${metric.descriptor.name}{${labels}}`, {
+          value: point.value,
+          startMs: point.startTime[0] * 1000 + point.startTime[1] / 1e6,
+          monotonic: (metric as SumMetricData).isMonotonic,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function started(world: ReturnType<typeof energyWorld>): EnergyCounters {
+  const counters = new EnergyCounters({ prefix: 'ecoflow', name: 'test', version: '1', cardinalityLimit: 1000 });
+  counters.start(world.ledger, world.snapshot);
+  return counters;
+}
+
+test('every counter has its own start time: the one its counting began, from the state file too', async (t) => {
+  const world = energyWorld({
+    start: false,
+    restore: { [SN]: { integrated: { batteryChargeEnergy: { joules: 500, since: 1_000_000 } }, daily: {} } },
+  });
+  world.ledger.start();
+  const counters = started(world);
+  t.after(() => counters.shutdown());
+  world.snapshot.replaceQuotas(SN, { pv: 100, bat: 50, acOutWh: 7 }, 2_000_000);
+  world.snapshot.replaceQuotas(SN, { pv: 100, bat: 50, acOutWh: 7 }, 2_010_000);
+  const points = await collected(counters);
+  const device = `device=${SN}`;
+  assert.deepEqual(points.get(`ecoflow_battery_charge_energy_joules_total{${device}}`), { value: 500 + 500, startMs: 1_000_000, monotonic: true });
+  assert.deepEqual(points.get(`ecoflow_port_input_energy_joules_total{${device},port=solar}`), { value: 1000, startMs: 2_000_000, monotonic: true });
+  assert.deepEqual(points.get(`ecoflow_port_output_energy_joules_total{${device},port=ac}`), { value: 7 * 3600, startMs: 2_000_000, monotonic: true });
+  // Not the same object as another counter of the device: a start time per series.
+  assert.equal(points.get(`ecoflow_battery_discharge_energy_joules_total{${device}}`)?.startMs, 2_000_000);
+});
+
+test("a device counter's real reset comes with a new start time", async (t) => {
+  const world = energyWorld();
+  const counters = started(world);
+  t.after(() => counters.shutdown());
+  world.snapshot.replaceQuotas(SN, { acOutWh: 1000 }, 1 * S);
+  const key = `ecoflow_port_output_energy_joules_total{device=${SN},port=ac}`;
+  assert.equal((await collected(counters)).get(key)?.startMs, 1 * S);
+  world.snapshot.replaceQuotas(SN, { acOutWh: 2 }, 60 * S);
+  world.snapshot.replaceQuotas(SN, { acOutWh: 3 }, 120 * S);
+  assert.deepEqual((await collected(counters)).get(key), { value: 3 * 3600, startMs: 120 * S, monotonic: true });
+});
+
+test('a device that leaves takes its series with it; the others keep their start times', async (t) => {
+  const world = energyWorld();
+  world.snapshot.setDevices([
+    { sn: SN, name: 'test', productName: 'Test', online: true },
+    { sn: 'T2', name: 'other', productName: 'Test', online: true },
+  ]);
+  const counters = started(world);
+  t.after(() => counters.shutdown());
+  world.snapshot.replaceQuotas(SN, { pv: 100 }, 5 * S);
+  world.snapshot.replaceQuotas('T2', { pv: 100 }, 7 * S);
+  const before = await collected(counters);
+  assert.ok([...before.keys()].some((k) => k.includes('device=T2')));
+  world.snapshot.setDevices([{ sn: SN, name: 'test', productName: 'Test', online: true }]);
+  // The fresh SDK side comes on the next turn of the event loop.
+  await new Promise((resolve) => setImmediate(resolve));
+  const after = await collected(counters);
+  assert.deepEqual(
+    [...after.keys()].filter((k) => k.includes('device=T2')),
+    [],
+  );
+  const solar = `ecoflow_port_input_energy_joules_total{device=${SN},port=solar}`;
+  assert.equal(after.get(solar)?.startMs, 5 * S);
+  assert.equal(after.get(solar)?.startMs, before.get(solar)?.startMs);
+});
