@@ -29,7 +29,6 @@ interface Labelled {
 }
 
 export class EnergyCounters implements MetricProducer {
-  readonly #o: EnergyCountersOptions;
   readonly #meter: RenewableMeter;
   #counters: Record<EnergyMetricId, ObservableCounter> | undefined;
   readonly #attributes = new WeakMap<EnergyReading, Labelled>();
@@ -47,7 +46,6 @@ export class EnergyCounters implements MetricProducer {
   #pending: NodeJS.Immediate | undefined;
 
   constructor(options: EnergyCountersOptions) {
-    this.#o = options;
     this.#meter = new RenewableMeter({ name: options.name, version: options.version, cardinalityLimit: options.cardinalityLimit });
     this.#names = Object.fromEntries(Object.entries(ENERGY_METRICS).map(([id, m]) => [id, ownMetricName(options.prefix, m)])) as Record<EnergyMetricId, string>;
   }
