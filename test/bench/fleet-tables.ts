@@ -130,6 +130,42 @@ export function nodeOptionsComparison(withFlags: FleetResults = fleetResults(), 
   return lines.join('\n');
 }
 
+/**
+ * What the energy counters cost: the code before them, run twice (the run of fleet.json earlier
+ * that day, and again just before), against the code with them, run right after: the first two
+ * show the run-to-run spread the last is judged by.
+ */
+export function energyComparison(
+  earlier: FleetResults = fleetResults(),
+  before: FleetResults = fleetResults('fleet-before-energy.json'),
+  after: FleetResults = fleetResults('fleet-energy.json'),
+): string {
+  sameSitting([earlier, before, after]);
+  const time = (r: FleetResults) => r.date.slice(11, 16);
+  const lines = [
+    `Node ${after.machine.node}, flags \`${after.node_flags || 'none'}\`, on ${after.machine.cores} × ${after.machine.cpu}: the code before the energy counters at ${time(earlier)} and at ${time(before)} UTC (the spread between two runs), then with them at ${time(after)} UTC (${after.date.slice(0, 10)}). Poll processing includes the energy ledger:`,
+    '',
+    '| devices | series | `/metrics` p50 | `/metrics` p99 | RSS | poll processing | RSS after the compressed hour |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const a of after.rows) {
+    const e = earlier.rows.find((r) => r.devices === a.devices);
+    const b = before.rows.find((r) => r.devices === a.devices);
+    if (!e || !b) continue;
+    const three = (f: (r: Row) => number, unit: string, round = false) => {
+      const show = (r: Row) => `${round ? Math.round(f(r)) : f(r)}`;
+      return `${show(e)}, ${show(b)} → ${show(a)} ${unit}`;
+    };
+    const hour = (r: FleetResults) => r.compressed_hour.find((h) => h.devices === a.devices);
+    const [he, hb, ha] = [hour(earlier), hour(before), hour(after)];
+    const hourCell = he && hb && ha ? `${Math.round(he.rss_after_hour_mb)}, ${Math.round(hb.rss_after_hour_mb)} → ${Math.round(ha.rss_after_hour_mb)} MB` : '—';
+    lines.push(
+      `| ${a.devices} | ${n(b.series)} → ${n(a.series)} | ${three((r) => r.scrape_p50_ms, 'ms')} | ${three((r) => r.scrape_p99_ms, 'ms')} | ${three((r) => r.rss_mb, 'MB', true)} | ${three((r) => r.poll_processing_ms, 'ms')} | ${hourCell} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 const n = (x: number) => x.toLocaleString('en-US');
 const size = (kb: number) => (kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} kB`);
 

@@ -5,7 +5,7 @@ import { FAMILIES } from '../../src/devices/families.js';
 import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../tools/doc-tables/device-tables.js';
 import { energyTable } from '../tools/doc-tables/energy-table.js';
 import { metricsTable } from '../tools/doc-tables/metrics-table.js';
-import { fleetTable, nodeOptionsComparison, runtimeComparison } from '../bench/fleet-tables.js';
+import { energyComparison, fleetTable, nodeOptionsComparison, runtimeComparison } from '../bench/fleet-tables.js';
 
 /**
  * The docs' generated sections: each lives between `<!-- name:start -->` and `<!-- name:end -->`
@@ -29,6 +29,7 @@ export const GENERATED_SECTIONS: Readonly<Record<string, GeneratedSection>> = {
   'sources-legend': { file: 'docs/devices.md', make: sourcesLegend },
   'no-ac-input-voltage': { file: 'docs/operations.md', make: () => familiesWithout('acInputVoltage') },
   'fleet-table': { file: 'docs/performance.md', make: () => fleetTable() },
+  'energy-cost': { file: 'docs/performance.md', make: () => energyComparison() },
   'runtime-comparison': { file: 'docs/performance.md', make: () => runtimeComparison() },
   'node-options-comparison': { file: 'docs/performance.md', make: () => nodeOptionsComparison() },
 };
