@@ -19,6 +19,20 @@ function logged(): { logger: Logger; lines: Array<Record<string, unknown>> } {
   return { lines, logger: new Logger({ level: 'debug', format: 'json', write: (l) => lines.push(JSON.parse(l)), repeatWindowMs: 0 }) };
 }
 
+/** A keeper of `file` over the world's ledger, its writes recorded. */
+function keeperOf(world: ReturnType<typeof energyWorld>, file: string, logger: Logger, intervalMs?: number): { keeper: EnergyStateKeeper; writes: boolean[] } {
+  const writes: boolean[] = [];
+  const keeper = new EnergyStateKeeper({
+    path: file,
+    ledger: world.ledger,
+    logger,
+    version: '1.2.3',
+    intervalMs,
+    reporter: { recordEnergyStateWrite: (ok) => writes.push(ok) },
+  });
+  return { keeper, writes };
+}
+
 const DEVICES = {
   [SN]: {
     integrated: { 'portInputEnergy/solar': { joules: 2000, since: 5 } },
@@ -69,7 +83,7 @@ test('the keeper: one log line naming an unusable file, counters from 0, and the
   writeFileSync(file, 'garbage');
   const { logger, lines } = logged();
   const world = energyWorld();
-  const keeper = new EnergyStateKeeper({ path: file, ledger: world.ledger, logger, version: '1.2.3' });
+  const { keeper } = keeperOf(world, file, logger);
   await keeper.load();
   const errors = lines.filter((l) => l.level === 'error');
   assert.equal(errors.length, 1);
@@ -87,15 +101,7 @@ test('the keeper restores into the ledger, and writes every interval', async (t)
   await writeEnergyState(file, DEVICES, '1.2.3', 0);
   const { logger } = logged();
   const world = energyWorld({ start: false });
-  const writes: boolean[] = [];
-  const keeper = new EnergyStateKeeper({
-    path: file,
-    ledger: world.ledger,
-    logger,
-    version: '1.2.3',
-    intervalMs: 60_000,
-    reporter: { recordEnergyStateWrite: (ok) => writes.push(ok) },
-  });
+  const { keeper, writes } = keeperOf(world, file, logger, 60_000);
   await keeper.load();
   world.ledger.start();
   assert.equal(world.joules()['portInputEnergy{solar}'], 2000);
@@ -116,14 +122,7 @@ test('a write that fails is one log line until it works again, and a metric each
   const file = join(blocked, 'energy.json');
   const { logger, lines } = logged();
   const world = energyWorld();
-  const writes: boolean[] = [];
-  const keeper = new EnergyStateKeeper({
-    path: file,
-    ledger: world.ledger,
-    logger,
-    version: '1.2.3',
-    reporter: { recordEnergyStateWrite: (ok) => writes.push(ok) },
-  });
+  const { keeper, writes } = keeperOf(world, file, logger);
   await keeper.save();
   await keeper.save();
   rmSync(blocked);
