@@ -329,7 +329,7 @@ export const configSchema = {
   /** energy-state-file.ts: the counters the exporter adds up itself, kept across restarts. */
   energyStateFile: option({
     key: 'energy.stateFile',
-    doc: 'File that keeps the energy counters the exporter adds up itself (integrated from power, daily counters) across restarts: written every minute and at shutdown; empty = counters start at 0 on every start.',
+    doc: 'File that keeps the energy counters the exporter adds up itself (integrated from power, daily counters) across restarts: written every minute and at shutdown; empty = counters start at 0 on every start. The Docker image sets /var/lib/ecoflow-exporter/energy-state.json, on its volume.',
     format: String,
     default: '',
     env: 'ENERGY_STATE_FILE',
