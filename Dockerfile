@@ -32,6 +32,18 @@ COPY package.json ./
 RUN mkdir -p /var/lib/ecoflow-exporter && chown node:node /var/lib/ecoflow-exporter
 ENV ENERGY_STATE_FILE=/var/lib/ecoflow-exporter/energy-state.json
 VOLUME ["/var/lib/ecoflow-exporter"]
+# OCI labels. The ARGs come after the last RUN: a new value changes the labels, no layer.
+# VERSION: the release workflow passes the version of the git tag; the default is package.json's.
+# SOURCE_URL: package.json names no repository, so a local build does not know it; the release
+# workflow passes the repository it runs in. The default is a placeholder on a reserved domain
+# (.invalid), which no one can own.
+ARG VERSION=0.1.0
+ARG SOURCE_URL=https://example.invalid/ecoflow-exporter
+LABEL org.opencontainers.image.title="ecoflow-exporter" \
+      org.opencontainers.image.description="EcoFlow IoT Open API to OpenTelemetry metrics: Prometheus /metrics and OTLP push" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="${SOURCE_URL}"
 USER node
 EXPOSE 9090
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
