@@ -6,6 +6,9 @@
  * Heredocs and the `# escape=` directive are refused, not guessed at.
  */
 
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 export interface Instruction {
   /** Upper case: FROM, RUN, LABEL… */
   op: string;
@@ -200,4 +203,25 @@ export function stageLabels(stage: Stage, buildArgs: Record<string, string> = {}
     }
   }
   return labels;
+}
+
+/** The stage the image runs (the last one), instruction by instruction. */
+export function runtimeStage(text = readFileSync(fileURLToPath(new URL('../../../Dockerfile', import.meta.url)), 'utf8')): Instruction[] {
+  return parseDockerfile(text).stages.at(-1)!.instructions;
+}
+
+/** ENV of a stage, the last value of a key winning. */
+export function envOf(stage: readonly Instruction[]): Map<string, string> {
+  return new Map(stage.filter((i) => i.op === 'ENV').flatMap((i) => keyValues(i.args)));
+}
+
+/** HEALTHCHECK's options (`--interval=30s` → interval: '30s') and its CMD, exec form. */
+export function healthcheckOf(stage: readonly Instruction[]): { options: Map<string, string>; command: string[] } {
+  const found = stage.filter((i) => i.op === 'HEALTHCHECK');
+  if (found.length !== 1) throw new Error(`expected one HEALTHCHECK, found ${found.length}`);
+  const [options, command] = found[0]!.args.split(/\bCMD\b/) as [string, string];
+  return {
+    options: new Map([...options.matchAll(/--([\w-]+)=(\S+)/g)].map(([, key, value]) => [key!, value!])),
+    command: JSON.parse(command) as string[],
+  };
 }

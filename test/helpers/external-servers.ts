@@ -1,22 +1,33 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closedPort, eventually } from './simulated-fleet.js';
 
 /**
  * Real Prometheus and VictoriaMetrics on loopback, for the tests that prove our output reaches
- * its consumers. `.ci/run` installs both; elsewhere a missing binary skips those tests with
- * the reason, except under CI, where it fails them.
+ * its consumers, and the real tools that check what we ship (promtool, kubectl). `.ci/run`
+ * installs them; elsewhere a missing binary skips those tests with the reason, except under CI,
+ * where it fails them.
  */
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The first `name` on PATH, else `fallback`. */
+function onPath(name: string, fallback: string): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir !== '' && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return fallback;
+}
 
 export const BINARIES = {
   prometheus: process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus',
   promtool: process.env.PROMTOOL_BIN ?? '/usr/bin/promtool',
   victoriaMetrics: process.env.VICTORIA_METRICS_BIN ?? join(REPO, '.cache/victoria-metrics/usr/bin/victoria-metrics'),
   mosquitto: process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto',
+  // On PATH, else the one `.ci/run` unpacks from Debian trixie when the machine has none.
+  kubectl: process.env.KUBECTL_BIN ?? onPath('kubectl', join(REPO, '.cache/kubectl/usr/bin/kubectl')),
 };
 
 /** Options for `test()`: skips with a reason when a binary is missing outside CI. */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { DASHBOARDS } from '../helpers/dashboards.js';
 import { BINARIES, needs } from '../helpers/external-servers.js';
-import { keyValues, parseDockerfile, type Instruction } from '../helpers/dockerfile.js';
+import { envOf, runtimeStage } from '../helpers/dockerfile.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 const compose = parse(readFileSync(root('compose.yaml'), 'utf8'));
@@ -100,15 +100,9 @@ test('the Dockerfile HEALTHCHECK probes liveness', () => {
   assert.match(readFileSync(root('Dockerfile'), 'utf8'), /HEALTHCHECK[^\n]*\\\n\s+CMD \["node", "dist\/src\/healthcheck\.js"\]/);
 });
 
-/** The Dockerfile's runtime stage, instruction by instruction. */
-function runtimeStage(): Instruction[] {
-  return parseDockerfile(readFileSync(root('Dockerfile'), 'utf8')).stages.at(-1)!.instructions;
-}
-
 test('the energy state file sits on a volume the unprivileged user may write, in the image and in compose', () => {
   const stage = runtimeStage();
-  const env = new Map(stage.filter((i) => i.op === 'ENV').flatMap((i) => keyValues(i.args)));
-  const file = env.get('ENERGY_STATE_FILE');
+  const file = envOf(stage).get('ENERGY_STATE_FILE');
   assert.ok(file, 'the image sets ENERGY_STATE_FILE');
   const folder = posix.dirname(file);
   const volumes = stage.filter((i) => i.op === 'VOLUME').flatMap((i) => JSON.parse(i.args) as string[]);
