@@ -201,11 +201,14 @@ test('every variable the manifests give the exporter is one it reads; the keys c
       `${dir}: variables the exporter does not read (src/config/config-schema.ts)`,
     );
     const fromSecret = env.filter((e) => e.valueFrom?.secretKeyRef);
-    assert.deepEqual(fromSecret.map((e) => e.name).sort(), ['ECOFLOW_ACCESS_KEY', 'ECOFLOW_SECRET_KEY'], dir);
+    // The keys, and the region's API host if the Secret has it (it must be right before the first start).
+    assert.deepEqual(fromSecret.map((e) => e.name).sort(), ['ECOFLOW_ACCESS_KEY', 'ECOFLOW_API_HOST', 'ECOFLOW_SECRET_KEY'], dir);
     for (const e of fromSecret) {
-      assert.ok(sensitive.has(e.name), `${e.name} is a sensitive option`);
-      assert.deepEqual(e.valueFrom?.secretKeyRef, { name: 'ecoflow-exporter-keys', key: e.name });
+      const key = sensitive.has(e.name);
+      assert.ok(key || e.name === 'ECOFLOW_API_HOST', `${e.name} is a sensitive option`);
+      assert.deepEqual(e.valueFrom?.secretKeyRef, { name: 'ecoflow-exporter-keys', key: e.name, ...(!key && { optional: true }) });
     }
+    for (const e of env) assert.ok(!(e.value !== undefined && e.valueFrom !== undefined), `${dir}: ${e.name} has a value and a valueFrom`);
     for (const e of env) assert.ok(!(sensitive.has(e.name) && e.value !== undefined), `${dir}: ${e.name} has no value in the manifest`);
   }
 });
