@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -117,4 +117,14 @@ export async function promQuery(baseUrl: string, query: string): Promise<Array<{
   const body = (await res.json()) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
   if (body.status !== 'success') throw new Error(`query ${query}: ${JSON.stringify(body)}`);
   return body.data.result;
+}
+
+/** Runs promtool; on failure the test fails with what promtool printed (on stdout: its error alone would hide it). */
+export function promtool(...args: string[]): string {
+  try {
+    return execFileSync(BINARIES.promtool, args, { encoding: 'utf8', stdio: 'pipe' });
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    throw new Error(`promtool ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
 }

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { BINARIES, needs } from '../helpers/external-servers.js';
+import { needs, promtool } from '../helpers/external-servers.js';
 
 const RULES = fileURLToPath(new URL('../../../prometheus/alerts.yml', import.meta.url));
 const RULE_TESTS = fileURLToPath(new URL('../../../prometheus/alerts.test.yml', import.meta.url));
@@ -28,16 +27,6 @@ interface AlertTest {
 const rules = (): Rule[] => (parse(readFileSync(RULES, 'utf8')).groups as Array<{ rules: Rule[] }>).flatMap((g) => g.rules);
 const ruleTests = (): AlertTest[] =>
   (parse(readFileSync(RULE_TESTS, 'utf8')).tests as Array<{ alert_rule_test?: AlertTest[] }>).flatMap((t) => t.alert_rule_test ?? []);
-
-/** promtool prints what failed on stdout; execFileSync's error alone would hide it. */
-function promtool(...args: string[]): string {
-  try {
-    return execFileSync(BINARIES.promtool, args, { encoding: 'utf8', stdio: 'pipe' });
-  } catch (err) {
-    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
-    assert.fail(`promtool ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
-  }
-}
 
 test('promtool accepts the alert rules', needs('promtool'), () => {
   assert.match(promtool('check', 'rules', RULES), /SUCCESS: 6 rules found/);

@@ -5,25 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { repoPath } from '../../helpers/doc-sections.js';
-import { BINARIES, needs } from '../../helpers/external-servers.js';
+import { needs, promtool } from '../../helpers/external-servers.js';
 import { ALERT_RULES_FILE } from '../../helpers/kubernetes-files.js';
 import { KUBERNETES_DIR, kustomize, only } from '../../helpers/kubernetes.js';
-
-/** promtool prints what failed on stdout; execFileSync's error alone would hide it. */
-function promtool(...args: string[]): string {
-  try {
-    return execFileSync(BINARIES.promtool, args, { encoding: 'utf8', stdio: 'pipe' });
-  } catch (err) {
-    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
-    assert.fail(`promtool ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
-  }
-}
 
 /** A scratch folder holding the rendered rule's groups as rules.yml. */
 function withRenderedRules(check: (dir: string, ruleCount: number) => void): void {
