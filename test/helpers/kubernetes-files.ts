@@ -18,10 +18,11 @@ export const COLLECTOR_CONFIG_FILE = 'deploy/kubernetes/overlays/otlp-sidecar/ot
 export const SIDECAR = {
   /** The receivers listen here, with their original ports: only the exporter in the same pod sends. */
   receiverHost: '127.0.0.1',
-  /** health_check listens on the pod's address (the kubelet probes it there) at this port. */
+  /**
+   * health_check listens on every address of the pod at this port (the kubelet probes the pod's
+   * address; `:port` binds IPv4 and IPv6 alike, where `${POD_IP}:port` cannot parse an IPv6 one).
+   */
   healthPort: 13133,
-  /** The collector container's variable that holds the pod's IP address (downward API). */
-  podIpEnv: 'POD_IP',
   /** The collector container's variable that holds the remote-write URL. */
   remoteWriteEnv: 'PROMETHEUS_REMOTE_WRITE_URL',
 } as const;
@@ -72,7 +73,9 @@ export function sidecarCollectorConfig(): string {
   }
   // 2. The health_check extension, for the container's probes.
   if (doc.has('extensions')) throw new Error(`${COLLECTOR_CONFIG_SOURCE} has extensions of its own: merge health_check into them here`);
-  const extensions = doc.createPair('extensions', { health_check: { endpoint: `\${env:${SIDECAR.podIpEnv}}:${SIDECAR.healthPort}` } });
+  const extensions = doc.createPair('extensions', { health_check: { endpoint: `:${SIDECAR.healthPort}` } });
+  // Quoted: a plain scalar that starts with ':' is one many YAML readers stumble on.
+  ((extensions.value as YAMLMap).getIn(['health_check', 'endpoint'], true) as Scalar).type = 'QUOTE_DOUBLE';
   const serviceAt = root.items.findIndex((p) => isScalar(p.key) && p.key.value === 'service');
   root.items.splice(serviceAt, 0, extensions as Pair<unknown, unknown>);
   for (const pair of [extensions, root.items[serviceAt + 1]!]) (pair.key as Scalar).spaceBefore = true;
@@ -88,7 +91,7 @@ export function sidecarCollectorConfig(): string {
     GENERATED(COLLECTOR_CONFIG_SOURCE),
     " Three changes for a collector in the exporter's pod (the Deployment patch beside this file):",
     ` - the OTLP receivers listen on ${SIDECAR.receiverHost} only: the exporter in the same pod is the one sender;`,
-    ` - the health_check extension, on the pod's address port ${SIDECAR.healthPort}, for the container's probes;`,
+    ` - the health_check extension, on port ${SIDECAR.healthPort} of every address of the pod, for the container's probes;`,
     ` - the remote-write URL comes from ${SIDECAR.remoteWriteEnv}, which the Deployment sets to`,
     `   ${remoteWriteUrl()}: change it there, to your Prometheus (run with`,
     '   --web.enable-remote-write-receiver) or any remote-write receiver.',

@@ -258,9 +258,8 @@ test('the OTLP sidecar overlay: the exporter pushes to the collector in its pod 
   assert.equal(configMap.data[posix.basename(configPath)], text);
   // Every ${env:…} of the config is set, the remote-write URL to otel-collector.yaml's.
   const wanted = [...text.matchAll(/\$\{env:(\w+)\}/g)].map((m) => m[1]).sort();
-  assert.deepEqual(wanted, [SIDECAR.podIpEnv, SIDECAR.remoteWriteEnv].sort());
+  assert.deepEqual(wanted, [SIDECAR.remoteWriteEnv]);
   assert.equal(envValue(collector, SIDECAR.remoteWriteEnv), remoteWriteUrl());
-  assert.deepEqual(collector.env.find((e: EnvVar) => e.name === SIDECAR.podIpEnv).valueFrom, { fieldRef: { fieldPath: 'status.podIP' } });
   // Probed on health_check's port; the Go heap kept under the container's limit.
   assert.deepEqual(collector.ports, [{ name: 'health', containerPort: portOf(config.extensions.health_check.endpoint) }]);
   for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) assert.deepEqual(collector[probe].httpGet, { path: '/', port: 'health' }, probe);

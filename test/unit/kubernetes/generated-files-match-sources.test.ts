@@ -60,8 +60,8 @@ test("the sidecar's collector config is otel-collector.yaml with exactly the thr
     const path = `receivers.otlp.protocols.${protocol}.endpoint`;
     assert.equal(copy.get(path), `${SIDECAR.receiverHost}:${portOf(source.get(path) as string)}`);
   }
-  // 2. health_check, switched on, on the pod's address.
-  assert.equal(copy.get('extensions.health_check.endpoint'), `\${env:${SIDECAR.podIpEnv}}:${SIDECAR.healthPort}`);
+  // 2. health_check, switched on, on every address of the pod (IPv4 and IPv6).
+  assert.equal(copy.get('extensions.health_check.endpoint'), `:${SIDECAR.healthPort}`);
   assert.equal(copy.get('service.extensions.0'), 'health_check');
   // 3. The remote-write URL from the environment; the original is kept to be set there.
   assert.equal(copy.get('exporters.prometheusremotewrite.endpoint'), `\${env:${SIDECAR.remoteWriteEnv}}`);
