@@ -79,6 +79,19 @@ function sameSitting(runs: FleetResults[]): void {
 const mb = (x: number) => `${Math.round(x)} MB`;
 const change = (before: number, after: number) => `${after >= before ? '+' : '−'}${Math.abs(Math.round(((after - before) / before) * 100))} %`;
 
+/** A table under an introducing line: right-aligned columns, one row per entry of `rows`. */
+function table(intro: string, columns: readonly string[], rows: readonly string[][]): string {
+  return [intro, '', `| ${columns.join(' | ')} |`, `|${columns.map(() => '---:').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** One figure of several runs in order, `separators` between them (`1 → 2 → 3 ms`); a run without it shows —. */
+function figures(values: ReadonlyArray<number | undefined>, unit: string, separators: readonly string[], round = false): string {
+  const shown = values.map((v) => (v === undefined ? '—' : `${round ? Math.round(v) : v}`));
+  return `${shown.map((text, i) => (i === 0 ? text : `${separators[i - 1]}${text}`)).join('')} ${unit}`;
+}
+
+const sameSize = (runs: FleetResults, devices: number) => runs.rows.find((r) => r.devices === devices);
+
 /**
  * Node.js 20 with OpenTelemetry JS 2.x against Node.js 24 with 3.x: the same bench, one sitting;
  * between them, where it was run, the old commit on Node.js 24 (what the runtime did alone).
@@ -89,45 +102,47 @@ export function runtimeComparison(
   middle: FleetResults = fleetResults('fleet-node24-sdk2.json'),
 ): string {
   sameSitting([before, middle, after]);
-  const cell = (r: Row | undefined, f: (r: Row) => string) => (r ? f(r) : '—');
-  const lines = [
-    `On ${after.machine.cores} × ${after.machine.cpu}, one sitting (${before.date.slice(0, 10)}, runs finished between ${before.date.slice(11, 16)} and ${middle.date.slice(11, 16)} UTC), all with the Node options \`${after.node_flags || 'none'}\`: Node ${before.machine.node} with OpenTelemetry JS 2.x → Node ${middle.machine.node} with 2.x (the last commit before the move; 1 and 100 devices) → Node ${after.machine.node} with 3.x (this version):`,
-    '',
-    '| devices | `/metrics` p50 | `/metrics` p99 | straightforward p50 | RSS | poll processing |',
-    '|---:|---:|---:|---:|---:|---:|',
-  ];
+  const rows: string[][] = [];
   for (const a of after.rows) {
-    const b = before.rows.find((r) => r.devices === a.devices);
+    const b = sameSize(before, a.devices);
     if (!b) continue;
-    const m = middle.rows.find((r) => r.devices === a.devices);
-    const three = (f: (r: Row) => number, unit: string, round = false) => {
-      const show = (r: Row) => `${round ? Math.round(f(r)) : f(r)}`;
-      return `${show(b)} → ${cell(m, show)} → ${show(a)} ${unit}`;
-    };
-    lines.push(
-      `| ${a.devices} | ${three((r) => r.scrape_p50_ms, 'ms')} (${change(b.scrape_p50_ms, a.scrape_p50_ms)}) | ${three((r) => r.scrape_p99_ms, 'ms')} | ${three((r) => r.straightforward_p50_ms, 'ms')} | ${three((r) => r.rss_mb, 'MB', true)} | ${three((r) => r.poll_processing_ms, 'ms')} |`,
-    );
+    const m = sameSize(middle, a.devices);
+    const three = (f: (r: Row) => number, unit: string, round = false) => figures([f(b), m && f(m), f(a)], unit, [' → ', ' → '], round);
+    rows.push([
+      `${a.devices}`,
+      `${three((r) => r.scrape_p50_ms, 'ms')} (${change(b.scrape_p50_ms, a.scrape_p50_ms)})`,
+      three((r) => r.scrape_p99_ms, 'ms'),
+      three((r) => r.straightforward_p50_ms, 'ms'),
+      three((r) => r.rss_mb, 'MB', true),
+      three((r) => r.poll_processing_ms, 'ms'),
+    ]);
   }
-  return lines.join('\n');
+  return table(
+    `On ${after.machine.cores} × ${after.machine.cpu}, one sitting (${before.date.slice(0, 10)}, runs finished between ${before.date.slice(11, 16)} and ${middle.date.slice(11, 16)} UTC), all with the Node options \`${after.node_flags || 'none'}\`: Node ${before.machine.node} with OpenTelemetry JS 2.x → Node ${middle.machine.node} with 2.x (the last commit before the move; 1 and 100 devices) → Node ${after.machine.node} with 3.x (this version):`,
+    ['devices', '`/metrics` p50', '`/metrics` p99', 'straightforward p50', 'RSS', 'poll processing'],
+    rows,
+  );
 }
 
 /** The current runtime with the Node options of `npm start` and without any: where they help, where they cost. */
 export function nodeOptionsComparison(withFlags: FleetResults = fleetResults(), without: FleetResults = fleetResults('fleet-no-flags.json')): string {
   sameSitting([withFlags, without]);
-  const lines = [
-    `Node ${withFlags.machine.node}, same sitting as above; with \`${withFlags.node_flags}\` against no options:`,
-    '',
-    '| devices | `/metrics` p50 with → without | p99 with → without | RSS with → without |',
-    '|---:|---:|---:|---:|',
-  ];
+  const rows: string[][] = [];
   for (const w of withFlags.rows) {
-    const o = without.rows.find((r) => r.devices === w.devices);
+    const o = sameSize(without, w.devices);
     if (!o) continue;
-    lines.push(
-      `| ${w.devices} | ${w.scrape_p50_ms} → ${o.scrape_p50_ms} ms | ${w.scrape_p99_ms} → ${o.scrape_p99_ms} ms | ${mb(w.rss_mb)} → ${mb(o.rss_mb)} |`,
-    );
+    rows.push([
+      `${w.devices}`,
+      `${w.scrape_p50_ms} → ${o.scrape_p50_ms} ms`,
+      `${w.scrape_p99_ms} → ${o.scrape_p99_ms} ms`,
+      `${mb(w.rss_mb)} → ${mb(o.rss_mb)}`,
+    ]);
   }
-  return lines.join('\n');
+  return table(
+    `Node ${withFlags.machine.node}, same sitting as above; with \`${withFlags.node_flags}\` against no options:`,
+    ['devices', '`/metrics` p50 with → without', 'p99 with → without', 'RSS with → without'],
+    rows,
+  );
 }
 
 /**
@@ -142,28 +157,30 @@ export function energyComparison(
 ): string {
   sameSitting([earlier, before, after]);
   const time = (r: FleetResults) => r.date.slice(11, 16);
-  const lines = [
-    `Node ${after.machine.node}, flags \`${after.node_flags || 'none'}\`, on ${after.machine.cores} × ${after.machine.cpu}: the code before the energy counters at ${time(earlier)} and at ${time(before)} UTC (the spread between two runs), then with them at ${time(after)} UTC (${after.date.slice(0, 10)}). Poll processing includes the energy ledger:`,
-    '',
-    '| devices | series | `/metrics` p50 | `/metrics` p99 | RSS | poll processing | RSS after the compressed hour |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
-  ];
+  const spread = [', ', ' → '];
+  const rows: string[][] = [];
   for (const a of after.rows) {
-    const e = earlier.rows.find((r) => r.devices === a.devices);
-    const b = before.rows.find((r) => r.devices === a.devices);
+    const e = sameSize(earlier, a.devices);
+    const b = sameSize(before, a.devices);
     if (!e || !b) continue;
-    const three = (f: (r: Row) => number, unit: string, round = false) => {
-      const show = (r: Row) => `${round ? Math.round(f(r)) : f(r)}`;
-      return `${show(e)}, ${show(b)} → ${show(a)} ${unit}`;
-    };
-    const hour = (r: FleetResults) => r.compressed_hour.find((h) => h.devices === a.devices);
-    const [he, hb, ha] = [hour(earlier), hour(before), hour(after)];
-    const hourCell = he && hb && ha ? `${Math.round(he.rss_after_hour_mb)}, ${Math.round(hb.rss_after_hour_mb)} → ${Math.round(ha.rss_after_hour_mb)} MB` : '—';
-    lines.push(
-      `| ${a.devices} | ${n(b.series)} → ${n(a.series)} | ${three((r) => r.scrape_p50_ms, 'ms')} | ${three((r) => r.scrape_p99_ms, 'ms')} | ${three((r) => r.rss_mb, 'MB', true)} | ${three((r) => r.poll_processing_ms, 'ms')} | ${hourCell} |`,
-    );
+    const three = (f: (r: Row) => number, unit: string, round = false) => figures([f(e), f(b), f(a)], unit, spread, round);
+    const hour = (r: FleetResults) => r.compressed_hour.find((h) => h.devices === a.devices)?.rss_after_hour_mb;
+    const hours = [hour(earlier), hour(before), hour(after)];
+    rows.push([
+      `${a.devices}`,
+      `${n(b.series)} → ${n(a.series)}`,
+      three((r) => r.scrape_p50_ms, 'ms'),
+      three((r) => r.scrape_p99_ms, 'ms'),
+      three((r) => r.rss_mb, 'MB', true),
+      three((r) => r.poll_processing_ms, 'ms'),
+      hours.every((h) => h !== undefined) ? figures(hours, 'MB', spread, true) : '—',
+    ]);
   }
-  return lines.join('\n');
+  return table(
+    `Node ${after.machine.node}, flags \`${after.node_flags || 'none'}\`, on ${after.machine.cores} × ${after.machine.cpu}: the code before the energy counters at ${time(earlier)} and at ${time(before)} UTC (the spread between two runs), then with them at ${time(after)} UTC (${after.date.slice(0, 10)}). Poll processing includes the energy ledger:`,
+    ['devices', 'series', '`/metrics` p50', '`/metrics` p99', 'RSS', 'poll processing', 'RSS after the compressed hour'],
+    rows,
+  );
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
