@@ -53,7 +53,18 @@ const inputsCache = new WeakMap<DeviceFamily, Array<[path: string, target: strin
  * The targets a write of `keys` can change: rows reading one of the keys, or a path inside one
  * (`heartbeat` feeds `heartbeat.energyInfos[0].watts`), through any of their inputs.
  */
-export function targetsFedBy(family: DeviceFamily, keys: Iterable<string>): Set<string> {
+export function targetsFedBy(family: DeviceFamily, keys: ReadonlySet<string>): ReadonlySet<string> {
+  // The gauges and the energy ledger both ask, for the same write: the answer is kept with it.
+  let byWrite = fedCache.get(family);
+  if (!byWrite) fedCache.set(family, (byWrite = new WeakMap()));
+  let fed = byWrite.get(keys);
+  if (!fed) byWrite.set(keys, (fed = computeTargetsFedBy(family, keys)));
+  return fed;
+}
+
+const fedCache = new WeakMap<DeviceFamily, WeakMap<ReadonlySet<string>, ReadonlySet<string>>>();
+
+function computeTargetsFedBy(family: DeviceFamily, keys: ReadonlySet<string>): Set<string> {
   let inputs = inputsCache.get(family);
   if (!inputs) {
     inputs = [];
