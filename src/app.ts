@@ -20,8 +20,9 @@ import type { DemoCloud } from './simulator/demo-cloud.js';
 import { streamClientId } from './stream/client-id.js';
 import type { LiveStream } from './stream/live-stream.js';
 import { VERSION } from './version.js';
-import { FAMILIES } from './devices/families.js';
-import { EnergyLedger, type EnergyRejection } from './energy/energy-ledger.js';
+import type { DeviceModels } from './devices/device-models.js';
+import { deviceModels } from './metrics/producers/producer-list.js';
+import { EnergyLedger, type EnergyRebaseline, type EnergyRejection } from './energy/energy-ledger.js';
 import { EnergyStateKeeper } from './energy/energy-state-keeper.js';
 import { EnergyCounters } from './metrics/energy-counters.js';
 
@@ -102,8 +103,10 @@ export class App {
       const selfMetrics = this.#selfMetrics;
       selfMetrics.start();
       const client = await this.#connect(governor, selfMetrics);
-      this.#instrumentsOver(snapshotMeter, snapshot, staleness, selfMetrics);
-      await this.#energyOver(snapshot, staleness, selfMetrics);
+      // One record of each device's model, read by the unified metrics and the energy ledger alike.
+      const models = deviceModels(this.#log);
+      this.#instrumentsOver(snapshotMeter, snapshot, staleness, selfMetrics, models);
+      await this.#energyOver(snapshot, staleness, selfMetrics, models);
       const stream = await this.#streamOver(client, snapshot, selfMetrics);
       const poller = this.#pollerOver(client, snapshot, selfMetrics, stream);
       const ready = readinessCheck({
@@ -226,13 +229,14 @@ export class App {
   }
 
   /** The snapshot's metrics: device state, raw quotas and, unless switched off, unified metrics. */
-  #instrumentsOver(meter: RenewableMeter, snapshot: QuotaSnapshot, staleness: StalenessRule, selfMetrics: SelfMetrics): void {
+  #instrumentsOver(meter: RenewableMeter, snapshot: QuotaSnapshot, staleness: StalenessRule, selfMetrics: SelfMetrics, models: DeviceModels): void {
     const config = this.#config;
     this.#instruments = new ChurnBoundedGauges({
       meter,
       snapshot,
       prefix: config.metricsPrefix,
       unified: config.unifiedMetrics,
+      models,
       staleness,
       maxSeriesPerDevice: config.maxSeriesPerDevice,
       logger: this.#log,
@@ -246,19 +250,29 @@ export class App {
    * snapshot, the state file that carries the exporter's own sums across restarts, and their
    * instruments.
    */
-  async #energyOver(snapshot: QuotaSnapshot, staleness: StalenessRule, selfMetrics: SelfMetrics): Promise<void> {
+  async #energyOver(snapshot: QuotaSnapshot, staleness: StalenessRule, selfMetrics: SelfMetrics, models: DeviceModels): Promise<void> {
     const config = this.#config;
     if (!this.#energyCounters) return;
     const ledger = new EnergyLedger({
       snapshot,
-      families: FAMILIES,
+      models,
       staleness,
       reporter: selfMetrics,
       onRejected: (event) => energyRejectedLog(this.#log, event),
+      onMoved: (event) => energyMovedLog(this.#log, event),
+      onStarted: () => this.#energyState?.saveSoon(),
+      publishWritten: config.energyStateFile !== undefined,
     });
     this.#energyLedger = ledger;
     if (config.energyStateFile) {
-      this.#energyState = new EnergyStateKeeper({ path: config.energyStateFile, ledger, logger: this.#log, reporter: selfMetrics, version: VERSION });
+      this.#energyState = new EnergyStateKeeper({
+        path: config.energyStateFile,
+        ledger,
+        logger: this.#log,
+        reporter: selfMetrics,
+        version: VERSION,
+        intervalMs: config.energyStateIntervalMs,
+      });
       await this.#energyState.load();
     }
     ledger.start();
@@ -333,10 +347,20 @@ export class App {
 function energyRejectedLog(log: Logger, event: { sn: string; counter: string; reason: EnergyRejection; detail: string }): void {
   const what = {
     jump: 'grew faster than the device can deliver',
+    decrease: 'below the last trusted reading, held',
     implausible_power: 'power above twice the rating, not integrated',
     older_day: 'dated before the last reading',
   }[event.reason];
   log.warn(`energy input left out: ${what} (said once per counter)`, { sn: event.sn, counter: event.counter, detail: event.detail });
+}
+
+function energyMovedLog(log: Logger, event: { sn: string; counter: string; how: EnergyRebaseline; detail: string }): void {
+  const what = {
+    reset: "device counter reset: a lower reading persisted; the exported counter goes on from the device's new level",
+    rebaselined: "device counter moved on: a higher reading persisted; the exported counter goes on from the device's new level, without the jump",
+    recovered: 'device counter back at its earlier level: the energy counted since its last trusted reading there is added',
+  }[event.how];
+  log.warn(what, { sn: event.sn, counter: event.counter, detail: event.detail });
 }
 
 function displayHost(host: string): string {

@@ -10,6 +10,7 @@
  */
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../ecoflow/ecoflow-client.js';
 import { loadWebConfig } from '../export/web-config.js';
+import { posix, win32 } from 'node:path';
 import { derived, option, type ConfigOf, type OptionContext } from './option.js';
 
 const toMs = (seconds: number) => Math.round(seconds * 1000);
@@ -326,15 +327,29 @@ export const configSchema = {
     env: 'UNIFIED_METRICS',
     arg: 'unified-metrics',
   }),
-  /** energy-state-file.ts: the counters the exporter adds up itself, kept across restarts. */
+  /** energy-state-file.ts: every energy counter as last exported, kept across restarts. */
   energyStateFile: option({
     key: 'energy.stateFile',
-    doc: 'File that keeps the energy counters the exporter adds up itself (integrated from power, daily counters) across restarts: written every minute and at shutdown; empty = counters start at 0 on every start. The Docker image sets /var/lib/ecoflow-exporter/energy-state.json, on its volume.',
+    doc: 'File that keeps the energy counters across restarts (written every ENERGY_STATE_INTERVAL and at shutdown; with it, counters are exported as last written, so a crash never makes one go back). auto: $XDG_STATE_HOME/ecoflow-exporter/energy-state.json, else ~/.local/state/ecoflow-exporter/energy-state.json (Windows: %LOCALAPPDATA%\\ecoflow-exporter\\energy-state.json); none in demo mode. Empty: no file (counters start again at every start). The Docker image sets /var/lib/ecoflow-exporter/energy-state.json, on its volume.',
     format: String,
-    default: '',
+    default: 'auto',
     env: 'ENERGY_STATE_FILE',
     arg: 'energy-state-file',
-    derive: (file) => file.trim() || undefined,
+    derive: (file, { env, valueOf }) => {
+      const given = file.trim();
+      if (given !== 'auto') return given || undefined;
+      // Demo devices are simulated afresh at every launch: nothing of theirs is worth keeping.
+      return valueOf(demo) ? undefined : perUserStateFile(env);
+    },
+  }),
+  energyStateIntervalMs: option({
+    key: 'energy.stateInterval',
+    doc: 'Seconds between writes of ENERGY_STATE_FILE. With a state file, energy counters move when written: a shorter interval makes them fresher, a longer one writes the disk less (an SD card).',
+    format: 'positive-int',
+    default: 60,
+    env: 'ENERGY_STATE_INTERVAL',
+    arg: 'energy-state-interval',
+    derive: toMs,
   }),
   logLevel: option({
     key: 'log.level',
@@ -454,3 +469,15 @@ export const configSchema = {
 
 /** What the program reads: the schema's shape, each value of its entry's (derived) type. */
 export type Config = ConfigOf<typeof configSchema>;
+
+/**
+ * Where energy state lives when ENERGY_STATE_FILE is `auto`: the XDG base directory
+ * specification's state home (state that should persist between restarts, not worth backing
+ * up), or Windows' local application data. Undefined without a home to put it in.
+ */
+export function perUserStateFile(env: NodeJS.ProcessEnv): string | undefined {
+  const file = 'energy-state.json';
+  if (process.platform === 'win32') return env.LOCALAPPDATA ? win32.join(env.LOCALAPPDATA, 'ecoflow-exporter', file) : undefined;
+  const stateHome = env.XDG_STATE_HOME?.startsWith('/') ? env.XDG_STATE_HOME : env.HOME ? posix.join(env.HOME, '.local', 'state') : undefined;
+  return stateHome && posix.join(stateHome, 'ecoflow-exporter', file);
+}

@@ -21,6 +21,7 @@ export const deltaPro3: DeviceFamily = {
     rows: [
       {
         kind: 'lifetime',
+        rating: { watts: 5500, evidence: "FOX spec (DELTA Pro 3): AC '2900W max' + PV 1600 W + 1000 W; the EMS caps the pack near 85 A × ~57.6 V ≈ 4900 W (FOX test/data2/deltapro3.json); port combinations not checked", unverified: true },
         metric: 'batteryChargeEnergy',
         keys: ['accuChgEnergy'],
         scale: 3600,
@@ -29,6 +30,7 @@ export const deltaPro3: DeviceFamily = {
       },
       {
         kind: 'lifetime',
+        rating: { watts: 6000, evidence: "FOX spec (DELTA Pro 3): acOutput '4000W, (6000W X-Boost), max 8000W'; twice X-Boost covers the peak" },
         metric: 'batteryDischargeEnergy',
         keys: ['accuDsgEnergy'],
         scale: 3600,

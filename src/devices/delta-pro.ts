@@ -28,6 +28,7 @@ export const deltaPro: DeviceFamily = {
     rows: [
       {
         kind: 'lifetime',
+        rating: { watts: 3400, evidence: "TOL public/smart_home_panel.py SCHEDULED_CHARGE_POWER_MAX 3400 (the panel charges each DELTA Pro at up to 3400 W); TOL's AC charging setting up to 2900 W; pass-through at 15 A × 240 V = 3600 W fits in the margin" },
         metric: 'portInputEnergy',
         port: 'ac',
         keys: ['pd.chgPowerAc'],
@@ -37,6 +38,7 @@ export const deltaPro: DeviceFamily = {
       },
       {
         kind: 'lifetime',
+        rating: { watts: 4500, evidence: 'FOX spec (DELTA Pro): acOutput 3600W, xboost 4500W, acOutputPeak 7200W; twice X-Boost covers the peak' },
         metric: 'portOutputEnergy',
         port: 'ac',
         keys: ['pd.dsgPowerAc'],
@@ -46,6 +48,7 @@ export const deltaPro: DeviceFamily = {
       },
       {
         kind: 'lifetime',
+        rating: { watts: 1600, evidence: "FOX spec (DELTA Pro): solarInput '11-150V, 15A, 1600W' (the MPPT caps it)" },
         metric: 'portInputEnergy',
         port: 'solar',
         keys: ['pd.chgSunPower'],

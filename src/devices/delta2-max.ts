@@ -25,6 +25,7 @@ export const delta2Max: DeviceFamily = {
     rows: [
       {
         kind: 'lifetime',
+        rating: { watts: 2400, evidence: "FOX spec (lib/ecoflow_data.js, DELTA 2 Max) acInputPower 2400W; the device's own inv.FastChgWatts 2400 (DIAG); TOL's AC charging setting 200–2400 W. AC in counts pass-through too, bounded by the same input" },
         metric: 'portInputEnergy',
         port: 'ac',
         keys: ['pd.chgPowerAC'],
@@ -34,6 +35,7 @@ export const delta2Max: DeviceFamily = {
       },
       {
         kind: 'lifetime',
+        rating: { watts: 3400, evidence: 'FOX spec (DELTA 2 Max): acOutput 2400W, xboost 3400W, acOutputPeak 4800W; X-Boost is the most it sustains, and twice it covers the peak' },
         metric: 'portOutputEnergy',
         port: 'ac',
         keys: ['pd.dsgPowerAC'],
@@ -43,6 +45,7 @@ export const delta2Max: DeviceFamily = {
       },
       {
         kind: 'lifetime',
+        rating: { watts: 3400, evidence: 'FOX spec (DELTA 2 Max): AC charging 2400 W + solar 2 × 500 W; the pack itself asks for less (DIAG bms_bmsStatus.tagChgAmp 40 A × ~56 V ≈ 2240 W)' },
         metric: 'batteryChargeEnergy',
         keys: ['bms_bmsInfo.accuChgEnergy'],
         scale: 3600,
@@ -52,6 +55,7 @@ export const delta2Max: DeviceFamily = {
       },
       {
         kind: 'lifetime',
+        rating: { watts: 3400, evidence: 'FOX spec (DELTA 2 Max): X-Boost 3400 W on AC; the DC ports (~0.4 kW) fit in the margin' },
         metric: 'batteryDischargeEnergy',
         keys: ['bms_bmsInfo.accuDsgEnergy'],
         scale: 3600,

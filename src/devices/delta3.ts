@@ -27,6 +27,7 @@ export const delta3: DeviceFamily = {
     rows: [
       {
         kind: 'lifetime',
+        rating: { watts: 2500, evidence: 'FOX spec (DELTA 3 Max Plus, the largest model of the family): AC 1500 W + solar 2 × 500 W; its pack asks for at most ~2580 W (FOX test/data2/delta3maxplus.json tagChgAmp 44.8 A × ≤ 57.6 V); regional AC limits not checked', unverified: true },
         metric: 'batteryChargeEnergy',
         keys: ['accuChgEnergy'],
         scale: 3600,
@@ -36,6 +37,7 @@ export const delta3: DeviceFamily = {
       },
       {
         kind: 'lifetime',
+        rating: { watts: 3900, evidence: "FOX spec (DELTA 3 Max Plus): acOutput '3000W, 3900W X-Boost'; the other models give 1800–2400 W; DC ports fit in the margin" },
         metric: 'batteryDischargeEnergy',
         keys: ['accuDsgEnergy'],
         scale: 3600,

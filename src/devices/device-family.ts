@@ -59,8 +59,8 @@ export interface DeviceFamily {
 export interface FamilyEnergy {
   /**
    * The most power the device moves, every port together, in W, from its specification, with
-   * room for surges: a counter that grows faster than twice this is misread, and a power
-   * reading above twice this is not integrated.
+   * room for surges: a power reading above twice this is not integrated. Counters read from
+   * keys have a rating of their own (EnergyRowBase.rating).
    */
   ratedPowerW: number;
   /** Where the rating comes from. */
@@ -77,6 +77,11 @@ interface EnergyRowBase {
   port?: Port;
   /** Multiplies the raw value into joules: 3600 for Wh. */
   scale: number;
+  /**
+   * The most power this counter counts, in W (a STREAM battery's charge rate, not the house
+   * connection the family's grid counters need): growth faster than twice this is misread.
+   */
+  rating: EnergyRating;
   tags: readonly SourceTag[];
   /** What the sources say of the keys' meaning, unit and scope, and what our payloads show. */
   evidence: string;
@@ -89,6 +94,21 @@ interface EnergyRowBase {
 export interface LifetimeCounterRow extends EnergyRowBase {
   kind: 'lifetime';
   keys: readonly string[];
+  /**
+   * A key the same message writes with the counter that names the battery pack (a pack serial):
+   * readings are then counted per pack. Without it, two packs writing the same keys are held
+   * apart by the counter's rules (src/energy/device-counter.ts).
+   */
+  pack?: string;
+}
+
+/** A counter's rated power and where the figure comes from. */
+export interface EnergyRating {
+  watts: number;
+  /** The specification line it rests on, with its source; or why it is an estimate. */
+  evidence: string;
+  /** No public source confirms the figure: the docs' table says so. */
+  unverified?: true;
 }
 
 /** A counter the device starts again each day: the exporter adds up what it grows by. */

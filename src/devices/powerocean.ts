@@ -28,6 +28,7 @@ export const powerocean: DeviceFamily = {
     rows: [
       {
         kind: 'lifetime',
+        rating: { watts: 12000, evidence: 'estimate: the device reports poAiSchedule.bpChgPwrMax 7500 with 3 packs and 5000 with 2 (≈ 2500 W a pack; TOL public/powerocean.py, SHU tests); 12 kW taken as the largest system, whose pack count is not confirmed', unverified: true },
         metric: 'batteryChargeEnergy',
         keys: ['ems_change_report.bpTotalChgEnergy'],
         scale: 3600,
@@ -37,6 +38,7 @@ export const powerocean: DeviceFamily = {
       },
       {
         kind: 'lifetime',
+        rating: { watts: 12000, evidence: 'estimate: discharge leaves through the inverter (pcsMaxOutPwr 10 000 on a 10 kW unit; bpDsgPwrMax 9900 / 6600; SHU tests); 12 kW taken as the largest non-Plus model', unverified: true },
         metric: 'batteryDischargeEnergy',
         keys: ['ems_change_report.bpTotalDsgEnergy'],
         scale: 3600,

@@ -27,6 +27,7 @@ export const river2: DeviceFamily = {
     rows: [
       {
         kind: 'lifetime',
+        rating: { watts: 2400, evidence: 'FOX spec (RIVER 2 Max) acInputPower 10A, taken at 240 V for pass-through (charging alone: TOL settings up to 360 / 660 / 950 W); which voltage the 10 A is of is not stated', unverified: true },
         metric: 'portInputEnergy',
         port: 'ac',
         keys: ['pd.chgPowerAC'],
@@ -36,6 +37,7 @@ export const river2: DeviceFamily = {
       },
       {
         kind: 'lifetime',
+        rating: { watts: 2400, evidence: 'pass-through is bounded by the AC input (10 A, as above); the inverter alone: FOX spec RIVER 2 Pro 800 W, peak 1600 W', unverified: true },
         metric: 'portOutputEnergy',
         port: 'ac',
         keys: ['pd.dsgPowerAC'],
@@ -47,6 +49,7 @@ export const river2: DeviceFamily = {
       // everything pd.wattsOutSum counts.
       {
         kind: 'lifetime',
+        rating: { watts: 2700, evidence: 'AC out as above (2400 W) + the DC ports (FOX spec carOutput 126W, USB-C 100 W, USB-A)', unverified: true },
         metric: 'outputEnergy',
         keys: ['pd.dsgPowerAC', 'pd.dsgPowerDC'],
         scale: 3600,

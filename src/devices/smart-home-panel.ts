@@ -56,6 +56,10 @@ export const smartHomePanel: DeviceFamily = {
     rows: [
       {
         kind: 'daily',
+        rating: {
+          watts: 36000,
+          evidence: "the panel's 10 circuits at 30 A each (FOX ef_panel_data.js loadChCurInfo, current range 0–30 A; DIAG's largest breaker 30 A) × 120 V: the panel is a US split-phase product (120/240 V). DELTA Pro charging is not in this counter (DIAG gridDayWatth 7280 ≈ Σ mains buckets 7188)",
+        },
         metric: 'gridImportEnergy',
         keys: ['heartbeat.gridDayWatth'],
         day: DAY,
@@ -66,6 +70,7 @@ export const smartHomePanel: DeviceFamily = {
       },
       {
         kind: 'daily',
+        rating: { watts: 7200, evidence: 'two DELTA Pros × 3600 W (DIAG energyInfos[].ratePower 3600; FOX spec DELTA Pro acOutput 3600W); their surges fit in the margin' },
         metric: 'batteryDischargeEnergy',
         keys: ['heartbeat.backupDayWatth'],
         day: DAY,
@@ -77,6 +82,7 @@ export const smartHomePanel: DeviceFamily = {
       // the circuits' sum, so its integral is given up for this counter, on purpose.
       {
         kind: 'daily',
+        rating: { watts: 36000, evidence: 'grid and battery reach the circuits through the same 10 × 30 A breakers at 120 V (as grid_import_energy)' },
         metric: 'loadEnergy',
         keys: ['heartbeat.gridDayWatth', 'heartbeat.backupDayWatth'],
         day: DAY,
@@ -86,6 +92,7 @@ export const smartHomePanel: DeviceFamily = {
       },
       {
         kind: 'circuit-buckets',
+        rating: { watts: 3600, evidence: "one circuit's breaker: 30 A × 120 V (FOX ef_panel_data.js loadChCurInfo; DIAG loadChCurInfo.cur); twice this covers a channel reported at 240 V" },
         metric: 'circuitEnergy',
         key: 'mainsLoadWatt.watth',
         day: ['mainsLoadWatt.rtc'],
@@ -98,6 +105,7 @@ export const smartHomePanel: DeviceFamily = {
       },
       {
         kind: 'circuit-buckets',
+        rating: { watts: 3600, evidence: "one circuit's breaker, as from the grid: 30 A × 120 V" },
         metric: 'circuitEnergy',
         key: 'backupLoadWatt.watth',
         day: ['backupLoadWatt.rtc'],

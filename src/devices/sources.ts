@@ -50,7 +50,7 @@ export const SOURCES = [
     tag: 'FOX',
     what: 'ioBroker dictionaries (unit and `mult` per key) for the app MQTT API: same field names, other group prefixes',
     repo: 'foxthefox/ioBroker.ecoflow-mqtt',
-    paths: ['lib/dict_data/ef_<dev>_data.js'],
+    paths: ['lib/dict_data/ef_<dev>_data.js', "lib/ecoflow_data.js (EcoFlow's specification figures, `spec` per model)", 'test/data2/<dev>.json (decoded real messages)'],
   },
   {
     tag: 'TAR',

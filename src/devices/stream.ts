@@ -36,16 +36,21 @@ export const stream: DeviceFamily = {
     rows: [
       {
         kind: 'lifetime',
+        rating: { watts: 1200, evidence: "one unit's pack: FOX spec (STREAM) 800 W / 1050 W / 1200 W charge (AC / AC Pro, Pro, Ultra / Ultra X); the unit reports maxBpInput 1050 (FOX test/data2/stream_ac_pro.json); its EMS ceiling 90 A × 22.0 V ≈ 1980 W is below twice this" },
         metric: 'batteryChargeEnergy',
         keys: ['accuChgEnergy'],
+        // The BMS heartbeat names its pack (bmsSn) beside the counters: counted per pack if a unit ever sends two.
+        pack: 'bmsSn',
         scale: 3600,
         tags: ['TOL', 'FOX'],
         evidence: "this unit's pack, lifetime charge (Wh), the pack battery_power_watts reads (vol × amp), not the system's: TOL public/stream_ac.py (EnergySensorEntity, Wh), FOX ef_stream_ac_data.js; TOL sample 3992 Wh against accuChgCap 198 511 mAh × 20.1 V ≈ 3990 Wh",
       },
       {
         kind: 'lifetime',
+        rating: { watts: 1200, evidence: "one unit's pack: maxBpOutput 1200 and cmsBattPowOutMax 1200 in a one-unit system (FOX test/data2/stream_ac.json); the 2300 W busbarPowLimit is AC pass-through, not the battery" },
         metric: 'batteryDischargeEnergy',
         keys: ['accuDsgEnergy'],
+        pack: 'bmsSn',
         scale: 3600,
         tags: ['TOL', 'FOX'],
         evidence: "this unit's pack, lifetime discharge (Wh): TOL public/stream_ac.py, FOX; TOL sample 3646 Wh",

@@ -2,7 +2,7 @@
  * Counters the device starts again each day (Smart Home Panel), made lifetime counters by
  * adding what the device added. Knows nothing of OpenTelemetry.
  */
-import { JUMP_MARGIN, UINT32_NOT_AVAILABLE } from './lifetime-counter.js';
+import { availableValue, plausibleGrowth } from './plausibility.js';
 
 /** What a daily counter keeps between readings, and what the state file holds of it. */
 export interface DailyState {
@@ -30,7 +30,7 @@ export type DailyVerdict = 'baseline' | 'added' | 'older-day' | 'jump';
  * - on a new day, the new day's values are added whole;
  * - a day before the last one adds nothing; seen on two readings in a row it becomes the day
  *   (the clock was set back, or one reading was misdated forward), as a new baseline;
- * - growth beyond `maxWatts` × 2 over the time since the last reading adds nothing.
+ * - growth faster than the counter's rating allows (plausibility.ts) since the last reading adds nothing.
  */
 export class DailyCounter {
   readonly #maxWatts: number;
@@ -49,7 +49,7 @@ export class DailyCounter {
 
   /** `values`: the raw values of one reading (one, or one per bucket), all of day `day`. */
   offer(values: readonly number[], day: string, at: number): DailyVerdict {
-    const clean = values.map((v) => (Number.isFinite(v) && v > 0 && v < UINT32_NOT_AVAILABLE ? v : 0));
+    const clean = values.map((v) => availableValue(v) ?? 0);
     const state = this.#state;
     if (!state) {
       this.#state = { joules: 0, since: at, day, baseline: clean, at };
@@ -71,9 +71,8 @@ export class DailyCounter {
     } else {
       for (let i = 0; i < clean.length; i++) added += Math.max(0, clean[i]! - (state.baseline[i] ?? 0));
     }
+    if (!plausibleGrowth(added * this.#scale, this.#maxWatts, at - state.at)) return 'jump';
     const joules = added * this.#scale;
-    const seconds = Math.max(0, at - state.at) / 1000;
-    if (joules > this.#maxWatts * JUMP_MARGIN * seconds) return 'jump';
     state.joules += joules;
     state.baseline = order > 0 ? clean : clean.map((v, i) => Math.max(v, state.baseline[i] ?? 0));
     state.day = day;

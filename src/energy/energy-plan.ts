@@ -9,10 +9,11 @@
 import type { CircuitBucketsRow, DailyCounterRow, DeviceFamily, LifetimeCounterRow } from '../devices/device-family.js';
 import { targetOf } from '../devices/unify.js';
 import { ENERGY_METRICS, type EnergyMetricId, type Port, type UnifiedMetricId } from '../metrics/catalog.js';
+import { encodeCounterKey } from './counter-key.js';
 
 /** One counter of a device, apart from circuits: its metric and, on per-port metrics, port. */
 export interface EnergyTarget {
-  metric: EnergyMetricId;
+  metric: Exclude<EnergyMetricId, 'circuitEnergy'>;
   port?: Port;
 }
 
@@ -22,15 +23,16 @@ export interface Integration {
   part: 'all' | 'positive' | 'negative';
 }
 
-export type PlannedCounter =
-  | (EnergyTarget & { how: 'lifetime'; row: LifetimeCounterRow; fallback?: Integration })
-  | (EnergyTarget & { how: 'daily'; row: DailyCounterRow })
-  | (EnergyTarget & { how: 'integrated' } & Integration);
+/** `key`: encodeCounterKey of the target; `ratedW`: the rating its inputs are judged by. */
+export type PlannedCounter = EnergyTarget & { key: string; ratedW: number } & (
+    | { how: 'lifetime'; row: LifetimeCounterRow; fallback?: Integration }
+    | { how: 'daily'; row: DailyCounterRow }
+    | ({ how: 'integrated' } & Integration)
+  );
 
 export interface EnergyPlan {
   counters: readonly PlannedCounter[];
   circuits: readonly CircuitBucketsRow[];
-  ratedPowerW: number;
   /** The power targets (unify.ts targetOf) integration reads. */
   powerTargets: ReadonlySet<string>;
 }
@@ -50,44 +52,37 @@ export function energyPlan(family: DeviceFamily): EnergyPlan {
       circuits.push(row);
       continue;
     }
-    const key = energyKey(row);
+    const target = { metric: row.metric, ...(row.port && { port: row.port }) } as EnergyTarget;
+    const key = encodeCounterKey(target);
     covered.add(key);
-    const target: EnergyTarget = { metric: row.metric, ...(row.port && { port: row.port }) };
-    const fallback = integrations.get(key);
-    counters.push(row.kind === 'lifetime' ? { how: 'lifetime', ...target, row, ...(fallback && { fallback }) } : { how: 'daily', ...target, row });
+    const fallback = integrations.get(key)?.integration;
+    const base = { ...target, key, ratedW: row.rating.watts };
+    counters.push(row.kind === 'lifetime' ? { how: 'lifetime', ...base, row, ...(fallback && { fallback }) } : { how: 'daily', ...base, row });
   }
-  for (const [key, integration] of integrations) if (!covered.has(key)) counters.push({ how: 'integrated', ...targetOfKey(key), ...integration });
+  for (const [key, { target, integration }] of integrations)
+    if (!covered.has(key)) counters.push({ how: 'integrated', ...target, key, ratedW: family.energy.ratedPowerW, ...integration });
   const powerTargets = new Set(
     counters.flatMap((c) => (c.how === 'integrated' ? [c.power.target] : c.how === 'lifetime' && c.fallback ? [c.fallback.power.target] : [])),
   );
-  plan = { counters, circuits, ratedPowerW: family.energy.ratedPowerW, powerTargets };
+  plan = { counters, circuits, powerTargets };
   plans.set(family, plan);
   return plan;
 }
 
-/** Every energy metric (and port) a power row of the family gives, with its integral. */
-function integrationsOf(family: DeviceFamily): Map<string, Integration> {
-  const out = new Map<string, Integration>();
+/** Every energy metric (and port) a power row of the family gives, by counter key, with its integral. */
+function integrationsOf(family: DeviceFamily): Map<string, { target: EnergyTarget; integration: Integration }> {
+  const out = new Map<string, { target: EnergyTarget; integration: Integration }>();
   for (const row of family.rows) {
     for (const [id, energy] of Object.entries(ENERGY_METRICS) as Array<[EnergyMetricId, (typeof ENERGY_METRICS)[EnergyMetricId]]>) {
       if (!('power' in energy) || energy.power.metric !== row.metric) continue;
-      const key = energyKey({ metric: id, ...(row.port && { port: row.port }) });
+      const target = { metric: id, ...(row.port && { port: row.port }) } as EnergyTarget;
+      const key = encodeCounterKey(target);
       if (out.has(key)) continue;
       const part = 'part' in energy.power ? energy.power.part : 'all';
-      out.set(key, { power: { metric: row.metric, ...(row.port && { port: row.port }), target: targetOf(row) }, part });
+      out.set(key, { target, integration: { power: { metric: row.metric, ...(row.port && { port: row.port }), target: targetOf(row) }, part } });
     }
   }
   return out;
-}
-
-function targetOfKey(key: string): EnergyTarget {
-  const [metric, port] = key.split('/') as [EnergyMetricId, Port | undefined];
-  return port === undefined ? { metric } : { metric, port };
-}
-
-/** A target's identity within a device: metric and port. */
-export function energyKey(target: EnergyTarget): string {
-  return target.port === undefined ? target.metric : `${target.metric}/${target.port}`;
 }
 
 /** The keys an energy row reads (for the key-coverage check). */

@@ -1,17 +1,26 @@
 /**
- * The state file: the counters the exporter adds up itself (integrated and daily), so that a
- * restart continues them instead of starting at 0. Device counters need no state: the device
- * keeps them. Written to a temporary file and renamed, so a crash mid-write leaves the old one.
+ * The state file: every energy counter as last exported (integrated, daily, and device counters
+ * with the device's trusted reading), so that a restart continues them instead of starting at
+ * 0, and a device counter counts what the device counted meanwhile. Written to a temporary file,
+ * flushed and renamed, so a crash mid-write leaves the old one.
  */
-import { open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { decodeCounterKey } from './counter-key.js';
 import type { DailyState } from './daily-counter.js';
-import type { DeviceEnergyState } from './energy-ledger.js';
+import type { DeviceEnergyState } from './device-energy.js';
+import type { Anchor, DeviceCounterState, Level } from './device-counter.js';
 import type { IntegratedState } from './power-integrator.js';
 
 /** What the file says it is; a file that says otherwise is not read. */
 export const STATE_FORMAT = 'ecoflow-exporter energy state';
-/** Bumped when the meaning of a field changes; files of another version are set aside, not read. */
-export const STATE_VERSION = 1;
+/**
+ * Bumped when the meaning of a field changes. Version 2 added device counters; version-1 files
+ * (integrated and daily counters only) are read as they are. Files of other versions are set
+ * aside, not read.
+ */
+export const STATE_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 
 export interface EnergyStateFile {
   format: typeof STATE_FORMAT;
@@ -23,7 +32,8 @@ export interface EnergyStateFile {
 }
 
 export type StateRead =
-  | { kind: 'read'; devices: Record<string, DeviceEnergyState>; writtenAt: string }
+  /** `dropped`: counters the catalog does not know (`sn counter`), left out. */
+  | { kind: 'read'; devices: Record<string, DeviceEnergyState>; writtenAt: string; dropped: string[] }
   | { kind: 'missing' }
   /** Not usable: `why` says what is wrong; the file was moved to `setAside` (if it could be). */
   | { kind: 'unusable'; why: string; setAside?: string };
@@ -55,7 +65,7 @@ export async function readEnergyState(path: string): Promise<StateRead> {
   const why = problemOf(parsed);
   if (why) return unusable(path, why);
   const file = parsed as EnergyStateFile;
-  return { kind: 'read', devices: file.devices, writtenAt: file.writtenAt };
+  return { kind: 'read', ...knownCounters(file.devices), writtenAt: file.writtenAt };
 }
 
 /** Writes the whole state: temporary file, flushed to disk, renamed over the old one. */
@@ -63,6 +73,8 @@ export async function writeEnergyState(path: string, devices: Record<string, Dev
   const file: EnergyStateFile = { format: STATE_FORMAT, version: STATE_VERSION, writtenBy, writtenAt: new Date(now).toISOString(), devices };
   const temporary = `${path}.${process.pid}.tmp`;
   try {
+    // The default file sits in a per-user folder that may not exist yet.
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const handle = await open(temporary, 'w', 0o600);
     try {
       await handle.writeFile(`${JSON.stringify(file, null, 1)}\n`, 'utf8');
@@ -91,15 +103,41 @@ async function unusable(path: string, why: string): Promise<StateRead> {
 /** What is wrong with a parsed file, or undefined if it is a state file of this version. */
 export function problemOf(parsed: unknown): string | undefined {
   if (!isObject(parsed) || parsed.format !== STATE_FORMAT) return 'not an energy state file';
-  if (parsed.version !== STATE_VERSION) return `format version ${JSON.stringify(parsed.version)}, this exporter reads version ${STATE_VERSION}`;
+  if (!READABLE_VERSIONS.includes(parsed.version))
+    return `format version ${JSON.stringify(parsed.version)}, this exporter reads versions ${READABLE_VERSIONS.join(' and ')}`;
   if (typeof parsed.writtenAt !== 'string' || !isObject(parsed.devices)) return 'no devices';
   for (const [sn, device] of Object.entries(parsed.devices)) {
     if (!isObject(device) || !isObject(device.integrated) || !isObject(device.daily)) return `device ${sn}: no integrated and daily counters`;
     if (device.seenAt !== undefined && !count(device.seenAt)) return `device ${sn}: seenAt is not a time`;
     for (const [key, s] of Object.entries(device.integrated)) if (!isIntegrated(s)) return `device ${sn}: counter ${key} is not a counter`;
     for (const [key, s] of Object.entries(device.daily)) if (!isDaily(s)) return `device ${sn}: daily counter ${key} is not a daily counter`;
+    if (device.device !== undefined && !isObject(device.device)) return `device ${sn}: no device counters`;
+    for (const [key, s] of Object.entries(device.device ?? {})) if (!isDeviceCounter(s)) return `device ${sn}: device counter ${key} is not a device counter`;
   }
   return undefined;
+}
+
+/** The file's devices with only the counters the catalog knows; the others named in `dropped`. */
+function knownCounters(devices: Record<string, DeviceEnergyState>): { devices: Record<string, DeviceEnergyState>; dropped: string[] } {
+  const dropped: string[] = [];
+  const keep = <T>(sn: string, counters: Record<string, T>): Record<string, T> =>
+    Object.fromEntries(
+      Object.entries(counters).filter(([key]) => {
+        if (decodeCounterKey(key)) return true;
+        dropped.push(`${sn} ${key}`);
+        return false;
+      }),
+    );
+  const out: Record<string, DeviceEnergyState> = {};
+  for (const [sn, d] of Object.entries(devices)) {
+    out[sn] = {
+      integrated: keep(sn, d.integrated),
+      daily: keep(sn, d.daily),
+      ...(d.device && { device: keep(sn, d.device) }),
+      ...(d.seenAt !== undefined && { seenAt: d.seenAt }),
+    };
+  }
+  return { devices: out, dropped };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -110,6 +148,21 @@ const count = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 
 function isIntegrated(s: unknown): s is IntegratedState {
   return isObject(s) && count(s.joules) && count(s.since);
+}
+
+function isDeviceCounter(s: unknown): s is DeviceCounterState {
+  return isObject(s) && count(s.joules) && count(s.since) && isObject(s.anchors) && Object.values(s.anchors).every(isAnchor);
+}
+
+function isAnchor(a: unknown): a is Anchor {
+  if (!isObject(a) || !count(a.baseline) || !count(a.at) || !count(a.readAt)) return false;
+  if (a.pending !== undefined && !isLevel(a.pending)) return false;
+  const p = a.previous;
+  return p === undefined || (isObject(p) && count(p.baseline) && count(p.at) && count(p.joules));
+}
+
+function isLevel(l: unknown): l is Level {
+  return isObject(l) && [l.first, l.last, l.firstAt, l.changedAt, l.lastAt, l.readings].every(count);
 }
 
 function isDaily(s: unknown): s is DailyState {

@@ -1,7 +1,9 @@
 /**
- * Keeps ENERGY_STATE_FILE current: reads it once at start into the ledger, writes it every
- * minute and at shutdown. A file that cannot be used, or written, is a log line and a metric,
- * never a crash: the counters go on in memory.
+ * Keeps the energy state file current: reads it once at start into the ledger, writes it every
+ * interval, soon after a counter first has something to export, and at shutdown. Each write
+ * that succeeds is what the instruments then read (EnergyLedgerOptions.publishWritten). A file
+ * that cannot be used, or written, is a log line and a metric, never a crash: the counters go
+ * on in memory.
  */
 import type { Logger } from '../log/logger.js';
 import type { EnergyLedger } from './energy-ledger.js';
@@ -22,9 +24,13 @@ export interface EnergyStateKeeperOptions {
   intervalMs?: number;
 }
 
+/** A new counter is written (and so exported) this soon, not a whole interval later. */
+const SOON_MS = 1_000;
+
 export class EnergyStateKeeper {
   readonly #o: EnergyStateKeeperOptions;
   #timer: NodeJS.Timeout | undefined;
+  #soon: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
   #failing = false;
 
@@ -38,15 +44,21 @@ export class EnergyStateKeeper {
     const read = await readEnergyState(path);
     switch (read.kind) {
       case 'missing':
-        logger.info('no energy state file yet: integrated and daily energy counters start at 0', { file: path });
+        logger.info('no energy state file yet: energy counters start from the devices and from 0', { file: path });
         return;
       case 'unusable':
-        logger.error(`energy state file not used (${read.why}): integrated and daily energy counters start at 0`, {
+        logger.error(`energy state file not used (${read.why}): energy counters start from the devices and from 0`, {
           file: path,
           ...(read.setAside && { moved_to: read.setAside }),
         });
         return;
       case 'read':
+        if (read.dropped.length > 0)
+          logger.warn('energy state file: counters this exporter does not make were left out', {
+            file: path,
+            counters: read.dropped.slice(0, 20).join(', '),
+            count: read.dropped.length,
+          });
         this.#o.ledger.restore(read.devices);
         logger.info('energy counters continue from the state file', { file: path, devices: Object.keys(read.devices).length, written_at: read.writtenAt });
     }
@@ -58,10 +70,22 @@ export class EnergyStateKeeper {
     this.#timer.unref();
   }
 
-  /** Stops the timer and writes once more. */
+  /** A write within a second (a counter started: it is exported once written). */
+  saveSoon(): void {
+    if (this.#soon || !this.#timer) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = undefined;
+      void this.save();
+    }, SOON_MS);
+    this.#soon.unref();
+  }
+
+  /** Stops the timers and writes once more. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    clearTimeout(this.#soon);
     this.#timer = undefined;
+    this.#soon = undefined;
     await this.save();
   }
 
@@ -74,8 +98,10 @@ export class EnergyStateKeeper {
   async #write(): Promise<void> {
     const { path, ledger, logger, reporter, version } = this.#o;
     const now = Date.now();
+    const checkpoint = ledger.checkpoint(now);
     try {
-      await writeEnergyState(path, ledger.state(now), version, now);
+      await writeEnergyState(path, checkpoint.devices, version, now);
+      checkpoint.written();
       reporter?.recordEnergyStateWrite(true);
       if (this.#failing) logger.info('energy state file written again', { file: path });
       this.#failing = false;
@@ -83,7 +109,10 @@ export class EnergyStateKeeper {
       reporter?.recordEnergyStateWrite(false);
       // Said once until it works again: the same failure every minute is noise.
       if (!this.#failing)
-        logger.error('cannot write the energy state file; counters go on in memory', { file: path, error: (err as NodeJS.ErrnoException).code ?? String(err) });
+        logger.error('cannot write the energy state file: energy counters hold until a write works (nothing is lost meanwhile)', {
+          file: path,
+          error: (err as NodeJS.ErrnoException).code ?? String(err),
+        });
       this.#failing = true;
     }
   }

@@ -4,7 +4,7 @@
  * time since the last update is added at each update, never at collection time. Knows nothing
  * of OpenTelemetry.
  */
-import { JUMP_MARGIN } from './lifetime-counter.js';
+import { plausiblePower } from './plausibility.js';
 
 /** What an integrated counter keeps, and what the state file holds of it. */
 export interface IntegratedState {
@@ -58,7 +58,7 @@ export class PowerIntegrator {
 
   /** The power from now on; undefined: none (the key went, the value is out of range). */
   hold(power: HeldPower | undefined, at: number): IntegratorVerdict {
-    if (power && !(power.watts <= this.#maxWatts * JUMP_MARGIN)) {
+    if (power && !plausiblePower(power.watts, this.#maxWatts)) {
       this.#held = undefined;
       return 'implausible';
     }

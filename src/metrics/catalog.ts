@@ -146,7 +146,7 @@ export const METRICS = {
   energyReadingsRejected: {
     name: 'exporter_energy_readings_rejected',
     type: 'counter',
-    labels: [...DEVICE_LABELS, { name: 'reason', values: ['jump', 'implausible_power', 'older_day'] }],
+    labels: [...DEVICE_LABELS, { name: 'reason', values: ['jump', 'decrease', 'implausible_power', 'older_day'] }],
     help: 'Energy inputs of the device left out: a counter jump beyond what the device can deliver in the time, a power beyond its rating, a daily counter dated before the last one.',
   },
   energyStateWrites: {

@@ -15,6 +15,7 @@ import type { SimulatedDevice } from '../../src/simulator/fleet.js';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
 import { snapshotGauges } from '../../src/metrics/producers/producer-list.js';
+import { DeviceModels } from '../../src/devices/device-models.js';
 import { EnergyLedger } from '../../src/energy/energy-ledger.js';
 import { FAMILIES } from '../../src/devices/families.js';
 import { StalenessRule } from '../../src/snapshot/staleness.js';
@@ -155,7 +156,7 @@ function pollProcessingMs(fleet: SimulatedDevice[]): number {
   const instruments = snapshotGauges({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow' });
   instruments.start();
   // What a poll feeds besides the gauges: the energy counters, as App wires them.
-  const energy = new EnergyLedger({ snapshot, families: FAMILIES, staleness: new StalenessRule({ staleAfterMs: 60_000 }) });
+  const energy = new EnergyLedger({ snapshot, models: new DeviceModels({ families: FAMILIES }), staleness: new StalenessRule({ staleAfterMs: 60_000 }) });
   energy.start();
   snapshot.setDevices(fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: true })));
   const texts = fleet.map((d) => JSON.stringify({ code: '0', message: 'Success', data: d.quotas }));

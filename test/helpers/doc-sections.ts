@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { configTable } from '../tools/doc-tables/config-table.js';
 import { FAMILIES } from '../../src/devices/families.js';
 import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../tools/doc-tables/device-tables.js';
-import { energyTable } from '../tools/doc-tables/energy-table.js';
+import { energyRatingsTable, energyTable } from '../tools/doc-tables/energy-table.js';
 import { metricsTable } from '../tools/doc-tables/metrics-table.js';
 import { energyComparison, fleetTable, nodeOptionsComparison, runtimeComparison } from '../bench/fleet-tables.js';
 
@@ -23,6 +23,7 @@ export const GENERATED_SECTIONS: Readonly<Record<string, GeneratedSection>> = {
   'unified-table': { file: 'docs/metrics.md', make: () => unifiedMetricsTable() },
   'ports-table': { file: 'docs/metrics.md', make: portsTable },
   'energy-table': { file: 'docs/energy.md', make: energyTable },
+  'energy-ratings': { file: 'docs/energy.md', make: energyRatingsTable },
   'family-list': { file: 'docs/devices.md', make: familyList },
   'coverage-matrix': { file: 'docs/devices.md', make: coverageMatrix },
   'family-notes': { file: 'docs/devices.md', make: familyNotes },

@@ -1,7 +1,10 @@
 import type { DeviceFamily } from '../../src/devices/device-family.js';
-import { EnergyLedger, type EnergyReading } from '../../src/energy/energy-ledger.js';
+import { DeviceModels } from '../../src/devices/device-models.js';
+import { EnergyLedger, type DeviceEnergyState, type EnergyReading } from '../../src/energy/energy-ledger.js';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
 import { StalenessRule } from '../../src/snapshot/staleness.js';
+
+const RATING = { watts: 1000, evidence: 'test' };
 
 /**
  * A family of our own for the ledger's rules: a solar input and a signed battery integrated
@@ -22,8 +25,8 @@ export const TEST_FAMILY: DeviceFamily = {
     ratedPowerW: 1000,
     ratedPowerEvidence: 'test',
     rows: [
-      { kind: 'lifetime', metric: 'portOutputEnergy', port: 'ac', keys: ['acOutWh'], scale: 3600, tags: ['DOC'], evidence: 'test' },
-      { kind: 'daily', metric: 'gridImportEnergy', keys: ['gridDayWh'], day: ['date'], scale: 3600, tags: ['DOC'], evidence: 'test' },
+      { kind: 'lifetime', metric: 'portOutputEnergy', port: 'ac', keys: ['acOutWh'], scale: 3600, rating: RATING, tags: ['DOC'], evidence: 'test' },
+      { kind: 'daily', metric: 'gridImportEnergy', keys: ['gridDayWh'], day: ['date'], scale: 3600, rating: RATING, tags: ['DOC'], evidence: 'test' },
     ],
   },
   unmapped: [],
@@ -38,25 +41,28 @@ export interface EnergyWorld {
   rejected: string[];
   /** The device's counters, `metric{port}` → joules. */
   joules(): Record<string, number>;
+  /** What the state file would keep now. */
+  state(now: number): Record<string, DeviceEnergyState>;
 }
 
 /** A snapshot with one online Test device, and a ledger over it (stale after 60 s unless told). */
 /** `start: false`: not started yet (to restore into it first). */
 export function energyWorld(
-  o: { staleAfterMs?: number; reconcileIntervalMs?: number; restore?: Parameters<EnergyLedger['restore']>[0]; start?: boolean } = {},
+  o: { staleAfterMs?: number; reconcileIntervalMs?: number; restore?: Parameters<EnergyLedger['restore']>[0]; start?: boolean; publishWritten?: boolean } = {},
 ): EnergyWorld {
   const snapshot = new QuotaSnapshot();
   snapshot.setDevices([{ sn: SN, name: 'test', productName: 'Test', online: true }]);
   const rejected: string[] = [];
   const ledger = new EnergyLedger({
     snapshot,
-    families: [TEST_FAMILY],
+    models: new DeviceModels({ families: [TEST_FAMILY] }),
     staleness: new StalenessRule({ staleAfterMs: o.staleAfterMs ?? 60_000, reconcileIntervalMs: o.reconcileIntervalMs }),
     reporter: { recordEnergyRejected: (_, reason) => rejected.push(reason) },
+    publishWritten: o.publishWritten,
   });
-  if (o.restore) ledger.restore(o.restore);
+  if (o.restore) ledger.restore(o.restore, 0);
   if (o.start !== false) ledger.start();
-  return { snapshot, ledger, rejected, joules: () => byName(ledger.readings(SN)) };
+  return { snapshot, ledger, rejected, joules: () => byName(ledger.readings(SN)), state: (now) => ledger.checkpoint(now).devices };
 }
 
 export function byName(readings: Iterable<EnergyReading>): Record<string, number> {

@@ -95,7 +95,7 @@ test('ENERGY_STATE_FILE: counters continue after a restart; a corrupt file is on
   t.after(() => simulator.stop());
   const load = 'ecoflow_load_energy_joules_total';
 
-  const first = await spawnAgainst(t, simulator.url, { ENERGY_STATE_FILE: file });
+  const first = await spawnAgainst(t, simulator.url, { ENERGY_STATE_FILE: file, ENERGY_STATE_INTERVAL: '1' });
   const before = await eventually(
     async () => {
       const v = scrapeValue(await (await fetch(first.metricsUrl)).text(), load, SN.smartPlug);
@@ -109,7 +109,7 @@ test('ENERGY_STATE_FILE: counters continue after a restart; a corrupt file is on
   const saved = JSON.parse(readFileSync(file, 'utf8')).devices[SN.smartPlug].integrated.loadEnergy.joules as number;
   assert.ok(saved >= before, `saved at shutdown: ${saved} ≥ ${before}`);
 
-  const second = await spawnAgainst(t, simulator.url, { ENERGY_STATE_FILE: file });
+  const second = await spawnAgainst(t, simulator.url, { ENERGY_STATE_FILE: file, ENERGY_STATE_INTERVAL: '1' });
   const resumed = await eventually(
     async () => scrapeValue(await (await fetch(second.metricsUrl)).text(), load, SN.smartPlug),
     `plug energy after the restart\n${second.output()}`,
@@ -121,7 +121,7 @@ test('ENERGY_STATE_FILE: counters continue after a restart; a corrupt file is on
   assert.equal(await withDeadline(second.exited, 5_000, 'exit'), 0);
 
   writeFileSync(file, '{"format":"ecoflow-exporter energy state","version":1,"devi');
-  const third = await spawnAgainst(t, simulator.url, { ENERGY_STATE_FILE: file });
+  const third = await spawnAgainst(t, simulator.url, { ENERGY_STATE_FILE: file, ENERGY_STATE_INTERVAL: '1' });
   const fresh = await eventually(
     async () => scrapeValue(await (await fetch(third.metricsUrl)).text(), load, SN.smartPlug),
     `plug energy after a corrupt file\n${third.output()}`,

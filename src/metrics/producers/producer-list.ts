@@ -4,7 +4,8 @@ import type { QuotaSnapshot } from '../../snapshot/quota-snapshot.js';
 import type { StalenessRule } from '../../snapshot/staleness.js';
 import { DeviceStateProducer } from './device-state-producer.js';
 import { RawQuotaProducer } from './raw-quota-producer.js';
-import { ModelMemory, UNIFIED_NAMES, UnifiedProducer, type ModelEvent } from './unified-producer.js';
+import { UNIFIED_NAMES, UnifiedProducer } from './unified-producer.js';
+import { DeviceModels, type ModelEvent } from '../../devices/device-models.js';
 import { GaugeRegistry, type SeriesProducer } from '../series-producer.js';
 import { SnapshotGauges, type GaugesReporter } from '../snapshot-gauges.js';
 import type { Logger } from '../../log/logger.js';
@@ -28,12 +29,19 @@ export interface SnapshotGaugesSetup {
 }
 
 export interface ProducerMemory {
-  models: ModelMemory;
+  /** Each device's family and firmware: pass the energy ledger's, so both read the same. */
+  models: DeviceModels;
   lastDropped: Map<string, number>;
 }
 
-export function producerMemory(): ProducerMemory {
-  return { models: new ModelMemory(), lastDropped: new Map() };
+/** `models`: the record to share; a new one (logging guessed models to `logger`) if none. */
+export function producerMemory(models?: DeviceModels, logger?: Logger): ProducerMemory {
+  return { models: models ?? deviceModels(logger), lastDropped: new Map() };
+}
+
+/** The device models over FAMILIES, saying on `logger` which models no table names. */
+export function deviceModels(logger?: Logger): DeviceModels {
+  return new DeviceModels({ families: FAMILIES, onModel: logger && ((event) => logModel(logger, event)) });
 }
 
 /**
@@ -60,9 +68,7 @@ export function snapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
       new UnifiedProducer({
         gauges,
         prefix: o.prefix,
-        families: FAMILIES,
-        onModel: o.logger && ((event) => logModel(o.logger!, event)),
-        memory: o.memory?.models,
+        models: o.memory?.models ?? deviceModels(o.logger),
       }),
     );
   return new SnapshotGauges({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleness: o.staleness, reporter: o.reporter, onRetired: o.onRetired });

@@ -1,10 +1,13 @@
 import type { Meter } from '@opentelemetry/api';
 import type { RenewableMeter } from './renewable-meter.js';
+import type { DeviceModels } from '../../devices/device-models.js';
 import type { SnapshotGauges } from '../snapshot-gauges.js';
 import { producerMemory, snapshotGauges, type ProducerMemory, type SnapshotGaugesSetup } from '../producers/producer-list.js';
 
-export interface ChurnBoundedGaugesOptions extends Omit<SnapshotGaugesSetup, 'meter'> {
+export interface ChurnBoundedGaugesOptions extends Omit<SnapshotGaugesSetup, 'meter' | 'memory'> {
   meter: RenewableMeter;
+  /** Each device's family and firmware, shared with the energy ledger; a new one if not given. */
+  models?: DeviceModels;
   /** How many series may go away before the SDK side is renewed. Default: as many as are live, at least 1,000. */
   renewAfter?: (live: number) => number;
 }
@@ -24,7 +27,7 @@ export class ChurnBoundedGauges {
   constructor(options: ChurnBoundedGaugesOptions) {
     // Renewed producers carry on from what the old ones knew: a device's family and firmware
     // while it is offline, and what the log was already told.
-    this.#o = { ...options, memory: producerMemory() };
+    this.#o = { ...options, memory: producerMemory(options.models, options.logger) };
   }
 
   start(): void {

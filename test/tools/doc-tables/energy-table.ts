@@ -36,8 +36,25 @@ export function energyTable(): string {
   const short = (id: EnergyMetricId) => ENERGY_METRICS[id].name.replace(/_joules_total$/, '');
   const rows = [`| family | rated power | ${ids.map(short).join(' | ')} |`, `|---|---|${ids.map(() => '---').join('|')}|`];
   for (const family of FAMILIES) {
-    const rating = family.energy.ratedPowerW > 0 ? `${family.energy.ratedPowerW} W` : 'not set';
+    const rating = `${family.energy.ratedPowerW} W`;
     rows.push(`| \`${family.id}\` | ${rating} | ${ids.map((id) => energyCell(family, id)).join(' | ')} |`);
+  }
+  return rows.join('\n');
+}
+
+/**
+ * The rating of every counter a family reads from keys: the most power it counts, where the
+ * figure comes from, and whether a public source confirms it.
+ */
+export function energyRatingsTable(): string {
+  const rows = ['| family | counter | keys | rated power | source |', '|---|---|---|---|---|'];
+  for (const family of FAMILIES) {
+    for (const row of family.energy.rows) {
+      const counter = `${ENERGY_METRICS[row.metric].name.replace(/_joules_total$/, '')}${row.kind === 'circuit-buckets' ? ` (${row.source}, per circuit)` : row.port ? `{${row.port}}` : ''}`;
+      const inputs = row.kind === 'circuit-buckets' ? `\`${row.key}\`` : keys(row.keys);
+      const verified = row.rating.unverified ? '**unverified**: ' : '';
+      rows.push(`| \`${family.id}\` | ${counter} | ${inputs} | ${row.rating.watts} W | ${verified}${row.rating.evidence.replaceAll('|', '\\|')} |`);
+    }
   }
   return rows.join('\n');
 }

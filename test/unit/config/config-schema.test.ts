@@ -37,6 +37,7 @@ interface ExpectedConfig {
   largeFleetDevices: number;
   unifiedMetrics: boolean;
   energyStateFile?: string;
+  energyStateIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'auto' | 'json' | 'text';
   otlp?: { url: string; protocol: 'http/protobuf' | 'http/json'; headers: Record<string, string>; intervalMs: number; timeoutMs: number };

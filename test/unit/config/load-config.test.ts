@@ -308,6 +308,7 @@ test('a representative environment gives the whole Config: units converted, list
     largeFleetDevices: 200,
     unifiedMetrics: false,
     energyStateFile: '/var/lib/ecoflow-exporter/energy.json',
+    energyStateIntervalMs: 60_000,
     logLevel: 'error',
     logFormat: 'text',
     otlp: { url: 'http://collector:4318/v1/metrics', protocol: 'http/json', headers: { authorization: 'Bearer abc' }, intervalMs: 60_000, timeoutMs: 10_000 },
@@ -340,4 +341,18 @@ test('a config file value of the wrong shape is a reported problem, not a crash,
     found.join('\n'),
   );
   assert.ok(!found.join('\n').includes('do-not-echo'));
+});
+
+test('ENERGY_STATE_FILE: auto (the default) is a per-user file; empty turns it off; none in demo mode', () => {
+  assert.equal(config({ ...KEYS, HOME: '/home/pi' }).energyStateFile, '/home/pi/.local/state/ecoflow-exporter/energy-state.json');
+  assert.equal(config({ ...KEYS, HOME: '/home/pi', XDG_STATE_HOME: '/srv/state' }).energyStateFile, '/srv/state/ecoflow-exporter/energy-state.json');
+  assert.equal(
+    config({ ...KEYS, HOME: '/home/pi', XDG_STATE_HOME: 'relative' }).energyStateFile,
+    '/home/pi/.local/state/ecoflow-exporter/energy-state.json',
+    'the XDG spec ignores a relative path',
+  );
+  assert.equal(config({ ...KEYS, HOME: '/home/pi', ENERGY_STATE_FILE: '' }).energyStateFile, undefined);
+  assert.equal(config({ ...KEYS }).energyStateFile, undefined, 'no home: nowhere to keep it');
+  assert.equal(config({ HOME: '/home/pi' }, ['--demo']).energyStateFile, undefined);
+  assert.equal(config({ ...KEYS, ENERGY_STATE_INTERVAL: '5' }).energyStateIntervalMs, 5000);
 });

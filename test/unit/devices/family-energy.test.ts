@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import type { CircuitBucketsRow, DailyCounterRow, DeviceFamily, EnergyRow, LifetimeCounterRow } from '../../../src/devices/device-family.js';
 import { FAMILIES } from '../../../src/devices/families.js';
 import { SOURCES } from '../../../src/devices/sources.js';
-import { energyKey, energyPlan, energyRowInputs } from '../../../src/energy/energy-plan.js';
-import { readLifetime } from '../../../src/energy/lifetime-counter.js';
+import { energyPlan, energyRowInputs } from '../../../src/energy/energy-plan.js';
+import { encodeCounterKey } from '../../../src/energy/counter-key.js';
+import { readLifetime } from '../../../src/energy/quota-readings.js';
 import { ENERGY_METRICS, PORTS, type EnergyMetric, type EnergyMetricId, type Port } from '../../../src/metrics/catalog.js';
 import { readQuota } from '../../../src/snapshot/quota-value.js';
 import { payloadQuotas, quotaMap } from '../../helpers/unified.js';
@@ -127,12 +128,12 @@ test('every family has a rating with its evidence', () => {
 test('every family: each counter once, one for every power its rows map, ports only where the metric has them', () => {
   for (const f of FAMILIES) {
     const plan = energyPlan(f);
-    const keys = plan.counters.map(energyKey);
+    const keys = plan.counters.map((c) => c.key);
     assert.equal(new Set(keys).size, keys.length, `${f.id}: a counter twice in ${keys.join(', ')}`);
     for (const row of f.rows) {
       for (const [id, energy] of Object.entries(ENERGY_METRICS)) {
         if (!('power' in energy) || energy.power.metric !== row.metric) continue;
-        const key = energyKey({ metric: id as EnergyMetricId, ...(row.port && { port: row.port }) });
+        const key = encodeCounterKey({ metric: id as Exclude<EnergyMetricId, 'circuitEnergy'>, ...(row.port && { port: row.port }) });
         assert.ok(keys.includes(key), `${f.id}: ${row.metric}${row.port ? `/${row.port}` : ''} is mapped but ${key} has no counter`);
       }
     }
@@ -157,7 +158,7 @@ test('every counter the families read is in Wh, and the plan of each family is t
   const how = (id: string) =>
     energyPlan(family(id))
       .counters.filter((c) => c.how !== 'integrated')
-      .map((c) => `${energyKey(c)} ${c.how}`);
+      .map((c) => `${c.key} ${c.how}`);
   assert.deepEqual(how('delta2'), []);
   assert.deepEqual(how('delta2_max'), [
     'portInputEnergy/ac lifetime',

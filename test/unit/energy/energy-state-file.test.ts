@@ -37,6 +37,20 @@ const DEVICES = {
   [SN]: {
     integrated: { 'portInputEnergy/solar': { joules: 2000, since: 5 } },
     daily: { gridImportEnergy: { joules: 36_000, since: 5, day: '2025-12-6', baseline: [110], at: 100_000 } },
+    device: {
+      'portOutputEnergy/ac': {
+        joules: 18_000,
+        since: 5,
+        anchors: {
+          '': {
+            baseline: 18_000,
+            at: 90_000,
+            readAt: 95_000,
+            pending: { first: 360, last: 360, firstAt: 92_000, changedAt: 92_000, lastAt: 94_000, readings: 2 },
+          },
+        },
+      },
+    },
   },
 };
 
@@ -50,6 +64,31 @@ test('written, then read back the same; no temporary file is left', async (t) =>
   assert.equal(JSON.parse(readFileSync(file, 'utf8')).format, STATE_FORMAT);
 });
 
+test('counters the catalog does not know are left out and named, not cast; the rest is read', async (t) => {
+  const file = join(folder(t), 'energy.json');
+  const devices = {
+    A: {
+      integrated: { 'portInputEnergy/solar': { joules: 1, since: 0 }, 'portInputEnergy/moon': { joules: 2, since: 0 }, 'madeUp/x': { joules: 3, since: 0 } },
+      daily: {
+        'circuitEnergy/grid/3': { joules: 4, since: 0, day: '2025-12-6', baseline: [1], at: 0 },
+        'circuitEnergy/sun/3': { joules: 5, since: 0, day: '2025-12-6', baseline: [1], at: 0 },
+      },
+    },
+  };
+  writeFileSync(file, JSON.stringify({ format: STATE_FORMAT, version: 1, writtenBy: 'old', writtenAt: 'x', devices }));
+  const read = await readEnergyState(file);
+  assert.ok(read.kind === 'read');
+  assert.deepEqual(Object.keys(read.devices.A!.integrated), ['portInputEnergy/solar']);
+  assert.deepEqual(Object.keys(read.devices.A!.daily), ['circuitEnergy/grid/3']);
+  assert.deepEqual(read.dropped.sort(), ['A circuitEnergy/sun/3', 'A madeUp/x', 'A portInputEnergy/moon']);
+});
+
+test('the folder of the file is made when missing (the per-user default sits in one that may not exist yet)', async (t) => {
+  const file = join(folder(t), 'state', 'ecoflow-exporter', 'energy-state.json');
+  await writeEnergyState(file, DEVICES, '1.2.3', 0);
+  assert.equal((await readEnergyState(file)).kind, 'read');
+});
+
 test('a missing file is normal', async (t) => {
   assert.deepEqual(await readEnergyState(join(folder(t), 'none.json')), { kind: 'missing' });
 });
@@ -59,7 +98,7 @@ test('a corrupt file, or one of another format version, is not read: it is set a
   const cases: Array<[string, string, RegExp]> = [
     ['truncated.json', '{"format":"ecoflow-exporter energy state","version":1,"devi', /not valid JSON/],
     ['html.json', '<html>502 Bad Gateway</html>', /not valid JSON/],
-    ['other.json', JSON.stringify({ format: STATE_FORMAT, version: 2, writtenAt: 'x', devices: {} }), /format version 2/],
+    ['other.json', JSON.stringify({ format: STATE_FORMAT, version: 3, writtenAt: 'x', devices: {} }), /format version 3/],
     ['foreign.json', JSON.stringify({ hello: 'world' }), /not an energy state file/],
     [
       'badcounter.json',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FAMILIES } from '../../../src/devices/families.js';
+import { DeviceModels } from '../../../src/devices/device-models.js';
 import { EnergyLedger } from '../../../src/energy/energy-ledger.js';
 import { payload } from '../../../src/simulator/fleet.js';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
@@ -16,7 +17,7 @@ const MIN = 60_000;
 function panel() {
   const snapshot = new QuotaSnapshot();
   snapshot.setDevices([{ sn: SN, name: 'panel', productName: 'Smart Home Panel', online: true }]);
-  const ledger = new EnergyLedger({ snapshot, families: FAMILIES, staleness: new StalenessRule({ staleAfterMs: 3_600_000 }) });
+  const ledger = new EnergyLedger({ snapshot, models: new DeviceModels({ families: FAMILIES }), staleness: new StalenessRule({ staleAfterMs: 3_600_000 }) });
   ledger.start();
   return { snapshot, joules: () => byName(ledger.readings(SN)) };
 }

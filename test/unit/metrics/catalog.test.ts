@@ -4,6 +4,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
 import { DEVICE_INFO, ENERGY_METRICS, energyLabels, METRICS, UNIFIED_METRICS, unifiedLabels, type Label } from '../../../src/metrics/catalog.js';
 import { FAMILIES } from '../../../src/devices/families.js';
+import { DeviceModels } from '../../../src/devices/device-models.js';
 import { EnergyLedger } from '../../../src/energy/energy-ledger.js';
 import { EnergyCounters } from '../../../src/metrics/energy-counters.js';
 import { metricsOn } from '../../helpers/metrics-world.js';
@@ -34,7 +35,7 @@ test('every metric the exporter defines comes out with exactly the labels the ca
   const provider = new MeterProvider({ readers: [reader] });
   // A low cap, so that a device reports series left out.
   const { snapshot, self } = metricsOn(provider.getMeter('test'), { maxSeriesPerDevice: 100 });
-  const ledger = new EnergyLedger({ snapshot, families: FAMILIES, reporter: self });
+  const ledger = new EnergyLedger({ snapshot, models: new DeviceModels({ families: FAMILIES }), reporter: self });
   ledger.start();
   energy.start(ledger, snapshot);
   const fleet = stillDemoFleet();

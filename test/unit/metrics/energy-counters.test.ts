@@ -53,16 +53,17 @@ test('every counter has its own start time: the one its counting began, from the
   assert.equal(points.get(`ecoflow_battery_discharge_energy_joules_total{${device}}`)?.startMs, 2_000_000);
 });
 
-test("a device counter's real reset comes with a new start time", async (t) => {
-  const world = energyWorld();
+test("a device counter's real reset shows no reset: the value goes on from where it was, the start time stays", async (t) => {
+  const world = energyWorld({ staleAfterMs: 3_600 * S });
   const counters = started(world);
   t.after(() => counters.shutdown());
   world.snapshot.replaceQuotas(SN, { acOutWh: 1000 }, 1 * S);
+  world.snapshot.replaceQuotas(SN, { acOutWh: 1000 }, 2 * S);
   const key = `ecoflow_port_output_energy_joules_total{device=${SN},port=ac}`;
-  assert.equal((await collected(counters)).get(key)?.startMs, 1 * S);
-  world.snapshot.replaceQuotas(SN, { acOutWh: 2 }, 60 * S);
-  world.snapshot.replaceQuotas(SN, { acOutWh: 3 }, 120 * S);
-  assert.deepEqual((await collected(counters)).get(key), { value: 3 * 3600, startMs: 120 * S, monotonic: true });
+  assert.deepEqual((await collected(counters)).get(key), { value: 1000 * 3600, startMs: 1 * S, monotonic: true });
+  // The device starts again from 0 and counts on: a level that persists (ten minutes, three readings).
+  for (let m = 1; m <= 12; m++) world.snapshot.replaceQuotas(SN, { acOutWh: m }, m * 60 * S);
+  assert.deepEqual((await collected(counters)).get(key), { value: (1000 + 11) * 3600, startMs: 1 * S, monotonic: true });
 });
 
 test('a device that leaves takes its series with it; the others keep their start times', async (t) => {

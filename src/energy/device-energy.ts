@@ -1,0 +1,288 @@
+/**
+ * One device's energy counters: the family's plan applied to each write of its quotas. Device
+ * counters follow the device's own (device-counter.ts), daily counters add up what the device
+ * adds (daily-counter.ts), the rest integrate power (power-integrator.ts). Knows nothing of
+ * OpenTelemetry, the snapshot's subscribers or files.
+ */
+import type { CircuitBucketsRow, DailyCounterRow, DeviceFamily } from '../devices/device-family.js';
+import { samplesByTarget, targetsFedBy } from '../devices/unify.js';
+import type { CircuitSource, EnergyMetricId, Port } from '../metrics/catalog.js';
+import type { DeviceRecord } from '../snapshot/quota-snapshot.js';
+import { isFresh, type StalenessRule } from '../snapshot/staleness.js';
+import { type CounterId, decodeCounterKey, encodeCounterKey } from './counter-key.js';
+import { DailyCounter, type DailyState } from './daily-counter.js';
+import { DeviceCounter, type DeviceCounterState, type DeviceCounterVerdict } from './device-counter.js';
+import { energyPlan, energyRowInputs, type EnergyPlan, type PlannedCounter } from './energy-plan.js';
+import { PowerIntegrator, type HeldPower, type IntegratedState } from './power-integrator.js';
+import { bucketValues, dailyValue, dayOf, lacksKeys, powerPart, readLifetime, wrote } from './quota-readings.js';
+
+export type EnergyRejection = 'jump' | 'decrease' | 'implausible_power' | 'older_day';
+
+/** What a device counter did that a user should hear of: it moved onto a new level of the device's. */
+export type EnergyRebaseline = 'reset' | 'rebaselined' | 'recovered';
+
+/** One counter as the instruments read it. */
+export interface EnergyReading {
+  metric: EnergyMetricId;
+  port?: Port;
+  circuit?: string;
+  source?: CircuitSource;
+  joules: number;
+  /** Epoch ms the counting started. */
+  since: number;
+}
+
+/** What the state file keeps of one device, by counter key (counter-key.ts). */
+export interface DeviceEnergyState {
+  integrated: Record<string, IntegratedState>;
+  daily: Record<string, DailyState>;
+  /** Device counters: ours, the device's trusted reading, the start time (none in version-1 files). */
+  device?: Record<string, DeviceCounterState>;
+  /** Epoch ms the device was last on the device list: a device gone for longer than the retention is let go. */
+  seenAt?: number;
+}
+
+/** What the device's counters tell their ledger: rejections (counted, said once) and level changes. */
+export interface DeviceEnergyEvents {
+  rejected(counter: string, reason: EnergyRejection, detail: string): void;
+  moved(counter: string, how: EnergyRebaseline, detail: string): void;
+  /** A counter that had nothing to export has something now. */
+  started(): void;
+}
+
+/** One counter: what it is (labels) and the accumulator(s) behind it. */
+interface Tracked {
+  /** Handed to the instruments; joules and since refreshed on each read. */
+  reading: EnergyReading;
+  device?: DeviceCounter;
+  daily?: DailyCounter;
+  integrator?: PowerIntegrator;
+  /** As last written to the state file: what is exported when counters are published on write. */
+  written?: { joules: number; since: number };
+}
+
+export class DeviceEnergy {
+  readonly #counters = new Map<string, Tracked>();
+  #family: DeviceFamily | undefined;
+  /** From the state file, until the device's family is known. */
+  #restored: DeviceEnergyState | undefined;
+  /** Device counters whose keys the last full read lacked altogether: integrated meanwhile. */
+  #lacking: ReadonlySet<string> = new Set();
+
+  constructor(restored?: DeviceEnergyState) {
+    this.#restored = restored;
+  }
+
+  /**
+   * Reads a write of the device's quotas (`keys`: the keys a partial write wrote; absent: a full
+   * read) with `family`'s plan. A new family starts the device's counters again from the state
+   * it was restored with (if any).
+   */
+  apply(device: DeviceRecord, family: DeviceFamily, at: number, staleness: StalenessRule, events: DeviceEnergyEvents, keys?: ReadonlySet<string>): void {
+    if (family !== this.#family) this.#use(family);
+    const plan = energyPlan(family);
+    // The power held until now counts up to now (if it was still the device's), then the new one holds.
+    this.advance(device, at, staleness);
+    const fed = keys && targetsFedBy(family, keys);
+    const samples = samplesByTarget(family, device.quotas, fed ?? plan.powerTargets);
+    if (!keys) this.#lacking = lackingCounters(plan, device);
+
+    for (const planned of plan.counters) {
+      const t = this.#counters.get(planned.key);
+      const integration =
+        planned.how === 'integrated' ? planned : planned.how === 'lifetime' && !t?.device && this.#lacking.has(planned.key) ? planned.fallback : undefined;
+      if (integration) {
+        if (fed && !fed.has(integration.power.target)) continue;
+        const sample = samples.get(integration.power.target);
+        const watts = sample && powerPart(sample.value, integration.part);
+        const held = watts === undefined ? undefined : { watts, updatedAt: sample!.updatedAt, ...(sample!.rest && { rest: true as const }) };
+        const tracked = t?.integrator ? t : held && this.#track(planned, { integrator: new PowerIntegrator(planned.ratedW) });
+        if (tracked && tracked.integrator!.hold(held, at) === 'implausible')
+          events.rejected(planned.key, 'implausible_power', `${watts} W, rated ${planned.ratedW} W`);
+      } else if (planned.how === 'lifetime') {
+        if (keys && !wrote(keys, planned.row.pack ? [...planned.row.keys, planned.row.pack] : planned.row.keys)) continue;
+        const value = readLifetime(planned.row, device.quotas);
+        if (value) this.#offerDevice(planned, t, value, events);
+      } else if (planned.how === 'daily') {
+        if (keys && !wrote(keys, energyRowInputs(planned.row))) continue;
+        this.#daily(device, planned.key, planned, planned.row, planned.ratedW, at, events);
+      }
+    }
+    for (const row of plan.circuits) {
+      if (keys && !wrote(keys, energyRowInputs(row))) continue;
+      for (let n = 1; n <= row.circuits; n++) this.#daily(device, circuitKey(row, n), circuitId(row, n), row, row.rating.watts, at, events, n - 1);
+    }
+  }
+
+  /** Every integrated counter up to `at`: its held power counts while it was fresh and the device not silent too long. */
+  advance(device: DeviceRecord, at: number, staleness: StalenessRule): void {
+    const window = staleness.window(device, at);
+    const counts = (held: HeldPower, seconds: number) => seconds * 1000 <= staleness.staleAfterMs && isFresh(held.updatedAt, held.rest, window);
+    for (const t of this.#counters.values()) t.integrator?.advance(at, counts);
+  }
+
+  /** Offline or gone: nothing is integrated across the outage; the next update starts a new interval. */
+  stopIntegrating(): void {
+    for (const t of this.#counters.values()) t.integrator?.stop();
+  }
+
+  /** The counters as they stand (`written`: as last written to the state file). */
+  *readings(written: boolean): Iterable<EnergyReading> {
+    for (const t of this.#counters.values()) {
+      const value = written ? t.written : live(t);
+      if (!value) continue;
+      t.reading.joules = value.joules;
+      t.reading.since = value.since;
+      yield t.reading;
+    }
+    // Kept for a plan not known yet: exactly as written.
+    if (this.#restored) yield* restoredReadings(this.#restored);
+  }
+
+  /**
+   * What the state file keeps of the device now, and the call that marks it written (after the
+   * write succeeded): from then on, what the instruments read when counters are published on write.
+   */
+  checkpoint(): { state: DeviceEnergyState; written: () => void } | undefined {
+    const state: DeviceEnergyState = {
+      integrated: { ...this.#restored?.integrated },
+      daily: { ...this.#restored?.daily },
+      device: { ...this.#restored?.device },
+    };
+    const marks: Array<[Tracked, { joules: number; since: number }]> = [];
+    for (const [key, t] of this.#counters) {
+      const value = live(t);
+      if (!value) continue;
+      marks.push([t, { joules: value.joules, since: value.since }]);
+      if (t.device?.state) state.device![key] = structuredClone(t.device.state);
+      else if (t.integrator?.state) state.integrated[key] = { ...t.integrator.state };
+      else if (t.daily?.state) state.daily[key] = { ...t.daily.state, baseline: [...t.daily.state.baseline] };
+    }
+    if (Object.keys(state.device!).length === 0) delete state.device;
+    if (marks.length === 0 && !this.#restored) return undefined;
+    return {
+      state,
+      written: () => {
+        for (const [t, value] of marks) t.written = value;
+      },
+    };
+  }
+
+  /** Counters start again for a family; those the state file kept for its plan are taken up. */
+  #use(family: DeviceFamily): void {
+    this.#family = family;
+    this.#counters.clear();
+    this.#lacking = new Set();
+    const restored = this.#restored;
+    this.#restored = undefined;
+    if (!restored) return;
+    const plan = energyPlan(family);
+    for (const planned of plan.counters) {
+      const integrated = restored.integrated[planned.key];
+      const device = planned.how === 'lifetime' ? restored.device?.[planned.key] : undefined;
+      const daily = planned.how === 'daily' ? restored.daily[planned.key] : undefined;
+      if (device) this.#restore(planned, { device: new DeviceCounter(planned.ratedW, device) }, device);
+      // A device counter's fallback may have been integrating before the restart.
+      else if (integrated && (planned.how === 'integrated' || (planned.how === 'lifetime' && planned.fallback)))
+        this.#restore(planned, { integrator: new PowerIntegrator(planned.ratedW, integrated) }, integrated);
+      else if (daily && planned.how === 'daily') this.#restore(planned, { daily: new DailyCounter(planned.ratedW, planned.row.scale, daily) }, daily);
+    }
+    for (const row of plan.circuits) {
+      for (let n = 1; n <= row.circuits; n++) {
+        const state = restored.daily[circuitKey(row, n)];
+        if (state) this.#restore(circuitId(row, n), { daily: new DailyCounter(row.rating.watts, row.scale, state) }, state);
+      }
+    }
+  }
+
+  /** A counter from the state file: what was written is what it exported. */
+  #restore(id: CounterId & { key?: string }, accumulator: Omit<Tracked, 'reading'>, state: { joules: number; since: number }): void {
+    const key = id.key ?? encodeCounterKey(id);
+    this.#counters.set(key, { reading: readingOf(id), ...accumulator, written: { joules: state.joules, since: state.since } });
+  }
+
+  #track(id: CounterId & { key?: string }, accumulator: Omit<Tracked, 'reading'>): Tracked {
+    const key = id.key ?? encodeCounterKey(id);
+    const t: Tracked = { ...this.#counters.get(key), reading: readingOf(id), ...accumulator };
+    this.#counters.set(key, t);
+    return t;
+  }
+
+  #offerDevice(
+    planned: Extract<PlannedCounter, { how: 'lifetime' }>,
+    t: Tracked | undefined,
+    value: { joules: number; at: number; pack?: string },
+    events: DeviceEnergyEvents,
+  ): void {
+    // The device's counter takes over from the integral that stood in for it, without a jump.
+    const tracked = t?.device ? t : this.#track(planned, { device: new DeviceCounter(planned.ratedW, undefined, t?.integrator?.state) });
+    const counter = tracked.device!;
+    const before = counter.state;
+    const trusted = before && (before.anchors[value.pack ?? ''] ?? Object.values(before.anchors)[0]);
+    const verdict: DeviceCounterVerdict = counter.offer(value.joules, value.at, value.pack);
+    const detail = `${value.joules} J after ${trusted?.baseline ?? 'none'} J`;
+    if (verdict === 'started') {
+      delete tracked.integrator;
+      events.started();
+    } else if (verdict === 'held') events.rejected(planned.key, 'decrease', detail);
+    else if (verdict === 'jump') events.rejected(planned.key, 'jump', detail);
+    else if (verdict === 'reset' || verdict === 'rebaselined' || verdict === 'recovered') events.moved(planned.key, verdict, detail);
+  }
+
+  /** A daily counter, or the hourly buckets of circuit `bucket` (0-based). */
+  #daily(
+    device: DeviceRecord,
+    key: string,
+    id: CounterId,
+    row: DailyCounterRow | CircuitBucketsRow,
+    ratedW: number,
+    at: number,
+    events: DeviceEnergyEvents,
+    bucket = 0,
+  ): void {
+    const day = dayOf(row.day, device.quotas);
+    const values = row.kind === 'daily' ? dailyValue(row.keys, device.quotas) : bucketValues(row.key, bucket, device.quotas);
+    if (day === undefined || values === undefined) return;
+    const t = this.#counters.get(key)?.daily ? this.#counters.get(key)! : this.#track({ ...id, key }, { daily: new DailyCounter(ratedW, row.scale) });
+    const daily = t.daily!;
+    const before = daily.state;
+    const verdict = daily.offer(values, day, at);
+    if (verdict === 'baseline' && !before) events.started();
+    if (verdict === 'jump') events.rejected(key, 'jump', `day ${day}: ${values.join(' + ')} after ${before?.baseline.join(' + ')}`);
+    else if (verdict === 'older-day') events.rejected(key, 'older_day', `day ${day} after ${before?.day}`);
+  }
+}
+
+/** What a counter stands at now, or undefined while it has nothing to export. */
+function live(t: Tracked): { joules: number; since: number } | undefined {
+  return t.device?.state ?? t.integrator?.state ?? t.daily?.state;
+}
+
+function readingOf(id: CounterId): EnergyReading {
+  return { ...id, joules: 0, since: 0 };
+}
+
+function circuitId(row: CircuitBucketsRow, n: number): CounterId {
+  return { metric: 'circuitEnergy', circuit: String(n), source: row.source };
+}
+
+function circuitKey(row: CircuitBucketsRow, n: number): string {
+  return encodeCounterKey(circuitId(row, n));
+}
+
+/** Device counters with a fallback whose keys the full read lacks altogether. */
+function lackingCounters(plan: EnergyPlan, device: DeviceRecord): Set<string> {
+  const lacking = new Set<string>();
+  for (const planned of plan.counters)
+    if (planned.how === 'lifetime' && planned.fallback && lacksKeys(planned.row.keys, device.quotas)) lacking.add(planned.key);
+  return lacking;
+}
+
+function* restoredReadings(state: DeviceEnergyState): Iterable<EnergyReading> {
+  for (const kind of [state.integrated, state.daily, state.device ?? {}]) {
+    for (const [key, s] of Object.entries(kind)) {
+      const id = decodeCounterKey(key);
+      if (id) yield { ...id, joules: s.joules, since: s.since };
+    }
+  }
+}
