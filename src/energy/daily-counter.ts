@@ -33,12 +33,12 @@ export type DailyVerdict = 'baseline' | 'added' | 'older-day' | 'jump';
  * - growth faster than the counter's rating allows (plausibility.ts) since the last reading adds nothing.
  */
 export class DailyCounter {
-  readonly #maxWatts: number;
+  readonly #ratedWatts: number;
   readonly #scale: number;
   #state: DailyState | undefined;
 
-  constructor(maxWatts: number, scale: number, restored?: DailyState) {
-    this.#maxWatts = maxWatts;
+  constructor(ratedWatts: number, scale: number, restored?: DailyState) {
+    this.#ratedWatts = ratedWatts;
     this.#scale = scale;
     this.#state = restored && { ...restored, baseline: [...restored.baseline] };
   }
@@ -71,7 +71,7 @@ export class DailyCounter {
     } else {
       for (let i = 0; i < clean.length; i++) added += Math.max(0, clean[i]! - (state.baseline[i] ?? 0));
     }
-    if (!plausibleGrowth(added * this.#scale, this.#maxWatts, at - state.at)) return 'jump';
+    if (!plausibleGrowth(added * this.#scale, this.#ratedWatts, at - state.at)) return 'jump';
     const joules = added * this.#scale;
     state.joules += joules;
     state.baseline = order > 0 ? clean : clean.map((v, i) => Math.max(v, state.baseline[i] ?? 0));

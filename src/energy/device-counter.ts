@@ -60,6 +60,7 @@ export type DeviceCounterVerdict = 'unconfirmed' | 'started' | 'accepted' | 'unc
 
 export class DeviceCounter {
   readonly #ratedWatts: number;
+  readonly #takeOver: { joules: number; since: number } | undefined;
   #state: DeviceCounterState | undefined;
   /** Levels not confirmed yet, by pack: not kept across restarts (a reading or two, re-read). */
   readonly #unconfirmed = new Map<string, Level>();
@@ -74,8 +75,6 @@ export class DeviceCounter {
     this.#state = restored && structuredClone(restored);
     this.#takeOver = takeOver;
   }
-
-  readonly #takeOver: { joules: number; since: number } | undefined;
 
   get state(): Readonly<DeviceCounterState> | undefined {
     return this.#state;

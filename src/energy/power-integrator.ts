@@ -25,13 +25,13 @@ export interface HeldPower {
 export type IntegratorVerdict = 'ok' | 'implausible';
 
 export class PowerIntegrator {
-  readonly #maxWatts: number;
+  readonly #ratedWatts: number;
   readonly #state: IntegratedState;
   #held: HeldPower | undefined;
   #at: number | undefined;
 
-  constructor(maxWatts: number, restored?: IntegratedState) {
-    this.#maxWatts = maxWatts;
+  constructor(ratedWatts: number, restored?: IntegratedState) {
+    this.#ratedWatts = ratedWatts;
     this.#state = restored ? { ...restored } : { joules: 0, since: Number.NaN };
   }
 
@@ -58,7 +58,7 @@ export class PowerIntegrator {
 
   /** The power from now on; undefined: none (the key went, the value is out of range). */
   hold(power: HeldPower | undefined, at: number): IntegratorVerdict {
-    if (power && !plausiblePower(power.watts, this.#maxWatts)) {
+    if (power && !plausiblePower(power.watts, this.#ratedWatts)) {
       this.#held = undefined;
       return 'implausible';
     }

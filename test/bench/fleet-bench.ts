@@ -14,7 +14,7 @@ import { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
 import type { SimulatedDevice } from '../../src/simulator/fleet.js';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
-import { snapshotGauges } from '../../src/metrics/producers/producer-list.js';
+import { producerMemory, snapshotGauges } from '../../src/metrics/producers/producer-list.js';
 import { DeviceModels } from '../../src/devices/device-models.js';
 import { EnergyLedger } from '../../src/energy/energy-ledger.js';
 import { FAMILIES } from '../../src/devices/families.js';
@@ -153,10 +153,12 @@ async function measure(n: number) {
 function pollProcessingMs(fleet: SimulatedDevice[]): number {
   const snapshot = new QuotaSnapshot();
   const provider = new MeterProvider();
-  const instruments = snapshotGauges({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow' });
+  // One record of the devices' models for the gauges and the energy ledger, as App wires them.
+  const models = new DeviceModels({ families: FAMILIES });
+  const instruments = snapshotGauges({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow', memory: producerMemory(models) });
   instruments.start();
-  // What a poll feeds besides the gauges: the energy counters, as App wires them.
-  const energy = new EnergyLedger({ snapshot, models: new DeviceModels({ families: FAMILIES }), staleness: new StalenessRule({ staleAfterMs: 60_000 }) });
+  // What a poll feeds besides the gauges: the energy counters.
+  const energy = new EnergyLedger({ snapshot, models, staleness: new StalenessRule({ staleAfterMs: 60_000 }) });
   energy.start();
   snapshot.setDevices(fleet.map((d) => ({ sn: d.sn, name: d.deviceName, productName: d.productName, online: true })));
   const texts = fleet.map((d) => JSON.stringify({ code: '0', message: 'Success', data: d.quotas }));

@@ -38,10 +38,14 @@ export async function goldenExposition(scenario: GoldenScenario): Promise<{ text
   const simulator = await startSimulator(scenario.fleet());
   const exporter = await startExporter(simulator, scenario.env);
   try {
-    const text = await eventually(async () => {
+    await eventually(async () => {
       const body = await exporter.scrape();
-      return scenario.read().every((sn) => body.includes(`ecoflow_last_update_timestamp_seconds{device="${sn}"`)) && body;
+      return scenario.read().every((sn) => body.includes(`ecoflow_last_update_timestamp_seconds{device="${sn}"`));
     }, 'all devices read');
+    // A device's energy counter starts on its second reading (docs/energy.md): two more polls of each device.
+    const polled = new Map(scenario.read().map((sn) => [sn, simulator.quotaRequests.get(sn) ?? 0]));
+    await eventually(() => [...polled].every(([sn, n]) => (simulator.quotaRequests.get(sn) ?? 0) >= n + 3), 'two more polls of every device');
+    const text = await exporter.scrape();
     return { text, normalised: normalise(text) };
   } finally {
     await exporter.stop();
