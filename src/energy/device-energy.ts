@@ -97,8 +97,10 @@ export class DeviceEnergy {
         const watts = sample && powerPart(sample.value, integration.part);
         const held = watts === undefined ? undefined : { watts, updatedAt: sample!.updatedAt, ...(sample!.rest && { rest: true as const }) };
         const tracked = t?.integrator ? t : held && this.#track(planned, { integrator: new PowerIntegrator(planned.ratedW) });
-        if (tracked && tracked.integrator!.hold(held, at) === 'implausible')
-          events.rejected(planned.key, 'implausible_power', `${watts} W, rated ${planned.ratedW} W`);
+        if (!tracked) continue;
+        const fresh = !tracked.integrator!.state;
+        if (tracked.integrator!.hold(held, at) === 'implausible') events.rejected(planned.key, 'implausible_power', `${watts} W, rated ${planned.ratedW} W`);
+        else if (fresh && tracked.integrator!.state) events.started();
       } else if (planned.how === 'lifetime') {
         if (keys && !wrote(keys, planned.row.pack ? [...planned.row.keys, planned.row.pack] : planned.row.keys)) continue;
         const value = readLifetime(planned.row, device.quotas);
