@@ -11,6 +11,8 @@ import { readEnergyState, writeEnergyState } from './energy-state-file.js';
 
 export interface StateWriteReporter {
   recordEnergyStateWrite(ok: boolean): void;
+  /** A state file is kept: both outcomes exist from the start, at 0 (an alert can tell "none failed"). */
+  recordEnergyStateKept(): void;
 }
 
 export interface EnergyStateKeeperOptions {
@@ -66,6 +68,7 @@ export class EnergyStateKeeper {
 
   start(): void {
     if (this.#timer) return;
+    this.#o.reporter?.recordEnergyStateKept();
     this.#timer = setInterval(() => void this.save(), this.#o.intervalMs ?? 60_000);
     this.#timer.unref();
   }

@@ -154,6 +154,10 @@ export class SelfMetrics implements RequestReporter, PollReporter, GaugesReporte
     this.#energyStateWrites.add(1, { outcome: ok ? 'ok' : 'failed' });
   }
 
+  recordEnergyStateKept(): void {
+    for (const outcome of ['ok', 'failed']) this.#energyStateWrites.add(0, { outcome });
+  }
+
   recordPollFailure(device: DeviceIdentity): void {
     this.#connectionErrors.add(1, deviceLabels(device));
     const health = this.#polls.get(device.sn);

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { detectFamily } from '../../src/devices/detect-family.js';
@@ -30,7 +32,11 @@ interface Chain {
 async function chain(t: import('node:test').TestContext): Promise<Chain> {
   const fleet = stillDemoFleet();
   // Values stay fresh for the length of the test; the device list is what takes devices offline.
-  const { simulator, exporter } = await startPair(t, { COLLECTING_INTERVAL: '0.5', DEVICE_LIST_INTERVAL: '0.5' }, fleet);
+  // With a state file, as users run it by default: the energy counters, and the alert on its writes.
+  const stateDir = mkdtempSync(join(tmpdir(), 'dashboards-energy-'));
+  t.after(() => rmSync(stateDir, { recursive: true, force: true }));
+  const env = { COLLECTING_INTERVAL: '0.5', DEVICE_LIST_INTERVAL: '0.5', ENERGY_STATE_FILE: join(stateDir, 'energy-state.json'), ENERGY_STATE_INTERVAL: '1' };
+  const { simulator, exporter } = await startPair(t, env, fleet);
   const prometheus = await startPrometheus(`127.0.0.1:${exporter.app.metricsPort}`, { intervalS: 1, timeoutS: 1 }, { ruleFiles: [RULES] });
   t.after(() => prometheus.stop());
   const online = fleet.filter((d) => d.online).map((d) => d.sn);

@@ -28,7 +28,7 @@ function keeperOf(world: ReturnType<typeof energyWorld>, file: string, logger: L
     logger,
     version: '1.2.3',
     intervalMs,
-    reporter: { recordEnergyStateWrite: (ok) => writes.push(ok) },
+    reporter: { recordEnergyStateWrite: (ok) => writes.push(ok), recordEnergyStateKept: () => {} },
   });
   return { keeper, writes };
 }
