@@ -274,6 +274,10 @@ export class App {
         intervalMs: config.energyStateIntervalMs,
       });
       await this.#energyState.load();
+    } else {
+      this.#log.info('no energy state file: energy counters start again at every start (set ENERGY_STATE_FILE to keep them)', {
+        why: config.demo ? 'demo mode' : 'ENERGY_STATE_FILE is empty, or auto with no home folder',
+      });
     }
     ledger.start();
     this.#energyState?.start();

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SN, eventually, startSimulator } from '../helpers/simulated-fleet.js';
@@ -136,4 +136,35 @@ test('ENERGY_STATE_FILE: counters continue after a restart; a corrupt file is on
   assert.ok(lines[0]!.includes(file) && lines[0]!.includes('not valid JSON'));
   third.child.kill('SIGTERM');
   assert.equal(await withDeadline(third.exited, 5_000, 'exit'), 0);
+});
+
+test('npm start keeps energy state by default, in the per-user location (XDG state home), and an empty ENERGY_STATE_FILE turns it off', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'energy-home-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const simulator = await startSimulator();
+  t.after(() => simulator.stop());
+  const file = join(home, '.local', 'state', 'ecoflow-exporter', 'energy-state.json');
+
+  const p = await spawnAgainst(t, simulator.url, { HOME: home, ENERGY_STATE_INTERVAL: '1' });
+  await eventually(
+    async () => scrapeValue(await (await fetch(p.metricsUrl)).text(), 'ecoflow_load_energy_joules_total', SN.smartPlug),
+    `plug energy exported\n${p.output()}`,
+    15_000,
+  );
+  p.child.kill('SIGTERM');
+  assert.equal(await withDeadline(p.exited, 5_000, 'exit'), 0);
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  assert.ok(saved.devices[SN.smartPlug].integrated.loadEnergy.joules >= 0, 'the plug is in the per-user state file');
+  assert.match(p.output(), new RegExp(`no energy state file yet.*${file.replaceAll('.', '\\.')}`));
+
+  rmSync(file);
+  const off = await spawnAgainst(t, simulator.url, { HOME: home, ENERGY_STATE_FILE: '' });
+  await eventually(
+    async () => scrapeValue(await (await fetch(off.metricsUrl)).text(), 'ecoflow_load_energy_joules_total', SN.smartPlug),
+    `plug energy exported without a state file\n${off.output()}`,
+    15_000,
+  );
+  off.child.kill('SIGTERM');
+  assert.equal(await withDeadline(off.exited, 5_000, 'exit'), 0);
+  assert.ok(!existsSync(file), 'no state file written when ENERGY_STATE_FILE is empty');
 });
