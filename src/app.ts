@@ -20,8 +20,7 @@ import type { DemoCloud } from './simulator/demo-cloud.js';
 import { streamClientId } from './stream/client-id.js';
 import type { LiveStream } from './stream/live-stream.js';
 import { VERSION } from './version.js';
-import type { DeviceModels } from './devices/device-models.js';
-import { deviceModels } from './metrics/producers/producer-list.js';
+import { deviceModels, type DeviceModels } from './devices/device-models.js';
 import { EnergyLedger, type EnergyRebaseline, type EnergyRejection } from './energy/energy-ledger.js';
 import { EnergyStateKeeper } from './energy/energy-state-keeper.js';
 import { EnergyCounters } from './metrics/energy-counters.js';
@@ -247,8 +246,7 @@ export class App {
 
   /**
    * The energy counters, with the unified metrics: the ledger that keeps them from the
-   * snapshot, the state file that carries the exporter's own sums across restarts, and their
-   * instruments.
+   * snapshot, the state file that carries them across restarts, and their instruments.
    */
   async #energyOver(snapshot: QuotaSnapshot, staleness: StalenessRule, selfMetrics: SelfMetrics, models: DeviceModels): Promise<void> {
     const config = this.#config;
@@ -261,11 +259,11 @@ export class App {
       onRejected: (event) => energyRejectedLog(this.#log, event),
       onMoved: (event) => energyMovedLog(this.#log, event),
       onStarted: () => this.#energyState?.saveSoon(),
-      publishWritten: config.energyStateFile !== undefined,
     });
     this.#energyLedger = ledger;
-    if (config.energyStateFile) {
-      this.#energyState = new EnergyStateKeeper({
+    const keeper =
+      config.energyStateFile &&
+      new EnergyStateKeeper({
         path: config.energyStateFile,
         ledger,
         logger: this.#log,
@@ -273,8 +271,11 @@ export class App {
         version: VERSION,
         intervalMs: config.energyStateIntervalMs,
       });
-      await this.#energyState.load();
-    } else {
+    if (keeper && (await keeper.load())) {
+      // Exported as written: a crash can then never take a counter back.
+      ledger.publishWhenWritten();
+      this.#energyState = keeper;
+    } else if (!keeper) {
       this.#log.info('no energy state file: energy counters start again at every start (set ENERGY_STATE_FILE to keep them)', {
         why: config.demo ? 'demo mode' : 'ENERGY_STATE_FILE is empty, or auto with no home folder',
       });

@@ -339,7 +339,7 @@ export const configSchema = {
       const given = file.trim();
       if (given !== 'auto') return given || undefined;
       // Demo devices are simulated afresh at every launch: nothing of theirs is worth keeping.
-      return valueOf(demo) ? undefined : perUserStateFile(env);
+      return valueOf(demo) ? undefined : perUserStateFile(env, process.platform);
     },
   }),
   energyStateIntervalMs: option({
@@ -475,9 +475,9 @@ export type Config = ConfigOf<typeof configSchema>;
  * specification's state home (state that should persist between restarts, not worth backing
  * up), or Windows' local application data. Undefined without a home to put it in.
  */
-export function perUserStateFile(env: NodeJS.ProcessEnv): string | undefined {
+export function perUserStateFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
   const file = 'energy-state.json';
-  if (process.platform === 'win32') return env.LOCALAPPDATA ? win32.join(env.LOCALAPPDATA, 'ecoflow-exporter', file) : undefined;
+  if (platform === 'win32') return env.LOCALAPPDATA ? win32.join(env.LOCALAPPDATA, 'ecoflow-exporter', file) : undefined;
   const stateHome = env.XDG_STATE_HOME?.startsWith('/') ? env.XDG_STATE_HOME : env.HOME ? posix.join(env.HOME, '.local', 'state') : undefined;
   return stateHome && posix.join(stateHome, 'ecoflow-exporter', file);
 }

@@ -4,9 +4,11 @@
  * energy plan), so the two can never disagree on a device. Remembered while the device is
  * offline or refused, when it has no quotas to look at.
  */
+import type { Logger } from '../log/logger.js';
 import type { DeviceRecord } from '../snapshot/quota-snapshot.js';
 import { firmwareOf, matchFamily, type FamilyMatch } from './detect-family.js';
 import type { DeviceFamily } from './device-family.js';
+import { FAMILIES } from './families.js';
 
 export interface DeviceModel {
   /** The product name it was recognised by: a rename looks again. */
@@ -75,5 +77,25 @@ export class DeviceModels {
     if (this.#told.has(model)) return;
     this.#told.add(model);
     this.#o.onModel?.({ sn: device.sn, productName: device.productName, ...match });
+  }
+}
+
+/** The device models over FAMILIES, saying on `logger` which models no table names. */
+export function deviceModels(logger?: Logger): DeviceModels {
+  return new DeviceModels({ families: FAMILIES, onModel: logger && ((event) => logModel(logger, event)) });
+}
+
+function logModel(log: Logger, event: ModelEvent): void {
+  if (event.family === undefined) {
+    log.info('no unified-metrics table for this model: it gets the raw metrics and device_info{family="unknown"}', {
+      sn: event.sn,
+      product_name: event.productName,
+    });
+  } else {
+    log.info(`no table names this product; read with the ${event.family} table, recognised by its ${event.by}`, {
+      sn: event.sn,
+      product_name: event.productName,
+      family: event.family,
+    });
   }
 }

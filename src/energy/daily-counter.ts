@@ -2,7 +2,7 @@
  * Counters the device starts again each day (Smart Home Panel), made lifetime counters by
  * adding what the device added. Knows nothing of OpenTelemetry.
  */
-import { availableValue, plausibleGrowth } from './plausibility.js';
+import { plausibleGrowth } from './plausibility.js';
 
 /** What a daily counter keeps between readings, and what the state file holds of it. */
 export interface DailyState {
@@ -47,9 +47,9 @@ export class DailyCounter {
     return this.#state;
   }
 
-  /** `values`: the raw values of one reading (one, or one per bucket), all of day `day`. */
+  /** `values`: one reading (one value, or one per bucket), all of day `day`, as quota-readings.ts reads them (available, ≥ 0). */
   offer(values: readonly number[], day: string, at: number): DailyVerdict {
-    const clean = values.map((v) => availableValue(v) ?? 0);
+    const clean = [...values];
     const state = this.#state;
     if (!state) {
       this.#state = { joules: 0, since: at, day, baseline: clean, at };

@@ -5,14 +5,17 @@
  * make it count energy that never flowed. Knows nothing of OpenTelemetry.
  *
  * The rules, per pack (a message that names its battery pack is counted per pack; one that
- * does not is the pack last named, or the device's only one):
+ * does not is the pack last named, or the one read last):
  * - a reading above the trusted one by no more than the counter can count in the time since
- *   the trusted one last changed (twice its rating) is trusted: ours grows by the difference;
+ *   the trusted reading (twice its rating, plus one counting step) is trusted: ours grows by
+ *   the difference;
  * - any other reading (lower, or faster than the device can deliver) adds nothing. If such a
  *   level persists (PERSIST_READINGS readings over PERSIST_MS, growing like a counter), the
  *   device really reset or moved on: we re-baseline on it and count its growth from there;
- * - after a re-baseline, a reading that is a plausible continuation of the level left behind
- *   returns to it, counting what the device counted since its last trusted reading there;
+ * - until the new level has counted anything, a reading that is a plausible continuation of
+ *   the level left behind returns to it, counting what the device counted since its last
+ *   trusted reading there (a long misreading taken for a reset); once the new level grows, the
+ *   old one is let go, so a later reading can never bring a whole jump back;
  * - a counter starts once two readings agree, so a single misread first value is never the start.
  */
 import { plausibleGrowth } from './plausibility.js';
@@ -27,8 +30,6 @@ export interface Level {
   first: number;
   last: number;
   firstAt: number;
-  /** Epoch ms of the level's last change (whole-Wh counters stand still between steps). */
-  changedAt: number;
   lastAt: number;
   readings: number;
 }
@@ -37,12 +38,12 @@ export interface Level {
 export interface Anchor {
   /** The last trusted reading, in joules. */
   baseline: number;
-  /** Epoch ms the trusted reading last changed. */
+  /** Epoch ms of the last trusted reading: the time growth is judged over. */
   at: number;
   /** Epoch ms of the last reading offered: the same reading offered again is not a new one. */
   readAt: number;
   pending?: Level;
-  /** The anchor the last re-baseline left, and our counter then. */
+  /** The anchor the last re-baseline left, and our counter then: kept until the new level grows. */
   previous?: { baseline: number; at: number; joules: number };
 }
 
@@ -60,6 +61,7 @@ export type DeviceCounterVerdict = 'unconfirmed' | 'started' | 'accepted' | 'unc
 
 export class DeviceCounter {
   readonly #ratedWatts: number;
+  readonly #stepJoules: number;
   readonly #takeOver: { joules: number; since: number } | undefined;
   #state: DeviceCounterState | undefined;
   /** Levels not confirmed yet, by pack: not kept across restarts (a reading or two, re-read). */
@@ -67,11 +69,14 @@ export class DeviceCounter {
   #lastPack: string | undefined;
 
   /**
+   * `stepJoules`: the counter's resolution (a whole-Wh counter: 3600 J per key added up).
    * `restored`: from the state file. `takeOver`: the integrated counter this one replaces (the
    * device's counter appeared later): ours continues from it, without a jump.
    */
-  constructor(ratedWatts: number, restored?: DeviceCounterState, takeOver?: { joules: number; since: number }) {
+  constructor(o: { ratedWatts: number; stepJoules: number; restored?: DeviceCounterState; takeOver?: { joules: number; since: number } }) {
+    const { ratedWatts, restored, takeOver } = o;
     this.#ratedWatts = ratedWatts;
+    this.#stepJoules = o.stepJoules;
     this.#state = restored && structuredClone(restored);
     this.#takeOver = takeOver;
   }
@@ -90,19 +95,21 @@ export class DeviceCounter {
     anchor.readAt = at;
 
     const previous = anchor.previous;
-    if (previous && plausibleGrowth(joules - previous.baseline, this.#ratedWatts, at - previous.at)) {
+    if (previous && this.#plausible(joules - previous.baseline, at - previous.at)) {
       state.joules = Math.max(state.joules, previous.joules + (joules - previous.baseline));
       state.anchors[id] = { baseline: joules, at, readAt: at };
       return 'recovered';
     }
     const growth = joules - anchor.baseline;
     if (growth === 0) {
+      anchor.at = at;
       delete anchor.pending;
       return 'unchanged';
     }
-    if (plausibleGrowth(growth, this.#ratedWatts, at - anchor.at)) {
+    if (this.#plausible(growth, at - anchor.at)) {
       state.joules += growth;
-      state.anchors[id] = { baseline: joules, at, readAt: at, ...(anchor.previous && { previous: anchor.previous }) };
+      // The new level counts: the one a re-baseline left is let go.
+      state.anchors[id] = { baseline: joules, at, readAt: at };
       return 'accepted';
     }
     const level = this.#extend(anchor.pending, joules, at);
@@ -110,14 +117,14 @@ export class DeviceCounter {
     if (!persists(level)) return growth < 0 ? 'held' : 'jump';
     const left = { baseline: anchor.baseline, at: anchor.at, joules: state.joules };
     state.joules += level.last - level.first;
-    state.anchors[id] = { baseline: level.last, at: level.changedAt, readAt: at, previous: left };
+    state.anchors[id] = { baseline: level.last, at: level.lastAt, readAt: at, ...(level.last === level.first && { previous: left }) };
     return growth < 0 ? 'reset' : 'rebaselined';
   }
 
-  /** The pack a reading is of: as named; unnamed, the one last named (or the only one). */
+  /** The pack a reading is of: as named; unnamed, the one last named, else the one read last. */
   #packOf(pack: string | undefined): string {
-    if (pack === undefined || pack === '') return this.#lastPack ?? '';
     const state = this.#state;
+    if (pack === undefined || pack === '') return this.#lastPack ?? lastRead(state) ?? '';
     // The first pack named takes over what was counted while no message named one.
     if (this.#lastPack === undefined && state?.anchors[''] && !state.anchors[pack]) {
       state.anchors[pack] = state.anchors['']!;
@@ -137,7 +144,7 @@ export class DeviceCounter {
       return 'unconfirmed';
     }
     this.#unconfirmed.delete(id);
-    const anchor: Anchor = { baseline: level.last, at: level.changedAt, readAt: at };
+    const anchor: Anchor = { baseline: level.last, at: level.lastAt, readAt: at };
     if (this.#state) {
       // Another pack: its own lifetime is not ours to add, only what it counts from now on.
       this.#state.joules += level.last - level.first;
@@ -151,11 +158,24 @@ export class DeviceCounter {
 
   /** The level a reading continues (growing like a counter), or a new one from it. */
   #extend(level: Level | undefined, joules: number, at: number): Level {
-    if (level && at > level.lastAt && plausibleGrowth(joules - level.last, this.#ratedWatts, at - level.changedAt)) {
-      return { ...level, last: joules, changedAt: joules === level.last ? level.changedAt : at, lastAt: at, readings: level.readings + 1 };
-    }
-    return { first: joules, last: joules, firstAt: at, changedAt: at, lastAt: at, readings: 1 };
+    if (level && this.#continues(level, joules, at)) return { ...level, last: joules, lastAt: at, readings: level.readings + 1 };
+    return { first: joules, last: joules, firstAt: at, lastAt: at, readings: 1 };
   }
+
+  #continues(level: Level, joules: number, at: number): boolean {
+    return at > level.lastAt && this.#plausible(joules - level.last, at - level.lastAt);
+  }
+
+  #plausible(growth: number, elapsedMs: number): boolean {
+    return plausibleGrowth(growth, this.#ratedWatts, elapsedMs, this.#stepJoules);
+  }
+}
+
+/** The pack whose reading came last: where an unnamed reading goes when no pack was named since the start. */
+function lastRead(state: DeviceCounterState | undefined): string | undefined {
+  let last: [string, number] | undefined;
+  for (const [id, anchor] of Object.entries(state?.anchors ?? {})) if (!last || anchor.readAt > last[1]) last = [id, anchor.readAt];
+  return last?.[0];
 }
 
 function persists(level: Level): boolean {

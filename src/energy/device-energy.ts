@@ -14,7 +14,7 @@ import { DailyCounter, type DailyState } from './daily-counter.js';
 import { DeviceCounter, type DeviceCounterState, type DeviceCounterVerdict } from './device-counter.js';
 import { energyPlan, energyRowInputs, type EnergyPlan, type PlannedCounter } from './energy-plan.js';
 import { PowerIntegrator, type HeldPower, type IntegratedState } from './power-integrator.js';
-import { bucketValues, dailyValue, dayOf, lacksKeys, powerPart, readLifetime, wrote } from './quota-readings.js';
+import { bucketValues, dailyValue, dayOf, powerPart, readLifetime, wrote } from './quota-readings.js';
 
 export type EnergyRejection = 'jump' | 'decrease' | 'implausible_power' | 'older_day';
 
@@ -66,7 +66,7 @@ export class DeviceEnergy {
   #family: DeviceFamily | undefined;
   /** From the state file, until the device's family is known. */
   #restored: DeviceEnergyState | undefined;
-  /** Device counters whose keys the last full read lacked altogether: integrated meanwhile. */
+  /** Device counters the last full read had no reading of (keys absent, 0 or not available): integrated meanwhile. */
   #lacking: ReadonlySet<string> = new Set();
 
   constructor(restored?: DeviceEnergyState) {
@@ -75,8 +75,8 @@ export class DeviceEnergy {
 
   /**
    * Reads a write of the device's quotas (`keys`: the keys a partial write wrote; absent: a full
-   * read) with `family`'s plan. A new family starts the device's counters again from the state
-   * it was restored with (if any).
+   * read) with `family`'s plan. When the family becomes known, the counters the state file kept
+   * for its plan are taken up; when it changes, the counters both plans have go on.
    */
   apply(device: DeviceRecord, family: DeviceFamily, at: number, staleness: StalenessRule, events: DeviceEnergyEvents, keys?: ReadonlySet<string>): void {
     if (family !== this.#family) this.#use(family);
@@ -89,8 +89,10 @@ export class DeviceEnergy {
 
     for (const planned of plan.counters) {
       const t = this.#counters.get(planned.key);
-      const integration =
-        planned.how === 'integrated' ? planned : planned.how === 'lifetime' && !t?.device && this.#lacking.has(planned.key) ? planned.fallback : undefined;
+      // A device counter that has not started stands in for by its integral while the device has
+      // no reading of it (and until it starts, if the integral already counts).
+      const standIn = planned.how === 'lifetime' && !t?.device?.state && (this.#lacking.has(planned.key) || t?.integrator !== undefined);
+      const integration = planned.how === 'integrated' ? planned : standIn && planned.how === 'lifetime' ? planned.fallback : undefined;
       if (integration) {
         if (fed && !fed.has(integration.power.target)) continue;
         const sample = samples.get(integration.power.target);
@@ -101,7 +103,8 @@ export class DeviceEnergy {
         const fresh = !tracked.integrator!.state;
         if (tracked.integrator!.hold(held, at) === 'implausible') events.rejected(planned.key, 'implausible_power', `${watts} W, rated ${planned.ratedW} W`);
         else if (fresh && tracked.integrator!.state) events.started();
-      } else if (planned.how === 'lifetime') {
+      }
+      if (planned.how === 'lifetime') {
         if (keys && !wrote(keys, planned.row.pack ? [...planned.row.keys, planned.row.pack] : planned.row.keys)) continue;
         const value = readLifetime(planned.row, device.quotas);
         if (value) this.#offerDevice(planned, t, value, events);
@@ -170,37 +173,47 @@ export class DeviceEnergy {
     };
   }
 
-  /** Counters start again for a family; those the state file kept for its plan are taken up. */
+  /**
+   * The counters of a family's plan: from the state file when the family first becomes known;
+   * when it changes (a renamed product), the counters both plans have go on, as written.
+   */
   #use(family: DeviceFamily): void {
+    const fromFile = this.#family === undefined;
+    const carried = this.#restored ?? this.#now();
+    const written = new Map([...this.#counters].flatMap(([key, t]) => (t.written ? [[key, t.written] as const] : [])));
     this.#family = family;
     this.#counters.clear();
     this.#lacking = new Set();
-    const restored = this.#restored;
     this.#restored = undefined;
-    if (!restored) return;
     const plan = energyPlan(family);
+    // Restored from the file, what was written is what was exported; carried over, as last written.
+    const take = (id: CounterId, key: string, accumulator: Omit<Tracked, 'reading'>, state: { joules: number; since: number }) => {
+      const last = fromFile ? { joules: state.joules, since: state.since } : written.get(key);
+      this.#counters.set(key, { reading: readingOf(id), ...accumulator, ...(last && { written: last }) });
+    };
     for (const planned of plan.counters) {
-      const integrated = restored.integrated[planned.key];
-      const device = planned.how === 'lifetime' ? restored.device?.[planned.key] : undefined;
-      const daily = planned.how === 'daily' ? restored.daily[planned.key] : undefined;
-      if (device) this.#restore(planned, { device: new DeviceCounter(planned.ratedW, device) }, device);
+      const integrated = carried.integrated[planned.key];
+      const device = carried.device?.[planned.key];
+      const daily = carried.daily[planned.key];
+      if (device && planned.how === 'lifetime')
+        take(planned, planned.key, { device: new DeviceCounter({ ratedWatts: planned.ratedW, stepJoules: stepOf(planned.row), restored: device }) }, device);
       // A device counter's fallback may have been integrating before the restart.
       else if (integrated && (planned.how === 'integrated' || (planned.how === 'lifetime' && planned.fallback)))
-        this.#restore(planned, { integrator: new PowerIntegrator(planned.ratedW, integrated) }, integrated);
-      else if (daily && planned.how === 'daily') this.#restore(planned, { daily: new DailyCounter(planned.ratedW, planned.row.scale, daily) }, daily);
+        take(planned, planned.key, { integrator: new PowerIntegrator(planned.ratedW, integrated) }, integrated);
+      else if (daily && planned.how === 'daily') take(planned, planned.key, { daily: new DailyCounter(planned.ratedW, planned.row.scale, daily) }, daily);
     }
     for (const row of plan.circuits) {
       for (let n = 1; n <= row.circuits; n++) {
-        const state = restored.daily[circuitKey(row, n)];
-        if (state) this.#restore(circuitId(row, n), { daily: new DailyCounter(row.rating.watts, row.scale, state) }, state);
+        const key = circuitKey(row, n);
+        const state = carried.daily[key];
+        if (state) take(circuitId(row, n), key, { daily: new DailyCounter(row.rating.watts, row.scale, state) }, state);
       }
     }
   }
 
-  /** A counter from the state file: what was written is what it exported. */
-  #restore(id: CounterId & { key?: string }, accumulator: Omit<Tracked, 'reading'>, state: { joules: number; since: number }): void {
-    const key = id.key ?? encodeCounterKey(id);
-    this.#counters.set(key, { reading: readingOf(id), ...accumulator, written: { joules: state.joules, since: state.since } });
+  /** The counters as they stand, in the state file's shape. */
+  #now(): DeviceEnergyState {
+    return this.checkpoint()?.state ?? { integrated: {}, daily: {} };
   }
 
   #track(id: CounterId & { key?: string }, accumulator: Omit<Tracked, 'reading'>): Tracked {
@@ -217,7 +230,9 @@ export class DeviceEnergy {
     events: DeviceEnergyEvents,
   ): void {
     // The device's counter takes over from the integral that stood in for it, without a jump.
-    const tracked = t?.device ? t : this.#track(planned, { device: new DeviceCounter(planned.ratedW, undefined, t?.integrator?.state) });
+    const tracked = t?.device
+      ? t
+      : this.#track(planned, { device: new DeviceCounter({ ratedWatts: planned.ratedW, stepJoules: stepOf(planned.row), takeOver: t?.integrator?.state }) });
     const counter = tracked.device!;
     const before = counter.state;
     const trusted = before && (before.anchors[value.pack ?? ''] ?? Object.values(before.anchors)[0]);
@@ -255,6 +270,11 @@ export class DeviceEnergy {
   }
 }
 
+/** A device counter's resolution: one unit of each key added up (whole Wh: 3600 J a key). */
+function stepOf(row: { keys: readonly string[]; scale: number }): number {
+  return row.keys.length * row.scale;
+}
+
 /** What a counter stands at now, or undefined while it has nothing to export. */
 function live(t: Tracked): { joules: number; since: number } | undefined {
   return t.device?.state ?? t.integrator?.state ?? t.daily?.state;
@@ -272,11 +292,11 @@ function circuitKey(row: CircuitBucketsRow, n: number): string {
   return encodeCounterKey(circuitId(row, n));
 }
 
-/** Device counters with a fallback whose keys the full read lacks altogether. */
+/** Device counters with a fallback that the full read has no reading of: keys absent, 0 or not available. */
 function lackingCounters(plan: EnergyPlan, device: DeviceRecord): Set<string> {
   const lacking = new Set<string>();
   for (const planned of plan.counters)
-    if (planned.how === 'lifetime' && planned.fallback && lacksKeys(planned.row.keys, device.quotas)) lacking.add(planned.key);
+    if (planned.how === 'lifetime' && planned.fallback && !readLifetime(planned.row, device.quotas)) lacking.add(planned.key);
   return lacking;
 }
 

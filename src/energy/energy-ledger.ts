@@ -61,6 +61,7 @@ export class EnergyLedger {
   readonly #o: EnergyLedgerOptions;
   readonly #staleness: StalenessRule;
   readonly #now: () => number;
+  #publishWritten: boolean;
   readonly #devices = new Map<string, Listed>();
   /** Devices that left the list, kept for a while in case they come back. */
   readonly #removed = new Map<string, { listed: Listed; at: number }>();
@@ -72,6 +73,12 @@ export class EnergyLedger {
     this.#o = options;
     this.#staleness = options.staleness ?? new StalenessRule();
     this.#now = options.now ?? Date.now;
+    this.#publishWritten = options.publishWritten ?? false;
+  }
+
+  /** From now on the instruments read the counters as last written (see EnergyLedgerOptions.publishWritten); before start(). */
+  publishWhenWritten(): void {
+    this.#publishWritten = true;
   }
 
   /** Counters from the state file; call before start(). */
@@ -105,7 +112,7 @@ export class EnergyLedger {
 
   /** The counters of a listed device, as published: also while it is offline or stale. */
   readings(sn: string): Iterable<EnergyReading> {
-    return this.#devices.get(sn)?.energy.readings(this.#o.publishWritten ?? false) ?? [];
+    return this.#devices.get(sn)?.energy.readings(this.#publishWritten) ?? [];
   }
 
   /**

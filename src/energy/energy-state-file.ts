@@ -4,7 +4,7 @@
  * 0, and a device counter counts what the device counted meanwhile. Written to a temporary file,
  * flushed and renamed, so a crash mid-write leaves the old one.
  */
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { access, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { decodeCounterKey } from './counter-key.js';
 import type { DailyState } from './daily-counter.js';
@@ -35,7 +35,7 @@ export type StateRead =
   /** `dropped`: counters the catalog does not know (`sn counter`), left out. */
   | { kind: 'read'; devices: Record<string, DeviceEnergyState>; writtenAt: string; dropped: string[] }
   | { kind: 'missing' }
-  /** Not usable: `why` says what is wrong; the file was moved to `setAside` (if it could be). */
+  /** Not usable: `why` says what is wrong; the file was moved to `setAside`, if it could be (else it must not be written over). */
   | { kind: 'unusable'; why: string; setAside?: string };
 
 /** The most a state file may be; a bigger one is not ours. */
@@ -83,20 +83,49 @@ export async function writeEnergyState(path: string, devices: Record<string, Dev
       await handle.close();
     }
     await rename(temporary, path);
+    // The rename is durable only once the folder is: a power cut must not bring back the older file.
+    await syncFolder(dirname(path));
   } catch (err) {
     await unlink(temporary).catch(() => {});
     throw err;
   }
 }
 
-/** A file we cannot use is moved aside, so the next write does not destroy what a person may want back. */
+/**
+ * A file we cannot use is moved aside, so the next write does not destroy what a person may want
+ * back: to `<file>.unreadable`, or `<file>.unreadable.N` when an earlier one is there.
+ */
 async function unusable(path: string, why: string): Promise<StateRead> {
-  const setAside = `${path}.unreadable`;
   try {
-    await rename(path, setAside);
-    return { kind: 'unusable', why, setAside };
+    for (let n = 0; n < 100; n++) {
+      const setAside = n === 0 ? `${path}.unreadable` : `${path}.unreadable.${n}`;
+      if (await exists(setAside)) continue;
+      await rename(path, setAside);
+      return { kind: 'unusable', why, setAside };
+    }
   } catch {
-    return { kind: 'unusable', why };
+    // Not moved: the caller must leave it alone.
+  }
+  return { kind: 'unusable', why };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Flushes a folder's entries (a rename) to disk; where folders cannot be flushed (Windows, some file systems), the rename stands as it is. */
+async function syncFolder(folder: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } catch (err) {
+    if (!['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'EBADF'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    await handle.close();
   }
 }
 
@@ -162,7 +191,7 @@ function isAnchor(a: unknown): a is Anchor {
 }
 
 function isLevel(l: unknown): l is Level {
-  return isObject(l) && [l.first, l.last, l.firstAt, l.changedAt, l.lastAt, l.readings].every(count);
+  return isObject(l) && [l.first, l.last, l.firstAt, l.lastAt, l.readings].every(count);
 }
 
 function isDaily(s: unknown): s is DailyState {

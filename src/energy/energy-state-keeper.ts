@@ -40,20 +40,26 @@ export class EnergyStateKeeper {
     this.#o = options;
   }
 
-  /** Reads the file into the ledger (before the ledger starts). */
-  async load(): Promise<void> {
+  /**
+   * Reads the file into the ledger (before the ledger starts), and writes it back at once, so a
+   * folder that cannot be written shows now rather than at the first minute. False: the file is
+   * not to be kept (it cannot be read, and must not be written over; or nothing was read and it
+   * cannot be written): the counters are then exported as they stand, not kept across restarts.
+   */
+  async load(): Promise<boolean> {
     const { path, logger } = this.#o;
     const read = await readEnergyState(path);
     switch (read.kind) {
       case 'missing':
         logger.info('no energy state file yet: energy counters start from the devices and from 0', { file: path });
-        return;
+        break;
       case 'unusable':
-        logger.error(`energy state file not used (${read.why}): energy counters start from the devices and from 0`, {
-          file: path,
-          ...(read.setAside && { moved_to: read.setAside }),
-        });
-        return;
+        if (!read.setAside) {
+          logger.error(`energy state file cannot be used (${read.why}) and is left as it is: energy counters are not kept across restarts`, { file: path });
+          return false;
+        }
+        logger.error(`energy state file not used (${read.why}): energy counters start from the devices and from 0`, { file: path, moved_to: read.setAside });
+        break;
       case 'read':
         if (read.dropped.length > 0)
           logger.warn('energy state file: counters this exporter does not make were left out', {
@@ -63,7 +69,14 @@ export class EnergyStateKeeper {
           });
         this.#o.ledger.restore(read.devices);
         logger.info('energy counters continue from the state file', { file: path, devices: Object.keys(read.devices).length, written_at: read.writtenAt });
+        // What was read is what was exported: kept, also if the first writes fail (the counters then hold).
+        await this.save();
+        return true;
     }
+    await this.save();
+    if (!this.#failing) return true;
+    logger.error('energy counters are not kept across restarts: the state file cannot be written (see above); they are exported as they stand', { file: path });
+    return false;
   }
 
   start(): void {

@@ -26,9 +26,13 @@ export function maxGrowthJoules(ratedWatts: number, elapsedMs: number): number {
   return ratedWatts * RATING_MARGIN * (Math.max(0, elapsedMs) / 1000);
 }
 
-/** Whether growing by `joules` in `elapsedMs` is within what a counter rated `ratedWatts` can count. */
-export function plausibleGrowth(joules: number, ratedWatts: number, elapsedMs: number): boolean {
-  return joules >= 0 && joules <= maxGrowthJoules(ratedWatts, elapsedMs);
+/**
+ * Whether growing by `joules` in `elapsedMs` is within what a counter rated `ratedWatts` can
+ * count. `stepJoules`: the counter's resolution (3600 J for whole Wh), one step of which may come
+ * at any moment, however short the time since the last reading.
+ */
+export function plausibleGrowth(joules: number, ratedWatts: number, elapsedMs: number, stepJoules = 0): boolean {
+  return joules >= 0 && joules <= maxGrowthJoules(ratedWatts, elapsedMs) + stepJoules;
 }
 
 /** Whether a power reading (W, ≥ 0) is within what a counter rated `ratedWatts` can count. */

@@ -46,11 +46,6 @@ function packOf(entry: QuotaEntry | undefined, at: number): string | undefined {
   return typeof id === 'string' && id.trim() !== '' ? id.trim().slice(0, 64) : undefined;
 }
 
-/** Whether a device's full read lacks any of `keys` altogether (0 is a value: it is there). */
-export function lacksKeys(keys: readonly string[], quotas: Quotas): boolean {
-  return keys.some((k) => readQuota(quotas, k) === undefined);
-}
-
 /** A daily counter's value: its keys added up; undefined when one is not available. */
 export function dailyValue(keys: readonly string[], quotas: Quotas): number[] | undefined {
   let sum = 0;

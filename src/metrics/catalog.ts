@@ -153,7 +153,7 @@ export const METRICS = {
     name: 'exporter_energy_state_writes',
     type: 'counter',
     labels: [{ name: 'outcome', values: ['ok', 'failed'] }],
-    help: 'Writes of ENERGY_STATE_FILE (every minute and at shutdown) by outcome.',
+    help: 'Writes of ENERGY_STATE_FILE (at start, every ENERGY_STATE_INTERVAL, soon after a counter starts, and at shutdown) by outcome.',
   },
   buildInfo: {
     name: 'exporter_build_info',

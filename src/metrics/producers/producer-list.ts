@@ -1,11 +1,10 @@
 import type { Meter } from '@opentelemetry/api';
-import { FAMILIES } from '../../devices/families.js';
 import type { QuotaSnapshot } from '../../snapshot/quota-snapshot.js';
 import type { StalenessRule } from '../../snapshot/staleness.js';
 import { DeviceStateProducer } from './device-state-producer.js';
 import { RawQuotaProducer } from './raw-quota-producer.js';
 import { UNIFIED_NAMES, UnifiedProducer } from './unified-producer.js';
-import { DeviceModels, type ModelEvent } from '../../devices/device-models.js';
+import { deviceModels, type DeviceModels } from '../../devices/device-models.js';
 import { GaugeRegistry, type SeriesProducer } from '../series-producer.js';
 import { SnapshotGauges, type GaugesReporter } from '../snapshot-gauges.js';
 import type { Logger } from '../../log/logger.js';
@@ -37,11 +36,6 @@ export interface ProducerMemory {
 /** `models`: the record to share; a new one (logging guessed models to `logger`) if none. */
 export function producerMemory(models?: DeviceModels, logger?: Logger): ProducerMemory {
   return { models: models ?? deviceModels(logger), lastDropped: new Map() };
-}
-
-/** The device models over FAMILIES, saying on `logger` which models no table names. */
-export function deviceModels(logger?: Logger): DeviceModels {
-  return new DeviceModels({ families: FAMILIES, onModel: logger && ((event) => logModel(logger, event)) });
 }
 
 /**
@@ -76,19 +70,4 @@ export function snapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
 
 function logSeriesCapped(log: Logger, sn: string, dropped: number, max: number | undefined): void {
   log.warn('device has more series than MAX_SERIES_PER_DEVICE; the rest are left out', { sn, dropped, max_series_per_device: max });
-}
-
-function logModel(log: Logger, event: ModelEvent): void {
-  if (event.family === undefined) {
-    log.info('no unified-metrics table for this model: it gets the raw metrics and device_info{family="unknown"}', {
-      sn: event.sn,
-      product_name: event.productName,
-    });
-  } else {
-    log.info(`no table names this product; read with the ${event.family} table, recognised by its ${event.by}`, {
-      sn: event.sn,
-      product_name: event.productName,
-      family: event.family,
-    });
-  }
 }

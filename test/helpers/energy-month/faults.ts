@@ -61,10 +61,15 @@ const NOT_A_NUMBER: Misreading = { what: 'not a number' };
  * 1, 4, 7, … from 17:00 to 19:30 UTC, its midnight is 23:00 UTC.
  */
 export const MONTH_FAULTS: readonly Fault[] = [
+  // The exporter's very first start falls inside a misreading: its first two readings agree on
+  // the wrong value. The true level, believed once it persists, must never come back whole later.
+  { day: -1, at: '22:59:50', kind: 'misreading', device: 'delta2Max', key: 'pd.chgPowerAC', reading: LOW(100), readings: 3 },
   { day: 1, at: '10:00', kind: 'misreading', device: 'delta2Max', key: 'pd.chgPowerAC', reading: LOW(100), readings: 1 },
   { day: 1, at: '12:00', kind: 'misreading', device: 'powerStream', key: '20_1.pv1InputWatts', reading: SPIKE(60_000), readings: 5 },
   { day: 2, at: '02:00', kind: 'misreading', device: 'panel', key: 'heartbeat.gridDayWatth', reading: ZERO, readings: 60 },
   // The case that started it: 100 Wh instead of 213 052 Wh for a few readings.
+  // One spike after the AC counter stood still for 16 hours, read every few seconds meanwhile.
+  { day: 2, at: '20:00', kind: 'misreading', device: 'delta2Max', key: 'pd.chgPowerAC', reading: SPIKE(260_000), readings: 1 },
   { day: 3, at: '02:30', kind: 'misreading', device: 'delta2Max', key: 'pd.chgPowerAC', reading: LOW(100), readings: 2 },
   { day: 4, at: '02:30', kind: 'misreading', device: 'delta2Max', key: 'pd.chgPowerAC', reading: LOW(100), readings: 5 },
   { day: 5, at: '02:30', kind: 'misreading', device: 'delta2Max', key: 'pd.chgPowerAC', reading: LOW(100), readings: 60 },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { ConfigError, loadConfig, type Config } from '../../../src/config/load-config.js';
+import { perUserStateFile } from '../../../src/config/config-schema.js';
 
 const KEYS = { ECOFLOW_ACCESS_KEY: 'AK0123456789abcdef', ECOFLOW_SECRET_KEY: 'SK0123456789abcdefSECRET' };
 const KEYS_AS_CONFIG = { accessKey: KEYS.ECOFLOW_ACCESS_KEY, secretKey: KEYS.ECOFLOW_SECRET_KEY };
@@ -355,4 +356,9 @@ test('ENERGY_STATE_FILE: auto (the default) is a per-user file; empty turns it o
   assert.equal(config({ ...KEYS }).energyStateFile, undefined, 'no home: nowhere to keep it');
   assert.equal(config({ HOME: '/home/pi' }, ['--demo']).energyStateFile, undefined);
   assert.equal(config({ ...KEYS, ENERGY_STATE_INTERVAL: '5' }).energyStateIntervalMs, 5000);
+  assert.equal(
+    perUserStateFile({ LOCALAPPDATA: 'C:\\Users\\pi\\AppData\\Local', HOME: '/x' }, 'win32'),
+    'C:\\Users\\pi\\AppData\\Local\\ecoflow-exporter\\energy-state.json',
+  );
+  assert.equal(perUserStateFile({}, 'win32'), undefined);
 });

@@ -7,14 +7,14 @@ const MIN = 60_000;
 
 /** A counter rated 1000 W (growth up to 2000 W × t is plausible), started at `wh` Wh at 0 and 30 s. */
 function started(wh = 1000, rated = 1000): DeviceCounter {
-  const c = new DeviceCounter(rated);
+  const c = new DeviceCounter({ ratedWatts: rated, stepJoules: WH });
   assert.equal(c.offer(wh * WH, 0), 'unconfirmed');
   assert.equal(c.offer(wh * WH, 30_000), 'started');
   return c;
 }
 
 test("a counter starts at the device's reading once a second reading agrees: a lone first misreading is never the start", () => {
-  const c = new DeviceCounter(1000);
+  const c = new DeviceCounter({ ratedWatts: 1000, stepJoules: WH });
   assert.equal(c.offer(100 * WH, 0), 'unconfirmed', 'the first reading alone');
   assert.equal(c.state?.joules, undefined, 'nothing to export');
   // The true value next: far above the first in 30 s, so the two disagree; it is the first of a new pair.
@@ -24,7 +24,7 @@ test("a counter starts at the device's reading once a second reading agrees: a l
   assert.equal(c.state?.since, 30_000, 'counting started with the first reading of the pair');
 });
 
-test('growth within twice the rating over the time since the trusted reading changed is counted', () => {
+test('growth within twice the rating (and one counting step) over the time since the trusted reading is counted', () => {
   const c = started(1000);
   assert.equal(c.offer(1001 * WH, 60_000), 'accepted');
   assert.equal(c.offer(1001 * WH, 70_000), 'unchanged');
@@ -95,7 +95,7 @@ test('readings alternating between two levels (two packs under one serial) never
 });
 
 test('a message that names its pack is counted per pack: a second pack adds what it counts, not its lifetime', () => {
-  const c = new DeviceCounter(1000);
+  const c = new DeviceCounter({ ratedWatts: 1000, stepJoules: WH });
   c.offer(5000 * WH, 0, 'A');
   c.offer(5000 * WH, 30_000, 'A');
   c.offer(700 * WH, 40_000, 'B');
@@ -118,20 +118,69 @@ test('the same reading offered again (a REST read of a stream-only key) is not a
 
 test('restored: growth while the exporter was down counts when plausible for the downtime; an implausible first reading is not trusted', () => {
   const saved = started(1000).state!;
-  const after = new DeviceCounter(1000, saved);
+  const after = new DeviceCounter({ ratedWatts: 1000, stepJoules: WH, restored: saved });
   // Down for an hour, 500 Wh counted meanwhile: 500 W on average.
   assert.equal(after.offer(1500 * WH, 30_000 + 3_600_000), 'accepted');
   assert.equal(after.state?.joules, 1500 * WH);
-  const implausible = new DeviceCounter(1000, saved);
+  const implausible = new DeviceCounter({ ratedWatts: 1000, stepJoules: WH, restored: saved });
   assert.equal(implausible.offer(90_000 * WH, 30_000 + 3_600_000), 'jump');
   assert.equal(implausible.state?.joules, 1000 * WH);
 });
 
 test('taking over from the integral that stood in for the counter: it goes on from there, without a jump', () => {
-  const c = new DeviceCounter(1000, undefined, { joules: 42 * WH, since: 7 });
+  const c = new DeviceCounter({ ratedWatts: 1000, stepJoules: WH, takeOver: { joules: 42 * WH, since: 7 } });
   c.offer(713_540 * WH, 100_000);
   assert.equal(c.offer(713_541 * WH, 130_000), 'started');
   assert.deepEqual({ joules: c.state?.joules, since: c.state?.since }, { joules: 42 * WH, since: 7 });
   c.offer(713_543 * WH, 160_000);
   assert.equal(c.state?.joules, 44 * WH);
+});
+
+test('a start during a misreading: the true level, once believed, is counted from, and never brought back whole later', () => {
+  const c = new DeviceCounter({ ratedWatts: 2400, stepJoules: WH });
+  c.offer(100 * WH, 0);
+  assert.equal(c.offer(100 * WH, 2000), 'started', 'two misread readings agree: the counter starts low');
+  // The true level, charging at 1 kW: too far above, until it persists.
+  let wh = 213_052;
+  let t = 2000;
+  let verdict = '';
+  while (verdict !== 'rebaselined') {
+    t += 60_000;
+    wh += 17;
+    verdict = c.offer(wh * WH, t);
+  }
+  const after = c.state!.joules;
+  // Two days on, the old low level is long let go: no reading can bring the jump back.
+  for (let i = 0; i < 48 * 60; i++) {
+    t += 60_000;
+    wh += i % 2;
+    c.offer(wh * WH, t);
+  }
+  assert.ok(c.state!.joules - after <= 48 * 30 * WH + WH, `only what the device counted: ${(c.state!.joules - after) / WH} Wh`);
+  assert.ok(c.state!.joules < 10_000 * WH, 'the 213 kWh lifetime never arrives');
+});
+
+test('a spike after hours of a counter standing still is judged over the time since the last reading, not since the last change', () => {
+  const c = started(1000, 2400);
+  // Read every 10 s for 16 hours, the counter standing still.
+  let t = 30_000;
+  for (let i = 0; i < 16 * 360; i++) c.offer(1000 * WH, (t += 10_000));
+  // 44 kWh in 10 s: far beyond 2 × 2400 W × 10 s (plus a step), though 16 h at 4800 W would allow it.
+  assert.equal(c.offer(45_000 * WH, (t += 10_000)), 'jump');
+  assert.equal(c.offer(1000 * WH, (t += 10_000)), 'unchanged');
+  assert.equal(c.state?.joules, 1000 * WH);
+  // One whole-Wh step may come at any moment.
+  assert.equal(c.offer(1001 * WH, (t += 1000)), 'accepted');
+});
+
+test('packs after a restart: readings that name no pack go to the pack read last, never to a new one', () => {
+  const c = new DeviceCounter({ ratedWatts: 1000, stepJoules: WH });
+  c.offer(1000 * WH, 0, 'BMS1');
+  c.offer(1000 * WH, 30_000, 'BMS1');
+  const restored = new DeviceCounter({ ratedWatts: 1000, stepJoules: WH, restored: c.state! });
+  // The stream's first messages after the restart name no pack.
+  assert.equal(restored.offer(1002 * WH, 60_000), 'accepted');
+  assert.equal(restored.offer(1004 * WH, 90_000, 'BMS1'), 'accepted');
+  assert.equal(restored.state?.joules, 1004 * WH, 'counted once');
+  assert.deepEqual(Object.keys(restored.state!.anchors), ['BMS1']);
 });

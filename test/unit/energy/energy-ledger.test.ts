@@ -98,16 +98,21 @@ test("the device's own counter: what the device says, in joules, read when its k
   assert.equal(joules()['portOutputEnergy{ac}'], 51_359 * 3600);
 });
 
-test("a device whose full read lacks a counter's keys altogether gets that energy integrated instead", () => {
+test('a device whose full read has no reading of a counter (keys absent, or 0) gets that energy integrated until the device counts', () => {
   const { snapshot, joules } = energyWorld();
   snapshot.replaceQuotas(SN, { acW: 500 }, 0);
   snapshot.replaceQuotas(SN, { acW: 500 }, 10 * S);
   assert.equal(joules()['portOutputEnergy{ac}'], 5000);
-  // A counter that reads 0 is there: the model has it, it counted nothing yet (no series until it does).
+  // A counter that reads 0: the model has the key, it counted nothing yet; the integral stands in.
   const other = energyWorld();
   other.snapshot.replaceQuotas(SN, { acW: 500, acOutWh: 0 }, 0);
   other.snapshot.replaceQuotas(SN, { acW: 500, acOutWh: 0 }, 10 * S);
-  assert.equal(other.joules()['portOutputEnergy{ac}'], undefined);
+  assert.equal(other.joules()['portOutputEnergy{ac}'], 5000);
+  // A device that has its counter from the start: no integral, the device's figure.
+  const counting = energyWorld();
+  counting.snapshot.replaceQuotas(SN, { acW: 500, acOutWh: 7 }, 0);
+  counting.snapshot.replaceQuotas(SN, { acW: 500, acOutWh: 7 }, 10 * S);
+  assert.equal(counting.joules()['portOutputEnergy{ac}'], 7 * 3600);
 });
 
 test('a daily counter becomes a lifetime counter: from 0, increases, midnight', () => {

@@ -46,7 +46,7 @@ const DEVICES = {
             baseline: 18_000,
             at: 90_000,
             readAt: 95_000,
-            pending: { first: 360, last: 360, firstAt: 92_000, changedAt: 92_000, lastAt: 94_000, readings: 2 },
+            pending: { first: 360, last: 360, firstAt: 92_000, lastAt: 94_000, readings: 2 },
           },
         },
       },
@@ -149,8 +149,45 @@ test('the keeper restores into the ledger, and writes every interval', async (t)
   keeper.start();
   t.mock.timers.tick(60_000);
   await keeper.save();
-  assert.deepEqual(writes, [true, true]);
+  assert.deepEqual(writes, [true, true, true], 'at load, at the interval, and when asked');
   await keeper.stop();
+});
+
+test('a file that cannot be kept: nothing read and the folder cannot be written, or a file that cannot be read (left as it is)', async (t) => {
+  const dir = folder(t);
+  // A file where the folder should be: no user, root included, can write below it.
+  writeFileSync(join(dir, 'state'), '');
+  const blocked = keeperOf(energyWorld({ start: false }), join(dir, 'state', 'energy.json'), logged().logger);
+  assert.equal(await blocked.keeper.load(), false, 'not kept: counters are exported as they stand');
+  // No file yet, and a folder nobody may create files in (root neither: /proc).
+  const readOnly = keeperOf(energyWorld({ start: false }), '/proc/ecoflow-exporter-test-energy.json', logged().logger);
+  assert.equal(await readOnly.keeper.load(), false);
+  assert.deepEqual(readOnly.writes, [false], 'the write at start showed it');
+
+  // A folder where the file should be: it cannot be read, nor moved aside, so it is not written over either.
+  const unreadable = join(dir, 'energy.json');
+  mkdirSync(unreadable);
+  writeFileSync(join(unreadable, 'keep-me'), 'x');
+  const { logger, lines } = logged();
+  const left = keeperOf(energyWorld({ start: false }), unreadable, logger);
+  const kept = await left.keeper.load();
+  if (kept) assert.ok(existsSync(`${unreadable}.unreadable`), 'kept only when moved aside');
+  else {
+    assert.deepEqual(left.writes, [], 'never written over');
+    assert.ok(existsSync(join(unreadable, 'keep-me')));
+    assert.match(String(lines.find((l) => l.level === 'error')?.msg), /left as it is/);
+  }
+});
+
+test('a second unusable file is set aside beside the first, not over it', async (t) => {
+  const file = join(folder(t), 'energy.json');
+  writeFileSync(file, 'first');
+  await readEnergyState(file);
+  writeFileSync(file, 'second');
+  const read = await readEnergyState(file);
+  assert.equal(read.kind === 'unusable' && read.setAside, `${file}.unreadable.1`);
+  assert.equal(readFileSync(`${file}.unreadable`, 'utf8'), 'first');
+  assert.equal(readFileSync(`${file}.unreadable.1`, 'utf8'), 'second');
 });
 
 test('a write that fails is one log line until it works again, and a metric each time; the counters go on', async (t) => {
