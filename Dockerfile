@@ -1,19 +1,21 @@
 # syntax=docker/dockerfile:1
 
 # --- build: compile TypeScript with the dev dependencies, then drop them ---------------------
-FROM node:24-alpine AS build
+# Pinned to a full version, the one package.json's bundled Node.js has (a test checks), so that
+# updates arrive as changes (Dependabot: .github/dependabot.yml).
+FROM node:26.12.1-alpine AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` would build before the sources are copied. --omit=optional: the
 # optional dependencies are the Node.js binaries `npm start` uses on a machine without Node.js
-# 24; they are built for glibc, the image is musl and has Node.js 24 of its own.
+# 26; they are built for glibc, the image is musl and has Node.js 26 of its own.
 RUN npm ci --ignore-scripts --omit=optional
 COPY tsconfig.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --omit=optional
 
 # --- runtime: compiled JS and production dependencies only ------------------------------------
-FROM node:24-alpine
+FROM node:26.12.1-alpine
 # NODE_OPTIONS: `npm start`'s V8 option, a young generation of at most 4 MB instead of 32 MB:
 # less memory for one to a hundred devices. From LARGE_FLEET_DEVICES devices the exporter
 # restarts itself once, in place, without it (src/node-options.ts; docs/performance.md has the

@@ -1,10 +1,11 @@
 /**
- * Which Node.js the exporter accepts. OpenTelemetry JS 3.x supports Node.js 22.15 and later; we
- * build and test on 24 (package.json `engines`, the image). A machine's own older Node.js (20 on
- * many) is what a direct `node dist/src/main.js` gets, while `npm start` runs the Node.js 24 that
- * `npm install` put in node_modules: the refusal says so.
+ * Which Node.js the exporter accepts: the LTS lines it has been tested on, 24 and 26 (package.json
+ * `engines` says the same; a test checks). It builds and tests on the Node.js 26 that `npm
+ * install` puts in node_modules, and the image has the same. A machine's own older Node.js (20 on
+ * many) is what a direct `node dist/src/main.js` gets, while `npm start` runs the bundled one:
+ * the refusal says so.
  */
-export const NODE_FLOOR = [22, 15] as const;
+export const NODE_FLOOR = [24, 0] as const;
 
 export function nodeTooOld(version: string): boolean {
   const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
@@ -13,7 +14,7 @@ export function nodeTooOld(version: string): boolean {
 
 export function nodeTooOldMessage(version: string): string {
   return (
-    `ecoflow-exporter runs on Node.js 24 (${NODE_FLOOR.join('.')} at the least); this is ${version}. ` +
-    'Start it with `npm start` (or `npm run demo`), which runs the Node.js 24 that `npm install` installed, or use the container image.'
+    `ecoflow-exporter runs on Node.js ${NODE_FLOOR.join('.')} or newer; this is ${version}. ` +
+    'Start it with `npm start` (or `npm run demo`), which runs the Node.js 26 that `npm install` installed, or use the container image.'
   );
 }
