@@ -53,6 +53,9 @@ const PHASES: Array<{ name: string; faults?: Fault[]; churn?: boolean }> = [
   { name: 'churn and faults', churn: true, faults: [{ kind: 'html' }, { kind: 'reset' }] },
 ];
 
+/** The phases' names, in their order. */
+export const SOAK_PHASES: readonly string[] = PHASES.map((p) => p.name);
+
 const CHURN_POOL: SimulatedDevice[] = [
   { sn: 'CHURN00000000001', deviceName: 'Glacier', productName: 'Glacier', online: true, quotas: payload(glacier) },
   { sn: 'CHURN00000000002', deviceName: 'Wave 2', productName: 'WAVE 2', online: true, quotas: payload(wave2) },
@@ -136,29 +139,28 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       await new Promise((r) => setTimeout(r, 200));
     }
   })();
-  const sampler = (async () => {
-    while (!stopped) {
-      const text = await scrape();
-      if (text) {
-        const sample: SoakSample = {
-          atS: Math.round((Date.now() - started) / 1000),
-          rssMb: metric(text, 'ecoflow_exporter_resident_memory_bytes') / 2 ** 20,
-          heapMb: metric(text, 'ecoflow_exporter_heap_used_bytes') / 2 ** 20,
-          lagMaxMs: metric(text, 'ecoflow_exporter_event_loop_lag_seconds') * 1000,
-          series: metric(text, 'ecoflow_exporter_series'),
-          phase: phase.name,
-        };
-        report.samples.push(sample);
-        log(
-          `${sample.atS}s ${sample.phase}: rss ${sample.rssMb.toFixed(1)} MB, heap ${sample.heapMb.toFixed(1)} MB, lag ${sample.lagMaxMs.toFixed(1)} ms, series ${sample.series}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, options.sampleEveryMs));
-    }
-  })();
+  /** One sample of the exporter's health, labelled with the phase it was taken in (at that phase's end). */
+  const sample = async (): Promise<void> => {
+    const text = await scrape();
+    if (!text) return;
+    const taken: SoakSample = {
+      atS: Math.round((Date.now() - started) / 1000),
+      rssMb: metric(text, 'ecoflow_exporter_resident_memory_bytes') / 2 ** 20,
+      heapMb: metric(text, 'ecoflow_exporter_heap_used_bytes') / 2 ** 20,
+      lagMaxMs: metric(text, 'ecoflow_exporter_event_loop_lag_seconds') * 1000,
+      series: metric(text, 'ecoflow_exporter_series'),
+      phase: phase.name,
+    };
+    report.samples.push(taken);
+    log(
+      `${taken.atS}s ${taken.phase}: rss ${taken.rssMb.toFixed(1)} MB, heap ${taken.heapMb.toFixed(1)} MB, lag ${taken.lagMaxMs.toFixed(1)} ms, series ${taken.series}`,
+    );
+  };
+  await sample();
 
   // Chaos: a new phase every few seconds; churn adds, removes and flips pool devices.
   const phaseMs = Math.max(2000, Math.min(15_000, options.durationMs / 12));
+  const stride = sampleStride(options.sampleEveryMs, phaseMs, PHASES.length);
   let tick = 0;
   while (Date.now() - started < options.durationMs) {
     phase = PHASES[tick % PHASES.length]!;
@@ -180,8 +182,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       simulator.setOnline('HW52ZDH4SF2E0002', tick % 4 !== 2);
     }
     simulator.setQuota('R331ZEB4ZEAL0528', 'pd.soc', 20 + (tick % 60));
-    tick++;
     await new Promise((r) => setTimeout(r, phaseMs));
+    if (tick % stride === 0) await sample();
+    tick++;
   }
 
   // Back to the baseline fleet; the series count must come back to where it was.
@@ -193,8 +196,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   await waitFor(async () => (await quietSeries()) === report.baselineSeries, 20_000);
   await new Promise((r) => setTimeout(r, Math.min(options.sampleEveryMs * 2, 10_000)));
   report.finalSeries = await quietSeries();
+  await sample();
   stopped = true;
-  await Promise.all([scraper, sampler]);
+  await scraper;
   child.child.kill('SIGTERM');
   report.exitCode = await child.exited;
   await simulator.stop();
@@ -211,4 +215,19 @@ export function formatReport(report: SoakReport): string {
     '',
     `scrapes: ${report.scrapes}, failed or invalid: ${report.badScrapes.length}; quota series at baseline ${report.baselineSeries}, after restoring it ${report.finalSeries}; exit status ${report.exitCode}`,
   ].join('\n');
+}
+
+/**
+ * Every how many phases a sample is taken: about every `sampleEveryMs`, but never a multiple of
+ * the phase cycle's length, so the samples go round every phase instead of landing on the same
+ * one each time (six 15 s phases and a 90 s interval would sample "quiet" only).
+ */
+export function sampleStride(sampleEveryMs: number, phaseMs: number, phases: number): number {
+  let stride = Math.max(1, Math.round(sampleEveryMs / phaseMs));
+  while (stride > 1 && gcd(stride, phases) !== 1) stride++;
+  return stride;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
