@@ -8,7 +8,7 @@ import { readinessCheck } from './poller/readiness.js';
 import { QuotaSnapshot } from './snapshot/quota-snapshot.js';
 import { StalenessRule } from './snapshot/staleness.js';
 import { MetricsServer } from './export/metrics-server.js';
-import { basicAuthenticator } from './export/web-config.js';
+import { basicAuthenticator } from './export/basic-auth.js';
 import { PrometheusReader } from './export/prometheus-reader.js';
 import { createOtlpReader } from './export/otlp-push.js';
 import { ChurnBoundedGauges } from './metrics/sdk-memory/churn-bounded-gauges.js';

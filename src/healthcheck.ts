@@ -8,7 +8,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { loadWebConfig } from './export/web-config.js';
+import { loadWebConfig } from './config/web-config.js';
 
 const port = Number(process.env.EXPORTER_PORT ?? '9090');
 const host = process.env.EXPORTER_HOST;

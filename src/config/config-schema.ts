@@ -9,7 +9,7 @@
  * flag (they would show in `ps`) and are marked sensitive.
  */
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../ecoflow/ecoflow-client.js';
-import { loadWebConfig } from '../export/web-config.js';
+import { loadWebConfig } from './web-config.js';
 import { posix, win32 } from 'node:path';
 import { derived, option, type ConfigOf, type OptionContext } from './option.js';
 

@@ -4,7 +4,7 @@
  * family in this folder, listed in families.ts; sources cited by tags from sources.ts.
  */
 import type { SourceTag } from './sources.js';
-import type { CircuitSource, EnergyMetricId, Port, UnifiedMetricId } from '../metrics/catalog.js';
+import type { CircuitSource, EnergyMetricId, Port, UnifiedMetricId } from '../catalog/catalog.js';
 
 export interface DeviceFamily {
   /** The `family` label of `<prefix>_device_info`. */

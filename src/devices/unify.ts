@@ -2,7 +2,7 @@ import type { QuotaEntry } from '../snapshot/quota-snapshot.js';
 import { readQuota, type QuotaReading } from '../snapshot/quota-value.js';
 import { holds } from '../snapshot/quota-path.js';
 import type { DeviceFamily, MappingRow } from './device-family.js';
-import type { Port, UnifiedMetricId } from '../metrics/catalog.js';
+import type { Port, UnifiedMetricId } from '../catalog/catalog.js';
 
 export interface UnifiedSample {
   metric: UnifiedMetricId;

@@ -4,7 +4,7 @@
  * decoder checks the key against the catalog, so a state file can never bring back a counter
  * the exporter does not make.
  */
-import { CIRCUIT_SOURCES, ENERGY_METRICS, PORTS, type CircuitSource, type EnergyMetricId, type Port } from '../metrics/catalog.js';
+import { CIRCUIT_SOURCES, ENERGY_METRICS, PORTS, type CircuitSource, type EnergyMetricId, type Port } from '../catalog/catalog.js';
 
 /** The labels that tell one counter of a device from another. */
 export type CounterId = { metric: Exclude<EnergyMetricId, 'circuitEnergy'>; port?: Port } | { metric: 'circuitEnergy'; circuit: string; source: CircuitSource };

@@ -6,7 +6,7 @@
  */
 import type { CircuitBucketsRow, DailyCounterRow, DeviceFamily } from '../devices/device-family.js';
 import { samplesByTarget, targetsFedBy } from '../devices/unify.js';
-import type { CircuitSource, EnergyMetricId, Port } from '../metrics/catalog.js';
+import type { CircuitSource, EnergyMetricId, Port } from '../catalog/catalog.js';
 import type { DeviceRecord } from '../snapshot/quota-snapshot.js';
 import { isFresh, type StalenessRule } from '../snapshot/staleness.js';
 import { type CounterId, decodeCounterKey, encodeCounterKey } from './counter-key.js';

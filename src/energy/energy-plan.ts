@@ -8,7 +8,7 @@
  */
 import type { CircuitBucketsRow, DailyCounterRow, DeviceFamily, LifetimeCounterRow } from '../devices/device-family.js';
 import { targetOf } from '../devices/unify.js';
-import { ENERGY_METRICS, type EnergyMetricId, type Port, type UnifiedMetricId } from '../metrics/catalog.js';
+import { ENERGY_METRICS, type EnergyMetricId, type Port, type UnifiedMetricId } from '../catalog/catalog.js';
 import { encodeCounterKey } from './counter-key.js';
 
 /** One counter of a device, apart from circuits: its metric and, on per-port metrics, port. */

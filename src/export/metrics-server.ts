@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { WebConfig } from './web-config.js';
+import type { WebConfig } from '../config/web-config.js';
 
 /** A rendered exposition: the body, and the same gzipped on demand. */
 export interface RenderedMetrics {

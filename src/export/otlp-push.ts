@@ -1,6 +1,7 @@
+import { gaugesDelta } from '../otel/temporality.js';
 import {
-  AggregationTemporality,
-  InstrumentType,
+  type AggregationTemporality,
+  type InstrumentType,
   PeriodicExportingMetricReader,
   type MetricProducer,
   type PushMetricExporter,
@@ -63,8 +64,7 @@ class GaugeDeltaExporter implements PushMetricExporter {
   }
 
   selectAggregationTemporality(type: InstrumentType): AggregationTemporality {
-    if (type === InstrumentType.OBSERVABLE_GAUGE) return AggregationTemporality.DELTA;
-    return this.inner.selectAggregationTemporality?.(type) ?? AggregationTemporality.CUMULATIVE;
+    return gaugesDelta(type, this.inner.selectAggregationTemporality?.(type));
   }
 
   forceFlush(): Promise<void> {

@@ -1,4 +1,5 @@
-import { AggregationTemporality, InstrumentType, MetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
+import { MetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
+import { gaugesDelta } from '../otel/temporality.js';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { PrometheusText } from './prometheus-text.js';
@@ -22,21 +23,10 @@ export interface Exposition {
 export const SHARE_MS = 100;
 
 /**
- * Observable gauges delta, everything else cumulative: see PrometheusReader. Exported for the
- * straightforward path the tests and the bench compare with.
- */
-export const prometheusTemporality = (type: InstrumentType): AggregationTemporality =>
-  type === InstrumentType.OBSERVABLE_GAUGE ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
-
-/**
  * A pull reader that renders the Prometheus text format on demand.
  *
- * Why not the package's PrometheusExporter: it asks for cumulative temporality, and with it
- * sdk-metrics 2.x keeps exporting an observable gauge's attribute sets after the callback
- * stopped observing them (the spec says it SHOULD NOT). A device that went offline would stay
- * frozen at its last values. Delta temporality for observable gauges makes each collection
- * report exactly what the callbacks observed; a gauge's value is the same either way.
- * Counters and histograms stay cumulative, as Prometheus requires.
+ * Why not the package's PrometheusExporter: it asks for cumulative temporality for every
+ * instrument, and observable gauges need delta here (otel/temporality.ts).
  */
 export class PrometheusReader extends MetricReader {
   readonly #serializer = new PrometheusText();
@@ -47,7 +37,7 @@ export class PrometheusReader extends MetricReader {
 
   constructor(options: { cardinalityLimit: number; metricProducers?: MetricProducer[]; onError?: (error: unknown) => void }) {
     super({
-      aggregationTemporalitySelector: prometheusTemporality,
+      aggregationTemporalitySelector: (type) => gaugesDelta(type),
       cardinalitySelector: () => options.cardinalityLimit,
       metricProducers: options.metricProducers,
     });

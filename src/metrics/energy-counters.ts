@@ -11,7 +11,7 @@ import { millisToHrTime } from '@opentelemetry/core';
 import { DataPointType, type CollectionResult, type MetricCollectOptions, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { EnergyLedger, EnergyReading } from '../energy/energy-ledger.js';
 import type { QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
-import { ENERGY_METRICS, ENERGY_UNIT, ownMetricName, type EnergyMetricId } from './catalog.js';
+import { ENERGY_METRICS, ENERGY_UNIT, ownMetricName, type EnergyMetricId } from '../catalog/catalog.js';
 import { deviceLabels } from './device-labels.js';
 import { RenewableMeter } from './sdk-memory/renewable-meter.js';
 

@@ -2,7 +2,7 @@ import type { BatchObservableCallback, Counter, Histogram, Meter, ObservableGaug
 import type { DeviceIdentity, DeviceRecord, QuotaSnapshot } from '../snapshot/quota-snapshot.js';
 import type { StalenessRule } from '../snapshot/staleness.js';
 import { deviceLabels } from '../metrics/device-labels.js';
-import { METRICS, ownMetricName } from '../metrics/catalog.js';
+import { METRICS, ownMetricName } from '../catalog/catalog.js';
 import type { GaugesReporter } from '../metrics/snapshot-gauges.js';
 import type { StreamReporter } from '../stream/live-stream.js';
 import type { RequestEvent, RequestReporter } from '../ecoflow/ecoflow-client.js';

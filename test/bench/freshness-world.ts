@@ -12,7 +12,7 @@ import type { SimulatedDevice } from '../../src/simulator/fleet.js';
 import { StreamPublisher } from '../../src/simulator/stream-publisher.js';
 import { carries } from '../../src/stream/message-codec.js';
 import { flattenQuota } from '../../src/metrics/raw-metric-names.js';
-import { quotaMetricName } from '../../src/metrics/catalog.js';
+import { quotaMetricName } from '../../src/catalog/catalog.js';
 import { UNIFIED_NAMES } from '../../src/metrics/producers/unified-producer.js';
 import { sampleValue } from '../helpers/running-exporter.js';
 import { stillDemoFleet, TEST_KEYS } from '../helpers/simulated-fleet.js';

@@ -10,10 +10,10 @@ import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporte
 import { FAMILIES } from '../../src/devices/families.js';
 import { matchFamily } from '../../src/devices/detect-family.js';
 import { unifiedSamples } from '../../src/devices/unify.js';
-import { UNIFIED_METRICS } from '../../src/metrics/catalog.js';
+import { UNIFIED_METRICS } from '../../src/catalog/catalog.js';
 import type { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
 import { flattenQuota } from '../../src/metrics/raw-metric-names.js';
-import { quotaMetricName } from '../../src/metrics/catalog.js';
+import { quotaMetricName } from '../../src/catalog/catalog.js';
 import { UNIFIED_NAMES } from '../../src/metrics/producers/unified-producer.js';
 
 export class StraightforwardPath {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DeviceFamily } from '../../src/devices/device-family.js';
 import { unifiedSamples } from '../../src/devices/unify.js';
-import { UNIFIED_METRICS } from '../../src/metrics/catalog.js';
+import { UNIFIED_METRICS } from '../../src/catalog/catalog.js';
 import type { QuotaEntry } from '../../src/snapshot/quota-snapshot.js';
 import { payload } from '../../src/simulator/fleet.js';
 

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { detectFamily } from '../../src/devices/detect-family.js';
 import { FAMILIES } from '../../src/devices/families.js';
 import { unifiedSamples } from '../../src/devices/unify.js';
-import { UNIFIED_METRICS } from '../../src/metrics/catalog.js';
+import { UNIFIED_METRICS } from '../../src/catalog/catalog.js';
 import { DASHBOARDS, dashboardQueries } from '../helpers/dashboards.js';
 import { needs, promQuery, startPrometheus, type RunningServer } from '../helpers/external-servers.js';
 import { startPair, type RunningExporter } from '../helpers/running-exporter.js';

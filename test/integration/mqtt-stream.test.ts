@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { flattenQuota } from '../../src/metrics/raw-metric-names.js';
-import { quotaMetricName } from '../../src/metrics/catalog.js';
+import { quotaMetricName } from '../../src/catalog/catalog.js';
 import { needs } from '../helpers/external-servers.js';
 import { spawnAgainst, withDeadline } from '../helpers/exporter-process.js';
 import { sampleValue, startExporter, sumWith, valueWith, type RunningExporter } from '../helpers/running-exporter.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DASHBOARDS, dashboardPanels, dashboardQueries, readDashboard } from '../helpers/dashboards.js';
-import { ENERGY_METRICS, UNIFIED_METRICS } from '../../src/metrics/catalog.js';
+import { ENERGY_METRICS, UNIFIED_METRICS } from '../../src/catalog/catalog.js';
 
 /**
  * Static checks of the provisioned dashboards. That every query returns data from a real

@@ -1,6 +1,6 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
-import { METRICS, ownMetricName } from '../catalog.js';
+import { METRICS, ownMetricName } from '../../catalog/catalog.js';
 import type { GaugeRegistry, SeriesGroups, SeriesProducer } from '../series-producer.js';
 
 /** This producer's one group. */

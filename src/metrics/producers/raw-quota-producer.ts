@@ -1,7 +1,7 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord, QuotaEntry } from '../../snapshot/quota-snapshot.js';
 import { flattenQuota, type QuotaSample } from '../raw-metric-names.js';
-import { METRICS, ownMetricName, quotaMetricName } from '../catalog.js';
+import { METRICS, ownMetricName, quotaMetricName } from '../../catalog/catalog.js';
 import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series-producer.js';
 
 export interface RawQuotaProducerOptions {

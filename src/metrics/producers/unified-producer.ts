@@ -2,7 +2,7 @@ import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import { firmwareOf } from '../../devices/detect-family.js';
 import type { DeviceModel, DeviceModels } from '../../devices/device-models.js';
 import { samplesByTarget, targetsFedBy, type UnifiedSample } from '../../devices/unify.js';
-import { DEVICE_INFO, ownMetricName, UNIFIED_METRICS, type UnifiedMetricId } from '../catalog.js';
+import { DEVICE_INFO, ownMetricName, UNIFIED_METRICS, type UnifiedMetricId } from '../../catalog/catalog.js';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
 import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series-producer.js';
 

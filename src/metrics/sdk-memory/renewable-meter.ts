@@ -1,7 +1,7 @@
 import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type CollectionResult, type MetricCollectOptions, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
-import { prometheusTemporality } from '../../export/prometheus-reader.js';
+import { gaugesDelta } from '../../otel/temporality.js';
 
 interface Side {
   provider: MeterProvider;
@@ -79,7 +79,7 @@ export class RenewableMeter implements MetricProducer {
  */
 class ProducerReader extends MetricReader {
   constructor(cardinalityLimit: number) {
-    super({ aggregationTemporalitySelector: prometheusTemporality, cardinalitySelector: () => cardinalityLimit });
+    super({ aggregationTemporalitySelector: (type) => gaugesDelta(type), cardinalitySelector: () => cardinalityLimit });
   }
 
   protected override async onForceFlush(): Promise<void> {}

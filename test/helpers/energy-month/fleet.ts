@@ -20,7 +20,7 @@ import delta2maxCapture from '../../../src/simulator/payloads/delta2max.json' wi
 import powerstreamCapture from '../../../src/simulator/payloads/powerstream.json' with { type: 'json' };
 import smartplugCapture from '../../../src/simulator/payloads/smartplug.json' with { type: 'json' };
 import panelCapture from '../../../src/simulator/payloads/smarthomepanel.json' with { type: 'json' };
-import type { CircuitSource, EnergyMetricId, Port } from '../../../src/metrics/catalog.js';
+import type { CircuitSource, EnergyMetricId, Port } from '../../../src/catalog/catalog.js';
 import { payload } from '../../../src/simulator/fleet.js';
 import { DayTotal, type DaySegment, DeviceDays, hourlyBuckets, LifetimeWh, rtc } from './device-counting.js';
 import { between, DAY_MS, HOUR_MS, linear, mapEnds, type Part, type Profile, SEGMENT_MS, solar, type Span, steps, weather } from './profiles.js';

@@ -3,7 +3,7 @@ import { FAMILIES } from '../../../src/devices/families.js';
 import type { DeviceFamily, RawOnlyRule, UnmappedKey } from '../../../src/devices/device-family.js';
 import { SOURCES } from '../../../src/devices/sources.js';
 import { energyPlan } from '../../../src/energy/energy-plan.js';
-import { DEVICE_INFO, ENERGY_METRICS, ENERGY_UNIT, PORTS, UNIFIED_METRICS, type EnergyMetricId, type UnifiedMetricId } from '../../../src/metrics/catalog.js';
+import { DEVICE_INFO, ENERGY_METRICS, ENERGY_UNIT, PORTS, UNIFIED_METRICS, type EnergyMetricId, type UnifiedMetricId } from '../../../src/catalog/catalog.js';
 
 function provides(family: DeviceFamily, metric: UnifiedMetricId): boolean {
   return family.rows.some((r) => r.metric === metric);

@@ -2,7 +2,7 @@
 import { FAMILIES } from '../../../src/devices/families.js';
 import type { DeviceFamily } from '../../../src/devices/device-family.js';
 import { energyPlan, type PlannedCounter } from '../../../src/energy/energy-plan.js';
-import { ENERGY_METRICS, type EnergyMetricId } from '../../../src/metrics/catalog.js';
+import { ENERGY_METRICS, type EnergyMetricId } from '../../../src/catalog/catalog.js';
 
 const keys = (list: readonly string[]) => list.map((k) => `\`${k}\``).join(' + ');
 

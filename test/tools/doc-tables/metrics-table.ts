@@ -1,4 +1,4 @@
-import { METRICS, type Label } from '../../../src/metrics/catalog.js';
+import { METRICS, type Label } from '../../../src/catalog/catalog.js';
 
 /** The table of the exporter's own metrics in docs/metrics.md, made from the list the code uses. */
 export function metricsTable(prefix = 'ecoflow'): string {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configSchema, type Config } from '../../../src/config/config-schema.js';
 import { walkOptions } from '../../../src/config/option.js';
-import type { WebConfig } from '../../../src/export/web-config.js';
+import type { WebConfig } from '../../../src/config/web-config.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<_ extends true>(): void {}

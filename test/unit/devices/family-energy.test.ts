@@ -6,7 +6,7 @@ import { SOURCES } from '../../../src/devices/sources.js';
 import { energyPlan, energyRowInputs } from '../../../src/energy/energy-plan.js';
 import { encodeCounterKey } from '../../../src/energy/counter-key.js';
 import { readLifetime } from '../../../src/energy/quota-readings.js';
-import { ENERGY_METRICS, PORTS, type EnergyMetric, type EnergyMetricId, type Port } from '../../../src/metrics/catalog.js';
+import { ENERGY_METRICS, PORTS, type EnergyMetric, type EnergyMetricId, type Port } from '../../../src/catalog/catalog.js';
 import { readQuota } from '../../../src/snapshot/quota-value.js';
 import { payloadQuotas, quotaMap } from '../../helpers/unified.js';
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { matchFamily } from '../../../src/devices/detect-family.js';
 import { FAMILIES } from '../../../src/devices/families.js';
-import { accountFor, leafPaths, rowInputs, unaccountedKeys } from '../../../src/devices/key-coverage.js';
+import { accountFor, leafPaths, rowInputs, unaccountedKeys } from '../../helpers/key-coverage.js';
 import { energyRowInputs } from '../../../src/energy/energy-plan.js';
 import { payload } from '../../../src/simulator/fleet.js';
 import { quotaMap } from '../../helpers/unified.js';

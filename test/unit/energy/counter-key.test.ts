@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeCounterKey, encodeCounterKey, type CounterId } from '../../../src/energy/counter-key.js';
 import { energyPlan } from '../../../src/energy/energy-plan.js';
 import { FAMILIES } from '../../../src/devices/families.js';
-import { CIRCUIT_SOURCES, ENERGY_METRICS, PORTS, type EnergyMetricId, type Port } from '../../../src/metrics/catalog.js';
+import { CIRCUIT_SOURCES, ENERGY_METRICS, PORTS, type EnergyMetricId, type Port } from '../../../src/catalog/catalog.js';
 
 /** Every counter the catalog allows: each metric with each of its ports, or circuits 1–12 by source. */
 function everyCounter(): CounterId[] {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { PrometheusText } from '../../../src/export/prometheus-text.js';
-import { prometheusTemporality } from '../../../src/export/prometheus-reader.js';
+import { gaugesDelta } from '../../../src/otel/temporality.js';
 import { metricsOn } from '../../helpers/metrics-world.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 import { AWKWARD_QUOTAS } from '../../helpers/awkward-quotas.js';
@@ -11,7 +11,7 @@ import { AWKWARD_QUOTAS } from '../../helpers/awkward-quotas.js';
 /** A reader that hands out what it collected, for both serializers to work from. */
 class CollectingReader extends MetricReader {
   constructor() {
-    super({ aggregationTemporalitySelector: prometheusTemporality, cardinalitySelector: () => 100_000 });
+    super({ aggregationTemporalitySelector: (type) => gaugesDelta(type), cardinalitySelector: () => 100_000 });
   }
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}

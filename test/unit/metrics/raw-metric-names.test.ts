@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { flattenQuota, quotaMetricSuffix } from '../../../src/metrics/raw-metric-names.js';
-import { quotaMetricName } from '../../../src/metrics/catalog.js';
+import { quotaMetricName } from '../../../src/catalog/catalog.js';
 
 const name = (key: string) => quotaMetricName('ecoflow', quotaMetricSuffix(key));
 

@@ -3,11 +3,15 @@
  * with a reason, or a raw-only rule covers it. Keys are the paths readQuota reads (`a.b`,
  * `a[0].c`), so one nested quota value is as many keys as it has leaves.
  */
-import { appendSegment, holds, visitLeaves, type LeafWalk } from '../snapshot/quota-path.js';
-import type { DeviceFamily, EnergyRow, MappingRow } from './device-family.js';
-import { energyRowInputs } from '../energy/energy-plan.js';
+import { appendSegment, holds, visitLeaves, type LeafWalk } from '../../src/snapshot/quota-path.js';
+import type { DeviceFamily, EnergyRow, MappingRow } from '../../src/devices/device-family.js';
+import { energyRowInputs } from '../../src/energy/energy-plan.js';
 
-export type KeyAccount = { by: 'row'; row: MappingRow } | { by: 'energy'; row: EnergyRow } | { by: 'unmapped'; reason: string } | { by: 'raw-only'; reason: string };
+export type KeyAccount =
+  | { by: 'row'; row: MappingRow }
+  | { by: 'energy'; row: EnergyRow }
+  | { by: 'unmapped'; reason: string }
+  | { by: 'raw-only'; reason: string };
 
 const LEAF_PATHS: LeafWalk<string, Set<string>> = { step: appendSegment, leaf: (_, path, __, out) => void out.add(path) };
 

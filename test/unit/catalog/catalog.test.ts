@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
-import { DEVICE_INFO, ENERGY_METRICS, energyLabels, METRICS, UNIFIED_METRICS, unifiedLabels, type Label } from '../../../src/metrics/catalog.js';
+import { DEVICE_INFO, ENERGY_METRICS, energyLabels, METRICS, UNIFIED_METRICS, unifiedLabels, type Label } from '../../../src/catalog/catalog.js';
 import { FAMILIES } from '../../../src/devices/families.js';
 import { DeviceModels } from '../../../src/devices/device-models.js';
 import { EnergyLedger } from '../../../src/energy/energy-ledger.js';

@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 
 // Loaded on first use: most installations have no web config file, and a small machine
-// should not carry a YAML parser and bcrypt for it.
+// should not carry a YAML parser for it.
 const require = createRequire(import.meta.url);
 const yaml = (): typeof import('yaml') => require('yaml');
-const bcrypt = (): typeof import('bcryptjs') => require('bcryptjs');
 
 /**
  * TLS and basic auth for the metrics endpoint, read from a web config file in the style of the
@@ -89,33 +86,4 @@ export function loadWebConfig(path: string): { config?: WebConfig; problems: str
     }
   }
   return problems.length > 0 ? { problems } : { config, problems };
-}
-
-/**
- * Checks `Authorization: Basic …` against the users. bcrypt is slow on purpose, so results are
- * remembered (keyed by a hash of the credentials, never the password itself), as the
- * exporter-toolkit does; a scrape every few seconds must not cost 100 ms of CPU each.
- */
-export function basicAuthenticator(users: Map<string, string>): (req: IncomingMessage) => Promise<boolean> {
-  const verdicts = new Map<string, boolean>();
-  return async (req) => {
-    const header = req.headers.authorization ?? '';
-    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
-    if (!match) return false;
-    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return false;
-    const user = decoded.slice(0, colon);
-    const password = decoded.slice(colon + 1);
-    const hash = users.get(user);
-    if (hash === undefined) return false;
-    const key = createHash('sha256').update(`${user}\0${password}`).digest('hex');
-    let ok = verdicts.get(key);
-    if (ok === undefined) {
-      ok = await bcrypt().compare(password, hash);
-      if (verdicts.size >= 1000) verdicts.clear();
-      verdicts.set(key, ok);
-    }
-    return ok;
-  };
 }
