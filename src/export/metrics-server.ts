@@ -76,6 +76,13 @@ export class MetricsServer {
     return this.port;
   }
 
+  /** Where /metrics is, for people: a wildcard host shown as localhost, an IPv6 one in brackets. */
+  get url(): string {
+    const { host } = this.#options;
+    const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    return `${this.#options.tls ? 'https' : 'http'}://${shown}:${this.port}/metrics`;
+  }
+
   get port(): number {
     return (this.#server?.address() as AddressInfo | null)?.port ?? 0;
   }

@@ -129,8 +129,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   // Baseline: the demo fleet, all read, no faults.
   if (!(await waitFor(async () => (await quietSeries()) > 500, 20_000))) throw new Error(`exporter did not start:\n${child.output()}`);
-  await new Promise((r) => setTimeout(r, 2000));
-  report.baselineSeries = await quietSeries();
+  // The baseline once the count stands still: a device's last keys may come a poll later.
+  let settled = await quietSeries();
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 2000));
+    const now = await quietSeries();
+    if (now === settled) break;
+    settled = now;
+  }
+  report.baselineSeries = settled;
   log(`baseline: ${report.baselineSeries} quota series`);
 
   const scraper = (async () => {
