@@ -12,7 +12,7 @@ import { isFresh, type StalenessRule } from '../snapshot/staleness.js';
 import { type CounterId, decodeCounterKey, encodeCounterKey } from './counter-key.js';
 import { DailyCounter, type DailyState } from './daily-counter.js';
 import { DeviceCounter, type DeviceCounterState, type DeviceCounterVerdict } from './device-counter.js';
-import { energyPlan, energyRowInputs, type EnergyPlan, type PlannedCounter } from './energy-plan.js';
+import { energyPlan, type EnergyPlan, type PlannedCounter } from './energy-plan.js';
 import { PowerIntegrator, type HeldPower, type IntegratedState } from './power-integrator.js';
 import { bucketValues, dailyValue, dayOf, powerPart, readLifetime, wrote } from './quota-readings.js';
 
@@ -105,16 +105,16 @@ export class DeviceEnergy {
         else if (fresh && tracked.integrator!.state) events.started();
       }
       if (planned.how === 'lifetime') {
-        if (keys && !wrote(keys, planned.row.pack ? [...planned.row.keys, planned.row.pack] : planned.row.keys)) continue;
+        if (keys && !wrote(keys, planned.inputs)) continue;
         const value = readLifetime(planned.row, device.quotas);
         if (value) this.#offerDevice(planned, t, value, events);
       } else if (planned.how === 'daily') {
-        if (keys && !wrote(keys, energyRowInputs(planned.row))) continue;
+        if (keys && !wrote(keys, planned.inputs)) continue;
         this.#daily(device, planned.key, planned, planned.row, planned.ratedW, at, events);
       }
     }
     for (const row of plan.circuits) {
-      if (keys && !wrote(keys, energyRowInputs(row))) continue;
+      if (keys && !wrote(keys, plan.circuitInputs.get(row)!)) continue;
       for (let n = 1; n <= row.circuits; n++) this.#daily(device, circuitKey(row, n), circuitId(row, n), row, row.rating.watts, at, events, n - 1);
     }
   }
@@ -234,16 +234,16 @@ export class DeviceEnergy {
       ? t
       : this.#track(planned, { device: new DeviceCounter({ ratedWatts: planned.ratedW, stepJoules: stepOf(planned.row), takeOver: t?.integrator?.state }) });
     const counter = tracked.device!;
-    const before = counter.state;
-    const trusted = before && (before.anchors[value.pack ?? ''] ?? Object.values(before.anchors)[0]);
+    const trusted = counter.state?.anchors[value.pack ?? '']?.baseline;
     const verdict: DeviceCounterVerdict = counter.offer(value.joules, value.at, value.pack);
-    const detail = `${value.joules} J after ${trusted?.baseline ?? 'none'} J`;
+    // Most readings are accepted or unchanged: the words are made only for the few that are told.
+    const detail = () => `${value.joules} J after ${trusted ?? 'the trusted reading'} J`;
     if (verdict === 'started') {
       delete tracked.integrator;
       events.started();
-    } else if (verdict === 'held') events.rejected(planned.key, 'decrease', detail);
-    else if (verdict === 'jump') events.rejected(planned.key, 'jump', detail);
-    else if (verdict === 'reset' || verdict === 'rebaselined' || verdict === 'recovered') events.moved(planned.key, verdict, detail);
+    } else if (verdict === 'held') events.rejected(planned.key, 'decrease', detail());
+    else if (verdict === 'jump') events.rejected(planned.key, 'jump', detail());
+    else if (verdict === 'reset' || verdict === 'rebaselined' || verdict === 'recovered') events.moved(planned.key, verdict, detail());
   }
 
   /** A daily counter, or the hourly buckets of circuit `bucket` (0-based). */

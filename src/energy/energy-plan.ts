@@ -23,16 +23,21 @@ export interface Integration {
   part: 'all' | 'positive' | 'negative';
 }
 
-/** `key`: encodeCounterKey of the target; `ratedW`: the rating its inputs are judged by. */
+/**
+ * `key`: encodeCounterKey of the target; `ratedW`: the rating its inputs are judged by; `inputs`:
+ * the keys whose write it reads again (the row's keys, its day and pack keys).
+ */
 export type PlannedCounter = EnergyTarget & { key: string; ratedW: number } & (
-    | { how: 'lifetime'; row: LifetimeCounterRow; fallback?: Integration }
-    | { how: 'daily'; row: DailyCounterRow }
+    | { how: 'lifetime'; row: LifetimeCounterRow; fallback?: Integration; inputs: readonly string[] }
+    | { how: 'daily'; row: DailyCounterRow; inputs: readonly string[] }
     | ({ how: 'integrated' } & Integration)
   );
 
 export interface EnergyPlan {
   counters: readonly PlannedCounter[];
   circuits: readonly CircuitBucketsRow[];
+  /** Each circuit row's inputs (energyRowInputs), made once. */
+  circuitInputs: ReadonlyMap<CircuitBucketsRow, readonly string[]>;
   /** The power targets (unify.ts targetOf) integration reads. */
   powerTargets: ReadonlySet<string>;
 }
@@ -57,14 +62,18 @@ export function energyPlan(family: DeviceFamily): EnergyPlan {
     covered.add(key);
     const fallback = integrations.get(key)?.integration;
     const base = { ...target, key, ratedW: row.rating.watts };
-    counters.push(row.kind === 'lifetime' ? { how: 'lifetime', ...base, row, ...(fallback && { fallback }) } : { how: 'daily', ...base, row });
+    counters.push(
+      row.kind === 'lifetime'
+        ? { how: 'lifetime', ...base, row, ...(fallback && { fallback }), inputs: row.pack ? [...row.keys, row.pack] : row.keys }
+        : { how: 'daily', ...base, row, inputs: energyRowInputs(row) },
+    );
   }
   for (const [key, { target, integration }] of integrations)
     if (!covered.has(key)) counters.push({ how: 'integrated', ...target, key, ratedW: family.energy.ratedPowerW, ...integration });
   const powerTargets = new Set(
     counters.flatMap((c) => (c.how === 'integrated' ? [c.power.target] : c.how === 'lifetime' && c.fallback ? [c.fallback.power.target] : [])),
   );
-  plan = { counters, circuits, powerTargets };
+  plan = { counters, circuits, circuitInputs: new Map(circuits.map((row) => [row, energyRowInputs(row)])), powerTargets };
   plans.set(family, plan);
   return plan;
 }

@@ -93,6 +93,14 @@ async function deviceReads(rig: Rig, wh: number, polls: number): Promise<void> {
   await realTime(300);
 }
 
+/** The device misread for MISREAD_POLLS polls, then right (`wh`) for two, then +2 Wh for two; then time for the last to be scraped. */
+async function misreadRightThenTwoWh(rig: Rig, wh: number): Promise<void> {
+  await deviceReads(rig, MISREAD, MISREAD_POLLS);
+  await deviceReads(rig, wh, 2);
+  await deviceReads(rig, wh + 2, 2);
+  await realTime(SETTLE_MS);
+}
+
 /** "766987200 J ×4 → 360000 J ×9": the stored samples, run by run, for assertion messages. */
 function runs(samples: Array<[number, number]>): string {
   const out: Array<{ value: number; n: number }> = [];
@@ -191,10 +199,7 @@ test('a DELTA 2 Max lifetime counter misread for a few seconds never falls in Pr
   await t.test('misread on 3 polls, right again, then +2 Wh: the counter never falls, increase() is 2 Wh, and it follows the device', async (st) => {
     const from = Date.now() / 1000;
     await realTime(2_000);
-    await deviceReads(rig, MISREAD, MISREAD_POLLS);
-    await deviceReads(rig, RIGHT, 2);
-    await deviceReads(rig, RIGHT + 2, 2);
-    await realTime(SETTLE_MS);
+    await misreadRightThenTwoWh(rig, RIGHT);
     await assertTwoWhNeverFalling(st, rig, from, Date.now() / 1000, RIGHT);
 
     await exporterShows(rig, RIGHT + 2);
@@ -220,10 +225,7 @@ test('a DELTA 2 Max lifetime counter misread for a few seconds never falls in Pr
       await eventually(async () => (await exported(rig)) !== undefined, `the restarted exporter serves the counter\n${rig.exporter.output()}`, 15_000);
       await realTime(2_000);
 
-      await deviceReads(rig, MISREAD, MISREAD_POLLS);
-      await deviceReads(rig, start, 2);
-      await deviceReads(rig, start + 2, 2);
-      await realTime(SETTLE_MS);
+      await misreadRightThenTwoWh(rig, start);
       await assertTwoWhNeverFalling(st, rig, from, Date.now() / 1000, start);
       await exporterShows(rig, start + 2);
     },
