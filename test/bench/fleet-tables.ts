@@ -1,7 +1,7 @@
 /**
  * The size tables of docs/performance.md, made from test/bench/results/fleet.json (written by
  * the fleet bench): the figures per fleet size, the compressed hour, and one device beside the
- * Python exporter. `npm run update-docs` writes them; test/unit/docs.test.ts compares.
+ * Python exporter. `npm run update-docs` writes them; test/artifacts/docs.test.ts compares.
  */
 import { readFileSync } from 'node:fs';
 

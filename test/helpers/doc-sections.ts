@@ -10,7 +10,7 @@ import { energyComparison, fleetTable, nodeOptionsComparison, runtimeComparison 
 /**
  * The docs' generated sections: each lives between `<!-- name:start -->` and `<!-- name:end -->`
  * in one file (a path from the repository root), and `make` writes it from the lists the code
- * uses. `npm run update-docs` rewrites them; test/unit/docs.test.ts compares them.
+ * uses. `npm run update-docs` rewrites them; test/artifacts/docs.test.ts compares them.
  */
 export interface GeneratedSection {
   readonly file: string;

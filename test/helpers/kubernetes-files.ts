@@ -3,7 +3,7 @@
  * file from outside a kustomization's folder, so the PrometheusRule (from prometheus/alerts.yml)
  * and the sidecar collector's configuration (from otel-collector.yaml) are copies, written by
  * `npm run update-kubernetes` (test/tools/update-kubernetes.ts) and compared by
- * test/unit/kubernetes/generated-files.test.ts, so that a copy never drifts from its source.
+ * test/artifacts/kubernetes/generated-files-match-sources.test.ts, so that a copy never drifts from its source.
  */
 import { readFileSync } from 'node:fs';
 import { Document, isMap, isScalar, Pair, parse, parseDocument, type Scalar, type YAMLMap } from 'yaml';

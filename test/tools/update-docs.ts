@@ -1,7 +1,7 @@
 /**
  * `npm run update-docs`: rewrites the docs' generated sections (between `<!-- name:start -->`
  * and `<!-- name:end -->`, in the file test/helpers/doc-sections.ts names for each) from the
- * lists the code uses. test/unit/docs.test.ts compares them. Running it twice changes nothing.
+ * lists the code uses. test/artifacts/docs.test.ts compares them. Running it twice changes nothing.
  */
 import { writeFileSync } from 'node:fs';
 import { GENERATED_SECTIONS, HAND_WRITTEN_SECTIONS, between, docFiles, readDoc, repoPath, rewrite, sectionMarkers } from '../helpers/doc-sections.js';

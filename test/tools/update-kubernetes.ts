@@ -1,7 +1,7 @@
 /**
  * `npm run update-kubernetes`: writes the files under deploy/kubernetes/ that are copies of other
  * files of the repository (test/helpers/kubernetes-files.ts says which, and how they are made).
- * test/unit/kubernetes/generated-files-match-sources.test.ts compares them. Running it twice changes nothing.
+ * test/artifacts/kubernetes/generated-files-match-sources.test.ts compares them. Running it twice changes nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { repoPath } from '../helpers/doc-sections.js';

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FAMILIES } from '../../../src/devices/families.js';
-import { coverageMatrix, familyFile, familyNotes, sourcesLegend } from '../../tools/doc-tables/device-tables.js';
+import { FAMILIES } from '../../src/devices/families.js';
+import { coverageMatrix, familyFile, familyNotes, sourcesLegend } from '../tools/doc-tables/device-tables.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 test('each family lives in the file its notes name, and that file exports that family alone', () => {
   const files = new Set<string>();

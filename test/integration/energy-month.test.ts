@@ -23,9 +23,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MONTH_FAULTS } from '../../helpers/energy-month/faults.js';
-import { runMonth } from '../../helpers/energy-month/month.js';
-import { violations, violationTable } from '../../helpers/energy-month/verdict.js';
+import { MONTH_FAULTS } from '../helpers/energy-month/faults.js';
+import { runMonth } from '../helpers/energy-month/month.js';
+import { violations, violationTable } from '../helpers/energy-month/verdict.js';
 
 test('a month of a mixed fleet under faults: every counter, every UTC day, increase() gets what it owes (less the fault bounds), never more, and never goes down', () => {
   const run = runMonth(MONTH_FAULTS);
