@@ -18,7 +18,7 @@ RUN npm run build && npm prune --omit=dev --omit=optional
 FROM node:26.12.1-alpine
 # NODE_OPTIONS: `npm start`'s V8 option, a young generation of at most 4 MB instead of 32 MB:
 # less memory for one to a hundred devices. From LARGE_FLEET_DEVICES devices the exporter
-# restarts itself once, in place, without it (src/node-options.ts; docs/performance.md has the
+# restarts itself once, in place, without it (src/node-options.ts; docs/performance.md and CONTRIBUTING.md have the
 # figures). A NODE_OPTIONS given to `docker run -e` replaces it.
 ENV NODE_ENV=production \
     EXPORTER_PORT=9090 \

@@ -7,13 +7,10 @@ import { deviceModels } from './devices/device-models.js';
 import { EcoflowClient } from './ecoflow/ecoflow-client.js';
 import { circuitLog, RequestGovernor } from './ecoflow/request-governor.js';
 import { startEnergy } from './energy/energy-service.js';
-import { basicAuthenticator } from './export/basic-auth.js';
-import { MetricsServer } from './export/metrics-server.js';
+import { serveMetrics } from './export/metrics-server.js';
 import { startTelemetry } from './export/telemetry.js';
 import type { Logger } from './log/logger.js';
-import { EnergyCounters } from './metrics/energy-counters.js';
-import { ChurnBoundedGauges } from './metrics/sdk-memory/churn-bounded-gauges.js';
-import { RenewableMeter } from './metrics/sdk-memory/renewable-meter.js';
+import { DeviceMetrics } from './metrics/device-metrics.js';
 import { Poller } from './poller/poller.js';
 import { readinessCheck } from './poller/readiness.js';
 import { SelfMetrics } from './self-metrics/self-metrics.js';
@@ -30,26 +27,15 @@ const CARDINALITY_LIMIT = 100_000;
 
 const SCOPE = { name: 'ecoflow-exporter', version: VERSION };
 
-/** The parts stop() stops: each set as it comes up, so a start that fails half-way stops what it started. */
-interface Parts {
-  poller: Poller;
-  stream: { stop(): Promise<void> };
-  client: EcoflowClient;
-  energy: { stop(): Promise<void> };
-  telemetry: { shutdown(): Promise<void> };
-  instruments: ChurnBoundedGauges;
-  snapshotMeter: RenewableMeter;
-  energyCounters: EnergyCounters;
-  selfMetrics: SelfMetrics;
-  server: MetricsServer;
-  demo: { stop(): Promise<void> };
-}
+type Stoppable = { stop(): unknown } | undefined;
+const STOP_ORDER = ['poller', 'stream', 'client', 'energy', 'telemetry', 'deviceMetrics', 'selfMetrics', 'server', 'demo'] as const;
 
 export class App {
   readonly #config: Config;
   readonly #log: Logger;
   #snapshot?: QuotaSnapshot;
-  readonly #parts: Partial<Parts> = {};
+  /** In stop()'s order (STYLE): the sources, then the energy state and the last OTLP push, then the rest. */
+  readonly #parts = Object.fromEntries(STOP_ORDER.map((name) => [name, undefined])) as Record<(typeof STOP_ORDER)[number], Stoppable>;
   #state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   #port = 0;
 
@@ -71,30 +57,29 @@ export class App {
   async start(): Promise<void> {
     if (this.#state !== 'new') return;
     this.#state = 'starting';
-    const config = this.#config;
+    const { ecoflow, mqtt, polling, exporter, ...config } = this.#config;
     const log = this.#log;
     const parts = this.#parts;
     try {
       const staleness = new StalenessRule({
         staleAfterMs: config.staleAfterMs,
-        reconcileIntervalMs: config.mqtt.mode === 'off' ? undefined : config.polling.reconcileIntervalMs,
+        reconcileIntervalMs: mqtt.mode === 'off' ? undefined : polling.reconcileIntervalMs,
       });
       // Keys only the stream delivers are kept no longer than their values are exported.
       const snapshot = new QuotaSnapshot({ streamOnlyLifetimeMs: staleness.staleAfterMs });
       this.#snapshot = snapshot;
-
-      // The snapshot's instruments live on a meter of their own (see RenewableMeter), apart from the self-metrics.
-      const snapshotMeter = new RenewableMeter({ ...SCOPE, cardinalityLimit: CARDINALITY_LIMIT });
-      parts.snapshotMeter = snapshotMeter;
-      const energyCounters = config.unifiedMetrics
-        ? new EnergyCounters({ prefix: config.metricsPrefix, ...SCOPE, cardinalityLimit: CARDINALITY_LIMIT })
-        : undefined;
-      parts.energyCounters = energyCounters;
+      const deviceMetrics = new DeviceMetrics({
+        prefix: config.metricsPrefix,
+        unified: config.unifiedMetrics,
+        scope: SCOPE,
+        cardinalityLimit: CARDINALITY_LIMIT,
+      });
+      parts.deviceMetrics = deviceMetrics;
       let selfMetrics: SelfMetrics | undefined;
       const telemetry = await startTelemetry({
-        producers: energyCounters ? [snapshotMeter, energyCounters] : [snapshotMeter],
+        producers: [...deviceMetrics.producers],
         cardinalityLimit: CARDINALITY_LIMIT,
-        prometheus: config.exporter.port !== 0,
+        prometheus: exporter.port !== 0,
         otlp: config.otlp,
         resource: { 'service.name': config.resource.serviceName, 'service.version': VERSION, ...config.resource.attributes },
         scope: SCOPE,
@@ -102,13 +87,13 @@ export class App {
         // Pushes start after the self-metrics exist; the SDK's first push is an interval away.
         onOtlpFailure: () => selfMetrics?.recordOtlpFailure(),
       });
-      parts.telemetry = telemetry;
+      parts.telemetry = { stop: () => telemetry.shutdown() };
 
       // The one gate all EcoFlow requests pass: backoff and circuit breaker for the whole process.
       const governor = new RequestGovernor({
-        baseBackoffMs: config.ecoflow.backoffBaseMs,
-        failureThreshold: config.ecoflow.circuitBreakerThreshold,
-        openMs: config.ecoflow.circuitBreakerPauseMs,
+        baseBackoffMs: ecoflow.backoffBaseMs,
+        failureThreshold: ecoflow.circuitBreakerThreshold,
+        openMs: ecoflow.circuitBreakerPauseMs,
         onStateChange: circuitLog(log),
       });
       // Before the parts that report to it.
@@ -120,69 +105,54 @@ export class App {
       selfMetrics.start();
       parts.selfMetrics = selfMetrics;
 
-      let { apiHost, accessKey, secretKey } = config.ecoflow;
+      let { apiHost, accessKey, secretKey } = ecoflow;
       if (config.demo) {
         // Loaded only in demo mode: an exporter for real devices does not carry the simulator.
-        const { startDemoCloud } = await import('./simulator/demo-cloud.js');
-        const demo = await startDemoCloud({ stream: config.mqtt.mode !== 'off' });
+        const demo = await (await import('./simulator/demo-cloud.js')).startDemoCloud({ stream: mqtt.mode !== 'off', logger: log });
         parts.demo = demo;
         ({ apiHost, accessKey, secretKey } = demo);
-        log.info('demo mode: the built-in EcoFlow cloud simulator', { api_host: apiHost, mqtt: config.mqtt.mode !== 'off' });
       }
       const client = new EcoflowClient({
         baseUrl: apiHost,
         accessKey,
         secretKey,
-        timeoutMs: config.ecoflow.requestTimeoutMs,
-        maxResponseBytes: config.ecoflow.maxResponseBytes,
+        timeoutMs: ecoflow.requestTimeoutMs,
+        maxResponseBytes: ecoflow.maxResponseBytes,
         governor,
         reporter: selfMetrics,
       });
-      parts.client = client;
+      parts.client = { stop: () => client.close() };
 
       // One record of each device's model, read by the unified metrics and the energy ledger alike.
       const models = deviceModels(log);
-      const instruments = new ChurnBoundedGauges({
-        meter: snapshotMeter,
+      const stateFile = config.energyStateFile
+        ? { path: config.energyStateFile, intervalMs: config.energyStateIntervalMs }
+        : { why: config.demo ? 'demo mode' : 'ENERGY_STATE_FILE is empty, or auto with no home folder' };
+      const energy = deviceMetrics.countsEnergy
+        ? await startEnergy({ snapshot, models, staleness, logger: log, reporter: selfMetrics, stateFile, version: VERSION })
+        : undefined;
+      parts.energy = energy;
+      deviceMetrics.start({
         snapshot,
-        prefix: config.metricsPrefix,
-        unified: config.unifiedMetrics,
-        models,
         staleness,
+        models,
         maxSeriesPerDevice: config.maxSeriesPerDevice,
         logger: log,
         reporter: selfMetrics,
+        ledger: energy?.ledger,
       });
-      instruments.start();
-      parts.instruments = instruments;
-
-      if (energyCounters) {
-        const energy = await startEnergy({
-          snapshot,
-          models,
-          staleness,
-          logger: log,
-          reporter: selfMetrics,
-          stateFile: config.energyStateFile
-            ? { path: config.energyStateFile, intervalMs: config.energyStateIntervalMs }
-            : { why: config.demo ? 'demo mode' : 'ENERGY_STATE_FILE is empty, or auto with no home folder' },
-          version: VERSION,
-        });
-        parts.energy = energy;
-        energyCounters.start(energy.ledger, snapshot);
-      }
 
       // With the stream off, the MQTT client (and what it pulls in) is never loaded.
       const stream =
-        config.mqtt.mode === 'off'
+        mqtt.mode === 'off'
           ? undefined
           : new (await import('./stream/live-stream.js')).LiveStream({
               snapshot,
               certification: () => client.getCertification(),
-              clientId: streamClientId(config.demo ? 'demo' : config.ecoflow.accessKey, config.mqtt.instance),
-              extraCaFile: config.mqtt.extraCaFile,
-              silenceMs: config.mqtt.silenceMs,
-              reconcileIntervalMs: config.polling.reconcileIntervalMs,
+              clientId: streamClientId(config.demo ? 'demo' : ecoflow.accessKey, mqtt.instance),
+              extraCaFile: mqtt.extraCaFile,
+              silenceMs: mqtt.silenceMs,
+              reconcileIntervalMs: polling.reconcileIntervalMs,
               logger: log,
               reporter: selfMetrics,
             });
@@ -192,34 +162,31 @@ export class App {
         source: client,
         snapshot,
         logger: log,
-        deviceSns: config.ecoflow.deviceSns,
-        deviceNameOverride: config.ecoflow.deviceName,
-        ...config.polling,
-        restrictedRetryMs: config.ecoflow.restrictedRetryMs,
+        deviceSns: ecoflow.deviceSns,
+        deviceNameOverride: ecoflow.deviceName,
+        ...polling,
+        restrictedRetryMs: ecoflow.restrictedRetryMs,
         reporter: selfMetrics,
       });
       parts.poller = poller;
 
-      if (config.exporter.port !== 0) {
-        const { exporter } = config;
-        const ready = readinessCheck({ listLoaded: () => poller.ready, lastApiSuccessAt: () => governor.lastSuccessAt, ...config.polling });
-        const server = new MetricsServer({
+      if (exporter.port !== 0) {
+        const ready = readinessCheck({ listLoaded: () => poller.ready, lastApiSuccessAt: () => governor.lastSuccessAt, ...polling });
+        const server = await serveMetrics({
           host: exporter.host,
           port: exporter.port,
+          web: exporter.web,
           render: () => telemetry.prometheus.exposition(),
-          isReady: () => ready(),
-          onError: (error) => log.error('/metrics failed', { error: String(error) }),
-          tls: exporter.web?.tls,
-          authenticate: exporter.web?.basicAuthUsers && basicAuthenticator(exporter.web.basicAuthUsers),
+          isReady: ready,
+          logger: log,
         });
         parts.server = server;
-        this.#port = await server.start();
-        log.info('serving metrics', { url: server.url, basic_auth: Boolean(exporter.web?.basicAuthUsers) });
+        this.#port = server.port;
       }
 
       await poller.start();
       log.info('device list loaded', { devices: snapshot.size });
-      if (stream && config.mqtt.mode !== 'off') await stream.start(config.mqtt.mode);
+      if (stream && mqtt.mode !== 'off') await stream.start(mqtt.mode);
       if (this.#state === 'starting') this.#state = 'running';
     } catch (err) {
       await this.stop();
@@ -227,28 +194,10 @@ export class App {
     }
   }
 
-  /**
-   * The sources first (polling, the stream, the client), then the energy state and the last OTLP
-   * push that carries it, then the instruments, the self-metrics, the server and the demo cloud.
-   * Safe to call twice, and after a start that failed half-way.
-   */
+  /** Each part in #parts' order, those that came up; safe to call twice, and after a start that failed half-way. */
   async stop(): Promise<void> {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
-    const p = this.#parts;
-    const steps = [
-      () => p.poller?.stop(),
-      () => p.stream?.stop(),
-      () => p.client?.close(),
-      () => p.energy?.stop(),
-      () => p.telemetry?.shutdown(),
-      () => p.instruments?.stop(),
-      () => p.snapshotMeter?.shutdown().catch(() => {}),
-      () => p.energyCounters?.shutdown(),
-      () => p.selfMetrics?.stop(),
-      () => p.server?.stop(),
-      () => p.demo?.stop(),
-    ];
-    for (const step of steps) await step();
+    for (const part of Object.values(this.#parts)) await part?.stop();
   }
 }

@@ -10,11 +10,16 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { loadWebConfig } from './config/web-config.js';
 
-const port = Number(process.env.EXPORTER_PORT ?? '9090');
+// Read as the exporter reads it (convict's port format: parseInt), so both agree on the port.
+const port = Number.parseInt(process.env.EXPORTER_PORT ?? '9090', 10);
 const host = process.env.EXPORTER_HOST;
 const target = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 const tls = process.env.WEB_CONFIG_FILE ? Boolean(loadWebConfig(process.env.WEB_CONFIG_FILE).config?.tls) : false;
 
+if (Number.isNaN(port)) {
+  // The exporter refuses to start on such a port: nothing can be healthy.
+  process.exit(1);
+}
 if (port === 0) {
   // Push-only sidecar: no endpoint to probe; the process being alive is all there is.
   process.exit(0);

@@ -5,7 +5,7 @@
  * for one to a hundred devices it keeps RSS lower (about 20 MB at one device, measured on Node
  * 24) at no cost in scrape time. At a few hundred devices each collection's garbage outgrows
  * it: on the same machine 300 devices scraped at a p50 of 525 ms with it and 323 ms without
- * (docs/performance.md). The exporter learns its fleet size from the first device list, so at
+ * (CONTRIBUTING.md, "Measured comparisons"). The exporter learns its fleet size from the first device list, so at
  * LARGE_FLEET_DEVICES and more it restarts itself once, in place (same process ID, so a
  * container or service manager sees nothing), without that option.
  */

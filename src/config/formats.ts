@@ -87,7 +87,8 @@ export const formats = {
 
   'metric-prefix': format<string>({
     validate(value) {
-      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(String(value))) {
+      // A config file gives values as they are: `true` or `42` is no name.
+      if (typeof value !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(value)) {
         throw new Error('must start with a letter or underscore and hold only letters, digits and underscores');
       }
     },
@@ -140,7 +141,7 @@ export const formats = {
 
   'instance-name': format<string>({
     validate(value) {
-      if (!/^[A-Za-z0-9_-]{0,32}$/.test(String(value))) throw new Error('may hold up to 32 letters, digits, - and _');
+      if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{0,32}$/.test(value)) throw new Error('may hold up to 32 letters, digits, - and _');
     },
     coerce: (v) => String(v).trim(),
   }),

@@ -30,13 +30,13 @@ export const SOURCES = [
   },
   {
     tag: 'DIAG',
-    what: 'real device dumps shipped with TOL (diagnostics); several are the payloads in src/simulator/payloads',
+    what: 'real device dumps shipped with TOL (diagnostics); several are payloads of the demo fleet',
     repo: 'tolwi/hassio-ecoflow-cloud',
     paths: ['diag/*.json'],
   },
   {
     tag: 'FIX',
-    what: 'real Open-API quota/all captures (test fixtures); copies are the payloads in src/simulator/payloads',
+    what: 'real Open-API quota/all captures (test fixtures); copies are payloads of the demo fleet',
     repo: 'rustyy/ecoflow-api',
     paths: ['packages/rest-client/src/__fixtures__/*Properties.ts'],
   },

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { WebConfig } from '../config/web-config.js';
+import type { Logger } from '../log/logger.js';
+import { basicAuthenticator } from './basic-auth.js';
 
 /** A rendered exposition: the body, and the same gzipped on demand. */
 export interface RenderedMetrics {
@@ -175,4 +177,22 @@ function acceptsGzip(header: string | undefined): boolean {
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     return q === undefined || Number(q.slice(2)) > 0;
   });
+}
+
+/** A started server as the web config file describes it (TLS, basic auth); the log says where it serves. */
+export async function serveMetrics(
+  o: Omit<MetricsServerOptions, 'onError' | 'tls' | 'authenticate'> & { web?: WebConfig; logger: Logger },
+): Promise<MetricsServer> {
+  const server = new MetricsServer({
+    host: o.host,
+    port: o.port,
+    render: o.render,
+    isReady: o.isReady,
+    onError: (error) => o.logger.error('/metrics failed', { error: String(error) }),
+    tls: o.web?.tls,
+    authenticate: o.web?.basicAuthUsers && basicAuthenticator(o.web.basicAuthUsers),
+  });
+  await server.start();
+  o.logger.info('serving metrics', { url: server.url, basic_auth: Boolean(o.web?.basicAuthUsers) });
+  return server;
 }

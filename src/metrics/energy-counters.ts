@@ -1,25 +1,29 @@
 /**
  * The energy counters as OpenTelemetry observable counters: one batch callback reads what the
- * ledger holds for each listed device (never computing anything at collection time). They get
- * an SDK side of their own (RenewableMeter), renewed when a device leaves or is renamed: the
- * SDK keeps reporting every attribute set a cumulative instrument ever saw. Each series' start
- * time is the one its counting began, kept across renewals and, through the state file,
- * restarts, so an OTLP receiver never mistakes a renewal for a reset.
+ * ledger holds for each listed device (never computing anything at collection time), on an SDK
+ * side of their own (RenewableMeter). The SDK keeps reporting every attribute set a cumulative
+ * instrument ever saw, so each collection keeps only the series observed in it (a device that
+ * left or was renamed takes its series with it), and the side is renewed by the one renewal
+ * policy (otel/renewal-policy.ts) to let go of their memory. Each series' start time is the one
+ * its counting began, kept across renewals and, through the state file, restarts, so an OTLP
+ * receiver never mistakes a renewal for a reset.
  */
 import type { Attributes, BatchObservableCallback, HrTime, ObservableCounter } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
 import { DataPointType, type CollectionResult, type MetricCollectOptions, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { EnergyLedger, EnergyReading } from '../energy/energy-ledger.js';
-import type { QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
+import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
 import { ENERGY_METRICS, ENERGY_UNIT, ownMetricName, type EnergyMetricId } from '../catalog/catalog.js';
+import { attributesKey } from '../otel/attribute-key.js';
+import type { RenewableMeter } from '../otel/renewable-meter.js';
+import { ShownSeries, type RenewAfter } from '../otel/renewal-policy.js';
 import { deviceLabels } from './device-labels.js';
-import { RenewableMeter } from './sdk-memory/renewable-meter.js';
 
 export interface EnergyCountersOptions {
   prefix: string;
-  name: string;
-  version: string;
-  cardinalityLimit: number;
+  meter: RenewableMeter;
+  /** The renewal policy's threshold. Default: as many as are live, at least 1,000. */
+  renewAfter?: RenewAfter;
 }
 
 interface Labelled {
@@ -33,51 +37,56 @@ export class EnergyCounters implements MetricProducer {
   #counters: Record<EnergyMetricId, ObservableCounter> | undefined;
   readonly #attributes = new WeakMap<EnergyReading, Labelled>();
   /**
-   * Start time (epoch ms) by series (metric and labels), as last observed. By content, not by
-   * object: the SDK hands back the first attributes object it saw for a series.
+   * Start time (epoch ms) by series (metric and labels), as last observed: the series to keep.
+   * By content, not by object: the SDK hands back the first attributes object it saw for a series.
    */
   #since = new Map<string, number>();
-  /** Each listed device's labels, to notice a rename. */
-  readonly #labels = new Map<string, Attributes>();
   readonly #names: Record<EnergyMetricId, string>;
+  readonly #renewAfter: RenewAfter | undefined;
+  #shown: ShownSeries;
   #ledger: EnergyLedger | undefined;
   #snapshot: QuotaSnapshot | undefined;
-  #unsubscribe: (() => void) | undefined;
+  #started = false;
   #pending: NodeJS.Immediate | undefined;
 
   constructor(options: EnergyCountersOptions) {
-    this.#meter = new RenewableMeter({ name: options.name, version: options.version, cardinalityLimit: options.cardinalityLimit });
+    this.#meter = options.meter;
+    this.#renewAfter = options.renewAfter;
+    this.#shown = new ShownSeries(options.renewAfter);
     this.#names = Object.fromEntries(Object.entries(ENERGY_METRICS).map(([id, m]) => [id, ownMetricName(options.prefix, m)])) as Record<EnergyMetricId, string>;
   }
 
   /** Registers the counters; a reader may collect (an empty scope) before. */
   start(ledger: EnergyLedger, snapshot: QuotaSnapshot): void {
-    if (this.#unsubscribe) return;
+    if (this.#started) return;
+    this.#started = true;
     this.#ledger = ledger;
     this.#snapshot = snapshot;
-    for (const device of snapshot.devices()) this.#labels.set(device.sn, deviceLabels(device));
-    this.#unsubscribe = snapshot.subscribe((change) => this.#onChange(change));
     this.#register(this.#meter.meter);
   }
 
   async collect(options?: MetricCollectOptions): Promise<CollectionResult> {
     const result = await this.#meter.collect(options);
+    // The SDK's metrics and points are plain objects made for this collection: theirs to give, ours to correct.
     for (const scope of result.resourceMetrics.scopeMetrics) {
       for (const metric of scope.metrics) {
         if (metric.dataPointType !== DataPointType.SUM) continue;
+        const kept = [];
         for (const point of metric.dataPoints) {
           const since = this.#since.get(seriesKey(metric.descriptor.name, point.attributes));
-          // The SDK's points are plain objects made for this collection: theirs to give, ours to correct.
-          if (since !== undefined && since > 0) (point as { startTime: HrTime }).startTime = millisToHrTime(since);
+          if (since === undefined) continue;
+          if (since > 0) (point as { startTime: HrTime }).startTime = millisToHrTime(since);
+          kept.push(point);
         }
+        (metric as { dataPoints: typeof kept }).dataPoints = kept;
       }
     }
+    if (this.#started && !this.#pending && this.#shown.renewalDue(this.#since.size)) this.#pending = setImmediate(() => this.#renew());
     return result;
   }
 
   async shutdown(): Promise<void> {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
+    this.#started = false;
     clearImmediate(this.#pending);
     await this.#meter.shutdown().catch(() => {});
   }
@@ -90,6 +99,7 @@ export class EnergyCounters implements MetricProducer {
       for (const reading of this.#ledger!.readings(device.sn)) {
         const attributes = this.#attributesOf(reading, labels);
         since.set(seriesKey(this.#names[reading.metric], attributes), reading.since);
+        this.#shown.note(counters[reading.metric], attributes);
         result.observe(counters[reading.metric], reading.joules, attributes);
       }
     }
@@ -120,27 +130,19 @@ export class EnergyCounters implements MetricProducer {
     meter.addBatchObservableCallback(this.#observe, Object.values(counters));
   }
 
-  /** A device that left or was renamed: its old series go with a fresh SDK side. */
-  #onChange(change: SnapshotChange): void {
-    if (change.kind === 'quotas-changed') return;
-    const device = this.#snapshot!.get(change.sn);
-    const labels = device && deviceLabels(device);
-    const before = this.#labels.get(change.sn);
-    if (labels) this.#labels.set(change.sn, labels);
-    else this.#labels.delete(change.sn);
-    if (before === undefined || before === labels) return;
-    this.#pending ??= setImmediate(() => {
-      this.#pending = undefined;
-      if (this.#unsubscribe) this.#meter.renew((meter) => this.#register(meter));
-    });
+  /** Out of the collection that found it due; the series observed next are the fresh side's first. */
+  #renew(): void {
+    this.#pending = undefined;
+    if (!this.#started) return;
+    const released = this.#shown.gone(this.#since.size);
+    this.#meter.renew((meter) => {
+      this.#shown = new ShownSeries(this.#renewAfter);
+      this.#register(meter);
+    }, released);
   }
 }
 
-const keys = new WeakMap<Attributes, string>();
-
-/** A series' identity: its metric and its labels (attribute objects are mostly reused: the text is made once). */
+/** A series' identity: its metric and its labels. */
 function seriesKey(metric: string, attributes: Attributes): string {
-  let key = keys.get(attributes);
-  if (key === undefined) keys.set(attributes, (key = JSON.stringify(attributes)));
-  return `${metric}\u0000${key}`;
+  return `${metric}\u0000${attributesKey(attributes)}`;
 }

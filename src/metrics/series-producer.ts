@@ -20,7 +20,7 @@ export type SeriesGroups = Map<string, Series[]>;
 
 /**
  * Turns a device's snapshot record into series when the record changes (never at collection
- * time). Producers are listed once (producers/producer-list.ts): device state, raw quotas, unified.
+ * time). Producers are listed once (create-snapshot-gauges.ts): device state, raw quotas, unified.
  */
 export interface SeriesProducer {
   /** Derives everything the device contributes, from scratch, into the empty `out`. */

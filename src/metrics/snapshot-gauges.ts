@@ -1,6 +1,7 @@
-import type { Attributes, BatchObservableCallback, Meter, Observable, ObservableGauge } from '@opentelemetry/api';
+import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
 import type { DeviceRecord, QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
 import { isFresh, StalenessRule } from '../snapshot/staleness.js';
+import { ShownSeries, type RenewAfter } from '../otel/renewal-policy.js';
 import { deviceLabels } from './device-labels.js';
 import type { GaugeRegistry, SeriesGroups, SeriesProducer } from './series-producer.js';
 
@@ -13,19 +14,16 @@ export interface SnapshotGaugesOptions {
   /** Which series are too old to export. Default: none. */
   staleness?: StalenessRule;
   reporter?: GaugesReporter;
-  /** Series were derived or went away: `retired` may have grown. */
+  /** Series were derived or went away: `renewalDue` may have turned true. */
   onRetired?: () => void;
+  /** The renewal policy's threshold (renewal-policy.ts). Default: as many as are live, at least 1,000. */
+  renewAfter?: RenewAfter;
 }
 
 /** What the snapshot's gauges report (the self-metrics). */
 export interface GaugesReporter {
   /** After each collection: how many series computed from quota values it reported. */
   recordCollected(quotaSeries: number): void;
-  /**
-   * The gauges were built again on a fresh SDK side (ChurnBoundedGauges), letting go of
-   * `released` series that went away (a lower bound, see SnapshotGauges.retired).
-   */
-  recordRenewal(released: number): void;
 }
 
 interface DeviceSeries {
@@ -50,12 +48,12 @@ export class SnapshotGauges {
   #unsubscribe: (() => void) | undefined;
   #live = 0;
   /** Every (gauge, labels) derived since start: the SDK remembers each one it was shown. */
-  readonly #seen = new Map<ObservableGauge, Set<string>>();
-  #seenCount = 0;
+  readonly #shown: ShownSeries;
 
   constructor(options: SnapshotGaugesOptions) {
     this.#o = options;
     this.#staleness = options.staleness ?? new StalenessRule();
+    this.#shown = new ShownSeries(options.renewAfter);
   }
 
   start(): void {
@@ -76,7 +74,12 @@ export class SnapshotGauges {
    * nobody reports any more.
    */
   get retired(): number {
-    return this.#seenCount - this.#live;
+    return this.#shown.gone(this.#live);
+  }
+
+  /** Enough series went away for building the instruments again on a fresh SDK side to pay. */
+  get renewalDue(): boolean {
+    return this.#shown.renewalDue(this.#live);
   }
 
   stop(): void {
@@ -153,14 +156,7 @@ export class SnapshotGauges {
     for (const groups of cached.outputs) {
       for (const series of groups.values()) {
         count += series.length;
-        for (const s of series) {
-          let seen = this.#seen.get(s.gauge);
-          if (!seen) this.#seen.set(s.gauge, (seen = new Set()));
-          const key = labelsKey(s.attributes);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          this.#seenCount++;
-        }
+        for (const s of series) this.#shown.note(s.gauge, s.attributes);
       }
     }
     cached.count = count;
@@ -175,13 +171,4 @@ export class SnapshotGauges {
     this.#registered = this.#o.gauges.all();
     this.#o.meter.addBatchObservableCallback(this.#observe, this.#registered);
   }
-}
-
-const keys = new WeakMap<Attributes, string>();
-
-/** Label sets are mostly shared objects (a device's labels): their key is made once. */
-function labelsKey(attributes: Attributes): string {
-  let key = keys.get(attributes);
-  if (key === undefined) keys.set(attributes, (key = JSON.stringify(attributes)));
-  return key;
 }

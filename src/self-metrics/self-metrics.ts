@@ -3,7 +3,7 @@ import type { DeviceIdentity, DeviceRecord, QuotaSnapshot } from '../snapshot/qu
 import type { StalenessRule } from '../snapshot/staleness.js';
 import { deviceLabels } from '../metrics/device-labels.js';
 import { METRICS, ownMetricName } from '../catalog/catalog.js';
-import type { GaugesReporter } from '../metrics/snapshot-gauges.js';
+import type { DeviceMetricsReporter } from '../metrics/device-metrics.js';
 import type { StreamReporter } from '../stream/live-stream.js';
 import type { RequestEvent, RequestReporter } from '../ecoflow/ecoflow-client.js';
 import type { PollReporter } from '../poller/poller.js';
@@ -37,7 +37,7 @@ const LAG_TICK_MS = 100;
  * The exporter's health under `<prefix>_exporter_`. Label sets are fixed (states, endpoints,
  * outcomes, codes) except the per-device last-success time, which follows the fleet.
  */
-export class SelfMetrics implements RequestReporter, PollReporter, GaugesReporter, StreamReporter, EnergyReporter, StateWriteReporter {
+export class SelfMetrics implements RequestReporter, PollReporter, DeviceMetricsReporter, StreamReporter, EnergyReporter, StateWriteReporter {
   readonly #meter: Meter;
   readonly #sources: SelfMetricsSources;
   readonly #requests: Counter;

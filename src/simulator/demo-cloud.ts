@@ -4,6 +4,7 @@
  * publishing to it. The exporter then talks to it exactly as it would to EcoFlow.
  */
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log/logger.js';
 import { CloudSimulator } from './cloud-simulator.js';
 import { demoFleet } from './fleet.js';
 
@@ -15,7 +16,8 @@ export interface DemoCloud {
   stop(): Promise<void>;
 }
 
-export async function startDemoCloud(options: { stream: boolean }): Promise<DemoCloud> {
+/** `logger`: told where the demo cloud runs, once it does. */
+export async function startDemoCloud(options: { stream: boolean; logger?: Logger }): Promise<DemoCloud> {
   const accessKey = `demo-${randomBytes(12).toString('hex')}`;
   const secretKey = randomBytes(24).toString('hex');
   const simulator = new CloudSimulator({ accessKey, secretKey, devices: demoFleet() });
@@ -31,6 +33,7 @@ export async function startDemoCloud(options: { stream: boolean }): Promise<Demo
     await simulator.stop();
     throw err;
   }
+  options.logger?.info('demo mode: the built-in EcoFlow cloud simulator', { api_host: apiHost, mqtt: options.stream });
   return {
     apiHost,
     accessKey,

@@ -7,7 +7,7 @@ import { coverageMatrix, familyFile, familyNotes, sourcesLegend } from '../tools
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-test('each family lives in the file its notes name, and that file exports that family alone', () => {
+test('each family lives in the file named after its id, and that file exports that family alone', () => {
   const files = new Set<string>();
   for (const f of FAMILIES) {
     const file = familyFile(f);

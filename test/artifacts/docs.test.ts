@@ -1,12 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { parse } from 'yaml';
-import { GENERATED_SECTIONS, HAND_WRITTEN_SECTIONS, between, docFiles, fencedAfter, readDoc, repoPath, sectionMarkers } from '../helpers/doc-sections.js';
+import {
+  GENERATED_SECTIONS,
+  HAND_WRITTEN_SECTIONS,
+  between,
+  docFiles,
+  fencedAfter,
+  linkTargets,
+  readDoc,
+  repoPath,
+  sectionMarkers,
+} from '../helpers/doc-sections.js';
 import { configTable } from '../tools/doc-tables/config-table.js';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
-import { snapshotGauges } from '../../src/metrics/producers/producer-list.js';
+import { createSnapshotGauges } from '../../src/metrics/create-snapshot-gauges.js';
 import { PrometheusReader } from '../../src/export/prometheus-reader.js';
 
 const README = readDoc('README.md');
@@ -59,7 +69,7 @@ async function exampleSeries(): Promise<string[]> {
   const reader = new PrometheusReader({ cardinalityLimit: 1000 });
   const provider = new MeterProvider({ readers: [reader] });
   // The example is about raw naming: the unified layer is described in its own section.
-  snapshotGauges({ meter: provider.getMeter('docs'), snapshot, prefix: 'ecoflow', unified: false }).start();
+  createSnapshotGauges({ meter: provider.getMeter('docs'), snapshot, prefix: 'ecoflow', unified: false }).start();
   snapshot.setDevices([{ sn: 'R331ZEB4ZEAL0528', name: 'DELTA 2-Garage', productName: 'DELTA 2', online: true }]);
   snapshot.replaceQuotas('R331ZEB4ZEAL0528', JSON.parse(fenced('docs/metrics.md', 'example:payload')), Date.now());
   // The last-update time and the exporter's own metrics are described beside the example.
@@ -114,5 +124,17 @@ test("the docs point to nothing readers do not have (the maintainers' notes)", (
   for (const file of docFiles()) {
     const text = readDoc(file);
     for (const word of ['shared/', 'ecoflow-units']) assert.ok(!text.includes(word), `${file} mentions ${word}`);
+  }
+});
+
+test('the user pages send readers into no source or test file: no link into src/ or test/, no `src/…` or `test/…` path', () => {
+  for (const file of docFiles().filter((f) => f !== 'CONTRIBUTING.md')) {
+    const text = readDoc(file);
+    const links = linkTargets(text).filter((t) => /^(?:\.\.\/)*(?:src|test)\//.test(t));
+    assert.deepEqual(links, [], `${file} links into src/ or test/ (facts go on the page, developer material in CONTRIBUTING.md)`);
+    // Paths of other repositories (the sources legend's) may start with src/ or test/ too: only ours count.
+    const ours = (path: string) => existsSync(repoPath(path.split('/').slice(0, 2).join('/')));
+    const paths = [...text.matchAll(/`((?:src|test)\/[^`]*)`/g)].map((m) => m[1]!).filter(ours);
+    assert.deepEqual(paths, [], `${file} names files of src/ or test/ (facts go on the page, developer material in CONTRIBUTING.md)`);
   }
 });

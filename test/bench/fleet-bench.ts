@@ -14,7 +14,7 @@ import { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
 import type { SimulatedDevice } from '../../src/simulator/fleet.js';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
-import { producerMemory, snapshotGauges } from '../../src/metrics/producers/producer-list.js';
+import { producerMemory, createSnapshotGauges } from '../../src/metrics/create-snapshot-gauges.js';
 import { DeviceModels } from '../../src/devices/device-models.js';
 import { EnergyLedger } from '../../src/energy/energy-ledger.js';
 import { FAMILIES } from '../../src/devices/families.js';
@@ -155,7 +155,7 @@ function pollProcessingMs(fleet: SimulatedDevice[]): number {
   const provider = new MeterProvider();
   // One record of the devices' models for the gauges and the energy ledger, as App wires them.
   const models = new DeviceModels({ families: FAMILIES });
-  const instruments = snapshotGauges({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow', memory: producerMemory(models) });
+  const instruments = createSnapshotGauges({ meter: provider.getMeter('bench'), snapshot, prefix: 'ecoflow', memory: producerMemory(models) });
   instruments.start();
   // What a poll feeds besides the gauges: the energy counters.
   const energy = new EnergyLedger({ snapshot, models, staleness: new StalenessRule({ staleAfterMs: 60_000 }) });

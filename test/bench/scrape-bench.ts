@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
-import { snapshotGauges } from '../../src/metrics/producers/producer-list.js';
+import { createSnapshotGauges } from '../../src/metrics/create-snapshot-gauges.js';
 import { PrometheusReader } from '../../src/export/prometheus-reader.js';
 import { payload } from '../../src/simulator/fleet.js';
 
@@ -25,12 +25,12 @@ const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
 const provider = new MeterProvider({ readers: [reader] });
 const UNIFIED = process.env.BENCH_UNIFIED !== '0';
 let quotaSeries = 0;
-const instruments = snapshotGauges({
+const instruments = createSnapshotGauges({
   meter: provider.getMeter('bench'),
   snapshot,
   prefix: 'ecoflow',
   unified: UNIFIED,
-  reporter: { recordCollected: (n) => (quotaSeries = n), recordRenewal: () => {} },
+  reporter: { recordCollected: (n) => (quotaSeries = n) },
 });
 instruments.start();
 

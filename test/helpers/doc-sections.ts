@@ -5,7 +5,7 @@ import { FAMILIES } from '../../src/devices/families.js';
 import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../tools/doc-tables/device-tables.js';
 import { energyRatingsTable, energyTable } from '../tools/doc-tables/energy-table.js';
 import { metricsTable } from '../tools/doc-tables/metrics-table.js';
-import { energyComparison, fleetTable, nodeOptionsComparison, runtimeComparison } from '../bench/fleet-tables.js';
+import { energyComparison, fleetInternals, fleetTable, nodeOptionsComparison, runtimeComparison } from '../bench/fleet-tables.js';
 
 /**
  * The docs' generated sections: each lives between `<!-- name:start -->` and `<!-- name:end -->`
@@ -30,9 +30,10 @@ export const GENERATED_SECTIONS: Readonly<Record<string, GeneratedSection>> = {
   'sources-legend': { file: 'docs/devices.md', make: sourcesLegend },
   'no-ac-input-voltage': { file: 'docs/operations.md', make: () => familiesWithout('acInputVoltage') },
   'fleet-table': { file: 'docs/performance.md', make: () => fleetTable() },
-  'energy-cost': { file: 'docs/performance.md', make: () => energyComparison() },
-  'runtime-comparison': { file: 'docs/performance.md', make: () => runtimeComparison() },
-  'node-options-comparison': { file: 'docs/performance.md', make: () => nodeOptionsComparison() },
+  'fleet-internals': { file: 'CONTRIBUTING.md', make: () => fleetInternals() },
+  'runtime-comparison': { file: 'CONTRIBUTING.md', make: () => runtimeComparison() },
+  'node-options-comparison': { file: 'CONTRIBUTING.md', make: () => nodeOptionsComparison() },
+  'energy-cost': { file: 'CONTRIBUTING.md', make: () => energyComparison() },
 };
 
 /** The families with a table of their own, and the models each covers. */

@@ -1,5 +1,5 @@
 import type { Meter } from '@opentelemetry/api';
-import { snapshotGauges, type SnapshotGaugesSetup } from '../../src/metrics/producers/producer-list.js';
+import { createSnapshotGauges, type SnapshotGaugesSetup } from '../../src/metrics/create-snapshot-gauges.js';
 import { SelfMetrics } from '../../src/self-metrics/self-metrics.js';
 import { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
 import { StalenessRule } from '../../src/snapshot/staleness.js';
@@ -16,6 +16,6 @@ export function metricsOn(meter: Meter, gauges: Partial<SnapshotGaugesSetup> = {
     sources: { snapshot, staleness: new StalenessRule({ staleAfterMs: 60_000 }), circuitState: () => 'closed', version: '1.2.3' },
   });
   self.start();
-  snapshotGauges({ meter, snapshot, prefix: 'ecoflow', reporter: self, ...gauges }).start();
+  createSnapshotGauges({ meter, snapshot, prefix: 'ecoflow', reporter: self, ...gauges }).start();
   return { snapshot, self };
 }

@@ -212,7 +212,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   return report;
 }
 
-/** Markdown summary: the soak table of docs/performance.md is made with this. */
+/** Markdown summary: the soak table of CONTRIBUTING.md ("Soak") is made with this. */
 export function formatReport(report: SoakReport): string {
   const rows = report.samples.map((s) => `| ${s.atS} | ${s.phase} | ${s.rssMb.toFixed(1)} | ${s.heapMb.toFixed(1)} | ${s.lagMaxMs.toFixed(1)} | ${s.series} |`);
   return [

@@ -51,14 +51,15 @@ test("a machine's own old Node.js running the exporter directly is told how to s
   assert.match(stderr, /runs on Node\.js 24\.0 or newer.* Start it with `npm start`/);
 });
 
-test('npm test is test:unit plus test:integration: every test file sits in one of the two', () => {
+test('npm test is test:unit, test:integration and test:artifacts: every test file sits in one of the three', () => {
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.test.ts') ? [`${dir}/${e.name}`] : [],
     );
   const tests = walk(`${REPO}test`).map((p) => p.slice(REPO.length));
   assert.ok(tests.length > 20);
-  for (const file of tests) assert.match(file, /^test\/(unit|integration)\//);
+  for (const file of tests) assert.match(file, /^test\/(unit|integration|artifacts)\//);
   assert.match(pkg.scripts['test:unit']!, /dist\/test\/unit/);
   assert.match(pkg.scripts['test:integration']!, /dist\/test\/integration/);
+  assert.match(pkg.scripts['test:artifacts']!, /dist\/test\/artifacts/);
 });

@@ -59,13 +59,11 @@ export function familyNotes(): string {
     ].filter(Boolean);
     const unmapped = groupByReason(f.unmapped).map((g) => `  - ${g.keys.map((k) => `\`${k}\``).join(', ')}: ${g.reason}${cited(g.tags)}`);
     const rawOnly = f.rawOnly.map((r) => `  - raw only: ${ruleKeys(r)}: ${r.reason}${cited(r.tags)}`);
-    return [`- **${f.id}** (${f.title}; \`${familyFile(f)}\`): recognised by ${recognised.join(', else ')}. Left unmapped:`, ...unmapped, ...rawOnly].join(
-      '\n',
-    );
+    return [`- **${f.id}** (${f.title}): recognised by ${recognised.join(', else ')}. Left unmapped:`, ...unmapped, ...rawOnly].join('\n');
   }).join('\n');
 }
 
-/** Each family lives in the file named after its id (`delta_pro_3` → `delta-pro-3.ts`). */
+/** Each family lives in the file named after its id (`delta_pro_3` → `src/devices/delta-pro-3.ts`). */
 export function familyFile(family: DeviceFamily): string {
   return `src/devices/${family.id.replaceAll('_', '-')}.ts`;
 }

@@ -7,6 +7,7 @@ import { FAMILIES } from '../../../src/devices/families.js';
 import { DeviceModels } from '../../../src/devices/device-models.js';
 import { EnergyLedger } from '../../../src/energy/energy-ledger.js';
 import { EnergyCounters } from '../../../src/metrics/energy-counters.js';
+import { RenewableMeter } from '../../../src/otel/renewable-meter.js';
 import { metricsOn } from '../../helpers/metrics-world.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 
@@ -30,7 +31,7 @@ function parseSample(line: string): { name: string; labels: Record<string, strin
 }
 
 test('every metric the exporter defines comes out with exactly the labels the catalog lists, and enum labels stay in their values', async () => {
-  const energy = new EnergyCounters({ prefix: 'ecoflow', name: 'test', version: '1', cardinalityLimit: 100_000 });
+  const energy = new EnergyCounters({ prefix: 'ecoflow', meter: new RenewableMeter({ name: 'test', version: '1', cardinalityLimit: 100_000 }) });
   const reader = new PrometheusReader({ cardinalityLimit: 100_000, metricProducers: [energy] });
   const provider = new MeterProvider({ readers: [reader] });
   // A low cap, so that a device reports series left out.

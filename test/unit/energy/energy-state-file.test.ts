@@ -1,36 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEnergyState, STATE_FORMAT, writeEnergyState } from '../../../src/energy/energy-state-file.js';
-import { EnergyStateKeeper } from '../../../src/energy/energy-state-keeper.js';
-import { Logger } from '../../../src/log/logger.js';
-import { SN, energyWorld } from '../../helpers/energy-world.js';
+import { SN } from '../../helpers/energy-world.js';
 
 function folder(t: import('node:test').TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'energy-state-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-function logged(): { logger: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  return { lines, logger: new Logger({ level: 'debug', format: 'json', write: (l) => lines.push(JSON.parse(l)), repeatWindowMs: 0 }) };
-}
-
-/** A keeper of `file` over the world's ledger, its writes recorded. */
-function keeperOf(world: ReturnType<typeof energyWorld>, file: string, logger: Logger, intervalMs?: number): { keeper: EnergyStateKeeper; writes: boolean[] } {
-  const writes: boolean[] = [];
-  const keeper = new EnergyStateKeeper({
-    path: file,
-    ledger: world.ledger,
-    logger,
-    version: '1.2.3',
-    intervalMs,
-    reporter: { recordEnergyStateWrite: (ok) => writes.push(ok), recordEnergyStateKept: () => {} },
-  });
-  return { keeper, writes };
 }
 
 const DEVICES = {
@@ -117,68 +96,6 @@ test('a corrupt file, or one of another format version, is not read: it is set a
   }
 });
 
-test('the keeper: one log line naming an unusable file, counters from 0, and the next write makes a good file', async (t) => {
-  const file = join(folder(t), 'energy.json');
-  writeFileSync(file, 'garbage');
-  const { logger, lines } = logged();
-  const world = energyWorld();
-  const { keeper } = keeperOf(world, file, logger);
-  await keeper.load();
-  const errors = lines.filter((l) => l.level === 'error');
-  assert.equal(errors.length, 1);
-  assert.equal(errors[0]!.file, file);
-  assert.match(String(errors[0]!.msg), /energy state file not used \(not valid JSON\)/);
-  world.snapshot.replaceQuotas(SN, { pv: 100 }, 0);
-  world.snapshot.replaceQuotas(SN, { pv: 100 }, 10_000);
-  await keeper.stop();
-  const read = await readEnergyState(file);
-  assert.equal(read.kind === 'read' && read.devices[SN]?.integrated['portInputEnergy/solar']?.joules, 1000);
-});
-
-test('the keeper restores into the ledger, and writes every interval', async (t) => {
-  const file = join(folder(t), 'energy.json');
-  await writeEnergyState(file, DEVICES, '1.2.3', 0);
-  const { logger } = logged();
-  const world = energyWorld({ start: false });
-  const { keeper, writes } = keeperOf(world, file, logger, 60_000);
-  await keeper.load();
-  world.ledger.start();
-  assert.equal(world.joules()['portInputEnergy{solar}'], 2000);
-  assert.equal(world.joules().gridImportEnergy, 36_000);
-  t.mock.timers.enable({ apis: ['setInterval'] });
-  keeper.start();
-  t.mock.timers.tick(60_000);
-  await keeper.save();
-  assert.deepEqual(writes, [true, true, true], 'at load, at the interval, and when asked');
-  await keeper.stop();
-});
-
-test('a file that cannot be kept: nothing read and the folder cannot be written, or a file that cannot be read (left as it is)', async (t) => {
-  const dir = folder(t);
-  // A file where the folder should be: no user, root included, can write below it.
-  writeFileSync(join(dir, 'state'), '');
-  const blocked = keeperOf(energyWorld({ start: false }), join(dir, 'state', 'energy.json'), logged().logger);
-  assert.equal(await blocked.keeper.load(), false, 'not kept: counters are exported as they stand');
-  // No file yet, and a folder nobody may create files in (root neither: /proc).
-  const readOnly = keeperOf(energyWorld({ start: false }), '/proc/ecoflow-exporter-test-energy.json', logged().logger);
-  assert.equal(await readOnly.keeper.load(), false);
-  assert.deepEqual(readOnly.writes, [false], 'the write at start showed it');
-
-  // A folder where the file should be: it cannot be read, nor moved aside, so it is not written over either.
-  const unreadable = join(dir, 'energy.json');
-  mkdirSync(unreadable);
-  writeFileSync(join(unreadable, 'keep-me'), 'x');
-  const { logger, lines } = logged();
-  const left = keeperOf(energyWorld({ start: false }), unreadable, logger);
-  const kept = await left.keeper.load();
-  if (kept) assert.ok(existsSync(`${unreadable}.unreadable`), 'kept only when moved aside');
-  else {
-    assert.deepEqual(left.writes, [], 'never written over');
-    assert.ok(existsSync(join(unreadable, 'keep-me')));
-    assert.match(String(lines.find((l) => l.level === 'error')?.msg), /left as it is/);
-  }
-});
-
 test('a second unusable file is set aside beside the first, not over it', async (t) => {
   const file = join(folder(t), 'energy.json');
   writeFileSync(file, 'first');
@@ -188,25 +105,4 @@ test('a second unusable file is set aside beside the first, not over it', async 
   assert.equal(read.kind === 'unusable' && read.setAside, `${file}.unreadable.1`);
   assert.equal(readFileSync(`${file}.unreadable`, 'utf8'), 'first');
   assert.equal(readFileSync(`${file}.unreadable.1`, 'utf8'), 'second');
-});
-
-test('a write that fails is one log line until it works again, and a metric each time; the counters go on', async (t) => {
-  const dir = folder(t);
-  // A file where the folder should be: no user, root included, can write below it.
-  const blocked = join(dir, 'state');
-  writeFileSync(blocked, '');
-  const file = join(blocked, 'energy.json');
-  const { logger, lines } = logged();
-  const world = energyWorld();
-  const { keeper, writes } = keeperOf(world, file, logger);
-  await keeper.save();
-  await keeper.save();
-  rmSync(blocked);
-  mkdirSync(blocked);
-  await keeper.save();
-  assert.deepEqual(writes, [false, false, true]);
-  const errors = lines.filter((l) => l.level === 'error');
-  assert.equal(errors.length, 1);
-  assert.equal(errors[0]!.file, file);
-  assert.ok(lines.some((l) => l.msg === 'energy state file written again'));
 });

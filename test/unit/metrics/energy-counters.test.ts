@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataPointType, type SumMetricData } from '@opentelemetry/sdk-metrics';
 import { EnergyCounters } from '../../../src/metrics/energy-counters.js';
+import { RenewableMeter } from '../../../src/otel/renewable-meter.js';
 import { SN, energyWorld } from '../../helpers/energy-world.js';
 
 const S = 1000;
@@ -29,7 +30,7 @@ async function collected(counters: EnergyCounters): Promise<Map<string, { value:
 }
 
 function started(world: ReturnType<typeof energyWorld>): EnergyCounters {
-  const counters = new EnergyCounters({ prefix: 'ecoflow', name: 'test', version: '1', cardinalityLimit: 1000 });
+  const counters = new EnergyCounters({ prefix: 'ecoflow', meter: new RenewableMeter({ name: 'test', version: '1', cardinalityLimit: 1000 }) });
   counters.start(world.ledger, world.snapshot);
   return counters;
 }
@@ -89,4 +90,37 @@ test('a device that leaves takes its series with it; the others keep their start
   const solar = `ecoflow_port_input_energy_joules_total{device=${SN},port=solar}`;
   assert.equal(after.get(solar)?.startMs, 5 * S);
   assert.equal(after.get(solar)?.startMs, before.get(solar)?.startMs);
+});
+
+test('the counters follow the one renewal policy: once enough series went away their SDK side is renewed, reported, and the output stays the same', async (t) => {
+  const world = energyWorld();
+  world.snapshot.setDevices([
+    { sn: SN, name: 'test', productName: 'Test', online: true },
+    { sn: 'T2', name: 'other', productName: 'Test', online: true },
+  ]);
+  const renewals: number[] = [];
+  const meter = new RenewableMeter({ name: 'test', version: '1', cardinalityLimit: 1000, onRenewal: (n) => renewals.push(n) });
+  // Due as soon as one series went away.
+  const counters = new EnergyCounters({ prefix: 'ecoflow', meter, renewAfter: () => 1 });
+  counters.start(world.ledger, world.snapshot);
+  t.after(() => counters.shutdown());
+  world.snapshot.replaceQuotas(SN, { pv: 100 }, 5 * S);
+  world.snapshot.replaceQuotas('T2', { pv: 100 }, 7 * S);
+  const before = await collected(counters);
+  const gone = [...before.keys()].filter((k) => k.includes('device=T2'));
+  assert.ok(gone.length > 0);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(renewals, [], 'nothing went away yet');
+
+  world.snapshot.setDevices([{ sn: SN, name: 'test', productName: 'Test', online: true }]);
+  const after = await collected(counters);
+  assert.deepEqual(
+    [...after.keys()].filter((k) => k.includes('device=T2')),
+    [],
+    'gone from the very next collection, before any renewal',
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(renewals, [gone.length], 'one renewal, letting go of the series of the device that left');
+  // The fresh side reports the same values and start times.
+  assert.deepEqual(await collected(counters), after);
 });

@@ -6,13 +6,13 @@ import { QuotaSnapshot, type DeviceRecord } from '../../../src/snapshot/quota-sn
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
 import { GaugeRegistry, type SeriesGroups, type SeriesProducer } from '../../../src/metrics/series-producer.js';
 import { SnapshotGauges } from '../../../src/metrics/snapshot-gauges.js';
-import { snapshotGauges } from '../../../src/metrics/producers/producer-list.js';
+import { createSnapshotGauges } from '../../../src/metrics/create-snapshot-gauges.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 
 function exporter(snapshot: QuotaSnapshot) {
   const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
   const provider = new MeterProvider({ readers: [reader] });
-  snapshotGauges({ meter: provider.getMeter('test'), snapshot, prefix: 'ecoflow' }).start();
+  createSnapshotGauges({ meter: provider.getMeter('test'), snapshot, prefix: 'ecoflow' }).start();
   return {
     lines: async () =>
       (await reader.render())

@@ -1,136 +1,294 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Attributes } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { Logger } from '../../../src/log/logger.js';
-import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
+import { QuotaSnapshot, type DeviceRecord } from '../../../src/snapshot/quota-snapshot.js';
 import { StalenessRule } from '../../../src/snapshot/staleness.js';
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
-import { snapshotGauges, type SnapshotGaugesSetup } from '../../../src/metrics/producers/producer-list.js';
+import { GaugeRegistry, type SeriesGroups, type SeriesProducer } from '../../../src/metrics/series-producer.js';
+import { SnapshotGauges, type SnapshotGaugesOptions } from '../../../src/metrics/snapshot-gauges.js';
+import { DeviceStateProducer } from '../../../src/metrics/producers/device-state-producer.js';
+import { RawQuotaProducer } from '../../../src/metrics/producers/raw-quota-producer.js';
 
-const DELTA2 = { sn: 'R331ZEB4ZEAL0528', name: 'DELTA 2-Garage', productName: 'DELTA 2', online: true };
+const A = { sn: 'A', name: 'a', productName: 'P', online: true };
+/** A's labels as the exposition writes them. */
+const L = '{device="A",device_name="a",product_name="P"}';
+/** The mocked clock's start, where a test mocks it: far enough from 0 to write in the past. */
+const NOW = 1_000_000;
 
-function exporterOver(options: Partial<SnapshotGaugesSetup> = {}) {
-  const snapshot = new QuotaSnapshot();
+type Extra = Partial<Pick<SnapshotGaugesOptions, 'staleness' | 'reporter' | 'onRetired' | 'renewAfter'>>;
+
+/**
+ * SnapshotGauges over `snapshot`, read by our Prometheus reader; the producers device state and
+ * raw quotas unless others are given (the unified layer is its own producer's test). Not started.
+ */
+function gaugesOver(snapshot: QuotaSnapshot, o: Extra & { producers?: (gauges: GaugeRegistry) => SeriesProducer[] } = {}) {
   const reader = new PrometheusReader({ cardinalityLimit: 10_000 });
   const provider = new MeterProvider({ readers: [reader] });
-  const unknown: string[] = [];
-  const instruments = snapshotGauges({
-    meter: provider.getMeter('test'),
-    snapshot,
-    prefix: 'ecoflow',
-    // What the log tells of each model without a table of its own.
-    logger: new Logger({
-      level: 'info',
-      format: 'json',
-      write: (line) => {
-        const e = JSON.parse(line) as { msg: string; product_name?: string; family?: string };
-        const by = / recognised by its (.+)$/.exec(e.msg)?.[1];
-        if (e.product_name !== undefined) unknown.push(`${e.product_name}: ${e.family ?? 'none'}${by ? ` by ${by}` : ''}`);
-      },
-    }),
-    ...options,
-  });
-  instruments.start();
-  const lines = async () => (await reader.render()).split('\n').filter((l) => l && !l.startsWith('#'));
-  return { snapshot, lines, unknown, stop: () => provider.shutdown() };
+  const meter = provider.getMeter('test');
+  const gauges = new GaugeRegistry(meter);
+  const producers = o.producers?.(gauges) ?? [new DeviceStateProducer(gauges, 'ecoflow'), new RawQuotaProducer({ gauges, prefix: 'ecoflow' })];
+  const instruments = new SnapshotGauges({ ...o, meter, gauges, snapshot, producers });
+  const lines = async () =>
+    (await reader.render())
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .sort();
+  return { instruments, lines, stop: () => provider.shutdown() };
 }
 
-const names = (lines: string[]) => [...new Set(lines.map((l) => l.split(/[{ ]/)[0]))].sort();
+/** A real producer with a log of what it was asked; `updates` false: it declines every update. */
+function logged(producer: SeriesProducer, calls: string[], tag = '', updates = true): SeriesProducer {
+  return {
+    produce(device, labels, out) {
+      calls.push(`produce${tag} ${device.sn}`);
+      producer.produce(device, labels, out);
+    },
+    update(device, labels, keys, out) {
+      calls.push(`update${tag} ${device.sn} ${[...keys].join(',')}`);
+      return updates && producer.update(device, labels, keys, out);
+    },
+    forget(sn) {
+      calls.push(`forget${tag} ${sn}`);
+      producer.forget?.(sn);
+    },
+  };
+}
 
-test('a raw key that would take a unified name gets _value; with the layer off it keeps its name', async () => {
-  for (const unified of [true, false]) {
-    const { snapshot, lines, stop } = exporterOver({ unified });
-    snapshot.setDevices([DELTA2]);
-    snapshot.replaceQuotas(DELTA2.sn, { batterySocRatio: 0.5, deviceInfo: 7, 'pd.soc': 46 }, Date.now());
-    const out = await lines();
-    if (unified) {
-      assert.ok(
-        out.some((l) => l.startsWith('ecoflow_battery_soc_ratio_value{') && l.endsWith(' 0.5')),
-        out.join('\n'),
-      );
-      assert.ok(out.some((l) => l.startsWith('ecoflow_device_info_value{') && l.endsWith(' 7')));
-      assert.ok(out.some((l) => l.startsWith('ecoflow_device_info{') && l.includes('family="delta2"') && l.endsWith(' 1')));
-    } else {
-      assert.deepEqual(names(out), [
-        'ecoflow_battery_soc_ratio',
-        'ecoflow_device_info',
-        'ecoflow_last_update_timestamp_seconds',
-        'ecoflow_online',
-        'ecoflow_pd_soc',
-      ]);
-      assert.ok(
-        out.some((l) => l.startsWith('ecoflow_device_info{') && l.endsWith(' 7')),
-        'the raw key, not our info series',
-      );
-    }
-    await stop();
-  }
-});
-
-test('units are on the instruments, so the exposition carries them', async () => {
+test('a partial update asks the producers for the written keys only; a full read derives the device again', () => {
   const snapshot = new QuotaSnapshot();
-  const reader = new PrometheusReader({ cardinalityLimit: 10_000 });
-  const provider = new MeterProvider({ readers: [reader] });
-  snapshotGauges({ meter: provider.getMeter('test'), snapshot, prefix: 'ecoflow' }).start();
-  snapshot.setDevices([DELTA2]);
-  snapshot.replaceQuotas(DELTA2.sn, { 'inv.outputWatts': 120, 'bms_bmsStatus.temp': 30 }, Date.now());
-  const text = await reader.render();
-  assert.match(text, /^# UNIT ecoflow_port_output_power_watts W$/m);
-  assert.match(text, /^# UNIT ecoflow_battery_temperature_celsius Cel$/m);
-  assert.match(text, /^ecoflow_port_output_power_watts\{device="R331ZEB4ZEAL0528",device_name="DELTA 2-Garage",product_name="DELTA 2",port="ac"\} 120$/m);
-  await provider.shutdown();
+  const calls: string[] = [];
+  const spy: SeriesProducer = {
+    produce(device: DeviceRecord, _labels: Attributes, out: SeriesGroups) {
+      calls.push(`produce ${device.sn}`);
+      out.set('x', []);
+    },
+    update(device: DeviceRecord, _labels: Attributes, keys: ReadonlySet<string>) {
+      calls.push(`update ${device.sn} ${[...keys].join(',')}`);
+      return true;
+    },
+  };
+  const provider = new MeterProvider();
+  const meter = provider.getMeter('test');
+  new SnapshotGauges({ meter, gauges: new GaugeRegistry(meter), snapshot, producers: [spy] }).start();
+  snapshot.setDevices([{ sn: 'A', name: 'a', productName: 'DELTA 2', online: true }]);
+  snapshot.replaceQuotas('A', { 'pd.soc': 1, 'pd.watts': 2 }, 1);
+  snapshot.mergeQuotas('A', { 'pd.soc': 3 }, 2);
+  snapshot.mergeQuotas('A', { 'pd.watts': 4, 'inv.x': 5 }, 3);
+  snapshot.replaceQuotas('A', { 'pd.soc': 6 }, 4);
+  assert.deepEqual(calls, ['produce A', 'produce A', 'update A pd.soc', 'update A pd.watts,inv.x', 'produce A']);
 });
 
-test('a model without a table: raw metrics, device_info{family="unknown"}, told once per model', async () => {
-  const { snapshot, lines, unknown, stop } = exporterOver();
-  const devices = ['ZZ01', 'ZZ02'].map((sn) => ({ sn, name: sn, productName: 'RIVER 3', online: true }));
-  snapshot.setDevices(devices);
-  for (const d of devices) for (let i = 0; i < 3; i++) snapshot.replaceQuotas(d.sn, { 'foo.bar': i }, Date.now());
-  const out = await lines();
-  assert.deepEqual(names(out), ['ecoflow_device_info', 'ecoflow_foo_bar', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
-  assert.equal(out.filter((l) => l.startsWith('ecoflow_device_info{') && l.includes('family="unknown"')).length, 2);
-  assert.deepEqual(unknown, ['RIVER 3: none']);
+test('series are derived when the record changes, never at collection: scrapes in between ask no producer', async () => {
+  const snapshot = new QuotaSnapshot();
+  const calls: string[] = [];
+  const { instruments, lines, stop } = gaugesOver(snapshot, { producers: (gauges) => [logged(new RawQuotaProducer({ gauges, prefix: 'ecoflow' }), calls)] });
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1 }, 1_000);
+  for (let i = 0; i < 3; i++) assert.deepEqual(await lines(), [`ecoflow_a${L} 1`]);
+  assert.deepEqual(calls, ['produce A', 'produce A'], 'listed, then read: two changes, two derivations');
   await stop();
 });
 
-test('a model matched by its serial number or keys rather than its name is told once', async () => {
-  const { snapshot, lines, unknown, stop } = exporterOver();
-  snapshot.setDevices([
-    { sn: 'R331AAAA00000001', name: 'a', productName: 'DELTA 2 (EU)', online: true },
-    { sn: 'R331AAAA00000002', name: 'b', productName: 'DELTA 2 (EU)', online: true },
-    { sn: 'XXXX000000000003', name: 'c', productName: '', online: true },
-    DELTA2,
-  ]);
-  snapshot.replaceQuotas('XXXX000000000003', { 'hs_yj751_pd_appshow_addr.wattsInSum': 1, 'hs_yj751_pd_appshow_addr.inHvMpptPwr': 2 }, Date.now());
-  assert.deepEqual(unknown.sort(), [': delta_pro_ultra by keys', 'DELTA 2 (EU): delta2 by serial number']);
-  assert.equal((await lines()).filter((l) => l.startsWith('ecoflow_device_info{') && l.includes('family="delta2"')).length, 3);
+test('devices in the snapshot before start are derived at start; devices listed later, when they are listed', async () => {
+  const snapshot = new QuotaSnapshot();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1 }, 1_000);
+  const { instruments, lines, stop } = gaugesOver(snapshot);
+  instruments.start();
+  assert.deepEqual(await lines(), [`ecoflow_a${L} 1`, `ecoflow_last_update_timestamp_seconds${L} 1`, `ecoflow_online${L} 1`]);
+  snapshot.setDevices([A, { sn: 'B', name: 'b', productName: 'P', online: false }]);
+  assert.ok((await lines()).includes('ecoflow_online{device="B",device_name="b",product_name="P"} 0'));
   await stop();
 });
 
-test('stale values: unified series go with the raw ones; device_info and online stay', async () => {
-  const { snapshot, lines, stop } = exporterOver({ staleness: new StalenessRule({ staleAfterMs: 60_000 }) });
-  snapshot.setDevices([DELTA2]);
-  snapshot.replaceQuotas(DELTA2.sn, { 'pd.wattsOutSum': 201, 'bms_emsStatus.lcdShowSoc': 46 }, Date.now());
-  assert.ok((await lines()).some((l) => l.startsWith('ecoflow_battery_soc_ratio{') && l.endsWith(' 0.46')));
-  snapshot.replaceQuotas(DELTA2.sn, { 'pd.wattsOutSum': 201, 'bms_emsStatus.lcdShowSoc': 46 }, Date.now() - 120_000);
-  assert.deepEqual(names(await lines()), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
+test('a gauge first needed after start is collected too: the batch callback is bound to it', async () => {
+  const snapshot = new QuotaSnapshot();
+  const { instruments, lines, stop } = gaugesOver(snapshot);
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1 }, 1_000);
+  await lines();
+  // A stream message with a key never seen: a new gauge, which the callback must now observe.
+  snapshot.mergeQuotas('A', { b: 2 }, 2_000);
+  assert.deepEqual(await lines(), [`ecoflow_a${L} 1`, `ecoflow_b${L} 2`, `ecoflow_last_update_timestamp_seconds${L} 2`, `ecoflow_online${L} 1`]);
   await stop();
 });
 
-test('offline and refused devices keep device_info, with the family and firmware they last showed', async () => {
-  const { snapshot, lines, stop } = exporterOver();
-  snapshot.setDevices([DELTA2]);
-  snapshot.replaceQuotas(DELTA2.sn, { 'pd.sysVer': 16908607, 'pd.wattsOutSum': 201 }, Date.now());
-  snapshot.setDevices([{ ...DELTA2, online: false }]);
-  const offline = await lines();
-  assert.deepEqual(names(offline), ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online']);
-  assert.ok(
-    offline.some((l) => l.includes('family="delta2"') && l.includes('firmware="1.2.1.63"')),
-    offline.join('\n'),
-  );
-  snapshot.setDevices([DELTA2]);
-  snapshot.setRestricted(DELTA2.sn, true);
-  // Refused from now on: no data to be fresh or stale, so no last-update time either.
-  assert.deepEqual(names(await lines()), ['ecoflow_device_info', 'ecoflow_online']);
+test('a producer that declines an update makes every producer derive the device from scratch', () => {
+  const snapshot = new QuotaSnapshot();
+  const calls: string[] = [];
+  const { instruments } = gaugesOver(snapshot, {
+    producers: (gauges) => [logged(new DeviceStateProducer(gauges, 'ecoflow'), calls, '1'), logged(new RawQuotaProducer({ gauges, prefix: 'ecoflow' }), calls, '2', false)],
+  });
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1 }, 1_000);
+  calls.length = 0;
+  snapshot.mergeQuotas('A', { a: 2 }, 2_000);
+  assert.deepEqual(calls, ['update1 A a', 'update2 A a', 'produce1 A', 'produce2 A']);
+});
+
+test('a write seen out of turn (a listener before ours wrote again while told of it) derives the device from scratch', async () => {
+  const snapshot = new QuotaSnapshot();
+  // Subscribed first, it writes `y` while the snapshot tells of `x`: we hear of `y` before `x`.
+  let wrote = false;
+  snapshot.subscribe((change) => {
+    if (change.kind !== 'quotas-changed' || !change.keys?.has('x') || wrote) return;
+    wrote = true;
+    snapshot.mergeQuotas('A', { y: 2 }, 3_000);
+  });
+  const calls: string[] = [];
+  const { instruments, lines, stop } = gaugesOver(snapshot, { producers: (gauges) => [logged(new RawQuotaProducer({ gauges, prefix: 'ecoflow' }), calls)] });
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1 }, 1_000);
+  calls.length = 0;
+  snapshot.mergeQuotas('A', { x: 1 }, 2_000);
+  // Told of `y` two revisions on: from scratch. Then of `x`, already in: nothing to do.
+  assert.deepEqual(calls, ['produce A']);
+  assert.deepEqual(await lines(), [`ecoflow_a${L} 1`, `ecoflow_x${L} 1`, `ecoflow_y${L} 2`]);
+  await stop();
+});
+
+test('staleness is judged at collection: a series goes once older than the limit, with no change, and comes back when written', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: NOW });
+  const snapshot = new QuotaSnapshot();
+  const { instruments, lines, stop } = gaugesOver(snapshot, { staleness: new StalenessRule({ staleAfterMs: 60_000 }) });
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1 }, NOW - 59_000);
+  const state = [`ecoflow_last_update_timestamp_seconds${L} 941`, `ecoflow_online${L} 1`];
+  assert.deepEqual(await lines(), [`ecoflow_a${L} 1`, ...state]);
+  t.mock.timers.tick(2_000);
+  // Online and last update are never stale: they say the device is there and how old its data is.
+  assert.deepEqual(await lines(), state);
+  snapshot.mergeQuotas('A', { a: 2 }, Date.now());
+  assert.deepEqual(await lines(), [`ecoflow_a${L} 2`, `ecoflow_last_update_timestamp_seconds${L} 1002`, `ecoflow_online${L} 1`]);
+  await stop();
+});
+
+test('REST values hold while the stream speaks for the device, until a reconciliation is overdue', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: NOW });
+  const snapshot = new QuotaSnapshot();
+  const staleness = new StalenessRule({ staleAfterMs: 60_000, reconcileIntervalMs: 300_000 });
+  const { instruments, lines, stop } = gaugesOver(snapshot, { producers: (gauges) => [new RawQuotaProducer({ gauges, prefix: 'ecoflow' })], staleness });
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { rest: 1 }, NOW - 120_000);
+  snapshot.mergeQuotas('A', { streamed: 2 }, NOW);
+  // Two minutes old, but the stream (which sends only changes) spoke a moment ago.
+  assert.deepEqual(await lines(), [`ecoflow_rest${L} 1`, `ecoflow_streamed${L} 2`]);
+  // 250 s on, the stream still speaking: the REST read is 370 s old, past 60 + 300 s.
+  t.mock.timers.tick(250_000);
+  snapshot.mergeQuotas('A', { streamed: 3 }, Date.now());
+  assert.deepEqual(await lines(), [`ecoflow_streamed${L} 3`]);
+  await stop();
+});
+
+test('after each collection the reporter hears how many quota series it reported: stale and never-stale ones not counted', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: NOW });
+  const snapshot = new QuotaSnapshot();
+  const collected: number[] = [];
+  const { instruments, lines, stop } = gaugesOver(snapshot, {
+    staleness: new StalenessRule({ staleAfterMs: 60_000 }),
+    reporter: { recordCollected: (n) => collected.push(n) },
+  });
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { old: 1 }, NOW - 120_000);
+  snapshot.mergeQuotas('A', { a: 1, b: [1, 2] }, NOW);
+  // a, b[0], b[1]: three; not `old` (stale), nor online and last update.
+  assert.equal((await lines()).length, 5);
+  assert.deepEqual(collected, [3]);
+  await stop();
+});
+
+test('live counts the series the devices hold; retired those derived since start that went away', () => {
+  const snapshot = new QuotaSnapshot();
+  const { instruments } = gaugesOver(snapshot);
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1, b: 2 }, 1_000);
+  const counts = () => [instruments.live, instruments.retired];
+  assert.deepEqual(counts(), [4, 0], 'online, last update, a, b');
+  snapshot.replaceQuotas('A', { a: 1 }, 2_000);
+  assert.deepEqual(counts(), [3, 1], 'b went away');
+  snapshot.setDevices([{ ...A, name: 'renamed' }]);
+  assert.deepEqual(counts(), [3, 4], 'new labels: three new series, the three old ones gone');
+  snapshot.setDevices([{ ...A, name: 'renamed', online: false }]);
+  assert.deepEqual(counts(), [2, 5], 'offline: its values dropped, online and last update stay');
+  snapshot.setDevices([]);
+  assert.deepEqual(counts(), [0, 7]);
+});
+
+test('renewalDue turns true once as many series went away as renewAfter asks, not before', () => {
+  const snapshot = new QuotaSnapshot();
+  const { instruments } = gaugesOver(snapshot, { renewAfter: () => 2 });
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1, b: 2, c: 3 }, 1_000);
+  snapshot.replaceQuotas('A', { a: 1, b: 2 }, 2_000);
+  assert.equal(instruments.renewalDue, false, 'one gone');
+  snapshot.replaceQuotas('A', { a: 1 }, 3_000);
+  assert.equal(instruments.renewalDue, true, 'two gone');
+});
+
+test('onRetired is told after every derivation and every removal', () => {
+  const snapshot = new QuotaSnapshot();
+  let told = 0;
+  const { instruments } = gaugesOver(snapshot, { onRetired: () => told++ });
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1 }, 1_000);
+  snapshot.mergeQuotas('A', { a: 2 }, 2_000);
+  assert.equal(told, 3, 'listed, read, a partial update');
+  snapshot.setDevices([]);
+  assert.equal(told, 4);
+});
+
+test('a removed device: its series go and every producer forgets it', async () => {
+  const snapshot = new QuotaSnapshot();
+  const calls: string[] = [];
+  const { instruments, lines, stop } = gaugesOver(snapshot, { producers: (gauges) => [logged(new RawQuotaProducer({ gauges, prefix: 'ecoflow' }), calls)] });
+  instruments.start();
+  snapshot.setDevices([A, { ...A, sn: 'B' }]);
+  snapshot.replaceQuotas('A', { a: 1 }, 1_000);
+  snapshot.replaceQuotas('B', { a: 2 }, 1_000);
+  snapshot.setDevices([{ ...A, sn: 'B' }]);
+  assert.equal(calls.at(-1), 'forget A');
+  assert.deepEqual(await lines(), ['ecoflow_a{device="B",device_name="a",product_name="P"} 2']);
+  await stop();
+});
+
+test('start twice: one subscription, one callback', async () => {
+  const snapshot = new QuotaSnapshot();
+  const calls: string[] = [];
+  const { instruments, lines, stop } = gaugesOver(snapshot, { producers: (gauges) => [logged(new RawQuotaProducer({ gauges, prefix: 'ecoflow' }), calls)] });
+  instruments.start();
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1 }, 1_000);
+  assert.deepEqual(calls, ['produce A', 'produce A']);
+  assert.deepEqual(await lines(), [`ecoflow_a${L} 1`]);
+  await stop();
+});
+
+test('stop: nothing collected and no change followed; started again, what changed meanwhile is derived', async () => {
+  const snapshot = new QuotaSnapshot();
+  const calls: string[] = [];
+  const { instruments, lines, stop } = gaugesOver(snapshot, { producers: (gauges) => [logged(new RawQuotaProducer({ gauges, prefix: 'ecoflow' }), calls)] });
+  instruments.start();
+  snapshot.setDevices([A]);
+  snapshot.replaceQuotas('A', { a: 1 }, 1_000);
+  instruments.stop();
+  calls.length = 0;
+  snapshot.replaceQuotas('A', { a: 2 }, 2_000);
+  assert.deepEqual(calls, []);
+  assert.deepEqual(await lines(), []);
+  instruments.start();
+  assert.deepEqual(calls, ['produce A']);
+  assert.deepEqual(await lines(), [`ecoflow_a${L} 2`]);
   await stop();
 });

@@ -4,9 +4,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
-import { ChurnBoundedGauges } from '../../../src/metrics/sdk-memory/churn-bounded-gauges.js';
+import { ChurnBoundedGauges } from '../../../src/metrics/churn-bounded-gauges.js';
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
-import { RenewableMeter } from '../../../src/metrics/sdk-memory/renewable-meter.js';
+import { RenewableMeter } from '../../../src/otel/renewable-meter.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 
 setFlagsFromString('--expose-gc');
@@ -18,12 +18,11 @@ const DEVICES_PER_ROUND = 10;
 /** The exporter's metrics path: the snapshot's instruments on a renewable side, read by a Prometheus reader. */
 function exporterOver(renewAfter?: (live: number) => number) {
   const snapshot = new QuotaSnapshot();
-  const meter = new RenewableMeter({ name: 'test', version: '0', cardinalityLimit: 1_000_000 });
+  const released: number[] = [];
+  const meter = new RenewableMeter({ name: 'test', version: '0', cardinalityLimit: 1_000_000, onRenewal: (n) => released.push(n) });
   const reader = new PrometheusReader({ cardinalityLimit: 1_000_000, metricProducers: [meter] });
   const provider = new MeterProvider({ readers: [reader] });
-  const released: number[] = [];
-  const reporter = { recordCollected: () => {}, recordRenewal: (n: number) => released.push(n) };
-  const metrics = new ChurnBoundedGauges({ meter, snapshot, prefix: 'ecoflow', renewAfter, reporter });
+  const metrics = new ChurnBoundedGauges({ meter, snapshot, prefix: 'ecoflow', renewAfter });
   metrics.start();
   return {
     snapshot,

@@ -1,24 +1,21 @@
+/**
+ * The snapshot's metrics with memory bounded by what is live, whatever the churn of devices
+ * and keys: when the renewal policy (otel/renewal-policy.ts) says enough series went away, the
+ * instruments are built again on a fresh SDK side (RenewableMeter) and the old side, with its
+ * memory of the gone series, is dropped.
+ */
 import type { Meter } from '@opentelemetry/api';
-import type { RenewableMeter } from './renewable-meter.js';
-import type { DeviceModels } from '../../devices/device-models.js';
-import type { SnapshotGauges } from '../snapshot-gauges.js';
-import { producerMemory, snapshotGauges, type ProducerMemory, type SnapshotGaugesSetup } from '../producers/producer-list.js';
+import type { RenewableMeter } from '../otel/renewable-meter.js';
+import type { DeviceModels } from '../devices/device-models.js';
+import type { SnapshotGauges } from './snapshot-gauges.js';
+import { createSnapshotGauges, producerMemory, type ProducerMemory, type SnapshotGaugesSetup } from './create-snapshot-gauges.js';
 
-export interface ChurnBoundedGaugesOptions extends Omit<SnapshotGaugesSetup, 'meter' | 'memory'> {
+export interface ChurnBoundedGaugesOptions extends Omit<SnapshotGaugesSetup, 'meter' | 'memory' | 'onRetired'> {
   meter: RenewableMeter;
   /** Each device's family and firmware, shared with the energy ledger; a new one if not given. */
   models?: DeviceModels;
-  /** How many series may go away before the SDK side is renewed. Default: as many as are live, at least 1,000. */
-  renewAfter?: (live: number) => number;
 }
 
-const defaultRenewAfter = (live: number) => Math.max(1_000, live);
-
-/**
- * The snapshot's metrics with memory bounded by what is live, whatever the churn of devices
- * and keys: once enough series went away, the instruments are built again on a fresh SDK side
- * (RenewableMeter) and the old side, with its memory of the gone series, is dropped.
- */
 export class ChurnBoundedGauges {
   readonly #o: ChurnBoundedGaugesOptions & { memory: ProducerMemory };
   #instruments?: SnapshotGauges;
@@ -53,19 +50,15 @@ export class ChurnBoundedGauges {
       this.#instruments = this.#build(meter);
       this.#instruments.start();
       old.stop();
-    });
-    this.#o.reporter?.recordRenewal(old.retired);
-    this.#o.logger?.info('rebuilt the metric instruments to let go of series that went away', { released_series: old.retired });
+    }, old.retired);
   }
 
   #build(meter: Meter): SnapshotGauges {
-    return snapshotGauges({ ...this.#o, meter, onRetired: this.#onRetired });
+    return createSnapshotGauges({ ...this.#o, meter, onRetired: this.#onRetired });
   }
 
   readonly #onRetired = (): void => {
-    const instruments = this.#instruments;
-    if (!instruments || this.#pending) return;
-    if (instruments.retired < (this.#o.renewAfter ?? defaultRenewAfter)(instruments.live)) return;
+    if (!this.#instruments?.renewalDue || this.#pending) return;
     // Not inside the snapshot's change notification that retired them.
     this.#pending = setImmediate(() => this.renew());
   };

@@ -1,7 +1,7 @@
 import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type CollectionResult, type MetricCollectOptions, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
-import { gaugesDelta } from '../../otel/temporality.js';
+import { gaugesDelta } from './temporality.js';
 
 interface Side {
   provider: MeterProvider;
@@ -23,13 +23,16 @@ export class RenewableMeter implements MetricProducer {
   readonly #name: string;
   readonly #version: string;
   readonly #cardinalityLimit: number;
+  readonly #onRenewal: ((released: number) => void) | undefined;
   #side: Side;
   #closed = false;
 
-  constructor(options: { name: string; version: string; cardinalityLimit: number }) {
+  /** `onRenewal`: told after each renewal, with how many gone series it let go of. */
+  constructor(options: { name: string; version: string; cardinalityLimit: number; onRenewal?: (released: number) => void }) {
     this.#name = options.name;
     this.#version = options.version;
     this.#cardinalityLimit = options.cardinalityLimit;
+    this.#onRenewal = options.onRenewal;
     this.#side = this.#build();
   }
 
@@ -39,14 +42,16 @@ export class RenewableMeter implements MetricProducer {
 
   /**
    * Builds a fresh SDK side, has `fill` register the instruments on it and switches collection
-   * over. `fill` runs synchronously, so no collection sees a side half filled.
+   * over. `fill` runs synchronously, so no collection sees a side half filled. When to renew is
+   * the renewal policy's call (renewal-policy.ts); `released`: the gone series it lets go of.
    */
-  renew(fill: (meter: Meter) => void): void {
+  renew(fill: (meter: Meter) => void, released: number): void {
     const next = this.#build();
     fill(next.meter);
     const old = this.#side;
     this.#side = next;
     old.provider.shutdown().catch(() => {});
+    this.#onRenewal?.(released);
   }
 
   /**
@@ -74,7 +79,7 @@ export class RenewableMeter implements MetricProducer {
 
 /**
  * The one reader of a renewable side. Delta temporality for observable gauges, for the reason
- * given in prometheus-reader.ts; what the exporting readers ask for does not reach it, and a
+ * given in temporality.ts; what the exporting readers ask for does not reach it, and a
  * gauge's value is the same either way.
  */
 class ProducerReader extends MetricReader {

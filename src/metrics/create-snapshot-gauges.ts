@@ -1,13 +1,14 @@
 import type { Meter } from '@opentelemetry/api';
-import type { QuotaSnapshot } from '../../snapshot/quota-snapshot.js';
-import type { StalenessRule } from '../../snapshot/staleness.js';
-import { DeviceStateProducer } from './device-state-producer.js';
-import { RawQuotaProducer } from './raw-quota-producer.js';
-import { UNIFIED_NAMES, UnifiedProducer } from './unified-producer.js';
-import { deviceModels, type DeviceModels } from '../../devices/device-models.js';
-import { GaugeRegistry, type SeriesProducer } from '../series-producer.js';
-import { SnapshotGauges, type GaugesReporter } from '../snapshot-gauges.js';
-import type { Logger } from '../../log/logger.js';
+import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
+import type { StalenessRule } from '../snapshot/staleness.js';
+import { DeviceStateProducer } from './producers/device-state-producer.js';
+import { RawQuotaProducer } from './producers/raw-quota-producer.js';
+import { UNIFIED_NAMES, UnifiedProducer } from './producers/unified-producer.js';
+import { deviceModels, type DeviceModels } from '../devices/device-models.js';
+import { GaugeRegistry, type SeriesProducer } from './series-producer.js';
+import { SnapshotGauges, type GaugesReporter } from './snapshot-gauges.js';
+import type { Logger } from '../log/logger.js';
+import type { RenewAfter } from '../otel/renewal-policy.js';
 
 export interface SnapshotGaugesSetup {
   meter: Meter;
@@ -23,6 +24,8 @@ export interface SnapshotGaugesSetup {
   /** The self-metrics: series per collection, renewals. */
   reporter?: GaugesReporter;
   onRetired?: () => void;
+  /** The renewal policy's threshold (otel/renewal-policy.ts). */
+  renewAfter?: RenewAfter;
   /** What the producers remember beyond the series: pass the same to instruments built again. */
   memory?: ProducerMemory;
 }
@@ -43,7 +46,7 @@ export function producerMemory(models?: DeviceModels, logger?: Logger): Producer
  * raw quotas and, unless switched off, the unified layer (device_info and base-unit metrics).
  * Not started.
  */
-export function snapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
+export function createSnapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
   const unified = o.unified ?? true;
   const gauges = new GaugeRegistry(o.meter);
   const producers: SeriesProducer[] = [
@@ -65,7 +68,16 @@ export function snapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
         models: o.memory?.models ?? deviceModels(o.logger),
       }),
     );
-  return new SnapshotGauges({ meter: o.meter, gauges, snapshot: o.snapshot, producers, staleness: o.staleness, reporter: o.reporter, onRetired: o.onRetired });
+  return new SnapshotGauges({
+    meter: o.meter,
+    gauges,
+    snapshot: o.snapshot,
+    producers,
+    staleness: o.staleness,
+    reporter: o.reporter,
+    onRetired: o.onRetired,
+    renewAfter: o.renewAfter,
+  });
 }
 
 function logSeriesCapped(log: Logger, sn: string, dropped: number, max: number | undefined): void {
