@@ -17,7 +17,7 @@ export interface DeviceModel {
   firmware?: string;
 }
 
-/** A model no table names: told once per product name (or serial prefix). */
+/** A model no table names: told once per product name (or serial prefix) and outcome. */
 export interface ModelEvent {
   sn: string;
   productName: string;
@@ -74,8 +74,10 @@ export class DeviceModels {
 
   #tell(device: DeviceRecord, match: Pick<ModelEvent, 'family' | 'by'>): void {
     const model = device.productName.trim() || `serial ${device.sn.slice(0, 4)}…`;
-    if (this.#told.has(model)) return;
-    this.#told.add(model);
+    // Once per model and outcome: a model told as unknown and later recognised by its keys is told again.
+    const told = `${model}\u0000${match.family ?? ''}`;
+    if (this.#told.has(told)) return;
+    this.#told.add(told);
     this.#o.onModel?.({ sn: device.sn, productName: device.productName, ...match });
   }
 }

@@ -79,10 +79,11 @@ export class DeviceEnergy {
    * for its plan are taken up; when it changes, the counters both plans have go on.
    */
   apply(device: DeviceRecord, family: DeviceFamily, at: number, staleness: StalenessRule, events: DeviceEnergyEvents, keys?: ReadonlySet<string>): void {
+    // The power held until now counts up to now (if it was still the device's), then the new one
+    // holds; on a family change, before its counters are carried over.
+    this.advance(device, at, staleness);
     if (family !== this.#family) this.#use(family);
     const plan = energyPlan(family);
-    // The power held until now counts up to now (if it was still the device's), then the new one holds.
-    this.advance(device, at, staleness);
     const fed = keys && targetsFedBy(family, keys);
     const samples = samplesByTarget(family, device.quotas, fed ?? plan.powerTargets);
     if (!keys) this.#lacking = lackingCounters(plan, device);

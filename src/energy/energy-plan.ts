@@ -64,7 +64,7 @@ export function energyPlan(family: DeviceFamily): EnergyPlan {
     const base = { ...target, key, ratedW: row.rating.watts };
     counters.push(
       row.kind === 'lifetime'
-        ? { how: 'lifetime', ...base, row, ...(fallback && { fallback }), inputs: row.pack ? [...row.keys, row.pack] : row.keys }
+        ? { how: 'lifetime', ...base, row, ...(fallback && { fallback }), inputs: row.pack ? [...energyRowInputs(row), row.pack] : energyRowInputs(row) }
         : { how: 'daily', ...base, row, inputs: energyRowInputs(row) },
     );
   }
@@ -94,7 +94,13 @@ function integrationsOf(family: DeviceFamily): Map<string, { target: EnergyTarge
   return out;
 }
 
-/** The keys an energy row reads (for the key-coverage check). */
+/**
+ * The keys an energy row turns into values: its counter keys and, for a daily or circuit row, the
+ * day they belong to (the plan's inputs; the key-coverage check). A lifetime row's `pack` key
+ * only names the pack: it stays the family's to account for (an identity key), and the plan adds
+ * it to the row's inputs.
+ */
 export function energyRowInputs(row: DeviceFamily['energy']['rows'][number]): string[] {
-  return row.kind === 'circuit-buckets' ? [row.key, ...row.day] : [...row.keys, ...(row.kind === 'daily' ? row.day : [])];
+  if (row.kind === 'circuit-buckets') return [row.key, ...row.day];
+  return row.kind === 'daily' ? [...row.keys, ...row.day] : [...row.keys];
 }

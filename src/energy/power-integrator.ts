@@ -62,9 +62,10 @@ export class PowerIntegrator {
       this.#held = undefined;
       return 'implausible';
     }
+    // With nothing held until now, the interval starts now: no time before the power arrived counts.
+    if (!this.#held || this.#at === undefined) this.#at = Math.max(this.#at ?? at, at);
     this.#held = power;
     if (power && Number.isNaN(this.#state.since)) this.#state.since = at;
-    if (this.#at === undefined) this.#at = at;
     return 'ok';
   }
 

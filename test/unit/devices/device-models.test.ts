@@ -76,6 +76,14 @@ test('an unknown device is looked at again while it has quotas, until its keys t
   const model = w.of('ZZ01');
   assert.equal(model.family, ALPHA);
   assert.equal(model.firmware, '1.2.1.63');
+  // Told as unknown first, then told again that it is read with a table after all.
+  assert.deepEqual(
+    w.told.map((e) => [e.productName, e.family, e.by]),
+    [
+      ['Gamma', undefined, undefined],
+      ['Gamma', 'alpha', 'keys'],
+    ],
+  );
 });
 
 test('the firmware follows the quotas, and is kept while the device has none (offline)', () => {

@@ -328,6 +328,16 @@ test('a change of family (a renamed product) carries the counters both plans hav
   assert.deepEqual(w.written(), { 'portInputEnergy{solar}': 3000, 'portOutputEnergy{ac}': 12 * 3600 });
 });
 
+test('across a change of family the power held until then counts up to the first read under the new table', () => {
+  const w = device();
+  w.full({ pv: 100 }, 0);
+  w.full({ pv: 100 }, 10 * S);
+  // The new table's first read comes 20 s after the last under the old one: those 20 s at 100 W count.
+  w.becomes(RENAMED);
+  w.full({ pv: 100 }, 30 * S);
+  assert.equal(w.joules()['portInputEnergy{solar}'], 100 * 30);
+});
+
 const PANEL = payload(JSON.parse(readFileSync(fileURLToPath(new URL('../../../../src/simulator/payloads/smarthomepanel.json', import.meta.url)), 'utf8')));
 
 /** The captured panel with circuit 3's 21:00 buckets and the day totals grown. */

@@ -173,8 +173,9 @@ test("a family's plan is made once: asked again, the same plan; another family, 
   assert.notEqual(energyPlan({ ...FAMILY }), energyPlan(FAMILY));
 });
 
-test('what each kind of energy row reads: a lifetime row its keys, a daily row its keys and day, a circuit row its buckets and day', () => {
+test('what each kind of energy row reads: a lifetime row its keys (its pack key is an identity, not a value), a daily row its keys and day, a circuit row its buckets and day', () => {
   assert.deepEqual(energyRowInputs(LOAD), ['loadWh', 'loadWh2']);
+  assert.deepEqual(energyRowInputs({ ...LOAD, pack: 'bmsSn' }), ['loadWh', 'loadWh2']);
   assert.deepEqual(energyRowInputs(GRID_DAY), ['gridDayWh', 'year', 'month', 'day']);
   assert.deepEqual(energyRowInputs(CIRCUITS), ['buckets', 'rtc']);
 });

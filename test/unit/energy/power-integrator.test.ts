@@ -72,6 +72,18 @@ test('no power held (its key went): nothing is added, the counter stays and coun
   assert.equal(p.state?.joules, 1000 + 100 * 10);
 });
 
+test('a power that comes back without an advance to its own moment counts from that moment, not from the last advance', () => {
+  const p = new PowerIntegrator(1000);
+  p.hold(power(100), 0);
+  p.advance(10 * S, always);
+  p.hold(undefined, 10 * S);
+  // Time passes with nothing held; the power is back at 50 s, the next update at 60 s.
+  p.advance(20 * S, always);
+  p.hold(power(100, 50 * S), 50 * S);
+  p.advance(60 * S, always);
+  assert.equal(p.state?.joules, 100 * 10 + 100 * 10);
+});
+
 test('a power above twice the rating, or negative, is implausible: not held, and the power held before is let go', () => {
   const p = new PowerIntegrator(500);
   assert.equal(p.hold(power(1000), 0), 'ok', 'twice the rating is still plausible');
