@@ -7,7 +7,7 @@ import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../ser
 export interface RawQuotaProducerOptions {
   gauges: GaugeRegistry;
   prefix: string;
-  /** Series of one device beyond this are left out and counted. Default 5000. */
+  /** Series of one device beyond this are left out and counted. Default: no cap (the config's MAX_SERIES_PER_DEVICE sets the exporter's). */
   maxSeriesPerDevice?: number;
   /** Name fragments taken by other producers: a raw key that would produce one gets `_value`. */
   reservedNames?: ReadonlySet<string>;
@@ -33,7 +33,7 @@ export class RawQuotaProducer implements SeriesProducer {
 
   constructor(options: RawQuotaProducerOptions) {
     this.#o = options;
-    this.#maxSeries = options.maxSeriesPerDevice ?? 5000;
+    this.#maxSeries = options.maxSeriesPerDevice ?? Number.POSITIVE_INFINITY;
     this.#lastDropped = options.lastDropped ?? new Map();
     this.#dropped = options.gauges.gauge(ownMetricName(options.prefix, METRICS.seriesDropped), { description: METRICS.seriesDropped.help });
   }

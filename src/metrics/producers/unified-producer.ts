@@ -1,5 +1,4 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
-import { firmwareOf } from '../../devices/detect-family.js';
 import type { DeviceModel, DeviceModels } from '../../devices/device-models.js';
 import { samplesByTarget, targetsFedBy, type UnifiedSample } from '../../devices/unify.js';
 import { DEVICE_INFO, ownMetricName, UNIFIED_METRICS, type UnifiedMetricId } from '../../catalog/catalog.js';
@@ -46,14 +45,14 @@ export class UnifiedProducer implements SeriesProducer {
   }
 
   update(device: DeviceRecord, labels: Attributes, keys: ReadonlySet<string>, out: SeriesGroups): boolean {
-    const known = this.#o.models.known(device.sn);
+    const before = this.#o.models.known(device.sn);
     // A device not yet recognised may be recognisable by the new keys: a full pass decides.
-    if (!known?.family || known.productName !== device.productName) return false;
-    const firmware = firmwareOf(known.family, device.quotas) ?? known.firmware;
-    if (firmware !== known.firmware) {
-      known.firmware = firmware;
-      out.set(INFO, [this.#infoOf(known, labels)]);
-    }
+    if (!before?.family || before.productName !== device.productName) return false;
+    const known = this.#o.models.of(device);
+    if (!known.family) return false;
+    // Against what device_info shows: another reader of the shared record (the energy ledger) may
+    // have seen the new firmware first.
+    if (out.get(INFO)?.[0]?.attributes.firmware !== known.firmware) out.set(INFO, [this.#infoOf(known, labels)]);
     const targets = targetsFedBy(known.family, keys);
     if (targets.size === 0) return true;
     const samples = samplesByTarget(known.family, device.quotas, targets);

@@ -120,7 +120,10 @@ test('a producer that declines an update makes every producer derive the device 
   const snapshot = new QuotaSnapshot();
   const calls: string[] = [];
   const { instruments } = gaugesOver(snapshot, {
-    producers: (gauges) => [logged(new DeviceStateProducer(gauges, 'ecoflow'), calls, '1'), logged(new RawQuotaProducer({ gauges, prefix: 'ecoflow' }), calls, '2', false)],
+    producers: (gauges) => [
+      logged(new DeviceStateProducer(gauges, 'ecoflow'), calls, '1'),
+      logged(new RawQuotaProducer({ gauges, prefix: 'ecoflow' }), calls, '2', false),
+    ],
   });
   instruments.start();
   snapshot.setDevices([A]);
@@ -262,16 +265,20 @@ test('a removed device: its series go and every producer forgets it', async () =
   await stop();
 });
 
-test('start twice: one subscription, one callback', async () => {
+test('start twice: one subscription, which stop ends', async () => {
   const snapshot = new QuotaSnapshot();
+  snapshot.setDevices([A]);
   const calls: string[] = [];
   const { instruments, lines, stop } = gaugesOver(snapshot, { producers: (gauges) => [logged(new RawQuotaProducer({ gauges, prefix: 'ecoflow' }), calls)] });
   instruments.start();
   instruments.start();
-  snapshot.setDevices([A]);
   snapshot.replaceQuotas('A', { a: 1 }, 1_000);
-  assert.deepEqual(calls, ['produce A', 'produce A']);
   assert.deepEqual(await lines(), [`ecoflow_a${L} 1`]);
+  instruments.stop();
+  calls.length = 0;
+  // A second subscription would outlive stop() and still derive.
+  snapshot.replaceQuotas('A', { a: 2 }, 2_000);
+  assert.deepEqual(calls, []);
   await stop();
 });
 
