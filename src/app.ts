@@ -29,14 +29,19 @@ const SCOPE = { name: 'ecoflow-exporter', version: VERSION };
 
 type Stoppable = { stop(): unknown } | undefined;
 const STOP_ORDER = ['poller', 'stream', 'client', 'energy', 'telemetry', 'deviceMetrics', 'selfMetrics', 'server', 'demo'] as const;
+type Part = (typeof STOP_ORDER)[number];
+
+/** stop() began while start() was under way: start() stops building and stops what it built since. */
+class StartCutShort extends Error {}
 
 export class App {
   readonly #config: Config;
   readonly #log: Logger;
   #snapshot?: QuotaSnapshot;
   /** In stop()'s order (STYLE): the sources, then the energy state and the last OTLP push, then the rest. */
-  readonly #parts = Object.fromEntries(STOP_ORDER.map((name) => [name, undefined])) as Record<(typeof STOP_ORDER)[number], Stoppable>;
-  #state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  readonly #parts = Object.fromEntries(STOP_ORDER.map((name) => [name, undefined])) as Record<Part, Stoppable>;
+  #starting?: Promise<void>;
+  #stopping?: Promise<void>;
   #port = 0;
 
   constructor(options: { config: Config; logger: Logger }) {
@@ -54,12 +59,30 @@ export class App {
     return this.#snapshot;
   }
 
-  async start(): Promise<void> {
-    if (this.#state !== 'new') return;
-    this.#state = 'starting';
+  /** Resolves once running, or once a stop() that came meanwhile has stopped everything; one start per App. */
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  /** Each part that came up, in #parts' order; the same promise for every call. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stopParts();
+    return this.#stopping;
+  }
+
+  async #start(): Promise<void> {
+    if (this.#stopping) return;
     const { ecoflow, mqtt, polling, exporter, ...config } = this.#config;
     const log = this.#log;
-    const parts = this.#parts;
+    const cutShortUnlessStarting = () => {
+      if (this.#stopping) throw new StartCutShort();
+    };
+    // Every part is kept the moment it exists, so that a stop() under way, or the one below, stops it.
+    const keep = (name: Part, part: Stoppable) => {
+      this.#parts[name] = part;
+      cutShortUnlessStarting();
+    };
     try {
       const staleness = new StalenessRule({
         staleAfterMs: config.staleAfterMs,
@@ -74,7 +97,7 @@ export class App {
         scope: SCOPE,
         cardinalityLimit: CARDINALITY_LIMIT,
       });
-      parts.deviceMetrics = deviceMetrics;
+      keep('deviceMetrics', deviceMetrics);
       let selfMetrics: SelfMetrics | undefined;
       const telemetry = await startTelemetry({
         producers: [...deviceMetrics.producers],
@@ -87,7 +110,7 @@ export class App {
         // Pushes start after the self-metrics exist; the SDK's first push is an interval away.
         onOtlpFailure: () => selfMetrics?.recordOtlpFailure(),
       });
-      parts.telemetry = { stop: () => telemetry.shutdown() };
+      keep('telemetry', { stop: () => telemetry.shutdown() });
 
       // The one gate all EcoFlow requests pass: backoff and circuit breaker for the whole process.
       const governor = new RequestGovernor({
@@ -103,13 +126,13 @@ export class App {
         sources: { snapshot, staleness, circuitState: () => governor.state, version: VERSION },
       });
       selfMetrics.start();
-      parts.selfMetrics = selfMetrics;
+      keep('selfMetrics', selfMetrics);
 
       let { apiHost, accessKey, secretKey } = ecoflow;
       if (config.demo) {
         // Loaded only in demo mode: an exporter for real devices does not carry the simulator.
         const demo = await (await import('./simulator/demo-cloud.js')).startDemoCloud({ stream: mqtt.mode !== 'off', logger: log });
-        parts.demo = demo;
+        keep('demo', demo);
         ({ apiHost, accessKey, secretKey } = demo);
       }
       const client = new EcoflowClient({
@@ -121,7 +144,7 @@ export class App {
         governor,
         reporter: selfMetrics,
       });
-      parts.client = { stop: () => client.close() };
+      keep('client', { stop: () => client.close() });
 
       // One record of each device's model, read by the unified metrics and the energy ledger alike.
       const models = deviceModels(log);
@@ -131,7 +154,7 @@ export class App {
       const energy = deviceMetrics.countsEnergy
         ? await startEnergy({ snapshot, models, staleness, logger: log, reporter: selfMetrics, stateFile, version: VERSION })
         : undefined;
-      parts.energy = energy;
+      keep('energy', energy);
       deviceMetrics.start({
         snapshot,
         staleness,
@@ -156,7 +179,7 @@ export class App {
               logger: log,
               reporter: selfMetrics,
             });
-      parts.stream = stream;
+      keep('stream', stream);
       const poller = new Poller({
         streamCovers: stream && ((sn) => stream.coverage.covers(sn)),
         source: client,
@@ -168,7 +191,7 @@ export class App {
         restrictedRetryMs: ecoflow.restrictedRetryMs,
         reporter: selfMetrics,
       });
-      parts.poller = poller;
+      keep('poller', poller);
 
       if (exporter.port !== 0) {
         const ready = readinessCheck({ listLoaded: () => poller.ready, lastApiSuccessAt: () => governor.lastSuccessAt, ...polling });
@@ -180,24 +203,29 @@ export class App {
           isReady: ready,
           logger: log,
         });
-        parts.server = server;
+        keep('server', server);
         this.#port = server.port;
       }
 
       await poller.start();
+      cutShortUnlessStarting();
       log.info('device list loaded', { devices: snapshot.size });
       if (stream && mqtt.mode !== 'off') await stream.start(mqtt.mode);
-      if (this.#state === 'starting') this.#state = 'running';
+      cutShortUnlessStarting();
     } catch (err) {
+      const cutShort = this.#stopping !== undefined;
       await this.stop();
-      throw err;
+      // What came up while that stop() ran.
+      await this.#stopParts();
+      if (!cutShort) throw err;
     }
   }
 
-  /** Each part in #parts' order, those that came up; safe to call twice, and after a start that failed half-way. */
-  async stop(): Promise<void> {
-    if (this.#state === 'stopped') return;
-    this.#state = 'stopped';
-    for (const part of Object.values(this.#parts)) await part?.stop();
+  async #stopParts(): Promise<void> {
+    for (const name of STOP_ORDER) {
+      const part = this.#parts[name];
+      this.#parts[name] = undefined;
+      await part?.stop();
+    }
   }
 }

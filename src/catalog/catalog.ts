@@ -184,7 +184,7 @@ export const METRICS = {
 /**
  * The unified metrics: one name per quantity, in base units, whatever the model. Device
  * families map their raw quota keys onto these (src/devices/<family>.ts). Their labels are
- * DEVICE_LABELS, plus `port` on the per-port ones (UNIFIED_PORT_LABEL).
+ * DEVICE_LABELS, plus `port` (one of PORTS) on the per-port ones.
  */
 export interface UnifiedMetric {
   name: string;
@@ -313,13 +313,6 @@ export const CIRCUIT_SOURCES = ['grid', 'battery'] as const;
 
 export type CircuitSource = (typeof CIRCUIT_SOURCES)[number];
 
-/** The labels of an energy metric, as data. */
-export function energyLabels(metric: EnergyMetric): readonly Label[] {
-  if (metric.perPort) return [...DEVICE_LABELS, { name: UNIFIED_PORT_LABEL, values: Object.keys(PORTS) }];
-  if (metric.perCircuit) return [...DEVICE_LABELS, 'circuit', { name: 'source', values: CIRCUIT_SOURCES }];
-  return DEVICE_LABELS;
-}
-
 /** The one descriptive series per device; its labels say what the exporter knows of the model. */
 export const DEVICE_INFO = {
   name: 'device_info',
@@ -350,14 +343,6 @@ export const PORTS = {
 } as const;
 
 export type Port = keyof typeof PORTS;
-
-/** The label per-port unified metrics carry beside DEVICE_LABELS. */
-export const UNIFIED_PORT_LABEL = 'port';
-
-/** The labels of a unified metric, as data. */
-export function unifiedLabels(metric: UnifiedMetric): readonly Label[] {
-  return metric.perPort ? [...DEVICE_LABELS, { name: UNIFIED_PORT_LABEL, values: Object.keys(PORTS) }] : DEVICE_LABELS;
-}
 
 /** Name fragments reserved for the exporter's own metrics, now and in later releases. */
 const RESERVED = new Set<string>([METRICS.online.name, METRICS.connectionErrors.name, 'connection_errors_total']);

@@ -475,7 +475,7 @@ export type Config = ConfigOf<typeof configSchema>;
  * specification's state home (state that should persist between restarts, not worth backing
  * up), or Windows' local application data. Undefined without a home to put it in.
  */
-export function perUserStateFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
+function perUserStateFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
   const file = 'energy-state.json';
   if (platform === 'win32') return env.LOCALAPPDATA ? win32.join(env.LOCALAPPDATA, 'ecoflow-exporter', file) : undefined;
   const stateHome = env.XDG_STATE_HOME?.startsWith('/') ? env.XDG_STATE_HOME : env.HOME ? posix.join(env.HOME, '.local', 'state') : undefined;

@@ -25,7 +25,7 @@ export function matchFamily(device: { sn: string; productName: string }, quotas:
 }
 
 /** All shape keys present, the absent ones absent, the ranged values present and in range. */
-export function hasShape(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>): boolean {
+function hasShape(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>): boolean {
   const read = (key: string) => readQuota(quotas, key)?.value;
   if (family.shapeKeys.length === 0 || !family.shapeKeys.every((k) => read(k) !== undefined)) return false;
   if (family.shapeAbsent?.some((k) => read(k) !== undefined)) return false;
@@ -35,6 +35,10 @@ export function hasShape(family: DeviceFamily, quotas: ReadonlyMap<string, Quota
   });
 }
 
+/**
+ * @deprecated Used by no module of src/: tests take detectFamily from test/helpers/unified.ts. Kept
+ * only until test/unit/simulator/fleet.test.ts imports it from there; then delete it.
+ */
 export function detectFamily(device: { sn: string; productName: string }, quotas: ReadonlyMap<string, QuotaEntry>, families: readonly DeviceFamily[]): DeviceFamily | undefined {
   return matchFamily(device, quotas, families)?.family;
 }

@@ -15,14 +15,10 @@ export interface UnifiedSample {
 }
 
 /**
- * A family's rows applied to a device's quotas. An absent key, a value out of its valid range,
- * or a missing factor gives no sample: never a 0. Rows with the same metric and port add up.
+ * A family's rows applied to a device's quotas, keyed by target (targetOf). An absent key, a
+ * value out of its valid range, or a missing factor gives no sample: never a 0. Rows with the
+ * same metric and port add up. `only`: just these targets (those a partial update fed).
  */
-export function unifiedSamples(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>): UnifiedSample[] {
-  return [...samplesByTarget(family, quotas).values()];
-}
-
-/** The same, keyed by target (targetOf); `only`: just these targets (those a partial update fed). */
 export function samplesByTarget(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>, only?: ReadonlySet<string>): Map<string, UnifiedSample> {
   const byTarget = new Map<string, UnifiedSample>();
   for (const row of family.rows) {

@@ -85,7 +85,7 @@ export class DailyCounter {
  * Orders two device days: `2025-12-6` (rtc) or `2025-12-6` joined from year, month and day keys.
  * Days that are not three numbers compare equal when the same text, else the new one is later.
  */
-export function compareDays(a: string, b: string): number {
+function compareDays(a: string, b: string): number {
   if (a === b) return 0;
   const na = dayNumber(a);
   const nb = dayNumber(b);

@@ -5,7 +5,7 @@
  */
 
 /** uint32 "n/a", seen on neighbouring capacity fields (`chgCap`, `dsgCap`): never a reading. */
-export const UINT32_NOT_AVAILABLE = 4294967295;
+const UINT32_NOT_AVAILABLE = 4294967295;
 
 /**
  * Room above a counter's rated power: surges, rounding of whole-Wh counters and clocks that
@@ -22,7 +22,7 @@ export function availableValue(value: unknown): number | undefined {
 }
 
 /** The most joules a counter rated `ratedWatts` can plausibly grow by in `elapsedMs` (margin included). */
-export function maxGrowthJoules(ratedWatts: number, elapsedMs: number): number {
+function maxGrowthJoules(ratedWatts: number, elapsedMs: number): number {
   return ratedWatts * RATING_MARGIN * (Math.max(0, elapsedMs) / 1000);
 }
 

@@ -3,7 +3,8 @@
  * but some models nest objects and arrays under one key (PowerOcean `pcsAPhase` → `{vol, …}`,
  * Smart Home Panel `heartbeat.energyInfos` → `[{…}]`); a path reaches inside with `.name` and
  * `[index]`, as in `heartbeat.energyInfos[0].outputPower`. Only own properties are followed, so
- * a path naming `constructor` or an inherited `__proto__` reads nothing.
+ * a path naming `constructor` or an inherited `__proto__` reads nothing. EcoFlow's request
+ * signing names nested parameters the same way (src/ecoflow/signing.ts walks them here).
  */
 
 /** A step into a value: a property name (string) or an array index (number). */
@@ -52,14 +53,6 @@ function isDigit(c: number): boolean {
 
 function isSeparator(c: number): boolean {
   return c === DOT || c === OPEN || c === CLOSE;
-}
-
-/** `['a', 'b', 0, 'c']` → `a.b[0].c`; the inverse of parsePath for the paths it writes. */
-export function formatPath(segments: readonly PathSegment[]): string {
-  const named = typeof segments[0] === 'string';
-  let path = named ? (segments[0] as string) : '';
-  for (let i = named ? 1 : 0; i < segments.length; i++) path = appendSegment(path, segments[i]!);
-  return path;
 }
 
 /** `path` one segment further: `a` and `b` → `a.b`, `a` and 0 → `a[0]`. */

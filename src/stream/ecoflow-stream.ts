@@ -266,7 +266,7 @@ export class EcoflowStream {
 }
 
 /** Plain MQTT only ever to a broker on this machine (the demo's); to any other, TLS whatever was offered. */
-export function transportFor(c: Pick<StreamCertification, 'host' | 'protocol'>): 'mqtt' | 'mqtts' {
+function transportFor(c: Pick<StreamCertification, 'host' | 'protocol'>): 'mqtt' | 'mqtts' {
   return c.protocol === 'mqtt' && isLoopback(c.host) ? 'mqtt' : 'mqtts';
 }
 

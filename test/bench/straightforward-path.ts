@@ -9,7 +9,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { FAMILIES } from '../../src/devices/families.js';
 import { matchFamily } from '../../src/devices/detect-family.js';
-import { unifiedSamples } from '../../src/devices/unify.js';
+import { samplesByTarget } from '../../src/devices/unify.js';
 import { UNIFIED_METRICS } from '../../src/catalog/catalog.js';
 import type { QuotaSnapshot } from '../../src/snapshot/quota-snapshot.js';
 import { flattenQuota } from '../../src/metrics/raw-metric-names.js';
@@ -41,7 +41,7 @@ export class StraightforwardPath {
         }
         const family = matchFamily(device, device.quotas, FAMILIES)?.family;
         if (!family) continue;
-        for (const s of unifiedSamples(family, device.quotas)) {
+        for (const s of samplesByTarget(family, device.quotas).values()) {
           observe(gauge(`ecoflow_${UNIFIED_METRICS[s.metric].name}`), s.value, s.port === undefined ? labels : { ...labels, port: s.port });
         }
       }

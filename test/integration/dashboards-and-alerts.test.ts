@@ -5,15 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { detectFamily } from '../../src/devices/detect-family.js';
 import { FAMILIES } from '../../src/devices/families.js';
-import { unifiedSamples } from '../../src/devices/unify.js';
 import { UNIFIED_METRICS } from '../../src/catalog/catalog.js';
 import { DASHBOARDS, dashboardQueries } from '../helpers/dashboards.js';
 import { needs, promQuery, startPrometheus, type RunningServer } from '../helpers/external-servers.js';
 import { startPair, type RunningExporter } from '../helpers/running-exporter.js';
 import { SN, eventually, stillDemoFleet } from '../helpers/simulated-fleet.js';
-import { quotaMap } from '../helpers/unified.js';
+import { detectFamily, quotaMap, unifiedSamples } from '../helpers/unified.js';
 import type { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
 import { realTime } from '../helpers/real-time.js';
 

@@ -16,7 +16,7 @@
 import type { DeviceFamily } from '../../../src/devices/device-family.js';
 import { EnergyLedger } from '../../../src/energy/energy-ledger.js';
 import { DeviceModels } from '../../../src/devices/device-models.js';
-import { type EnergyStateFile, problemOf, STATE_FORMAT, STATE_VERSION } from '../../../src/energy/energy-state-file.js';
+import { formatEnergyState, parseEnergyState } from '../../../src/energy/energy-state-format.js';
 import type { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
 import type { StalenessRule } from '../../../src/snapshot/staleness.js';
 import type { CounterLabels } from './fleet.js';
@@ -54,25 +54,18 @@ export function startExporter(o: ExporterStart): ExporterUnderTest {
     now: () => o.now,
   });
   if (o.stateFileText !== undefined) {
-    const parsed: unknown = JSON.parse(o.stateFileText);
-    const problem = problemOf(parsed);
-    if (problem) throw new Error(`the state file written by the last run is not readable: ${problem}`);
-    ledger.restore((parsed as EnergyStateFile).devices, o.now);
+    const read = parseEnergyState(o.stateFileText);
+    if (read.kind !== 'read') throw new Error(`the state file written by the last run is not readable: ${read.why}`);
+    ledger.restore(read.devices, o.now);
   }
   ledger.start();
   return {
     readings: (sn) => Array.from(ledger.readings(sn), ({ metric, port, circuit, source, joules }) => ({ metric, port, circuit, source, joules })),
     writeState: (now) => {
       const point = ledger.checkpoint(now);
-      const file: EnergyStateFile = {
-        format: STATE_FORMAT,
-        version: STATE_VERSION,
-        writtenBy: 'energy-month',
-        writtenAt: new Date(now).toISOString(),
-        devices: point.devices,
-      };
+      const text = formatEnergyState(point.devices, 'energy-month', now);
       point.written();
-      return `${JSON.stringify(file, null, 1)}\n`;
+      return text;
     },
     stop: (now) => ledger.stop(now),
   };

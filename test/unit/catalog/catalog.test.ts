@@ -2,7 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
-import { DEVICE_INFO, ENERGY_METRICS, energyLabels, METRICS, UNIFIED_METRICS, unifiedLabels, type Label } from '../../../src/catalog/catalog.js';
+import {
+  CIRCUIT_SOURCES,
+  DEVICE_INFO,
+  DEVICE_LABELS,
+  ENERGY_METRICS,
+  type EnergyMetric,
+  type Label,
+  METRICS,
+  PORTS,
+  UNIFIED_METRICS,
+  type UnifiedMetric,
+} from '../../../src/catalog/catalog.js';
 import { FAMILIES } from '../../../src/devices/families.js';
 import { DeviceModels } from '../../../src/devices/device-models.js';
 import { EnergyLedger } from '../../../src/energy/energy-ledger.js';
@@ -10,6 +21,21 @@ import { EnergyCounters } from '../../../src/metrics/energy-counters.js';
 import { RenewableMeter } from '../../../src/otel/renewable-meter.js';
 import { metricsOn } from '../../helpers/metrics-world.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
+
+/** The `port` label of per-port metrics, with the port names the catalog allows. */
+const PORT_LABEL: Label = { name: 'port', values: Object.keys(PORTS) };
+
+/** What the catalog says a unified metric carries: DEVICE_LABELS, and `port` on per-port ones. */
+function unifiedLabels(metric: UnifiedMetric): readonly Label[] {
+  return metric.perPort ? [...DEVICE_LABELS, PORT_LABEL] : DEVICE_LABELS;
+}
+
+/** What the catalog says an energy counter carries: DEVICE_LABELS, and `port`, or `circuit` and `source`. */
+function energyLabels(metric: EnergyMetric): readonly Label[] {
+  if (metric.perPort) return [...DEVICE_LABELS, PORT_LABEL];
+  if (metric.perCircuit) return [...DEVICE_LABELS, 'circuit', { name: 'source', values: CIRCUIT_SOURCES }];
+  return DEVICE_LABELS;
+}
 
 /** Catalog name (without prefix) → the labels the catalog says it carries. */
 function catalogLabels(): Map<string, readonly Label[]> {

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { ConfigError, loadConfig, type Config } from '../../../src/config/load-config.js';
-import { perUserStateFile } from '../../../src/config/config-schema.js';
 
 const KEYS = { ECOFLOW_ACCESS_KEY: 'AK0123456789abcdef', ECOFLOW_SECRET_KEY: 'SK0123456789abcdefSECRET' };
 const KEYS_AS_CONFIG = { accessKey: KEYS.ECOFLOW_ACCESS_KEY, secretKey: KEYS.ECOFLOW_SECRET_KEY };
@@ -344,7 +343,7 @@ test('a config file value of the wrong shape is a reported problem, not a crash,
   assert.ok(!found.join('\n').includes('do-not-echo'));
 });
 
-test('ENERGY_STATE_FILE: auto (the default) is a per-user file; empty turns it off; none in demo mode', () => {
+test('ENERGY_STATE_FILE: auto (the default) is a per-user file; empty turns it off; none in demo mode', (t) => {
   assert.equal(config({ ...KEYS, HOME: '/home/pi' }).energyStateFile, '/home/pi/.local/state/ecoflow-exporter/energy-state.json');
   assert.equal(config({ ...KEYS, HOME: '/home/pi', XDG_STATE_HOME: '/srv/state' }).energyStateFile, '/srv/state/ecoflow-exporter/energy-state.json');
   assert.equal(
@@ -356,9 +355,11 @@ test('ENERGY_STATE_FILE: auto (the default) is a per-user file; empty turns it o
   assert.equal(config({ ...KEYS }).energyStateFile, undefined, 'no home: nowhere to keep it');
   assert.equal(config({ HOME: '/home/pi' }, ['--demo']).energyStateFile, undefined);
   assert.equal(config({ ...KEYS, ENERGY_STATE_INTERVAL: '5' }).energyStateIntervalMs, 5000);
+  // On Windows, in the local application data; the platform is the running process's.
+  t.mock.property(process, 'platform', 'win32');
   assert.equal(
-    perUserStateFile({ LOCALAPPDATA: 'C:\\Users\\pi\\AppData\\Local', HOME: '/x' }, 'win32'),
+    config({ ...KEYS, LOCALAPPDATA: 'C:\\Users\\pi\\AppData\\Local', HOME: '/x' }).energyStateFile,
     'C:\\Users\\pi\\AppData\\Local\\ecoflow-exporter\\energy-state.json',
   );
-  assert.equal(perUserStateFile({}, 'win32'), undefined);
+  assert.equal(config({ ...KEYS, HOME: '/x' }).energyStateFile, undefined, 'no local application data: nowhere to keep it');
 });

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deltaProUltra } from '../../../src/devices/delta-pro-ultra.js';
-import { detectFamily, firmwareOf } from '../../../src/devices/detect-family.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { firmwareOf } from '../../../src/devices/detect-family.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 const SHOW = 'hs_yj751_pd_appshow_addr';
 const BACKEND = 'hs_yj751_pd_backend_addr';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deltaPro } from '../../../src/devices/delta-pro.js';
-import { detectFamily, firmwareOf } from '../../../src/devices/detect-family.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { firmwareOf } from '../../../src/devices/detect-family.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('DELTA Pro: the real capture gives these unified values', () => {
   // Hand-computed from src/simulator/payloads/deltapro.json (rustyy/ecoflow-api fixture): charging

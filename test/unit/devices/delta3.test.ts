@@ -2,9 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { delta3 } from '../../../src/devices/delta3.js';
 import { deltaPro3 } from '../../../src/devices/delta-pro-3.js';
-import { detectFamily } from '../../../src/devices/detect-family.js';
 import { stream } from '../../../src/devices/stream.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('DELTA 3: the real dump gives these unified values', () => {
   // Hand-computed from src/simulator/payloads/delta3.json (tolwi diag, app MQTT): AC charging at

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFamily, firmwareOf } from '../../../src/devices/detect-family.js';
+import { firmwareOf } from '../../../src/devices/detect-family.js';
 import { FAMILIES } from '../../../src/devices/families.js';
 import { UNIFIED_METRICS } from '../../../src/catalog/catalog.js';
-import { payloadQuotas } from '../../helpers/unified.js';
+import { detectFamily, payloadQuotas } from '../../helpers/unified.js';
 
 /** Each payload we have, with the name and serial number a device list would give it. */
 const CASES = [

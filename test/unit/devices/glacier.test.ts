@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFamily } from '../../../src/devices/detect-family.js';
 import { glacier } from '../../../src/devices/glacier.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('Glacier: the payload built from the docs gives these unified values', () => {
   // Hand-computed from src/simulator/payloads/glacier.json (constructed: mostly zeros).

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFamily } from '../../../src/devices/detect-family.js';
 import { powerocean } from '../../../src/devices/powerocean.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('PowerOcean: the DOC-constructed payload gives these unified values', () => {
   // Hand-computed from src/simulator/payloads/powerocean.json (DOC key list + DOC example values):

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFamily } from '../../../src/devices/detect-family.js';
 import { powerstream } from '../../../src/devices/powerstream.js';
 import { smartPlug } from '../../../src/devices/smart-plug.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('PowerStream: the real capture gives these unified values', () => {
   // Hand-computed from src/simulator/payloads/powerstream.json (rustyy/ecoflow-api fixture):

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { delta2 } from '../../../src/devices/delta2.js';
-import { detectFamily, firmwareOf } from '../../../src/devices/detect-family.js';
+import { firmwareOf } from '../../../src/devices/detect-family.js';
 import { river2 } from '../../../src/devices/river2.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('RIVER 2 Max: the real dump gives these unified values', () => {
   // Hand-computed from src/simulator/payloads/river2max.json (tolwi diag/river_2_max.json): idle

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFamily } from '../../../src/devices/detect-family.js';
 import { smartHomePanel } from '../../../src/devices/smart-home-panel.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('Smart Home Panel: the real dump gives these unified values', () => {
   // Hand-computed from src/simulator/payloads/smarthomepanel.json (tolwi diag): grid down, the

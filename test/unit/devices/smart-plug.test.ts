@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFamily } from '../../../src/devices/detect-family.js';
 import { smartPlug } from '../../../src/devices/smart-plug.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('Smart Plug: the real capture gives these unified values', () => {
   // Hand-computed from src/simulator/payloads/smartplug.json (rustyy/ecoflow-api fixture).

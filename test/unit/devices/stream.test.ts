@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFamily } from '../../../src/devices/detect-family.js';
 import { stream } from '../../../src/devices/stream.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('STREAM: the sample values give these unified values', () => {
   // Hand-computed from src/simulator/payloads/stream_ac.json (values from tolwi stream_ac.py): one

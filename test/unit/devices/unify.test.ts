@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeviceFamily, MappingRow } from '../../../src/devices/device-family.js';
-import { unifiedSamples } from '../../../src/devices/unify.js';
-import { quotaMap } from '../../helpers/unified.js';
+import { quotaMap, unifiedSamples } from '../../helpers/unified.js';
 
 function family(rows: MappingRow[]): DeviceFamily {
   return {

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFamily } from '../../../src/devices/detect-family.js';
 import { wave2 } from '../../../src/devices/wave2.js';
-import { payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
+import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('WAVE 2: the payload built from the docs gives these unified values', () => {
   // Hand-computed from src/simulator/payloads/wave2.json (constructed: all readings 0).

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareDays, DailyCounter } from '../../../src/energy/daily-counter.js';
+import { DailyCounter } from '../../../src/energy/daily-counter.js';
 
 const WH = 3600;
 const MIN = 60_000;
@@ -38,8 +38,21 @@ test('a day before the last one (a clock set back) adds nothing', () => {
   c.offer([10], '2025-12-7', 0);
   assert.equal(c.offer([500], '2025-12-6', 60 * MIN), 'older-day');
   assert.equal(c.state?.joules, 0);
-  assert.equal(compareDays('2025-12-10', '2025-12-9'), 1, 'days compare as dates, not text');
-  assert.equal(compareDays('2026-1-1', '2025-12-31'), 1);
+});
+
+test('days compare as dates, not as text', () => {
+  for (const [before, after] of [
+    ['2025-12-9', '2025-12-10'],
+    ['2025-12-31', '2026-1-1'],
+  ] as const) {
+    const later = new DailyCounter(5000, WH);
+    later.offer([10], before, 0);
+    assert.equal(later.offer([20], after, 60 * MIN), 'added', `${after} after ${before}: a new day`);
+    assert.equal(later.state?.joules, 20 * WH, 'the new day whole');
+    const earlier = new DailyCounter(5000, WH);
+    earlier.offer([10], after, 0);
+    assert.equal(earlier.offer([20], before, 60 * MIN), 'older-day', `${before} after ${after}: an older day`);
+  }
 });
 
 test('hourly buckets: each bucket adds its own increase; a new hour is a new bucket', () => {

@@ -59,6 +59,14 @@ test(`a lower level that persists (${PERSIST_READINGS} readings over ${PERSIST_M
   assert.equal(c.state?.since, 0, 'the start time stays: no reset is ever shown');
 });
 
+test(`a lower level is believed only once read ${PERSIST_READINGS} times, however long it has lasted`, () => {
+  const c = started(1000);
+  let wh = 2;
+  let t = 1 * MIN;
+  for (let i = 1; i < PERSIST_READINGS; i++, wh++, t += PERSIST_MS) assert.equal(c.offer(wh * WH, t), 'held', `reading ${i}`);
+  assert.equal(c.offer(wh * WH, t), 'reset', `reading ${PERSIST_READINGS}`);
+});
+
 test('a rise beyond what the device can deliver adds nothing; if it persists, counting goes on from it', () => {
   const c = started(1000);
   const high = 900_000 * WH;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readEnergyState, STATE_FORMAT, writeEnergyState } from '../../../src/energy/energy-state-file.js';
+import { readEnergyState, writeEnergyState } from '../../../src/energy/energy-state-file.js';
+import { STATE_FORMAT } from '../../../src/energy/energy-state-format.js';
 import { SN } from '../../helpers/energy-world.js';
 
 function folder(t: import('node:test').TestContext): string {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendSegment, formatPath, parsePath, readPath, visitLeaves, type LeafWalk, type PathSegment } from '../../../src/snapshot/quota-path.js';
+import { appendSegment, parsePath, readPath, visitLeaves, type LeafWalk, type PathSegment } from '../../../src/snapshot/quota-path.js';
 
 // Shapes of the captured payloads (src/simulator/payloads/powerocean.json, smarthomepanel.json).
 const PCS_A_PHASE = { vol: 229.7, amp: 3.6, actPwr: -810.6 };
@@ -8,6 +8,12 @@ const ENERGY_INFOS = [
   { outputPower: 203, stateBean: { isConnect: 1, isAcOpen: 1 }, batteryPercentage: 54 },
   { outputPower: 0, stateBean: { isConnect: 0, isAcOpen: 0 }, batteryPercentage: 0 },
 ];
+
+/** `['a', 'b', 0, 'c']` → `a.b[0].c`: segments joined as walks join them (appendSegment). */
+function formatPath(segments: readonly PathSegment[]): string {
+  const [first, ...rest] = segments;
+  return typeof first === 'string' ? rest.reduce(appendSegment, first) : segments.reduce(appendSegment, '');
+}
 
 /** Every leaf as [path, value], paths built by the walk's own steps. */
 function leaves(value: unknown, key: string, options: { maxDepth?: number; emptyContainersAreLeaves?: boolean } = {}): Array<[string, unknown]> {

@@ -1,8 +1,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { connectAsync } from 'mqtt';
 import { startDemoBroker, type DemoBroker } from '../../../src/simulator/demo-broker.js';
-import { EcoflowStream, StreamError, transportFor, type StreamState } from '../../../src/stream/ecoflow-stream.js';
+import { EcoflowStream, StreamError, type StreamState } from '../../../src/stream/ecoflow-stream.js';
 import type { StreamCertification } from '../../../src/ecoflow/types.js';
 import { closedPort, eventually } from '../../helpers/simulated-fleet.js';
 import { flush, mockTime } from '../../helpers/mock-time.js';
@@ -143,12 +145,35 @@ test('refused credentials reject start() with reason "refused" and the broker\'s
   assert.equal(stream.state, 'stopped');
 });
 
-test('a broker offered without TLS is reached over TLS anyway, unless it is on loopback', () => {
-  assert.equal(transportFor({ host: 'mqtt-e.ecoflow.com', protocol: 'mqtt' }), 'mqtts');
-  assert.equal(transportFor({ host: '10.0.0.5', protocol: 'mqtt' }), 'mqtts');
-  assert.equal(transportFor({ host: 'mqtt.ecoflow.com', protocol: 'mqtts' }), 'mqtts');
-  assert.equal(transportFor({ host: '127.0.0.1', protocol: 'mqtt' }), 'mqtt');
-  assert.equal(transportFor({ host: 'localhost', protocol: 'mqtt' }), 'mqtt');
+/** An address of this machine that is not loopback, if it has one. */
+const OWN_ADDRESS = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+
+/**
+ * The first byte the stream sends to a broker it is offered at `host` over plain MQTT: 0x16
+ * opens a TLS handshake, 0x10 is an MQTT CONNECT in the clear. The "broker" listens on `listen`.
+ */
+async function firstByteTo(host: string, listen: string): Promise<number> {
+  let first!: (byte: number) => void;
+  const byte = new Promise<number>((resolve) => (first = resolve));
+  const server = createServer((socket) => socket.once('data', (data) => (first(data[0]!), socket.destroy())));
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: listen }, resolve));
+  const { stream } = streamTo((server.address() as AddressInfo).port, { host, protocol: 'mqtt' });
+  try {
+    void stream.start().catch(() => {});
+    return await byte;
+  } finally {
+    await stream.stop();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+test('a broker offered without TLS is reached over TLS anyway, unless it is on loopback', async (t) => {
+  assert.equal(await firstByteTo('127.0.0.1', '127.0.0.1'), 0x10, 'loopback: plain MQTT, as offered');
+  assert.equal(await firstByteTo('localhost', '127.0.0.1'), 0x10, 'localhost: plain MQTT, as offered');
+  if (!OWN_ADDRESS) return t.skip('this machine has no address but loopback');
+  assert.equal(await firstByteTo(OWN_ADDRESS, OWN_ADDRESS), 0x16, `${OWN_ADDRESS}: TLS, though offered plain`);
 });
 
 test('stop() while the first connect is under way: start() settles, nothing stays connected', async (t) => {
