@@ -9,6 +9,7 @@ import { circuitLog, RequestGovernor } from './ecoflow/request-governor.js';
 import { startEnergy } from './energy/energy-service.js';
 import { serveMetrics } from './export/metrics-server.js';
 import { startTelemetry } from './export/telemetry.js';
+import { StopList } from './lifecycle/stop-list.js';
 import type { Logger } from './log/logger.js';
 import { DeviceMetrics } from './metrics/device-metrics.js';
 import { Poller } from './poller/poller.js';
@@ -27,21 +28,15 @@ const CARDINALITY_LIMIT = 100_000;
 
 const SCOPE = { name: 'ecoflow-exporter', version: VERSION };
 
-type Stoppable = { stop(): unknown } | undefined;
+/** STYLE's order: the sources, then the energy state and the last OTLP push, then the rest. */
 const STOP_ORDER = ['poller', 'stream', 'client', 'energy', 'telemetry', 'deviceMetrics', 'selfMetrics', 'server', 'demo'] as const;
-type Part = (typeof STOP_ORDER)[number];
-
-/** stop() began while start() was under way: start() stops building and stops what it built since. */
-class StartCutShort extends Error {}
 
 export class App {
   readonly #config: Config;
   readonly #log: Logger;
   #snapshot?: QuotaSnapshot;
-  /** In stop()'s order (STYLE): the sources, then the energy state and the last OTLP push, then the rest. */
-  readonly #parts = Object.fromEntries(STOP_ORDER.map((name) => [name, undefined])) as Record<Part, Stoppable>;
+  readonly #parts = new StopList(STOP_ORDER);
   #starting?: Promise<void>;
-  #stopping?: Promise<void>;
   #port = 0;
 
   constructor(options: { config: Config; logger: Logger }) {
@@ -65,24 +60,16 @@ export class App {
     return this.#starting;
   }
 
-  /** Each part that came up, in #parts' order; the same promise for every call. */
+  /** Each part that came up, in STOP_ORDER; the same promise for every call. */
   stop(): Promise<void> {
-    this.#stopping ??= this.#stopParts();
-    return this.#stopping;
+    return this.#parts.stop();
   }
 
   async #start(): Promise<void> {
-    if (this.#stopping) return;
+    if (this.#parts.stopping) return;
     const { ecoflow, mqtt, polling, exporter, ...config } = this.#config;
     const log = this.#log;
-    const cutShortUnlessStarting = () => {
-      if (this.#stopping) throw new StartCutShort();
-    };
-    // Every part is kept the moment it exists, so that a stop() under way, or the one below, stops it.
-    const keep = (name: Part, part: Stoppable) => {
-      this.#parts[name] = part;
-      cutShortUnlessStarting();
-    };
+    const parts = this.#parts;
     try {
       const staleness = new StalenessRule({
         staleAfterMs: config.staleAfterMs,
@@ -97,7 +84,7 @@ export class App {
         scope: SCOPE,
         cardinalityLimit: CARDINALITY_LIMIT,
       });
-      keep('deviceMetrics', deviceMetrics);
+      parts.keep('deviceMetrics', deviceMetrics);
       let selfMetrics: SelfMetrics | undefined;
       const telemetry = await startTelemetry({
         producers: [...deviceMetrics.producers],
@@ -110,7 +97,7 @@ export class App {
         // Pushes start after the self-metrics exist; the SDK's first push is an interval away.
         onOtlpFailure: () => selfMetrics?.recordOtlpFailure(),
       });
-      keep('telemetry', { stop: () => telemetry.shutdown() });
+      parts.keep('telemetry', { stop: () => telemetry.shutdown() });
 
       // The one gate all EcoFlow requests pass: backoff and circuit breaker for the whole process.
       const governor = new RequestGovernor({
@@ -126,13 +113,13 @@ export class App {
         sources: { snapshot, staleness, circuitState: () => governor.state, version: VERSION },
       });
       selfMetrics.start();
-      keep('selfMetrics', selfMetrics);
+      parts.keep('selfMetrics', selfMetrics);
 
       let { apiHost, accessKey, secretKey } = ecoflow;
       if (config.demo) {
         // Loaded only in demo mode: an exporter for real devices does not carry the simulator.
         const demo = await (await import('./simulator/demo-cloud.js')).startDemoCloud({ stream: mqtt.mode !== 'off', logger: log });
-        keep('demo', demo);
+        parts.keep('demo', demo);
         ({ apiHost, accessKey, secretKey } = demo);
       }
       const client = new EcoflowClient({
@@ -144,7 +131,7 @@ export class App {
         governor,
         reporter: selfMetrics,
       });
-      keep('client', { stop: () => client.close() });
+      parts.keep('client', { stop: () => client.close() });
 
       // One record of each device's model, read by the unified metrics and the energy ledger alike.
       const models = deviceModels(log);
@@ -154,7 +141,7 @@ export class App {
       const energy = deviceMetrics.countsEnergy
         ? await startEnergy({ snapshot, models, staleness, logger: log, reporter: selfMetrics, stateFile, version: VERSION })
         : undefined;
-      keep('energy', energy);
+      parts.keep('energy', energy);
       deviceMetrics.start({
         snapshot,
         staleness,
@@ -179,7 +166,7 @@ export class App {
               logger: log,
               reporter: selfMetrics,
             });
-      keep('stream', stream);
+      parts.keep('stream', stream);
       const poller = new Poller({
         streamCovers: stream && ((sn) => stream.coverage.covers(sn)),
         source: client,
@@ -191,7 +178,7 @@ export class App {
         restrictedRetryMs: ecoflow.restrictedRetryMs,
         reporter: selfMetrics,
       });
-      keep('poller', poller);
+      parts.keep('poller', poller);
 
       if (exporter.port !== 0) {
         const ready = readinessCheck({ listLoaded: () => poller.ready, lastApiSuccessAt: () => governor.lastSuccessAt, ...polling });
@@ -203,29 +190,19 @@ export class App {
           isReady: ready,
           logger: log,
         });
-        keep('server', server);
+        parts.keep('server', server);
         this.#port = server.port;
       }
 
       await poller.start();
-      cutShortUnlessStarting();
+      parts.cutShortIfStopping();
       log.info('device list loaded', { devices: snapshot.size });
       if (stream && mqtt.mode !== 'off') await stream.start(mqtt.mode);
-      cutShortUnlessStarting();
+      parts.cutShortIfStopping();
     } catch (err) {
-      const cutShort = this.#stopping !== undefined;
-      await this.stop();
-      // What came up while that stop() ran.
-      await this.#stopParts();
+      const cutShort = parts.stopping;
+      await parts.stopLate();
       if (!cutShort) throw err;
-    }
-  }
-
-  async #stopParts(): Promise<void> {
-    for (const name of STOP_ORDER) {
-      const part = this.#parts[name];
-      this.#parts[name] = undefined;
-      await part?.stop();
     }
   }
 }
