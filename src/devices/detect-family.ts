@@ -35,14 +35,6 @@ function hasShape(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>)
   });
 }
 
-/**
- * @deprecated Used by no module of src/: tests take detectFamily from test/helpers/unified.ts. Kept
- * only until test/unit/simulator/fleet.test.ts imports it from there; then delete it.
- */
-export function detectFamily(device: { sn: string; productName: string }, quotas: ReadonlyMap<string, QuotaEntry>, families: readonly DeviceFamily[]): DeviceFamily | undefined {
-  return matchFamily(device, quotas, families)?.family;
-}
-
 /** EcoFlow packs versions into one integer, a byte each: 16908607 = 0x0102013F → 1.2.1.63. */
 export function firmwareOf(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>): string | undefined {
   if (!family.firmware) return undefined;

@@ -59,6 +59,8 @@ export class CloudSimulator {
   readonly #o: Required<Omit<CloudSimulatorOptions, 'certification'>>;
   #certification: SimulatorCertification | undefined;
   readonly #listeners = new Set<(e: SimulatorChange) => void>();
+  /** What each offline device answers: its values when it went offline, and what was set since. */
+  readonly #lastReported = new Map<string, Record<string, unknown>>();
   readonly #devices = new Map<string, SimulatedDevice>();
   readonly #seenNonces = new Map<string, number>();
   readonly #faults: Array<{ endpoint: EcoflowEndpoint; fault: Fault }> = [];
@@ -162,6 +164,9 @@ export class CloudSimulator {
   setOnline(sn: string, online: boolean): void {
     const d = this.device(sn);
     if (d.online === online) return;
+    // Offline, a moving device answers what it last reported: its counters must not fall back to the capture.
+    if (online) this.#lastReported.delete(sn);
+    else this.#lastReported.set(sn, this.#quotasOf(d));
     d.online = online;
     this.#emit({ kind: 'online', sn, online });
   }
@@ -170,6 +175,8 @@ export class CloudSimulator {
     const d = this.device(sn);
     d.quotas[key] = value;
     delete d.motion?.[key];
+    const last = this.#lastReported.get(sn);
+    if (last) last[key] = value;
     this.#emit({ kind: 'quota', sn, key, value });
   }
 
@@ -270,6 +277,8 @@ export class CloudSimulator {
   }
 
   #quotasOf(device: SimulatedDevice): Record<string, unknown> {
+    const last = device.online ? undefined : this.#lastReported.get(device.sn);
+    if (last) return { ...last };
     const quotas = { ...device.quotas };
     if (device.online && device.motion) {
       const t = this.#o.clock();
