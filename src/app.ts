@@ -1,6 +1,6 @@
 /**
  * The composition root: builds the parts from a Config, in the order they depend on each other,
- * and stops them as one list. It holds no rule, no wording and no state of its own.
+ * hands each the options it needs, and stops them as one list (lifecycle/stop-list.ts).
  */
 import type { Config } from './config/load-config.js';
 import { deviceModels } from './devices/device-models.js';
@@ -37,16 +37,10 @@ export class App {
   #snapshot?: QuotaSnapshot;
   readonly #parts = new StopList(STOP_ORDER);
   #starting?: Promise<void>;
-  #port = 0;
 
   constructor(options: { config: Config; logger: Logger }) {
     this.#config = options.config;
     this.#log = options.logger;
-  }
-
-  /** Port of the Prometheus endpoint, once started (0 when disabled). */
-  get metricsPort(): number {
-    return this.#port;
   }
 
   /** The device picture: main.ts counts its devices (the large-fleet restart), the freshness bench times it. */
@@ -60,20 +54,22 @@ export class App {
     return this.#starting;
   }
 
-  /** Each part that came up, in STOP_ORDER; the same promise for every call. */
-  stop(): Promise<void> {
-    return this.#parts.stop();
+  /** Each part that came up, in STOP_ORDER, and what a start under way still brings up. */
+  async stop(): Promise<void> {
+    await this.#parts.stop();
+    await this.#starting?.catch(() => {});
   }
 
   async #start(): Promise<void> {
     if (this.#parts.stopping) return;
     const { ecoflow, mqtt, polling, exporter, ...config } = this.#config;
+    const streamMode = mqtt.mode === 'off' ? undefined : mqtt.mode;
     const log = this.#log;
     const parts = this.#parts;
     try {
       const staleness = new StalenessRule({
         staleAfterMs: config.staleAfterMs,
-        reconcileIntervalMs: mqtt.mode === 'off' ? undefined : polling.reconcileIntervalMs,
+        reconcileIntervalMs: streamMode && polling.reconcileIntervalMs,
       });
       // Keys only the stream delivers are kept no longer than their values are exported.
       const snapshot = new QuotaSnapshot({ streamOnlyLifetimeMs: staleness.staleAfterMs });
@@ -118,7 +114,7 @@ export class App {
       let { apiHost, accessKey, secretKey } = ecoflow;
       if (config.demo) {
         // Loaded only in demo mode: an exporter for real devices does not carry the simulator.
-        const demo = await (await import('./simulator/demo-cloud.js')).startDemoCloud({ stream: mqtt.mode !== 'off', logger: log });
+        const demo = await (await import('./simulator/demo-cloud.js')).startDemoCloud({ stream: streamMode !== undefined, logger: log });
         parts.keep('demo', demo);
         ({ apiHost, accessKey, secretKey } = demo);
       }
@@ -135,9 +131,7 @@ export class App {
 
       // One record of each device's model, read by the unified metrics and the energy ledger alike.
       const models = deviceModels(log);
-      const stateFile = config.energyStateFile
-        ? { path: config.energyStateFile, intervalMs: config.energyStateIntervalMs }
-        : { why: config.demo ? 'demo mode' : 'ENERGY_STATE_FILE is empty, or auto with no home folder' };
+      const stateFile = 'path' in config.energyStateFile ? { ...config.energyStateFile, intervalMs: config.energyStateIntervalMs } : config.energyStateFile;
       const energy = deviceMetrics.countsEnergy
         ? await startEnergy({ snapshot, models, staleness, logger: log, reporter: selfMetrics, stateFile, version: VERSION })
         : undefined;
@@ -154,7 +148,7 @@ export class App {
 
       // With the stream off, the MQTT client (and what it pulls in) is never loaded.
       const stream =
-        mqtt.mode === 'off'
+        streamMode === undefined
           ? undefined
           : new (await import('./stream/live-stream.js')).LiveStream({
               snapshot,
@@ -191,13 +185,11 @@ export class App {
           logger: log,
         });
         parts.keep('server', server);
-        this.#port = server.port;
       }
 
       await poller.start();
       parts.cutShortIfStopping();
-      log.info('device list loaded', { devices: snapshot.size });
-      if (stream && mqtt.mode !== 'off') await stream.start(mqtt.mode);
+      if (stream && streamMode) await stream.start(streamMode);
       parts.cutShortIfStopping();
     } catch (err) {
       const cutShort = parts.stopping;

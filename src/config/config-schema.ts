@@ -335,11 +335,16 @@ export const configSchema = {
     default: 'auto',
     env: 'ENERGY_STATE_FILE',
     arg: 'energy-state-file',
-    derive: (file, { env, valueOf }) => {
+    // The file, or why there is none (the log says it at start).
+    derive: (file, { env, valueOf }): { path: string } | { why: string } => {
       const given = file.trim();
-      if (given !== 'auto') return given || undefined;
+      if (given !== 'auto') return given ? { path: given } : { why: 'ENERGY_STATE_FILE is empty' };
       // Demo devices are simulated afresh at every launch: nothing of theirs is worth keeping.
-      return valueOf(demo) ? undefined : perUserStateFile(env, process.platform);
+      if (valueOf(demo)) return { why: 'demo mode' };
+      const path = perUserStateFile(env, process.platform);
+      return path
+        ? { path }
+        : { why: `ENERGY_STATE_FILE is auto and ${process.platform === 'win32' ? 'LOCALAPPDATA' : 'HOME'} is not set: no per-user folder` };
     },
   }),
   energyStateIntervalMs: option({

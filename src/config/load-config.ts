@@ -155,7 +155,7 @@ function splitArgs(argv: string[]) {
   return { args, configFiles, help, version, unknown };
 }
 
-export function helpText(): string {
+function helpText(): string {
   const lines = [
     'Usage: ecoflow-exporter [options]',
     '',

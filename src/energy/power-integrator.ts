@@ -40,10 +40,6 @@ export class PowerIntegrator {
     return Number.isNaN(this.#state.since) ? undefined : this.#state;
   }
 
-  get held(): HeldPower | undefined {
-    return this.#held;
-  }
-
   /**
    * Adds the held power over the time since the last update, up to `at`, when `counts` says the
    * held value was still the device's (fresh, not silent for too long); the caller judges that.

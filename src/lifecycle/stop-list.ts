@@ -50,15 +50,22 @@ export class StopList<Name extends string> {
 
   /** After stop(): stops the parts kept since it began (a start that was under way). */
   async stopLate(): Promise<void> {
-    await this.stop();
+    await this.stop().catch(() => {});
     await this.#stopKept();
   }
 
+  /** Every part is asked to stop, whatever an earlier one threw: a failing stream must not keep the state unwritten. */
   async #stopKept(): Promise<void> {
+    const errors: unknown[] = [];
     for (const name of this.#order) {
       const part = this.#parts.get(name);
       this.#parts.delete(name);
-      await part?.stop();
+      try {
+        await part?.stop();
+      } catch (err) {
+        errors.push(err);
+      }
     }
+    if (errors.length > 0) throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'parts failed to stop');
   }
 }

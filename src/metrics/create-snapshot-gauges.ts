@@ -1,3 +1,7 @@
+/**
+ * The factory of the snapshot's metrics, with the list of producers: device state (online, last update),
+ * raw quotas and, unless switched off, the unified layer (device_info and base-unit metrics).
+ */
 import type { Meter } from '@opentelemetry/api';
 import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
 import type { StalenessRule } from '../snapshot/staleness.js';
@@ -21,8 +25,9 @@ export interface SnapshotGaugesSetup {
   maxSeriesPerDevice?: number;
   /** Where the producers say what a user should know (a capped device, a guessed model). */
   logger?: Logger;
-  /** The self-metrics: series per collection, renewals. */
+  /** The self-metrics: series per collection. */
   reporter?: GaugesReporter;
+  /** Series were derived or went away: the renewal policy may want a renewal (ChurnBoundedGauges). */
   onRetired?: () => void;
   /** The renewal policy's threshold (otel/renewal-policy.ts). */
   renewAfter?: RenewAfter;
@@ -41,11 +46,7 @@ export function producerMemory(models?: DeviceModels, logger?: Logger): Producer
   return { models: models ?? deviceModels(logger), lastDropped: new Map() };
 }
 
-/**
- * The metrics of the snapshot, with the list of producers: device state (online, last update),
- * raw quotas and, unless switched off, the unified layer (device_info and base-unit metrics).
- * Not started.
- */
+/** The snapshot's gauges over the producers, not started. */
 export function createSnapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
   const unified = o.unified ?? true;
   const gauges = new GaugeRegistry(o.meter);

@@ -80,7 +80,10 @@ export class EnergyCounters implements MetricProducer {
         }
         (metric as { dataPoints: typeof kept }).dataPoints = kept;
       }
+      // A counter whose last series went is left out, as the SDK leaves out one that never had any.
+      scope.metrics = scope.metrics.filter((metric) => metric.dataPoints.length > 0);
     }
+    result.resourceMetrics.scopeMetrics = result.resourceMetrics.scopeMetrics.filter((scope) => scope.metrics.length > 0);
     if (this.#started && !this.#pending && this.#shown.renewalDue(this.#since.size)) this.#pending = setImmediate(() => this.#renew());
     return result;
   }

@@ -1,3 +1,13 @@
+/**
+ * A meter whose SDK side can be thrown away and built again.
+ *
+ * sdk-metrics remembers every attribute set an observable instrument ever reported (the
+ * "cumulative memo" of its DeltaMetricProcessor, never cleaned), so the series of devices and
+ * keys that went away stay in memory for as long as the MeterProvider lives. The readers that
+ * export (Prometheus, OTLP) stay bound to the main provider and take this one's metrics as an
+ * extra producer: renewing it drops the memory of gone series and nothing the readers keep,
+ * such as the self-metrics' counters.
+ */
 import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type CollectionResult, type MetricCollectOptions, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
@@ -9,16 +19,7 @@ interface Side {
   meter: Meter;
 }
 
-/**
- * A meter whose SDK side can be thrown away and built again.
- *
- * sdk-metrics remembers every attribute set an observable instrument ever reported (the
- * "cumulative memo" of its DeltaMetricProcessor, never cleaned), so the series of devices and
- * keys that went away stay in memory for as long as the MeterProvider lives. The readers that
- * export (Prometheus, OTLP) stay bound to the main provider and take this one's metrics as an
- * extra producer: renewing it drops the memory of gone series and nothing the readers keep,
- * such as the self-metrics' counters.
- */
+/** Renewed by the renewal policy's owner (ChurnBoundedGauges, EnergyCounters); collected by the readers as a producer. */
 export class RenewableMeter implements MetricProducer {
   readonly #name: string;
   readonly #version: string;

@@ -127,6 +127,7 @@ export class Poller {
       }
     }
     this.#ready = true;
+    this.#log.info('device list loaded', { devices: this.#o.snapshot.size });
     // A stream status message changes online state between lists: start or end polling then.
     this.#unsubscribe = this.#o.snapshot.subscribe((change) => {
       if (change.kind === 'device-changed') this.#reconcileTasks();

@@ -184,16 +184,19 @@ export class CloudSimulator {
     const d = this.device(sn);
     delete d.quotas[key];
     delete d.motion?.[key];
+    delete this.#lastReported.get(sn)?.[key];
   }
 
   /** Adds (or replaces) a device; the simulator keeps its own copy. */
   addDevice(device: SimulatedDevice): void {
     const { motion, ...data } = device;
     this.#devices.set(device.sn, { ...structuredClone(data), motion: motion && { ...motion } });
+    this.#lastReported.delete(device.sn);
   }
 
   removeDevice(sn: string): void {
     this.#devices.delete(sn);
+    this.#lastReported.delete(sn);
   }
 
   /** The next `times` requests to `endpoint` misbehave as `fault` says. */

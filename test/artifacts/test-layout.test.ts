@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -45,4 +45,13 @@ test('every test file under test/unit/ tests the module at its path', () => {
     [],
     'test files with no module at their path: checks of shipped files go to test/artifacts/, tests of several parts to test/integration/',
   );
+});
+
+test('npm test runs test:unit, test:artifacts and test:integration: every test file sits in one of the three', () => {
+  const scripts = (JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const tests = files('test', '.test.ts');
+  assert.ok(tests.length > 20);
+  for (const file of tests) assert.match(file, /^test\/(unit|integration|artifacts)\//);
+  for (const part of ['unit', 'artifacts', 'integration']) assert.match(scripts[`test:${part}`]!, new RegExp(`dist/test/${part}`), `test:${part}`);
+  assert.match(scripts.test!, /find dist\/test -name '\*\.test\.js'/, 'npm test runs every test file');
 });

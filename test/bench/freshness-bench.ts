@@ -51,7 +51,7 @@ async function world(env: NodeJS.ProcessEnv) {
     exporter,
     snapshot,
     ask,
-    scrapeUrl: `http://127.0.0.1:${exporter.app.metricsPort}/metrics`,
+    scrapeUrl: `http://127.0.0.1:${exporter.config.exporter.port}/metrics`,
     async stop() {
       await exporter.stop();
       await ask({ cmd: 'stop' });

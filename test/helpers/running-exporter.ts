@@ -46,7 +46,7 @@ export async function startExporter(simulator: Pick<CloudSimulator, 'url'>, env:
     config,
     logs,
     async scrape() {
-      const res = await fetch(`http://127.0.0.1:${app.metricsPort}/metrics`);
+      const res = await fetch(`http://127.0.0.1:${config.exporter.port}/metrics`);
       if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
       return res.text();
     },

@@ -35,7 +35,7 @@ async function chain(t: import('node:test').TestContext): Promise<Chain> {
   t.after(() => rmSync(stateDir, { recursive: true, force: true }));
   const env = { COLLECTING_INTERVAL: '0.5', DEVICE_LIST_INTERVAL: '0.5', ENERGY_STATE_FILE: join(stateDir, 'energy-state.json'), ENERGY_STATE_INTERVAL: '1' };
   const { simulator, exporter } = await startPair(t, env, fleet);
-  const prometheus = await startPrometheus(`127.0.0.1:${exporter.app.metricsPort}`, { intervalS: 1, timeoutS: 1 }, { ruleFiles: [RULES] });
+  const prometheus = await startPrometheus(`127.0.0.1:${exporter.config.exporter.port}`, { intervalS: 1, timeoutS: 1 }, { ruleFiles: [RULES] });
   t.after(() => prometheus.stop());
   const online = fleet.filter((d) => d.online).map((d) => d.sn);
   await eventually(

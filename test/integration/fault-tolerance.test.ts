@@ -175,7 +175,7 @@ test('a device the key may not read (1006) is not asked again for a long while',
 
 test('/readyz says whether the EcoFlow API answered recently; /healthz only that the process lives', async (t) => {
   const { simulator, exporter } = await ready(t);
-  const probe = async (path: string) => (await fetch(`http://127.0.0.1:${exporter.app.metricsPort}${path}`)).status;
+  const probe = async (path: string) => (await fetch(`http://127.0.0.1:${exporter.config.exporter.port}${path}`)).status;
   assert.equal(await probe('/readyz'), 200);
   const port = Number(new URL(simulator.url).port);
   await simulator.stop();

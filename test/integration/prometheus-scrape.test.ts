@@ -54,7 +54,7 @@ test('promtool finds no format errors, only the naming habits of raw EcoFlow key
 
 test('a real Prometheus scrapes every sample with our labels', needs('prometheus'), async (t) => {
   const { text, exporter } = await stillFleetExposition(t);
-  const prometheus = await startPrometheus(`127.0.0.1:${exporter.app.metricsPort}`);
+  const prometheus = await startPrometheus(`127.0.0.1:${exporter.config.exporter.port}`);
   t.after(() => prometheus.stop());
 
   const up = await eventually(
@@ -79,7 +79,7 @@ test('a real Prometheus scrapes every sample with our labels', needs('prometheus
     device: SN.delta2,
     device_name: 'DELTA 2-Garage',
     product_name: 'DELTA 2',
-    instance: `127.0.0.1:${exporter.app.metricsPort}`,
+    instance: `127.0.0.1:${exporter.config.exporter.port}`,
     job: 'ecoflow',
   });
   assert.equal(Number(soc!.value[1]), sampleValue(text, 'ecoflow_pd_soc', SN.delta2));
@@ -137,7 +137,7 @@ test('a hostile payload still gives an exposition Prometheus scrapes without err
   const started = Date.now();
   await exporter.scrape();
   t.diagnostic(`one scrape of ${text.length} bytes took ${Date.now() - started} ms`);
-  const prometheus = await startPrometheus(`127.0.0.1:${exporter.app.metricsPort}`, { intervalS: 3, timeoutS: 3 });
+  const prometheus = await startPrometheus(`127.0.0.1:${exporter.config.exporter.port}`, { intervalS: 3, timeoutS: 3 });
   t.after(() => prometheus.stop());
   await eventually(
     async () => {

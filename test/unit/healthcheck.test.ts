@@ -93,10 +93,10 @@ test('a wildcard EXPORTER_HOST (0.0.0.0, ::) is probed on 127.0.0.1; another hos
   assert.equal(await probe(t, { EXPORTER_PORT: port, EXPORTER_HOST: '127.0.0.1' }), 0);
   // The port read as the exporter reads it (parseInt): trailing text is ignored by both.
   assert.equal(await probe(t, { EXPORTER_PORT: `${port}abc`, EXPORTER_HOST: '127.0.0.1' }), 0);
-  assert.equal(server.paths.length, 3);
+  assert.equal(server.paths.length, 4);
   // Another loopback address: the server is not bound there, so the probe must fail if it goes where told.
   assert.equal(await probe(t, { EXPORTER_PORT: port, EXPORTER_HOST: '127.0.0.2' }), 1);
-  assert.equal(server.paths.length, 3);
+  assert.equal(server.paths.length, 4);
 });
 
 test('a server that accepts but never answers: exit 1 after the 3 s timeout', { timeout: 15_000 }, async (t) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NODE_FLOOR, nodeTooOld } from '../../src/node-runtime.js';
 
@@ -49,17 +49,4 @@ test("a machine's own old Node.js running the exporter directly is told how to s
   }
   assert.equal(status, 1);
   assert.match(stderr, /runs on Node\.js 24\.0 or newer.* Start it with `npm start`/);
-});
-
-test('npm test is test:unit, test:integration and test:artifacts: every test file sits in one of the three', () => {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.test.ts') ? [`${dir}/${e.name}`] : [],
-    );
-  const tests = walk(`${REPO}test`).map((p) => p.slice(REPO.length));
-  assert.ok(tests.length > 20);
-  for (const file of tests) assert.match(file, /^test\/(unit|integration|artifacts)\//);
-  assert.match(pkg.scripts['test:unit']!, /dist\/test\/unit/);
-  assert.match(pkg.scripts['test:integration']!, /dist\/test\/integration/);
-  assert.match(pkg.scripts['test:artifacts']!, /dist\/test\/artifacts/);
 });

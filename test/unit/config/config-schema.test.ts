@@ -36,7 +36,7 @@ interface ExpectedConfig {
   maxSeriesPerDevice: number;
   largeFleetDevices: number;
   unifiedMetrics: boolean;
-  energyStateFile?: string;
+  energyStateFile: { path: string } | { why: string };
   energyStateIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'auto' | 'json' | 'text';

@@ -307,7 +307,7 @@ test('a representative environment gives the whole Config: units converted, list
     maxSeriesPerDevice: 100,
     largeFleetDevices: 200,
     unifiedMetrics: false,
-    energyStateFile: '/var/lib/ecoflow-exporter/energy.json',
+    energyStateFile: { path: '/var/lib/ecoflow-exporter/energy.json' },
     energyStateIntervalMs: 60_000,
     logLevel: 'error',
     logFormat: 'text',
@@ -343,23 +343,24 @@ test('a config file value of the wrong shape is a reported problem, not a crash,
   assert.ok(!found.join('\n').includes('do-not-echo'));
 });
 
-test('ENERGY_STATE_FILE: auto (the default) is a per-user file; empty turns it off; none in demo mode', (t) => {
-  assert.equal(config({ ...KEYS, HOME: '/home/pi' }).energyStateFile, '/home/pi/.local/state/ecoflow-exporter/energy-state.json');
-  assert.equal(config({ ...KEYS, HOME: '/home/pi', XDG_STATE_HOME: '/srv/state' }).energyStateFile, '/srv/state/ecoflow-exporter/energy-state.json');
-  assert.equal(
-    config({ ...KEYS, HOME: '/home/pi', XDG_STATE_HOME: 'relative' }).energyStateFile,
-    '/home/pi/.local/state/ecoflow-exporter/energy-state.json',
+test('ENERGY_STATE_FILE: auto (the default) is a per-user file; empty turns it off; none in demo mode; each "none" says why', (t) => {
+  const file = (env: NodeJS.ProcessEnv, args: string[] = []) => config(env, args).energyStateFile;
+  assert.deepEqual(file({ ...KEYS, HOME: '/home/pi' }), { path: '/home/pi/.local/state/ecoflow-exporter/energy-state.json' });
+  assert.deepEqual(file({ ...KEYS, HOME: '/home/pi', XDG_STATE_HOME: '/srv/state' }), { path: '/srv/state/ecoflow-exporter/energy-state.json' });
+  assert.deepEqual(
+    file({ ...KEYS, HOME: '/home/pi', XDG_STATE_HOME: 'relative' }),
+    { path: '/home/pi/.local/state/ecoflow-exporter/energy-state.json' },
     'the XDG spec ignores a relative path',
   );
-  assert.equal(config({ ...KEYS, HOME: '/home/pi', ENERGY_STATE_FILE: '' }).energyStateFile, undefined);
-  assert.equal(config({ ...KEYS }).energyStateFile, undefined, 'no home: nowhere to keep it');
-  assert.equal(config({ HOME: '/home/pi' }, ['--demo']).energyStateFile, undefined);
+  assert.deepEqual(file({ ...KEYS, HOME: '/home/pi', ENERGY_STATE_FILE: '/srv/e.json' }), { path: '/srv/e.json' });
+  assert.deepEqual(file({ ...KEYS, HOME: '/home/pi', ENERGY_STATE_FILE: '' }), { why: 'ENERGY_STATE_FILE is empty' });
+  assert.deepEqual(file({ ...KEYS }), { why: 'ENERGY_STATE_FILE is auto and HOME is not set: no per-user folder' }, 'no home: nowhere to keep it');
+  assert.deepEqual(file({ HOME: '/home/pi' }, ['--demo']), { why: 'demo mode' });
   assert.equal(config({ ...KEYS, ENERGY_STATE_INTERVAL: '5' }).energyStateIntervalMs, 5000);
   // On Windows, in the local application data; the platform is the running process's.
   t.mock.property(process, 'platform', 'win32');
-  assert.equal(
-    config({ ...KEYS, LOCALAPPDATA: 'C:\\Users\\pi\\AppData\\Local', HOME: '/x' }).energyStateFile,
-    'C:\\Users\\pi\\AppData\\Local\\ecoflow-exporter\\energy-state.json',
-  );
-  assert.equal(config({ ...KEYS, HOME: '/x' }).energyStateFile, undefined, 'no local application data: nowhere to keep it');
+  assert.deepEqual(file({ ...KEYS, LOCALAPPDATA: 'C:\\Users\\pi\\AppData\\Local', HOME: '/x' }), {
+    path: 'C:\\Users\\pi\\AppData\\Local\\ecoflow-exporter\\energy-state.json',
+  });
+  assert.deepEqual(file({ ...KEYS, HOME: '/x' }), { why: 'ENERGY_STATE_FILE is auto and LOCALAPPDATA is not set: no per-user folder' });
 });

@@ -46,3 +46,17 @@ test('a part kept once stopping has begun cuts the start short; stopLate() stops
   await stopping;
   assert.deepEqual(stopped, ['server', 'sources']);
 });
+
+test('a part that fails to stop does not keep the others running: each is asked, then the failure is thrown', async () => {
+  const stopped: string[] = [];
+  const list = new StopList(ORDER);
+  list.keep('sources', {
+    stop: () => {
+      throw new Error('stream would not close');
+    },
+  });
+  list.keep('push', part('push', stopped));
+  list.keep('server', part('server', stopped));
+  await assert.rejects(list.stop(), /stream would not close/);
+  assert.deepEqual(stopped, ['push', 'server']);
+});

@@ -124,3 +124,15 @@ test('the counters follow the one renewal policy: once enough series went away t
   // The fresh side reports the same values and start times.
   assert.deepEqual(await collected(counters), after);
 });
+
+test('a counter whose last series went is left out whole, not sent as a metric without points', async (t) => {
+  const world = energyWorld();
+  const counters = started(world);
+  t.after(() => counters.shutdown());
+  world.snapshot.replaceQuotas(SN, { pv: 100 }, 5 * S);
+  world.snapshot.replaceQuotas(SN, { pv: 100 }, 7 * S);
+  assert.ok((await collected(counters)).size > 0);
+  world.snapshot.setDevices([]);
+  const { resourceMetrics } = await counters.collect();
+  assert.deepEqual(resourceMetrics.scopeMetrics, []);
+});

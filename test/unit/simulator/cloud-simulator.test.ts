@@ -275,6 +275,16 @@ test('an offline device still answers quota/all, with the values it last reporte
   advance(600);
   assert.deepEqual((await quotaAll(simulator, SN.delta2)).body.data, offline.body.data);
   assert.deepEqual(simulator.currentQuotas(SN.delta2), offline.body.data);
+  // What is changed meanwhile is answered: a key removed goes, one set is the new value.
+  simulator.removeQuota(SN.delta2, 'pd.soc');
+  simulator.setQuota(SN.delta2, 'bms_bmsStatus.f32ShowSoc', 12.5);
+  const changed = simulator.currentQuotas(SN.delta2);
+  assert.equal('pd.soc' in changed, false);
+  assert.equal(changed['bms_bmsStatus.f32ShowSoc'], 12.5);
+  // A device added again under the same serial answers as itself, not as the one before.
+  simulator.removeDevice(SN.delta2);
+  simulator.addDevice({ ...demoFleet().find((d) => d.sn === SN.delta2)!, online: false, motion: undefined });
+  assert.equal(simulator.currentQuotas(SN.delta2)['pd.soc'], demoFleet().find((d) => d.sn === SN.delta2)!.quotas['pd.soc']);
 });
 
 test('currentQuotas is what quota/all answers, moving values computed', async (t) => {
