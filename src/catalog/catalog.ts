@@ -344,6 +344,19 @@ export const PORTS = {
 
 export type Port = keyof typeof PORTS;
 
+/** The label of per-port metrics, with the port names allowed. */
+export const PORT_LABEL = { name: 'port', values: Object.keys(PORTS) } as const satisfies EnumLabel;
+
+/** The labels of per-circuit metrics: the circuit's number, and the source its energy came from. */
+export const CIRCUIT_LABELS = { circuit: 'circuit', source: { name: 'source', values: CIRCUIT_SOURCES } } as const satisfies Record<string, Label>;
+
+/** The labels a unified metric or energy counter carries: DEVICE_LABELS, and `port`, or `circuit` and `source`. */
+export function metricLabels(metric: UnifiedMetric | EnergyMetric): readonly Label[] {
+  if (metric.perPort) return [...DEVICE_LABELS, PORT_LABEL];
+  if ('perCircuit' in metric && metric.perCircuit) return [...DEVICE_LABELS, CIRCUIT_LABELS.circuit, CIRCUIT_LABELS.source];
+  return DEVICE_LABELS;
+}
+
 /** Name fragments reserved for the exporter's own metrics, now and in later releases. */
 const RESERVED = new Set<string>([METRICS.online.name, METRICS.connectionErrors.name, 'connection_errors_total']);
 const RESERVED_PREFIXES = ['exporter_', 'last_update_'];

@@ -13,7 +13,7 @@ import { millisToHrTime } from '@opentelemetry/core';
 import { DataPointType, type CollectionResult, type MetricCollectOptions, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { EnergyLedger, EnergyReading } from '../energy/energy-ledger.js';
 import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
-import { ENERGY_METRICS, ENERGY_UNIT, ownMetricName, type EnergyMetricId } from '../catalog/catalog.js';
+import { CIRCUIT_LABELS, ENERGY_METRICS, ENERGY_UNIT, ownMetricName, PORT_LABEL, type EnergyMetricId } from '../catalog/catalog.js';
 import { attributesKey } from '../otel/attribute-key.js';
 import type { RenewableMeter } from '../otel/renewable-meter.js';
 import { ShownSeries, type RenewAfter } from '../otel/renewal-policy.js';
@@ -114,9 +114,9 @@ export class EnergyCounters implements MetricProducer {
     if (known && known.device === device) return known.attributes;
     const attributes: Attributes =
       reading.port !== undefined
-        ? { ...device, port: reading.port }
+        ? { ...device, [PORT_LABEL.name]: reading.port }
         : reading.circuit !== undefined
-          ? { ...device, circuit: reading.circuit, source: reading.source }
+          ? { ...device, [CIRCUIT_LABELS.circuit]: reading.circuit, [CIRCUIT_LABELS.source.name]: reading.source }
           : device;
     this.#attributes.set(reading, { device, attributes });
     return attributes;

@@ -1,7 +1,7 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceModel, DeviceModels } from '../../devices/device-models.js';
 import { samplesByTarget, targetsFedBy, type UnifiedSample } from '../../devices/unify.js';
-import { DEVICE_INFO, ownMetricName, UNIFIED_METRICS, type UnifiedMetricId } from '../../catalog/catalog.js';
+import { DEVICE_INFO, ownMetricName, PORT_LABEL, UNIFIED_METRICS, type UnifiedMetricId } from '../../catalog/catalog.js';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
 import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series-producer.js';
 
@@ -74,7 +74,7 @@ export class UnifiedProducer implements SeriesProducer {
   }
 
   #seriesOf(sample: UnifiedSample, labels: Attributes): Series {
-    const attributes = sample.port === undefined ? labels : { ...labels, port: sample.port };
+    const attributes = sample.port === undefined ? labels : { ...labels, [PORT_LABEL.name]: sample.port };
     const series: Series = { gauge: this.#gauges[sample.metric], value: sample.value, attributes, updatedAt: sample.updatedAt };
     if (sample.rest) series.rest = true;
     return series;

@@ -3,10 +3,30 @@ import { FAMILIES } from '../../../src/devices/families.js';
 import type { DeviceFamily, RawOnlyRule, UnmappedKey } from '../../../src/devices/device-family.js';
 import { SOURCES } from '../../../src/devices/sources.js';
 import { energyPlan } from '../../../src/energy/energy-plan.js';
-import { DEVICE_INFO, ENERGY_METRICS, ENERGY_UNIT, PORTS, UNIFIED_METRICS, type EnergyMetricId, type UnifiedMetricId } from '../../../src/catalog/catalog.js';
+import {
+  DEVICE_INFO,
+  DEVICE_LABELS,
+  ENERGY_METRICS,
+  ENERGY_UNIT,
+  metricLabels,
+  PORTS,
+  UNIFIED_METRICS,
+  type EnergyMetric,
+  type EnergyMetricId,
+  type UnifiedMetric,
+  type UnifiedMetricId,
+} from '../../../src/catalog/catalog.js';
 
 function provides(family: DeviceFamily, metric: UnifiedMetricId): boolean {
   return family.rows.some((r) => r.metric === metric);
+}
+
+/** `{port}` or `{circuit,source}`: the labels a metric carries beyond the device's. */
+function ownLabels(metric: UnifiedMetric | EnergyMetric): string {
+  const own = metricLabels(metric)
+    .slice(DEVICE_LABELS.length)
+    .map((l) => (typeof l === 'string' ? l : l.name));
+  return own.length > 0 ? `{${own.join(',')}}` : '';
 }
 
 export function unifiedMetricsTable(prefix = 'ecoflow'): string {
@@ -14,12 +34,12 @@ export function unifiedMetricsTable(prefix = 'ecoflow'): string {
   rows.push(`| \`${prefix}_${DEVICE_INFO.name}\` | — | ${DEVICE_INFO.help} | all |`);
   for (const [id, m] of Object.entries(UNIFIED_METRICS) as Array<[UnifiedMetricId, (typeof UNIFIED_METRICS)[UnifiedMetricId]]>) {
     const families = FAMILIES.filter((f) => provides(f, id)).map((f) => f.id);
-    const name = `\`${prefix}_${m.name}${'perPort' in m ? '{port}' : ''}\``;
+    const name = `\`${prefix}_${m.name}${ownLabels(m)}\``;
     rows.push(`| ${name} | ${m.unit} | ${m.help} | ${families.join(', ') || '—'} |`);
   }
   for (const [id, m] of Object.entries(ENERGY_METRICS) as Array<[EnergyMetricId, (typeof ENERGY_METRICS)[EnergyMetricId]]>) {
     const families = FAMILIES.filter((f) => countsEnergy(f, id)).map((f) => f.id);
-    const name = `\`${prefix}_${m.name}${'perPort' in m ? '{port}' : 'perCircuit' in m ? '{circuit,source}' : ''}\``;
+    const name = `\`${prefix}_${m.name}${ownLabels(m)}\``;
     rows.push(`| ${name} | ${ENERGY_UNIT} | ${m.help} | ${families.join(', ') || '—'} |`);
   }
   return rows.join('\n');

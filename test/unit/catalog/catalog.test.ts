@@ -2,18 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusReader } from '../../../src/export/prometheus-reader.js';
-import {
-  CIRCUIT_SOURCES,
-  DEVICE_INFO,
-  DEVICE_LABELS,
-  ENERGY_METRICS,
-  type EnergyMetric,
-  type Label,
-  METRICS,
-  PORTS,
-  UNIFIED_METRICS,
-  type UnifiedMetric,
-} from '../../../src/catalog/catalog.js';
+import { DEVICE_INFO, ENERGY_METRICS, type Label, METRICS, metricLabels, UNIFIED_METRICS } from '../../../src/catalog/catalog.js';
 import { FAMILIES } from '../../../src/devices/families.js';
 import { DeviceModels } from '../../../src/devices/device-models.js';
 import { EnergyLedger } from '../../../src/energy/energy-ledger.js';
@@ -22,29 +11,14 @@ import { RenewableMeter } from '../../../src/otel/renewable-meter.js';
 import { metricsOn } from '../../helpers/metrics-world.js';
 import { stillDemoFleet } from '../../helpers/simulated-fleet.js';
 
-/** The `port` label of per-port metrics, with the port names the catalog allows. */
-const PORT_LABEL: Label = { name: 'port', values: Object.keys(PORTS) };
-
-/** What the catalog says a unified metric carries: DEVICE_LABELS, and `port` on per-port ones. */
-function unifiedLabels(metric: UnifiedMetric): readonly Label[] {
-  return metric.perPort ? [...DEVICE_LABELS, PORT_LABEL] : DEVICE_LABELS;
-}
-
-/** What the catalog says an energy counter carries: DEVICE_LABELS, and `port`, or `circuit` and `source`. */
-function energyLabels(metric: EnergyMetric): readonly Label[] {
-  if (metric.perPort) return [...DEVICE_LABELS, PORT_LABEL];
-  if (metric.perCircuit) return [...DEVICE_LABELS, 'circuit', { name: 'source', values: CIRCUIT_SOURCES }];
-  return DEVICE_LABELS;
-}
-
 /** Catalog name (without prefix) → the labels the catalog says it carries. */
 function catalogLabels(): Map<string, readonly Label[]> {
   const all = new Map<string, readonly Label[]>();
   for (const m of Object.values(METRICS)) all.set(m.name, m.labels);
-  for (const m of Object.values(UNIFIED_METRICS)) all.set(m.name, unifiedLabels(m));
+  for (const m of Object.values(UNIFIED_METRICS)) all.set(m.name, metricLabels(m));
   all.set(DEVICE_INFO.name, DEVICE_INFO.labels);
   // parseSample takes `_total` off, as Prometheus adds it to counters.
-  for (const m of Object.values(ENERGY_METRICS)) all.set(m.name.replace(/_total$/, ''), energyLabels(m));
+  for (const m of Object.values(ENERGY_METRICS)) all.set(m.name.replace(/_total$/, ''), metricLabels(m));
   return all;
 }
 
