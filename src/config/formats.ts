@@ -18,9 +18,9 @@ function format<T>(definition: Omit<FormatDefinition<T>, 'parsed'>): FormatDefin
   return definition;
 }
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-export const MQTT_MODES = ['auto', 'on', 'off'] as const;
-export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const MQTT_MODES = ['auto', 'on', 'off'] as const;
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 
 export const formats = {
   seconds: format<number>({

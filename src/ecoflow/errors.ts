@@ -34,11 +34,6 @@ export class EcoflowApiError extends EcoflowError {
   ) {
     super(`EcoFlow API error ${apiCode} on ${endpoint}: ${apiMessage}${hintFor(apiCode)}`, endpoint);
   }
-
-  /** The key or signature was refused: 8513 (wrong key or wrong regional host) or 8521. */
-  get isAuthFailure(): boolean {
-    return this.apiCode === API_CODES.accessKeyInvalid || this.apiCode === API_CODES.signatureWrong;
-  }
 }
 
 /** A non-2xx HTTP status. */

@@ -19,7 +19,7 @@ export interface QuotaSample {
 }
 
 /** Deeper values are skipped: nothing real nests this far, and recursion must stay bounded. */
-export const MAX_QUOTA_DEPTH = 16;
+const MAX_QUOTA_DEPTH = 16;
 
 // Shared by every sample outside arrays: nearly all of them, and never written to.
 const NO_INDEXES: readonly string[] = [];
@@ -67,7 +67,7 @@ const suffixCache = new Map<string, string>();
 const SUFFIX_CACHE_LIMIT = 100_000;
 
 /** `bms_bmsStatus.f32ShowSoc` → `bms_bms_status_f32_show_soc`; always a valid name fragment. */
-export function quotaMetricSuffix(path: string): string {
+function quotaMetricSuffix(path: string): string {
   let suffix = suffixCache.get(path);
   if (suffix !== undefined) return suffix;
   suffix = snakeCase(path);

@@ -45,7 +45,6 @@ test('an unknown access key is API error 8513 with a region hint, and no secret 
   );
   assert.ok(err instanceof EcoflowApiError);
   assert.equal(err.apiCode, '8513');
-  assert.equal(err.isAuthFailure, true);
   assert.match(err.message, /accessKey is invalid/);
   assert.match(err.message, /api-e\.ecoflow\.com/);
   assert.ok(!err.message.includes(TEST_KEYS.secretKey));

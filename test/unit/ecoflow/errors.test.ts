@@ -23,14 +23,6 @@ test('device-specific: API codes 1006, 1008 and 6012 only; auth failures, other 
   assert.equal(isDeviceSpecific(undefined), false);
 });
 
-test('an auth failure is 8513 (wrong key or region) or 8521 (wrong signature), nothing else', () => {
-  assert.equal(new EcoflowApiError('device/list', API_CODES.accessKeyInvalid, 'accessKey is invalid').isAuthFailure, true);
-  assert.equal(new EcoflowApiError('device/list', API_CODES.signatureWrong, 'signature is wrong').isAuthFailure, true);
-  for (const code of [API_CODES.deviceNotAllowed, API_CODES.badParams, API_CODES.deviceOffline, '8514']) {
-    assert.equal(new EcoflowApiError('device/list', code, 'm').isAuthFailure, false, code);
-  }
-});
-
 test('API errors say the code, the endpoint and the API message, with a hint on what to check for 8513, 8521 and 1006', () => {
   const region = new EcoflowApiError('device/list', '8513', 'accessKey is invalid');
   assert.match(region.message, /^EcoFlow API error 8513 on device\/list: accessKey is invalid \(hint: /);

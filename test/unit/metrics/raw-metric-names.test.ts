@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flattenQuota, quotaMetricSuffix } from '../../../src/metrics/raw-metric-names.js';
+import { flattenQuota } from '../../../src/metrics/raw-metric-names.js';
 import { quotaMetricName } from '../../../src/catalog/catalog.js';
 
-const name = (key: string) => quotaMetricName('ecoflow', quotaMetricSuffix(key));
+/** The metric a top-level key with a numeric value becomes. */
+const name = (key: string) => quotaMetricName('ecoflow', flattenQuota(key, 1)[0]!.name);
 
 test('names metrics as the Python exporter did', () => {
   const table: Array<[string, string]> = [
