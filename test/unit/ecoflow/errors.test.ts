@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  API_CODES,
   EcoflowApiError,
   EcoflowCircuitOpenError,
   EcoflowError,
