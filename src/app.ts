@@ -2,8 +2,11 @@
  * The composition root: builds the parts from a Config, in the order they depend on each other,
  * hands each the options it needs, and stops them as one list (lifecycle/stop-list.ts).
  */
+import { MetricSelection } from './catalog/metric-selection.js';
 import type { Config } from './config/load-config.js';
 import { deviceModels } from './devices/device-models.js';
+import { FAMILIES } from './devices/families.js';
+import { keyTreatment } from './devices/family-keys.js';
 import { EcoflowClient } from './ecoflow/ecoflow-client.js';
 import { circuitLog, RequestGovernor } from './ecoflow/request-governor.js';
 import { startEnergy } from './energy/energy-service.js';
@@ -72,11 +75,18 @@ export class App {
         reconcileIntervalMs: streamMode && polling.reconcileIntervalMs,
       });
       // Keys only the stream delivers are kept no longer than their values are exported.
-      const snapshot = new QuotaSnapshot({ streamOnlyLifetimeMs: staleness.staleAfterMs });
+      // A device keeps no more values than the output can use: the keys the tables read, and raw
+      // ones up to the series cap (none without raw metrics).
+      const snapshot = new QuotaSnapshot({
+        streamOnlyLifetimeMs: staleness.staleAfterMs,
+        maxValuesPerDevice: config.maxSeriesPerDevice,
+        keyPolicy: keyTreatment(FAMILIES, config.rawMetrics),
+      });
       this.#snapshot = snapshot;
       const deviceMetrics = new DeviceMetrics({
         prefix: config.metricsPrefix,
         unified: config.unifiedMetrics,
+        selection: new MetricSelection({ raw: config.rawMetrics, include: config.metricsInclude, exclude: config.metricsExclude }),
         scope: SCOPE,
         cardinalityLimit: CARDINALITY_LIMIT,
       });
@@ -92,6 +102,7 @@ export class App {
         logger: log,
         // Pushes start after the self-metrics exist; the SDK's first push is an interval away.
         onOtlpFailure: () => selfMetrics?.recordOtlpFailure(),
+        onSerializerMismatch: () => selfMetrics?.recordSerializerFallback(),
       });
       parts.keep('telemetry', { stop: () => telemetry.shutdown() });
 
@@ -144,6 +155,8 @@ export class App {
         logger: log,
         reporter: selfMetrics,
         ledger: energy?.ledger,
+        // A renewed SDK side is new SDK state: the next /metrics is checked against the package's serializer.
+        onRenewal: () => telemetry.prometheus.checkNextCollection(),
       });
 
       // With the stream off, the MQTT client (and what it pulls in) is never loaded.
@@ -188,6 +201,8 @@ export class App {
       }
 
       await poller.start();
+      // The first collection may have come before any device was read: check one that has them.
+      telemetry.prometheus.checkNextCollection();
       parts.cutShortIfStopping();
       if (stream && streamMode) await stream.start(streamMode);
       parts.cutShortIfStopping();

@@ -101,6 +101,12 @@ export const METRICS = {
     labels: [],
     help: 'OTLP pushes that failed (collector down, slow or refusing).',
   },
+  serializerFallbacks: {
+    name: 'exporter_serializer_fallbacks',
+    type: 'counter',
+    labels: [],
+    help: "Times /metrics went over from the exporter's own text writer to the OpenTelemetry package's serializer because they wrote different text (compared at start and after each instrument renewal); 1 at most. /metrics stays right, scrapes cost more: a bug, please report it.",
+  },
   streamState: {
     name: 'exporter_stream_state',
     type: 'gauge',

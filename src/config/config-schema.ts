@@ -69,6 +69,15 @@ const deviceSns = option({
   derive: commaList,
 });
 
+const rawMetrics = option({
+  key: 'metrics.raw',
+  doc: "Raw quota metrics: every key of every payload, named after the key, in the device's own units (about 80 % of the series); false (or 0, no, off) leaves them out and keeps the unified metrics, the energy counters and the device state. The shipped overview and energy dashboards and the alert rules read none of them.",
+  format: 'switch',
+  default: true,
+  env: 'RAW_METRICS',
+  arg: 'raw-metrics',
+});
+
 const collectingIntervalMs = option({
   key: 'polling.collectingInterval',
   doc: 'Seconds between quota polls of one device.',
@@ -326,6 +335,29 @@ export const configSchema = {
     default: true,
     env: 'UNIFIED_METRICS',
     arg: 'unified-metrics',
+    derive: (unified, { valueOf, problem }) => {
+      if (!unified && !valueOf(rawMetrics)) problem('RAW_METRICS=false with UNIFIED_METRICS=false leaves no device values to export: turn one of them on');
+      return unified;
+    },
+  }),
+  rawMetrics,
+  metricsInclude: option({
+    key: 'metrics.include',
+    doc: "Export only the device metrics whose name (prefix included, as in /metrics) matches one of these comma-separated globs (* any run, ? one character, [a-z] a class); empty: all. online, device_info, the last-update time and the exporter's own metrics always stay.",
+    format: String,
+    default: '',
+    env: 'METRICS_INCLUDE',
+    arg: 'metrics-include',
+    derive: commaList,
+  }),
+  metricsExclude: option({
+    key: 'metrics.exclude',
+    doc: 'Leave out the device metrics whose name matches one of these comma-separated globs; wins over METRICS_INCLUDE. Excluded series are never built: they cost no memory and no time at collection.',
+    format: String,
+    default: '',
+    env: 'METRICS_EXCLUDE',
+    arg: 'metrics-exclude',
+    derive: commaList,
   }),
   /** energy-state-file.ts: every energy counter as last exported, kept across restarts. */
   energyStateFile: option({

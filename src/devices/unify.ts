@@ -2,6 +2,7 @@ import type { QuotaEntry } from '../snapshot/quota-snapshot.js';
 import { readQuota, type QuotaReading } from '../snapshot/quota-value.js';
 import { holds } from '../snapshot/quota-path.js';
 import type { DeviceFamily, MappingRow } from './device-family.js';
+import { rowInputs } from './family-keys.js';
 import type { Port, UnifiedMetricId } from '../catalog/catalog.js';
 
 export interface UnifiedSample {
@@ -66,8 +67,7 @@ function computeTargetsFedBy(family: DeviceFamily, keys: ReadonlySet<string>): S
     inputs = [];
     for (const row of family.rows) {
       const target = targetOf(row);
-      const paths = [...(typeof row.key === 'string' ? [row.key] : row.key), row.times, row.minus, row.when?.key];
-      for (const path of paths) if (path !== undefined) inputs.push([path, target]);
+      for (const path of rowInputs(row)) inputs.push([path, target]);
     }
     inputsCache.set(family, inputs);
   }

@@ -8,6 +8,7 @@
  */
 import type { CircuitBucketsRow, DailyCounterRow, DeviceFamily, LifetimeCounterRow } from '../devices/device-family.js';
 import { targetOf } from '../devices/unify.js';
+import { energyRowInputs } from '../devices/family-keys.js';
 import { ENERGY_METRICS, type EnergyMetricId, type Port, type UnifiedMetricId } from '../catalog/catalog.js';
 import { encodeCounterKey } from './counter-key.js';
 
@@ -92,15 +93,4 @@ function integrationsOf(family: DeviceFamily): Map<string, { target: EnergyTarge
     }
   }
   return out;
-}
-
-/**
- * The keys an energy row turns into values: its counter keys and, for a daily or circuit row, the
- * day they belong to (the plan's inputs; the key-coverage check). A lifetime row's `pack` key
- * only names the pack: it stays the family's to account for (an identity key), and the plan adds
- * it to the row's inputs.
- */
-export function energyRowInputs(row: DeviceFamily['energy']['rows'][number]): string[] {
-  if (row.kind === 'circuit-buckets') return [row.key, ...row.day];
-  return row.kind === 'daily' ? [...row.keys, ...row.day] : [...row.keys];
 }

@@ -1,8 +1,8 @@
-import { MetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
+import { MetricReader, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { gaugesDelta } from '../otel/temporality.js';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { PrometheusText } from './prometheus-text.js';
+import { CheckedSerializer, type SerializerMismatch } from './checked-serializer.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -29,19 +29,39 @@ export const SHARE_MS = 100;
  * instrument, and observable gauges need delta here (otel/temporality.ts).
  */
 export class PrometheusReader extends MetricReader {
-  readonly #serializer = new PrometheusText();
+  readonly #serializer: CheckedSerializer;
+  #checkPending = true;
   #inFlight: Promise<Exposition> | undefined;
   #last: { exposition: Exposition; doneAt: number; shareMs: number } | undefined;
 
   readonly #onError: (error: unknown) => void;
 
-  constructor(options: { cardinalityLimit: number; metricProducers?: MetricProducer[]; onError?: (error: unknown) => void }) {
+  /**
+   * `onError`: each error a collection reports (a throwing callback). `onSerializerMismatch`:
+   * once, if our text ever differs from the package serializer's, which then serves for good.
+   */
+  constructor(options: {
+    cardinalityLimit: number;
+    metricProducers?: MetricProducer[];
+    onError?: (error: unknown) => void;
+    onSerializerMismatch?: (mismatch: SerializerMismatch) => void;
+  }) {
     super({
       aggregationTemporalitySelector: (type) => gaugesDelta(type),
       cardinalitySelector: () => options.cardinalityLimit,
       metricProducers: options.metricProducers,
     });
     this.#onError = options.onError ?? (() => {});
+    this.#serializer = new CheckedSerializer({ onMismatch: options.onSerializerMismatch });
+  }
+
+  /**
+   * Hold the next collection's text to the package serializer's, as the first one is. Call it
+   * when the SDK's data may have changed shape (a renewed SDK side): between two calls, scrapes
+   * pay for one serialisation only.
+   */
+  checkNextCollection(): void {
+    this.#checkPending = true;
   }
 
   /**
@@ -75,10 +95,18 @@ export class PrometheusReader extends MetricReader {
   async #collectAndSerialize(): Promise<Exposition> {
     const started = performance.now();
     const collectedAt = Date.now();
+    // Taken before collecting: a renewal while this collection runs may come after its side was read.
+    let check = this.#checkPending;
+    this.#checkPending = false;
     const { resourceMetrics, errors } = await this.collect();
     // A failing callback must not cost the scrape what the others observed.
     for (const error of errors) this.#onError(error);
-    const body = this.#serializer.serialize(resourceMetrics);
+    if (check && !hasMetrics(resourceMetrics)) {
+      // Nothing to compare (the package writes a placeholder comment, we an empty body): the next one.
+      check = false;
+      this.#checkPending = true;
+    }
+    const body = this.#serializer.serialize(resourceMetrics, check);
     let zipped: Promise<Buffer> | undefined;
     const exposition: Exposition = { body, collectedAt, gzip: () => (zipped ??= gzipAsync(body, { level: 1 })) };
     const doneAt = performance.now();
@@ -93,4 +121,8 @@ export class PrometheusReader extends MetricReader {
 
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}
+}
+
+function hasMetrics(resourceMetrics: ResourceMetrics): boolean {
+  return resourceMetrics.scopeMetrics.some((scope) => scope.metrics.length > 0);
 }

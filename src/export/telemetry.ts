@@ -7,6 +7,7 @@ import type { Meter } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, type MetricProducer, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Logger } from '../log/logger.js';
+import type { SerializerMismatch } from './checked-serializer.js';
 import { createOtlpReader, type OtlpPushOptions } from './otlp-push.js';
 import { PrometheusReader } from './prometheus-reader.js';
 
@@ -23,13 +24,21 @@ export interface TelemetryOptions {
   logger: Logger;
   /** Each failed push, after its log line. */
   onOtlpFailure?: () => void;
+  /**
+   * Once at most, after its log line: our Prometheus text differed from the package
+   * serializer's, which writes /metrics from then on.
+   */
+  onSerializerMismatch?: (mismatch: SerializerMismatch) => void;
   /** How long shutdown waits for the last OTLP push. Default 3 s. */
   flushBudgetMs?: number;
 }
 
 export interface Telemetry {
   meter: Meter;
-  /** Renders /metrics (collects only when the endpoint is served). */
+  /**
+   * Renders /metrics (collects only when the endpoint is served); its `checkNextCollection()`
+   * after each renewal of an SDK side.
+   */
   prometheus: PrometheusReader;
   /** The last OTLP push within the budget, then the readers stop. */
   shutdown(): Promise<void>;
@@ -41,6 +50,15 @@ export async function startTelemetry(o: TelemetryOptions): Promise<Telemetry> {
     cardinalityLimit: o.cardinalityLimit,
     metricProducers: o.producers,
     onError: (error) => o.logger.error('metric collection error', { error: String(error) }),
+    onSerializerMismatch: (mismatch) => {
+      o.logger.error(
+        "the exporter's Prometheus text writer differs from @opentelemetry/exporter-prometheus: /metrics is written by the package's serializer from now on (slower; a bug, please report it)",
+        {
+          ...mismatch,
+        },
+      );
+      o.onSerializerMismatch?.(mismatch);
+    },
   });
   if (o.prometheus) readers.push(prometheus);
   if (o.otlp) {

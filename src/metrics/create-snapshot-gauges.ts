@@ -1,6 +1,6 @@
 /**
  * The factory of the snapshot's metrics, with the list of producers: device state (online, last update),
- * raw quotas and, unless switched off, the unified layer (device_info and base-unit metrics).
+ * and, unless switched off, raw quotas and the unified layer (device_info and base-unit metrics).
  */
 import type { Meter } from '@opentelemetry/api';
 import type { QuotaSnapshot } from '../snapshot/quota-snapshot.js';
@@ -13,6 +13,7 @@ import { GaugeRegistry, type SeriesProducer } from './series-producer.js';
 import { SnapshotGauges, type GaugesReporter } from './snapshot-gauges.js';
 import type { Logger } from '../log/logger.js';
 import type { RenewAfter } from '../otel/renewal-policy.js';
+import type { MetricSelection } from '../catalog/metric-selection.js';
 
 export interface SnapshotGaugesSetup {
   meter: Meter;
@@ -20,6 +21,8 @@ export interface SnapshotGaugesSetup {
   prefix: string;
   /** Default true. */
   unified?: boolean;
+  /** Which device metrics to build (RAW_METRICS, METRICS_INCLUDE, METRICS_EXCLUDE). Default: all. */
+  selection?: MetricSelection;
   /** Which series are too old to export. Default: none. */
   staleness?: StalenessRule;
   maxSeriesPerDevice?: number;
@@ -49,18 +52,19 @@ export function producerMemory(models?: DeviceModels, logger?: Logger): Producer
 /** The snapshot's gauges over the producers, not started. */
 export function createSnapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
   const unified = o.unified ?? true;
-  const gauges = new GaugeRegistry(o.meter);
-  const producers: SeriesProducer[] = [
-    new DeviceStateProducer(gauges, o.prefix),
-    new RawQuotaProducer({
-      gauges,
-      prefix: o.prefix,
-      maxSeriesPerDevice: o.maxSeriesPerDevice,
-      reservedNames: unified ? UNIFIED_NAMES : undefined,
-      onSeriesCapped: o.logger && ((sn, dropped) => logSeriesCapped(o.logger!, sn, dropped, o.maxSeriesPerDevice)),
-      lastDropped: o.memory?.lastDropped,
-    }),
-  ];
+  const gauges = new GaugeRegistry(o.meter, o.selection);
+  const producers: SeriesProducer[] = [new DeviceStateProducer(gauges, o.prefix)];
+  if (o.selection?.raw !== false)
+    producers.push(
+      new RawQuotaProducer({
+        gauges,
+        prefix: o.prefix,
+        maxSeriesPerDevice: o.maxSeriesPerDevice,
+        reservedNames: unified ? UNIFIED_NAMES : undefined,
+        onSeriesCapped: o.logger && ((sn, dropped) => logSeriesCapped(o.logger!, sn, dropped, o.maxSeriesPerDevice)),
+        lastDropped: o.memory?.lastDropped,
+      }),
+    );
   if (unified)
     producers.push(
       new UnifiedProducer({

@@ -14,6 +14,9 @@ import type { StalenessRule } from '../snapshot/staleness.js';
 import { ChurnBoundedGauges } from './churn-bounded-gauges.js';
 import { EnergyCounters } from './energy-counters.js';
 import type { GaugesReporter } from './snapshot-gauges.js';
+import { MetricSelection } from '../catalog/metric-selection.js';
+import { FAMILIES } from '../devices/families.js';
+import { selectionNotices } from './selection-notices.js';
 
 export interface DeviceMetricsOptions {
   prefix: string;
@@ -23,6 +26,8 @@ export interface DeviceMetricsOptions {
   scope: { name: string; version: string };
   /** Attribute sets per instrument before the SDK folds the rest into an overflow series. */
   cardinalityLimit: number;
+  /** Which device metrics to build (RAW_METRICS, METRICS_INCLUDE, METRICS_EXCLUDE). Default: all. */
+  selection?: MetricSelection;
 }
 
 /** What the device metrics report (the self-metrics). */
@@ -41,6 +46,8 @@ export interface DeviceMetricsStart {
   reporter: DeviceMetricsReporter;
   /** The energy counters' values: required when `countsEnergy`. */
   ledger?: EnergyLedger;
+  /** After each renewal of an SDK side, once reported. */
+  onRenewal?: () => void;
 }
 
 export class DeviceMetrics {
@@ -56,7 +63,7 @@ export class DeviceMetrics {
     this.#o = options;
     const side = () => new RenewableMeter({ ...options.scope, cardinalityLimit: options.cardinalityLimit, onRenewal: this.#onRenewal });
     this.#gaugesMeter = side();
-    this.#energy = options.unified ? new EnergyCounters({ prefix: options.prefix, meter: side() }) : undefined;
+    this.#energy = options.unified ? new EnergyCounters({ prefix: options.prefix, meter: side(), selection: options.selection }) : undefined;
     this.producers = this.#energy ? [this.#gaugesMeter, this.#energy] : [this.#gaugesMeter];
   }
 
@@ -68,11 +75,15 @@ export class DeviceMetrics {
   start(o: DeviceMetricsStart): void {
     if (this.#started) return;
     this.#started = o;
+    const selection = this.#o.selection ?? MetricSelection.everything;
+    for (const n of selectionNotices(selection, { prefix: this.#o.prefix, unified: this.#o.unified, families: FAMILIES }))
+      o.logger[n.level](n.message, n.fields);
     this.#gauges = new ChurnBoundedGauges({
       meter: this.#gaugesMeter,
       snapshot: o.snapshot,
       prefix: this.#o.prefix,
       unified: this.#o.unified,
+      selection: this.#o.selection,
       models: o.models,
       staleness: o.staleness,
       maxSeriesPerDevice: o.maxSeriesPerDevice,
@@ -95,5 +106,6 @@ export class DeviceMetrics {
   readonly #onRenewal = (released: number): void => {
     this.#started?.reporter.recordRenewal(released);
     this.#started?.logger.info('rebuilt the metric instruments to let go of series that went away', { released_series: released });
+    this.#started?.onRenewal?.();
   };
 }

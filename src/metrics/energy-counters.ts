@@ -18,12 +18,15 @@ import { attributesKey } from '../otel/attribute-key.js';
 import type { RenewableMeter } from '../otel/renewable-meter.js';
 import { ShownSeries, type RenewAfter } from '../otel/renewal-policy.js';
 import { deviceLabels } from './device-labels.js';
+import { MetricSelection } from '../catalog/metric-selection.js';
 
 export interface EnergyCountersOptions {
   prefix: string;
   meter: RenewableMeter;
   /** The renewal policy's threshold. Default: as many as are live, at least 1,000. */
   renewAfter?: RenewAfter;
+  /** Which counters to export (METRICS_INCLUDE, METRICS_EXCLUDE). Default: all. */
+  selection?: MetricSelection;
 }
 
 interface Labelled {
@@ -34,7 +37,8 @@ interface Labelled {
 
 export class EnergyCounters implements MetricProducer {
   readonly #meter: RenewableMeter;
-  #counters: Record<EnergyMetricId, ObservableCounter> | undefined;
+  /** The selected counters: a reading of a metric left out is never observed. */
+  #counters: Partial<Record<EnergyMetricId, ObservableCounter>> | undefined;
   readonly #attributes = new WeakMap<EnergyReading, Labelled>();
   /**
    * Start time (epoch ms) by series (metric and labels), as last observed: the series to keep.
@@ -42,6 +46,7 @@ export class EnergyCounters implements MetricProducer {
    */
   #since = new Map<string, number>();
   readonly #names: Record<EnergyMetricId, string>;
+  readonly #selected: Array<[EnergyMetricId, EnergyMetricSpec]>;
   readonly #renewAfter: RenewAfter | undefined;
   #shown: ShownSeries;
   #ledger: EnergyLedger | undefined;
@@ -54,6 +59,10 @@ export class EnergyCounters implements MetricProducer {
     this.#renewAfter = options.renewAfter;
     this.#shown = new ShownSeries(options.renewAfter);
     this.#names = Object.fromEntries(Object.entries(ENERGY_METRICS).map(([id, m]) => [id, ownMetricName(options.prefix, m)])) as Record<EnergyMetricId, string>;
+    const selection = options.selection ?? MetricSelection.everything;
+    this.#selected = (Object.entries(ENERGY_METRICS) as Array<[EnergyMetricId, EnergyMetricSpec]>).filter(([id]) =>
+      selection.selects(this.#names[id], 'energy'),
+    );
   }
 
   /** Registers the counters; a reader may collect (an empty scope) before. */
@@ -100,10 +109,12 @@ export class EnergyCounters implements MetricProducer {
     for (const device of this.#snapshot!.devices()) {
       const labels = deviceLabels(device);
       for (const reading of this.#ledger!.readings(device.sn)) {
+        const counter = counters[reading.metric];
+        if (!counter) continue;
         const attributes = this.#attributesOf(reading, labels);
         since.set(seriesKey(this.#names[reading.metric], attributes), reading.since);
-        this.#shown.note(counters[reading.metric], attributes);
-        result.observe(counters[reading.metric], reading.joules, attributes);
+        this.#shown.note(counter, attributes);
+        result.observe(counter, reading.joules, attributes);
       }
     }
     this.#since = since;
@@ -124,13 +135,11 @@ export class EnergyCounters implements MetricProducer {
 
   #register(meter: RenewableMeter['meter']): void {
     const counters = Object.fromEntries(
-      (Object.entries(ENERGY_METRICS) as Array<[EnergyMetricId, (typeof ENERGY_METRICS)[EnergyMetricId]]>).map(([id, m]) => [
-        id,
-        meter.createObservableCounter(this.#names[id], { description: m.help, unit: ENERGY_UNIT }),
-      ]),
-    ) as Record<EnergyMetricId, ObservableCounter>;
+      this.#selected.map(([id, m]) => [id, meter.createObservableCounter(this.#names[id], { description: m.help, unit: ENERGY_UNIT })]),
+    ) as Partial<Record<EnergyMetricId, ObservableCounter>>;
     this.#counters = counters;
-    meter.addBatchObservableCallback(this.#observe, Object.values(counters));
+    const observed = Object.values(counters);
+    if (observed.length > 0) meter.addBatchObservableCallback(this.#observe, observed);
   }
 
   /** Out of the collection that found it due; the series observed next are the fresh side's first. */
@@ -144,6 +153,8 @@ export class EnergyCounters implements MetricProducer {
     }, released);
   }
 }
+
+type EnergyMetricSpec = (typeof ENERGY_METRICS)[EnergyMetricId];
 
 /** A series' identity: its metric and its labels. */
 function seriesKey(metric: string, attributes: Attributes): string {

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { visitLeaves, type LeafWalk, type PathSegment } from '../snapshot/quota-path.js';
 import { numericValue } from '../snapshot/quota-value.js';
+import { MAX_QUOTA_DEPTH } from '../snapshot/quota-budget.js';
 
 export interface QuotaSample {
   /** Metric name without the prefix, e.g. `bms_bms_status_f32_show_soc`. */
@@ -17,9 +18,6 @@ export interface QuotaSample {
   indexes: readonly string[];
   value: number;
 }
-
-/** Deeper values are skipped: nothing real nests this far, and recursion must stay bounded. */
-const MAX_QUOTA_DEPTH = 16;
 
 // Shared by every sample outside arrays: nearly all of them, and never written to.
 const NO_INDEXES: readonly string[] = [];

@@ -1,5 +1,6 @@
 import type { Attributes, Meter, MetricOptions, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord } from '../snapshot/quota-snapshot.js';
+import { MetricSelection, type MetricKind } from '../catalog/metric-selection.js';
 
 /** One value ready for collection. */
 export interface Series {
@@ -37,16 +38,35 @@ export interface SeriesProducer {
 /**
  * Observable gauges by name, shared by the producers. The SDK binds a batch callback to a
  * fixed list of instruments, so whoever observes them re-binds when `grown` says so.
+ *
+ * The user's metric selection is applied here, before a series exists: a producer that gets
+ * no gauge for a name makes no series of it. Filtering later, with an SDK View's drop
+ * aggregation, would still derive, hold and observe every series, and the SDK would still
+ * hash each one's attributes at every collection before dropping it (CONTRIBUTING.md,
+ * "Measured comparisons", has the figures).
  */
 export class GaugeRegistry {
   readonly #meter: Meter;
+  readonly #selection: MetricSelection;
   readonly #gauges = new Map<string, ObservableGauge>();
   #grown = false;
 
-  constructor(meter: Meter) {
+  constructor(meter: Meter, selection = MetricSelection.everything) {
     this.#meter = meter;
+    this.#selection = selection;
   }
 
+  /** A device metric's gauge, or undefined when the selection leaves the name out. */
+  selected(name: string, options: MetricOptions, kind: MetricKind): ObservableGauge | undefined {
+    return this.#selection.selects(name, kind) ? this.gauge(name, options) : undefined;
+  }
+
+  /** Whether `name` would get a gauge, without making one. */
+  selects(name: string, kind: MetricKind): boolean {
+    return this.#selection.selects(name, kind);
+  }
+
+  /** A gauge the selection has no say over: device state and the exporter's own. */
   gauge(name: string, options: MetricOptions): ObservableGauge {
     let gauge = this.#gauges.get(name);
     if (!gauge) {

@@ -44,6 +44,7 @@ export class SelfMetrics implements RequestReporter, PollReporter, DeviceMetrics
   readonly #requestDuration: Histogram;
   readonly #pollDuration: Histogram;
   readonly #otlpFailures: Counter;
+  readonly #serializerFallbacks: Counter;
   readonly #connectionErrors: Counter;
   readonly #streamConnects: Counter;
   readonly #streamDisconnects: Counter;
@@ -86,6 +87,7 @@ export class SelfMetrics implements RequestReporter, PollReporter, DeviceMetrics
     this.#streamMessages = counter(METRICS.streamMessages);
     this.#streamUnknown = counter(METRICS.streamUnknownMessages);
     this.#renewals = counter(METRICS.instrumentRenewals);
+    this.#serializerFallbacks = counter(METRICS.serializerFallbacks);
     this.#energyRejected = counter(METRICS.energyReadingsRejected);
     this.#energyStateWrites = counter(METRICS.energyStateWrites);
     this.#streamMerge = meter.createHistogram(name(METRICS.streamMergeDuration), {
@@ -196,6 +198,11 @@ export class SelfMetrics implements RequestReporter, PollReporter, DeviceMetrics
 
   recordOtlpFailure(): void {
     this.#otlpFailures.add(1);
+  }
+
+  /** /metrics went over to the package's serializer (once a process at most). */
+  recordSerializerFallback(): void {
+    this.#serializerFallbacks.add(1);
   }
 
   readonly #observe: BatchObservableCallback = (result) => {

@@ -3,8 +3,12 @@
  * the stream's status messages), raw quota values with a per-key update time and the transport
  * that delivered them. Writers (REST full reads, MQTT partial pushes) replace or merge; readers
  * (the metric instruments) see a consistent device record, its revision and which keys changed.
- * Knows nothing of HTTP, MQTT or metrics.
+ * A device holds no more values than the output can use (`maxValuesPerDevice`, `keyPolicy`):
+ * what a payload brings beyond is not kept, only counted (`droppedValues`). Knows nothing of
+ * HTTP, MQTT or metrics.
  */
+import { QuotaBudget, quotaCost, quotaValues } from './quota-budget.js';
+
 export interface DeviceIdentity {
   sn: string;
   name: string;
@@ -37,6 +41,12 @@ export interface DeviceRecord extends DeviceIdentity {
   streamedAt?: number;
   /** Bumped on every change of this record; lets readers cache what they derive from it. */
   revision: number;
+  /**
+   * Numeric values (each key at least 1) of the keys not stored for want of room under
+   * `maxValuesPerDevice` and missing now: recounted by each REST read, raised by a stream
+   * message refusing a key, lowered when a refused key is stored after all. 0 without a bound.
+   */
+  droppedValues: number;
 }
 
 export type SnapshotChange =
@@ -44,9 +54,26 @@ export type SnapshotChange =
   /** `keys`: the only keys written (a partial update); absent: any key may have changed or gone. */
   | { kind: 'quotas-changed'; sn: string; keys?: ReadonlySet<string> };
 
+/**
+ * What the output makes of a key. 'keep': it reads the key by name (a family's table, the energy
+ * ledger, device detection), so it is stored whatever the room, and takes its room first. 'cap':
+ * stored while the device's budget has room, in payload order. 'drop': nothing reads it (raw
+ * metrics switched off, say): never stored, and not counted as dropped. The same key must always
+ * get the same answer: the running cost of a device assumes it.
+ */
+export type KeyPolicy = (key: string) => 'keep' | 'cap' | 'drop';
+
 export interface QuotaSnapshotOptions {
   /** Stream-only keys older than this are pruned at the next REST read. Default: never. */
   streamOnlyLifetimeMs?: number;
+  /**
+   * The budget of one device: its stored keys may cost this much together, each key its numeric
+   * leaves as the raw metrics count them, at least 1 (see quota-budget.ts). Keys refused for it
+   * are counted in `droppedValues`. Default: no bound (and no key is walked to count it).
+   */
+  maxValuesPerDevice?: number;
+  /** Default: every key 'cap'. */
+  keyPolicy?: KeyPolicy;
 }
 
 type Listener = (change: SnapshotChange) => void;
@@ -55,13 +82,21 @@ interface MutableRecord extends DeviceRecord {
   quotas: Map<string, QuotaEntry>;
 }
 
+const CAP_EVERY_KEY: KeyPolicy = () => 'cap';
+
 export class QuotaSnapshot {
   readonly #devices = new Map<string, MutableRecord>();
   readonly #listeners = new Set<Listener>();
   readonly #streamOnlyLifetimeMs: number;
+  readonly #maxValues: number;
+  readonly #policy: KeyPolicy;
+  /** Each device's budget; none without `maxValuesPerDevice`. */
+  readonly #budgets = new Map<string, QuotaBudget>();
 
   constructor(options: QuotaSnapshotOptions = {}) {
     this.#streamOnlyLifetimeMs = options.streamOnlyLifetimeMs ?? Infinity;
+    this.#maxValues = options.maxValuesPerDevice ?? Infinity;
+    this.#policy = options.keyPolicy ?? CAP_EVERY_KEY;
   }
 
   subscribe(listener: Listener): () => void {
@@ -100,7 +135,9 @@ export class QuotaSnapshot {
           state: d.online ? 'online' : 'offline',
           quotas: new Map(),
           revision: 1,
+          droppedValues: 0,
         });
+        if (this.#maxValues !== Infinity) this.#budgets.set(d.sn, new QuotaBudget(this.#maxValues));
         this.#emit({ kind: 'device-added', sn: d.sn });
         continue;
       }
@@ -113,6 +150,7 @@ export class QuotaSnapshot {
     for (const sn of [...this.#devices.keys()]) {
       if (keep.has(sn)) continue;
       this.#devices.delete(sn);
+      this.#budgets.delete(sn);
       this.#emit({ kind: 'device-removed', sn });
     }
   }
@@ -129,17 +167,49 @@ export class QuotaSnapshot {
 
   /**
    * A full read (REST quota/all): keys REST delivered before and not now are gone; keys only
-   * the stream delivers stay (until stale and pruned).
+   * the stream delivers stay (until stale and pruned). Under a budget, the room is counted again
+   * from scratch: the stream-only keys that stay take theirs first, then the payload's keys the
+   * output reads by name ('keep'), then its other keys are stored in payload order while there is
+   * room; `droppedValues` is recounted the same way.
    */
   replaceQuotas(sn: string, quotas: Record<string, unknown>, at: number): void {
     const record = this.#devices.get(sn);
     if (!record) return;
+    const budget = this.#budgets.get(sn);
     const pruneBefore = at - this.#streamOnlyLifetimeMs;
     for (const [key, entry] of record.quotas) {
       if (Object.hasOwn(quotas, key)) continue;
-      if (entry.inRest || entry.updatedAt < pruneBefore) record.quotas.delete(key);
+      if (entry.inRest || entry.updatedAt < pruneBefore) {
+        record.quotas.delete(key);
+        budget?.release(key);
+      }
     }
-    for (const [key, value] of Object.entries(quotas)) record.quotas.set(key, { value, updatedAt: at, inRest: true });
+    const keys = Object.keys(quotas);
+    const policy = this.#policy;
+    if (budget) {
+      budget.startFullRead(quotas, pruneBefore);
+      // The payload's keys are decided again; those the output reads by name take their room first.
+      for (const key of keys) {
+        if (record.quotas.has(key)) budget.release(key);
+        if (policy(key) === 'keep') budget.charge(key, quotaCost(quotas[key]));
+      }
+    }
+    for (const key of keys) {
+      const fate = policy(key);
+      if (fate === 'drop') continue;
+      const value = quotas[key];
+      if (budget && fate === 'cap') {
+        const cost = quotaCost(value);
+        if (!budget.fits(cost)) {
+          record.quotas.delete(key);
+          budget.refuse(key, quotaValues(value), at, true);
+          continue;
+        }
+        budget.charge(key, cost);
+      }
+      record.quotas.set(key, { value, updatedAt: at, inRest: true });
+    }
+    if (budget) record.droppedValues = budget.dropped;
     record.restReadAt = at;
     this.#written(record, at);
   }
@@ -147,17 +217,41 @@ export class QuotaSnapshot {
   /**
    * A partial update (a stream message): only the given keys change. Ignored unless the device
    * is online: an offline device's values are not exported, and a refused one's never come back.
+   * Under a budget, a key stored already is always updated; a new one is stored if it fits (or
+   * the output reads it by name), else counted in `droppedValues`.
    */
   mergeQuotas(sn: string, quotas: Record<string, unknown>, at: number): void {
     const record = this.#devices.get(sn);
     if (record?.state !== 'online') return;
+    const budget = this.#budgets.get(sn);
+    const policy = this.#policy;
     const keys = new Set<string>();
-    for (const [key, value] of Object.entries(quotas)) {
-      const inRest = record.quotas.get(key)?.inRest ?? false;
-      record.quotas.set(key, { value, updatedAt: at, inRest });
+    for (const key of Object.keys(quotas)) {
+      const fate = policy(key);
+      if (fate === 'drop') continue;
+      const value = quotas[key];
+      const stored = record.quotas.get(key);
+      if (budget) {
+        const cost = quotaCost(value);
+        if (stored) budget.recharge(key, cost);
+        else if (fate === 'keep' || budget.fits(cost)) budget.charge(key, cost);
+        else {
+          budget.refuse(key, quotaValues(value), at, false);
+          continue;
+        }
+      }
+      record.quotas.set(key, { value, updatedAt: at, inRest: stored?.inRest ?? false });
       keys.add(key);
     }
-    if (keys.size === 0) return;
+    const dropped = budget?.dropped ?? 0;
+    if (keys.size === 0 && dropped === record.droppedValues) return;
+    record.droppedValues = dropped;
+    if (keys.size === 0) {
+      // Only what is missing changed: no value was written, but readers derive from the count.
+      record.revision++;
+      this.#emit({ kind: 'quotas-changed', sn, keys });
+      return;
+    }
     record.streamedAt = at;
     this.#written(record, at, keys);
   }
@@ -185,6 +279,8 @@ export class QuotaSnapshot {
 
   #clear(record: MutableRecord): void {
     record.quotas.clear();
+    record.droppedValues = 0;
+    this.#budgets.get(record.sn)?.clear();
   }
 
   #written(record: MutableRecord, at: number, keys?: ReadonlySet<string>): void {

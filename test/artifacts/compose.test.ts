@@ -9,6 +9,8 @@ import { parse } from 'yaml';
 import { DASHBOARDS } from '../helpers/dashboards.js';
 import { BINARIES, needs } from '../helpers/external-servers.js';
 import { envOf, runtimeStage } from '../helpers/dockerfile.js';
+import { configSchema } from '../../src/config/config-schema.js';
+import { walkOptions } from '../../src/config/option.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 const compose = parse(readFileSync(root('compose.yaml'), 'utf8'));
@@ -121,4 +123,12 @@ test('the energy state file sits on a volume the unprivileged user may write, in
   const [volume, target] = (service.volumes as string[]).find((v) => v.endsWith(`:${folder}`))!.split(':');
   assert.equal(target, folder);
   assert.ok(volume && Object.hasOwn(compose.volumes ?? {}, volume), 'a named volume, kept across `docker compose down`');
+});
+
+test('compose.yaml shows the metric selection, commented, with names the exporter reads', () => {
+  const text = readFileSync(root('compose.yaml'), 'utf8');
+  const shown = [...text.matchAll(/^\s+# ([A-Z_]+): /gm)].map((m) => m[1]);
+  assert.ok(shown.includes('RAW_METRICS') && shown.includes('METRICS_EXCLUDE'), shown.join());
+  const envs = new Set([...walkOptions(configSchema)].map((o) => o.spec.env));
+  for (const name of shown) assert.ok(envs.has(name), `${name} is no option of the exporter`);
 });

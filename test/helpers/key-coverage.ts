@@ -5,7 +5,7 @@
  */
 import { appendSegment, holds, visitLeaves, type LeafWalk } from '../../src/snapshot/quota-path.js';
 import type { DeviceFamily, EnergyRow, MappingRow } from '../../src/devices/device-family.js';
-import { energyRowInputs } from '../../src/energy/energy-plan.js';
+import { energyRowInputs, rowInputs } from '../../src/devices/family-keys.js';
 
 export type KeyAccount =
   | { by: 'row'; row: MappingRow }
@@ -20,10 +20,6 @@ export function leafPaths(quotas: Readonly<Record<string, unknown>>): string[] {
   const out = new Set<string>();
   for (const [key, value] of Object.entries(quotas)) visitLeaves(value, key, LEAF_PATHS, out);
   return [...out];
-}
-
-export function rowInputs(row: MappingRow): string[] {
-  return [...(typeof row.key === 'string' ? [row.key] : row.key), row.times, row.minus, row.when?.key].filter((k): k is string => k !== undefined);
 }
 
 export function accountFor(family: DeviceFamily, path: string): KeyAccount | undefined {

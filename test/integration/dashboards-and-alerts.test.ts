@@ -27,13 +27,19 @@ interface Chain {
   prometheus: RunningServer;
 }
 
-async function chain(t: import('node:test').TestContext): Promise<Chain> {
+async function chain(t: import('node:test').TestContext, extraEnv: Record<string, string> = {}): Promise<Chain> {
   const fleet = stillDemoFleet();
   // Values stay fresh for the length of the test; the device list is what takes devices offline.
   // With a state file, as users run it by default: the energy counters, and the alert on its writes.
   const stateDir = mkdtempSync(join(tmpdir(), 'dashboards-energy-'));
   t.after(() => rmSync(stateDir, { recursive: true, force: true }));
-  const env = { COLLECTING_INTERVAL: '0.5', DEVICE_LIST_INTERVAL: '0.5', ENERGY_STATE_FILE: join(stateDir, 'energy-state.json'), ENERGY_STATE_INTERVAL: '1' };
+  const env = {
+    COLLECTING_INTERVAL: '0.5',
+    DEVICE_LIST_INTERVAL: '0.5',
+    ENERGY_STATE_FILE: join(stateDir, 'energy-state.json'),
+    ENERGY_STATE_INTERVAL: '1',
+    ...extraEnv,
+  };
   const { simulator, exporter } = await startPair(t, env, fleet);
   const prometheus = await startPrometheus(`127.0.0.1:${exporter.config.exporter.port}`, { intervalS: 1, timeoutS: 1 }, { ruleFiles: [RULES] });
   t.after(() => prometheus.stop());
@@ -218,3 +224,40 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
     assert.ok(names.includes('ecoflow_output_energy_joules_total'), names.join(', '));
   });
 });
+
+test(
+  'with RAW_METRICS=false the overview, energy and exporter dashboards and every alert rule still answer, and no raw metric reaches Prometheus',
+  needs('prometheus'),
+  async (t) => {
+    const { simulator, exporter, prometheus } = await chain(t, { RAW_METRICS: 'false' });
+    await realTime(3000);
+    const empty: string[] = [];
+    for (const file of DASHBOARDS.filter((f) => f !== 'ecoflow-raw.json')) {
+      for (const { panel, expr } of dashboardQueries(file)) {
+        if ((await promQuery(prometheus.url, fill(expr))).length === 0) empty.push(`${file} / ${panel}: ${expr}`);
+      }
+    }
+    assert.deepEqual(empty, [], 'queries without data');
+    // The demo fleet's raw names: none is stored; the unified ones and the counters are.
+    const raw = await promQuery(prometheus.url, 'count({__name__=~"ecoflow_(pd|bms|inv|mppt)_.+"})');
+    assert.deepEqual(raw, []);
+    const kept = await promQuery(prometheus.url, 'count(ecoflow_battery_soc_ratio) and count(ecoflow_input_energy_joules_total)');
+    assert.equal(kept.length, 1);
+    assert.ok(
+      exporter.logs.some((l) => l.includes('shipped dashboards or alert rules') && l.includes('EcoFlow raw metrics')),
+      'the start-up line names the raw dashboard',
+    );
+
+    const rules = (parse(readFileSync(RULES, 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> }).groups.flatMap((g) => g.rules);
+    const text = await exporter.scrape();
+    for (const rule of rules) {
+      for (const name of rule.expr.match(/\becoflow_[a-z0-9_]+/g) ?? []) assert.match(text, new RegExp(`^${name}[{ ]`, 'm'), `${rule.alert} names ${name}`);
+    }
+    simulator.setQuota(SN.delta2, 'bms_emsStatus.f32LcdShowSoc', 5);
+    await eventually(
+      async () => (await activeAlerts(prometheus)).some((a) => a.labels.alertname === 'EcoflowBatteryLow' && a.labels.device === SN.delta2),
+      'EcoflowBatteryLow pending with raw metrics off',
+      30_000,
+    );
+  },
+);

@@ -1,10 +1,13 @@
 /**
  * `npm run update-docs`: rewrites the docs' generated sections (between `<!-- name:start -->`
  * and `<!-- name:end -->`, in the file test/helpers/doc-sections.ts names for each) from the
- * lists the code uses. test/artifacts/docs.test.ts compares them. Running it twice changes nothing.
+ * lists the code uses, and src/catalog/shipped-queries.ts from the shipped dashboards and alert
+ * rules. test/artifacts/docs.test.ts and test/artifacts/shipped-queries.test.ts compare them.
+ * Running it twice changes nothing.
  */
 import { writeFileSync } from 'node:fs';
 import { GENERATED_SECTIONS, HAND_WRITTEN_SECTIONS, between, docFiles, readDoc, repoPath, rewrite, sectionMarkers } from '../helpers/doc-sections.js';
+import { SHIPPED_QUERIES_FILE, shippedQueriesModule } from './doc-tables/shipped-queries.js';
 
 const problems: string[] = [];
 for (const file of docFiles()) {
@@ -24,6 +27,8 @@ for (const [name, { file, make }] of Object.entries(GENERATED_SECTIONS)) {
   }
   texts.set(file, rewrite(text, name, make()));
 }
+// A generated module is written whole.
+texts.set(SHIPPED_QUERIES_FILE, shippedQueriesModule());
 if (problems.length > 0) {
   process.stderr.write(`${problems.join('\n')}\n`);
   process.exit(1);
@@ -35,4 +40,4 @@ for (const [file, text] of texts) {
     changed.push(file);
   }
 }
-process.stdout.write(changed.length > 0 ? `updated ${changed.join(', ')}\n` : 'the generated sections were up to date\n');
+process.stdout.write(changed.length > 0 ? `updated ${changed.join(', ')}\n` : 'the generated sections and files were up to date\n');

@@ -40,16 +40,10 @@ export class RawQuotaProducer implements SeriesProducer {
 
   produce(device: DeviceRecord, labels: Attributes, out: SeriesGroups): void {
     let kept = 0;
-    let dropped = 0;
+    // Values the snapshot did not keep for want of room are left out as surely as those past the cap here.
+    let dropped = device.droppedValues;
     for (const [key, entry] of device.quotas) {
-      const room = this.#maxSeries - kept;
-      if (room <= 0) {
-        // Past the cap only count: a gauge made for a series never exported would stay for good.
-        this.#samples.length = 0;
-        dropped += flattenQuota(key, entry.value, this.#samples).length;
-        continue;
-      }
-      const { series, overflow } = this.#seriesOf(key, entry, labels, room);
+      const { series, overflow } = this.#seriesOf(key, entry, labels, this.#maxSeries - kept);
       dropped += overflow;
       if (series.length > 0) out.set(key, series);
       kept += series.length;
@@ -64,7 +58,7 @@ export class RawQuotaProducer implements SeriesProducer {
 
   update(device: DeviceRecord, labels: Attributes, keys: ReadonlySet<string>, out: SeriesGroups): boolean {
     // A capped device keeps the first series in key order: only a full pass can say which.
-    if ((this.#lastDropped.get(device.sn) ?? 0) > 0) return false;
+    if ((this.#lastDropped.get(device.sn) ?? 0) > 0 || device.droppedValues > 0) return false;
     let kept = this.#kept.get(device.sn);
     if (kept === undefined) return false;
     for (const key of keys) {
@@ -84,32 +78,43 @@ export class RawQuotaProducer implements SeriesProducer {
     this.#kept.delete(sn);
   }
 
-  /** At most `room` series of one key, and how many more it had. */
+  /**
+   * At most `room` series of one key, and how many more it had. Past the cap, and for names the
+   * selection leaves out, no gauge is made: one made for a series never exported would stay for good.
+   */
   #seriesOf(key: string, entry: QuotaEntry, labels: Attributes, room = Infinity): { series: Series[]; overflow: number } {
     const { value, updatedAt } = entry;
     const samples = this.#samples;
     samples.length = 0;
     const series: Series[] = [];
+    let overflow = 0;
     flattenQuota(key, value, samples);
+    const gauges = this.#o.gauges;
     for (const sample of samples) {
-      if (series.length >= room) break;
       const name = quotaMetricName(this.#o.prefix, sample.name, this.#o.reservedNames);
+      if (series.length >= room) {
+        if (gauges.selects(name, 'raw')) overflow++;
+        continue;
+      }
       // One text for every raw gauge: several keys make the same name (`bms.maxCellTemp`,
       // `bmsMaxCellTemp`), and a text naming whichever came first would change with the order
       // devices answer in.
-      const gauge = this.#o.gauges.gauge(name, { description: RAW_HELP });
+      const gauge = gauges.selected(name, RAW_OPTIONS, 'raw');
+      if (!gauge) continue;
       const s: Series = { gauge, value: sample.value, attributes: withIndexes(labels, sample.indexes), updatedAt };
       if (entry.inRest) s.rest = true;
       series.push(s);
     }
-    return { series, overflow: Math.max(0, samples.length - room) };
+    return { series, overflow };
   }
 }
 
 /** The group of the dropped-series count: no quota key can be named so. */
 const DROPPED = '\u0000dropped';
 
-const RAW_HELP = 'EcoFlow quota value as the device reports it (its raw unit), named after its key in snake_case; last reported by REST or the MQTT stream.';
+const RAW_OPTIONS = {
+  description: 'EcoFlow quota value as the device reports it (its raw unit), named after its key in snake_case; last reported by REST or the MQTT stream.',
+};
 
 function withIndexes(labels: Attributes, indexes: readonly string[]): Attributes {
   if (indexes.length === 0) return labels;

@@ -26,22 +26,27 @@ export interface UnifiedProducerOptions {
 export class UnifiedProducer implements SeriesProducer {
   readonly #o: UnifiedProducerOptions;
   readonly #info: ObservableGauge;
-  readonly #gauges: Record<UnifiedMetricId, ObservableGauge>;
+  /** The selected metrics' gauges: a metric left out has none, and its samples make no series. */
+  readonly #gauges: Partial<Record<UnifiedMetricId, ObservableGauge>> = {};
 
   constructor(options: UnifiedProducerOptions) {
     this.#o = options;
     const { gauges, prefix } = options;
     this.#info = gauges.gauge(ownMetricName(prefix, DEVICE_INFO), { description: DEVICE_INFO.help });
-    this.#gauges = Object.fromEntries(
-      Object.entries(UNIFIED_METRICS).map(([id, m]) => [id, gauges.gauge(ownMetricName(prefix, m), { description: m.help, unit: m.unit })]),
-    ) as Record<UnifiedMetricId, ObservableGauge>;
+    for (const [id, m] of Object.entries(UNIFIED_METRICS) as Array<[UnifiedMetricId, (typeof UNIFIED_METRICS)[UnifiedMetricId]]>) {
+      const gauge = gauges.selected(ownMetricName(prefix, m), { description: m.help, unit: m.unit }, 'unified');
+      if (gauge) this.#gauges[id] = gauge;
+    }
   }
 
   produce(device: DeviceRecord, labels: Attributes, out: SeriesGroups): void {
     const known = this.#o.models.of(device);
     out.set(INFO, [this.#infoOf(known, labels)]);
     if (!known.family) return;
-    for (const [target, sample] of samplesByTarget(known.family, device.quotas)) out.set(target, [this.#seriesOf(sample, labels)]);
+    for (const [target, sample] of samplesByTarget(known.family, device.quotas)) {
+      const series = this.#seriesOf(sample, labels);
+      if (series) out.set(target, [series]);
+    }
   }
 
   update(device: DeviceRecord, labels: Attributes, keys: ReadonlySet<string>, out: SeriesGroups): boolean {
@@ -58,7 +63,8 @@ export class UnifiedProducer implements SeriesProducer {
     const samples = samplesByTarget(known.family, device.quotas, targets);
     for (const target of targets) {
       const sample = samples.get(target);
-      if (sample) out.set(target, [this.#seriesOf(sample, labels)]);
+      const series = sample && this.#seriesOf(sample, labels);
+      if (series) out.set(target, [series]);
       else out.delete(target);
     }
     return true;
@@ -73,9 +79,11 @@ export class UnifiedProducer implements SeriesProducer {
     };
   }
 
-  #seriesOf(sample: UnifiedSample, labels: Attributes): Series {
+  #seriesOf(sample: UnifiedSample, labels: Attributes): Series | undefined {
+    const gauge = this.#gauges[sample.metric];
+    if (!gauge) return undefined;
     const attributes = sample.port === undefined ? labels : { ...labels, [PORT_LABEL.name]: sample.port };
-    const series: Series = { gauge: this.#gauges[sample.metric], value: sample.value, attributes, updatedAt: sample.updatedAt };
+    const series: Series = { gauge, value: sample.value, attributes, updatedAt: sample.updatedAt };
     if (sample.rest) series.rest = true;
     return series;
   }

@@ -54,6 +54,7 @@ test('every metric the exporter defines comes out with exactly the labels the ca
   self.recordStreamMerge(0.001);
   self.recordRenewal();
   self.recordOtlpFailure();
+  self.recordSerializerFallback();
   self.recordEnergyRejected(device, 'jump');
   self.recordEnergyStateWrite(true);
 

@@ -36,6 +36,9 @@ interface ExpectedConfig {
   maxSeriesPerDevice: number;
   largeFleetDevices: number;
   unifiedMetrics: boolean;
+  rawMetrics: boolean;
+  metricsInclude: string[];
+  metricsExclude: string[];
   energyStateFile: { path: string } | { why: string };
   energyStateIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';

@@ -234,6 +234,26 @@ test('--help lists every option with its environment name and default, and no va
   assert.ok(!text.includes(KEYS.ECOFLOW_SECRET_KEY) && !text.includes(KEYS.ECOFLOW_ACCESS_KEY));
 });
 
+test('RAW_METRICS: on by default; off leaves the unified metrics; off together with UNIFIED_METRICS off is a problem that says why', () => {
+  assert.equal(config(KEYS).rawMetrics, true);
+  const c = config({ ...KEYS, RAW_METRICS: 'false' });
+  assert.equal(c.rawMetrics, false);
+  assert.equal(c.unifiedMetrics, true);
+  assert.equal(config({ ...KEYS }, ['--raw-metrics', 'off']).rawMetrics, false);
+  assert.deepEqual(problems({ ...KEYS, RAW_METRICS: 'false', UNIFIED_METRICS: 'false' }), [
+    'RAW_METRICS=false with UNIFIED_METRICS=false leaves no device values to export: turn one of them on',
+  ]);
+});
+
+test('METRICS_INCLUDE and METRICS_EXCLUDE: comma-separated, empty entries skipped, nothing by default; patterns are not judged here (the start-up log names a bad one)', () => {
+  assert.deepEqual(config(KEYS).metricsInclude, []);
+  assert.deepEqual(config(KEYS).metricsExclude, []);
+  const c = config({ ...KEYS, METRICS_INCLUDE: ' ecoflow_battery_* ,ecoflow_.+', METRICS_EXCLUDE: 'ecoflow_pd_*' });
+  assert.deepEqual(c.metricsInclude, ['ecoflow_battery_*', 'ecoflow_.+']);
+  assert.deepEqual(c.metricsExclude, ['ecoflow_pd_*']);
+  assert.deepEqual(config(KEYS, ['--metrics-exclude', 'a,b']).metricsExclude, ['a', 'b']);
+});
+
 test('UNIFIED_METRICS: on by default; true/false, 1/0, yes/no, on/off; anything else is a problem', () => {
   assert.equal(config(KEYS).unifiedMetrics, true);
   for (const off of ['false', '0', 'no', 'OFF', ' False ']) assert.equal(config({ ...KEYS, UNIFIED_METRICS: off }).unifiedMetrics, false, off);
@@ -272,6 +292,8 @@ test('a representative environment gives the whole Config: units converted, list
       ESTABLISH_ATTEMPTS: '2',
       MAX_SERIES_PER_DEVICE: '100',
       UNIFIED_METRICS: 'off',
+      METRICS_INCLUDE: 'ecoflow_pd_*, ,ecoflow_bms_*',
+      METRICS_EXCLUDE: 'ecoflow_pd_x',
       ENERGY_STATE_FILE: ' /var/lib/ecoflow-exporter/energy.json ',
       LOG_LEVEL: 'Error',
       LOG_FORMAT: 'text',
@@ -307,6 +329,9 @@ test('a representative environment gives the whole Config: units converted, list
     maxSeriesPerDevice: 100,
     largeFleetDevices: 200,
     unifiedMetrics: false,
+    rawMetrics: true,
+    metricsInclude: ['ecoflow_pd_*', 'ecoflow_bms_*'],
+    metricsExclude: ['ecoflow_pd_x'],
     energyStateFile: { path: '/var/lib/ecoflow-exporter/energy.json' },
     energyStateIntervalMs: 60_000,
     logLevel: 'error',

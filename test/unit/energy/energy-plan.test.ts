@@ -5,7 +5,7 @@ import { FAMILIES } from '../../../src/devices/families.js';
 import { smartHomePanel } from '../../../src/devices/smart-home-panel.js';
 import { targetOf } from '../../../src/devices/unify.js';
 import { decodeCounterKey } from '../../../src/energy/counter-key.js';
-import { energyPlan, energyRowInputs } from '../../../src/energy/energy-plan.js';
+import { energyPlan } from '../../../src/energy/energy-plan.js';
 import type { Port, UnifiedMetricId } from '../../../src/catalog/catalog.js';
 
 function powerRow(metric: UnifiedMetricId, key: string, port?: Port): MappingRow {
@@ -171,13 +171,6 @@ test('a family with no energy rows and no power rows has an empty plan', () => {
 test("a family's plan is made once: asked again, the same plan; another family, its own", () => {
   assert.equal(energyPlan(FAMILY), energyPlan(FAMILY));
   assert.notEqual(energyPlan({ ...FAMILY }), energyPlan(FAMILY));
-});
-
-test('what each kind of energy row reads: a lifetime row its keys (its pack key is an identity, not a value), a daily row its keys and day, a circuit row its buckets and day', () => {
-  assert.deepEqual(energyRowInputs(LOAD), ['loadWh', 'loadWh2']);
-  assert.deepEqual(energyRowInputs({ ...LOAD, pack: 'bmsSn' }), ['loadWh', 'loadWh2']);
-  assert.deepEqual(energyRowInputs(GRID_DAY), ['gridDayWh', 'year', 'month', 'day']);
-  assert.deepEqual(energyRowInputs(CIRCUITS), ['buckets', 'rtc']);
 });
 
 test("the Smart Home Panel's plan: three daily counters, circuits from both sources, and only the battery's charge integrated", () => {

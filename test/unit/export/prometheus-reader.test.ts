@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { PrometheusReader, SHARE_MS } from '../../../src/export/prometheus-reader.js';
+import type { SerializerMismatch } from '../../../src/export/checked-serializer.js';
+import { PrometheusText } from '../../../src/export/prometheus-text.js';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
 import { ChurnBoundedGauges } from '../../../src/metrics/churn-bounded-gauges.js';
 import { RenewableMeter } from '../../../src/otel/renewable-meter.js';
@@ -126,6 +128,99 @@ test('a throwing callback costs only its own series', async () => {
   assert.match(text, /^good 1$/m);
   assert.equal(errors.length, 1);
   await provider.shutdown();
+});
+
+/** A reader over one gauge whose value moves each collection, and what the package's serializer is asked. */
+function checkedWorld(t: import('node:test').TestContext, observed = () => true) {
+  const theirs = t.mock.method(PrometheusSerializer.prototype, 'serialize');
+  const mismatches: SerializerMismatch[] = [];
+  const reader = new PrometheusReader({ cardinalityLimit: 1000, onSerializerMismatch: (m) => mismatches.push(m) });
+  const provider = new MeterProvider({ readers: [reader] });
+  t.after(() => provider.shutdown());
+  let value = 0;
+  provider
+    .getMeter('test')
+    .createObservableGauge('g', { description: 'a gauge' })
+    .addCallback((r) => {
+      value++;
+      if (observed()) r.observe(value, { device: 'A' });
+    });
+  return { reader, theirs, mismatches, lastTheirs: () => theirs.mock.calls.at(-1)?.result };
+}
+
+test("the first collection is held to the package's serializer, the next ones not, and again the one after checkNextCollection()", async (t) => {
+  const { reader, theirs, mismatches } = checkedWorld(t);
+  const first = await reader.render();
+  assert.equal(theirs.mock.callCount(), 1);
+  assert.equal(first, theirs.mock.calls[0]!.result);
+  await reader.render();
+  await reader.render();
+  assert.equal(theirs.mock.callCount(), 1, 'a scrape between checks serialises once');
+  reader.checkNextCollection();
+  reader.checkNextCollection();
+  const checked = await reader.render();
+  assert.equal(theirs.mock.callCount(), 2);
+  assert.equal(checked, theirs.mock.calls[1]!.result);
+  await reader.render();
+  assert.equal(theirs.mock.callCount(), 2, 'one check however often asked');
+  assert.equal(mismatches.length, 0);
+});
+
+test('a check asked while a collection runs is for the next one: the running one may have read an SDK side before its renewal', async (t) => {
+  const { reader, theirs } = checkedWorld(t);
+  await reader.render();
+  const running = reader.render();
+  reader.checkNextCollection();
+  await running;
+  assert.equal(theirs.mock.callCount(), 1);
+  await reader.render();
+  assert.equal(theirs.mock.callCount(), 2);
+});
+
+test('a collection with no metric leaves the check to the next one that has some', async (t) => {
+  let observing = false;
+  const { reader, theirs } = checkedWorld(t, () => observing);
+  assert.equal(await reader.render(), '');
+  assert.equal(theirs.mock.callCount(), 0);
+  observing = true;
+  await reader.render();
+  assert.equal(theirs.mock.callCount(), 1);
+  await reader.render();
+  assert.equal(theirs.mock.callCount(), 1);
+});
+
+test("a difference switches /metrics to the package's serializer for good, and onSerializerMismatch fires once", async (t) => {
+  const { reader, mismatches, lastTheirs } = checkedWorld(t);
+  assert.match(await reader.render(), /^g\{device="A"\} 1$/m, 'checked, and the same');
+  // From here our writer is wrong on every value.
+  const write = PrometheusText.prototype.serialize;
+  t.mock.method(PrometheusText.prototype, 'serialize', function (this: PrometheusText, resourceMetrics: ResourceMetrics) {
+    return Buffer.from(
+      write
+        .call(this, resourceMetrics)
+        .toString('utf8')
+        .replace(/ (\d+)\n/g, ' -$1\n'),
+      'utf8',
+    );
+  });
+  assert.match(await reader.render(), /^g\{device="A"\} -2$/m, 'not checked: nothing looked');
+  assert.equal(mismatches.length, 0);
+
+  reader.checkNextCollection();
+  const third = await reader.render();
+  assert.match(third, /^g\{device="A"\} 3$/m);
+  assert.equal(third, lastTheirs());
+  assert.equal(mismatches.length, 1);
+  assert.equal(mismatches[0]!.ours, 'g{device="A"} -3');
+  assert.equal(mismatches[0]!.theirs, 'g{device="A"} 3');
+
+  for (const value of [4, 5]) {
+    const body = await reader.render();
+    assert.match(body, new RegExp(`^g\\{device="A"\\} ${value}$`, 'm'));
+    assert.equal(body, lastTheirs());
+    reader.checkNextCollection();
+  }
+  assert.equal(mismatches.length, 1, 'told once');
 });
 
 /** Series only the exporter makes: device state and device_info (the straightforward path has neither). */

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataPointType, type SumMetricData } from '@opentelemetry/sdk-metrics';
 import { EnergyCounters } from '../../../src/metrics/energy-counters.js';
+import { MetricSelection } from '../../../src/catalog/metric-selection.js';
 import { RenewableMeter } from '../../../src/otel/renewable-meter.js';
 import { SN, energyWorld } from '../../helpers/energy-world.js';
 
@@ -134,5 +135,35 @@ test('a counter whose last series went is left out whole, not sent as a metric w
   assert.ok((await collected(counters)).size > 0);
   world.snapshot.setDevices([]);
   const { resourceMetrics } = await counters.collect();
+  assert.deepEqual(resourceMetrics.scopeMetrics, []);
+});
+
+test('a counter the selection leaves out is never registered nor observed; the others are as before', async (t) => {
+  const world = energyWorld();
+  const counters = new EnergyCounters({
+    prefix: 'ecoflow',
+    meter: new RenewableMeter({ name: 'test', version: '1', cardinalityLimit: 1000 }),
+    selection: new MetricSelection({ raw: true, include: ['ecoflow_port_*'], exclude: ['ecoflow_port_input_*'] }),
+  });
+  counters.start(world.ledger, world.snapshot);
+  t.after(() => counters.shutdown());
+  world.snapshot.replaceQuotas(SN, { pv: 100, bat: 50, acOutWh: 7 }, 2_000_000);
+  world.snapshot.replaceQuotas(SN, { pv: 100, bat: 50, acOutWh: 8 }, 2_010_000);
+  const names = new Set([...(await collected(counters)).keys()].map((k) => k.slice(0, k.indexOf('{'))));
+  assert.deepEqual([...names], ['ecoflow_port_output_energy_joules_total']);
+});
+
+test('a selection that leaves out every counter: an empty collection, no error', async (t) => {
+  const world = energyWorld();
+  const counters = new EnergyCounters({
+    prefix: 'ecoflow',
+    meter: new RenewableMeter({ name: 'test', version: '1', cardinalityLimit: 1000 }),
+    selection: new MetricSelection({ raw: true, include: [], exclude: ['*_energy_joules_total'] }),
+  });
+  counters.start(world.ledger, world.snapshot);
+  t.after(() => counters.shutdown());
+  world.snapshot.replaceQuotas(SN, { pv: 100, bat: 50, acOutWh: 7 }, 2_000_000);
+  const { resourceMetrics, errors } = await counters.collect();
+  assert.deepEqual(errors, []);
   assert.deepEqual(resourceMetrics.scopeMetrics, []);
 });

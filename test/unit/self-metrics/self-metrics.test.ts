@@ -263,6 +263,16 @@ test('renewals and failed OTLP pushes are counted one per call', async (t) => {
   assert.equal(valueWith(text, 'ecoflow_exporter_otlp_export_failures_total'), 3);
 });
 
+test('a serializer fallback is counted, and absent until there is one', async (t) => {
+  const { self, render } = selfMetricsWorld(t);
+  const fallbacks = 'ecoflow_exporter_serializer_fallbacks_total';
+  assert.deepEqual(samples(await render(), fallbacks), []);
+  self.recordSerializerFallback();
+  const text = await render();
+  assert.equal(valueWith(text, fallbacks), 1);
+  assert.match(text, /^# TYPE ecoflow_exporter_serializer_fallbacks_total counter$/m);
+});
+
 test('energy: rejected readings by device and reason; state writes by outcome, both outcomes at 0 from when a file is kept', async (t) => {
   const { self, render } = selfMetricsWorld(t);
   const writes = 'ecoflow_exporter_energy_state_writes_total';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuotaSnapshot, type SnapshotChange } from '../../../src/snapshot/quota-snapshot.js';
+import { QuotaSnapshot, type KeyPolicy, type QuotaSnapshotOptions, type SnapshotChange } from '../../../src/snapshot/quota-snapshot.js';
 
 const device = (sn: string, online = true) => ({ sn, name: `${sn}-name`, productName: 'DELTA 2', online });
 
@@ -112,4 +112,198 @@ test('writes for unknown devices are ignored', () => {
   s.replaceQuotas('nope', { x: 1 }, 1);
   s.mergeQuotas('nope', { x: 1 }, 1);
   assert.equal(s.size, 0);
+});
+
+// The budget (maxValuesPerDevice, keyPolicy): a device keeps no more values than the output can use.
+
+function bounded(maxValuesPerDevice: number, options: QuotaSnapshotOptions = {}) {
+  const s = new QuotaSnapshot({ ...options, maxValuesPerDevice });
+  s.setDevices([device('A')]);
+  return s;
+}
+
+const stored = (s: QuotaSnapshot) => [...s.get('A')!.quotas.keys()];
+
+test('without a bound every key is stored and nothing is dropped', () => {
+  const s = new QuotaSnapshot();
+  s.setDevices([device('A')]);
+  s.replaceQuotas('A', { a: 1, b: [1, 2, 3], c: 'x' }, 1);
+  s.mergeQuotas('A', { d: { x: 1 } }, 2);
+  assert.deepEqual(stored(s), ['a', 'b', 'c', 'd']);
+  assert.equal(s.get('A')!.droppedValues, 0);
+});
+
+test('a full read stores keys in payload order while the budget has room, and counts the rest', () => {
+  const s = bounded(3);
+  s.replaceQuotas('A', { e: 5, d: 4, c: 3, b: 2, a: 1 }, 1);
+  assert.deepEqual(stored(s), ['e', 'd', 'c'], 'the first three of the payload, not the first three by name');
+  assert.equal(s.get('A')!.droppedValues, 2);
+});
+
+test("'keep' keys are stored past the budget, take their room first, and count toward it", () => {
+  const keepK: KeyPolicy = (key) => (key.startsWith('k') ? 'keep' : 'cap');
+  const s = bounded(3, { keyPolicy: keepK });
+  s.replaceQuotas('A', { a: 1, b: 2, k1: 3, k2: 4 }, 1);
+  assert.deepEqual(stored(s), ['a', 'k1', 'k2'], "the 'keep' keys leave room for one 'cap' key, the first of the payload");
+  assert.equal(s.get('A')!.droppedValues, 1);
+
+  const small = bounded(1, { keyPolicy: keepK });
+  small.replaceQuotas('A', { k1: 1, a: 2, k2: [3, 4] }, 1);
+  assert.deepEqual(stored(small), ['k1', 'k2'], "'keep' keys past the budget are stored");
+  assert.equal(small.get('A')!.droppedValues, 1);
+  small.mergeQuotas('A', { k3: 5, b: 6 }, 2);
+  assert.deepEqual(stored(small), ['k1', 'k2', 'k3'], "a new 'keep' key is stored when the device is full; a new 'cap' key is not");
+  assert.equal(small.get('A')!.droppedValues, 2);
+});
+
+test("'drop' keys are never stored nor counted, bounded or not", () => {
+  const dropX: KeyPolicy = (key) => (key.startsWith('x') ? 'drop' : 'cap');
+  const s = bounded(1, { keyPolicy: dropX });
+  const changes: SnapshotChange[] = [];
+  s.subscribe((c) => changes.push(c));
+  s.replaceQuotas('A', { x1: 1, a: 2, x2: [1, 2] }, 1);
+  assert.deepEqual(stored(s), ['a']);
+  assert.equal(s.get('A')!.droppedValues, 0, "'drop' keys are not missing: the output has no use for them");
+  const revision = s.get('A')!.revision;
+  s.mergeQuotas('A', { x3: 3 }, 2);
+  assert.deepEqual(stored(s), ['a']);
+  assert.equal(s.get('A')!.revision, revision, 'a message of dropped keys changes nothing');
+  assert.equal(changes.length, 1);
+
+  const unbounded = new QuotaSnapshot({ keyPolicy: dropX });
+  unbounded.setDevices([device('A')]);
+  unbounded.replaceQuotas('A', { x1: 1, a: 2 }, 1);
+  unbounded.mergeQuotas('A', { x2: 1, b: 2 }, 2);
+  assert.deepEqual(stored(unbounded), ['a', 'b']);
+});
+
+test('a nested value takes the room of its leaves, at least 1, and a refused one is missing as many values as the raw metrics make of it', () => {
+  const s = bounded(7);
+  // Room: a 3, b 2 (a word takes room, an empty array none), c 1 (no leaf but itself), d 2: too many, e 1.
+  // Missing: d's two numbers.
+  s.replaceQuotas('A', { a: [1, 2, '3'], b: { x: 1, y: 'word', z: [] }, c: 'text', d: [{ v: 1 }, { v: true }], e: 7 }, 1);
+  assert.deepEqual(stored(s), ['a', 'b', 'c', 'e'], 'a key that does not fit is refused whole; a smaller one after it still fits');
+  assert.equal(s.get('A')!.droppedValues, 2);
+});
+
+test('a single key holding 200 000 values is refused whole and counted', () => {
+  const s = bounded(5_000);
+  s.replaceQuotas('A', { a: 1, big: Array.from({ length: 200_000 }, (_, i) => i), b: 2 }, 1);
+  assert.deepEqual(stored(s), ['a', 'b']);
+  assert.equal(s.get('A')!.droppedValues, 200_000);
+});
+
+test('a stream message updates a stored key even when the device is full, and refuses a new one', () => {
+  const s = bounded(2);
+  const changes: SnapshotChange[] = [];
+  s.replaceQuotas('A', { a: 1, b: 2 }, 1);
+  s.subscribe((c) => changes.push(c));
+  let revision = s.get('A')!.revision;
+
+  s.mergeQuotas('A', { a: 10, c: [3, 4] }, 2);
+  assert.deepEqual(stored(s), ['a', 'b']);
+  assert.equal(s.get('A')!.quotas.get('a')!.value, 10);
+  assert.equal(s.get('A')!.droppedValues, 2, 'c costs its two values');
+  assert.ok(s.get('A')!.revision > revision);
+  assert.deepEqual(
+    changes.map((c) => c.kind === 'quotas-changed' && [...c.keys!]),
+    [['a']],
+    'the change names the keys written, not the refused one',
+  );
+
+  revision = s.get('A')!.revision;
+  s.mergeQuotas('A', { c: [3, 4] }, 3);
+  s.mergeQuotas('A', { c: [5, 6] }, 4);
+  assert.equal(s.get('A')!.droppedValues, 2, 'a key refused again is not counted twice');
+  assert.equal(s.get('A')!.revision, revision, 'nothing written and nothing more missing: no change');
+  assert.equal(changes.length, 1);
+
+  s.mergeQuotas('A', { d: 5 }, 5);
+  assert.equal(s.get('A')!.droppedValues, 3);
+  assert.equal(s.get('A')!.revision, revision + 1, 'only what is missing changed: a new revision, for the producers read it');
+  assert.deepEqual(
+    changes.slice(1).map((c) => c.kind === 'quotas-changed' && [...c.keys!]),
+    [[]],
+    'and a change that names no key written',
+  );
+  assert.equal(s.get('A')!.streamedAt, 2, 'a message wholly refused merged nothing');
+
+  s.mergeQuotas('A', { b: [1, 2, 3] }, 6);
+  assert.deepEqual(s.get('A')!.quotas.get('b')!.value, [1, 2, 3], 'a stored key grows past the budget: it is updated all the same');
+  s.mergeQuotas('A', { e: 1 }, 7);
+  assert.equal(s.get('A')!.quotas.has('e'), false, 'its new cost counts: there is still no room');
+});
+
+test('a full read after stream messages counts the room again from scratch', () => {
+  const s = bounded(3, { streamOnlyLifetimeMs: 60_000 });
+  s.replaceQuotas('A', { a: 1, b: 2 }, 1_000);
+  s.mergeQuotas('A', { s1: 1 }, 2_000);
+  s.mergeQuotas('A', { s2: 1 }, 3_000);
+  assert.deepEqual(stored(s), ['a', 'b', 's1']);
+  assert.equal(s.get('A')!.droppedValues, 1);
+
+  // s1, kept from before, takes its room first; then c and a in payload order; b no longer fits.
+  s.replaceQuotas('A', { c: 3, a: 1, b: 2 }, 4_000);
+  assert.deepEqual(stored(s), ['a', 's1', 'c']);
+  assert.equal(s.get('A')!.droppedValues, 2, 'b, refused by this read, and s2, which the stream brought and is still missing');
+
+  s.replaceQuotas('A', { a: 1 }, 5_000);
+  assert.deepEqual(stored(s), ['a', 's1']);
+  assert.equal(s.get('A')!.droppedValues, 1, 'b is no longer delivered: not missing; s2 still is');
+
+  s.mergeQuotas('A', { s2: 1 }, 6_000);
+  assert.deepEqual(stored(s), ['a', 's1', 's2'], 'the room freed by the full read takes the refused key');
+  assert.equal(s.get('A')!.droppedValues, 0);
+
+  s.mergeQuotas('A', { s3: 1 }, 7_000);
+  assert.equal(s.get('A')!.droppedValues, 1);
+  s.replaceQuotas('A', { a: 1 }, 7_000 + 60_001);
+  assert.deepEqual(stored(s), ['a'], 'stream-only keys past their lifetime are pruned');
+  assert.equal(s.get('A')!.droppedValues, 0, 'and so is a stream-only key refused that long ago');
+});
+
+test('droppedValues returns to 0 when the payload shrinks, with a new revision', () => {
+  const s = bounded(2);
+  s.replaceQuotas('A', { a: 1, b: 2, c: 3, d: [4, 5] }, 1);
+  assert.equal(s.get('A')!.droppedValues, 3);
+  const revision = s.get('A')!.revision;
+  s.replaceQuotas('A', { a: 1, b: 2 }, 2);
+  assert.equal(s.get('A')!.droppedValues, 0);
+  assert.ok(s.get('A')!.revision > revision);
+  s.replaceQuotas('A', { a: 1, b: 2, c: 3 }, 3);
+  assert.equal(s.get('A')!.droppedValues, 1, 'the same read twice counts the same');
+  s.replaceQuotas('A', { a: 1, b: 2, c: 3 }, 4);
+  assert.equal(s.get('A')!.droppedValues, 1);
+});
+
+test('a device going offline or restricted drops its values and its count', () => {
+  const s = bounded(1);
+  s.replaceQuotas('A', { a: 1, b: 2 }, 1);
+  s.setOnline('A', false);
+  assert.equal(s.get('A')!.droppedValues, 0);
+  s.setOnline('A', true);
+  s.mergeQuotas('A', { c: 1 }, 2);
+  assert.deepEqual(stored(s), ['c'], 'the room of the values dropped is free again');
+  s.mergeQuotas('A', { d: 1 }, 3);
+  assert.equal(s.get('A')!.droppedValues, 1);
+  s.setRestricted('A', true);
+  assert.equal(s.get('A')!.droppedValues, 0);
+});
+
+test('a 200 000-key payload under a budget of 5 000 leaves 5 000 keys in memory, through stream messages too', () => {
+  const s = bounded(5_000);
+  const payload = (prefix: string) => {
+    const quotas: Record<string, unknown> = {};
+    for (let i = 0; i < 200_000; i++) quotas[`${prefix}${i}`] = i;
+    return quotas;
+  };
+  s.replaceQuotas('A', payload('rest.'), 1);
+  assert.equal(s.get('A')!.quotas.size, 5_000);
+  assert.equal(s.get('A')!.droppedValues, 195_000);
+  s.mergeQuotas('A', payload('rest.'), 2);
+  assert.equal(s.get('A')!.quotas.size, 5_000);
+  assert.equal(s.get('A')!.droppedValues, 195_000, 'keys the full read refused are not counted again when the stream brings them');
+  s.mergeQuotas('A', payload('stream.'), 3);
+  assert.equal(s.get('A')!.quotas.size, 5_000);
+  assert.ok(s.get('A')!.droppedValues >= 195_000);
 });

@@ -4,7 +4,8 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { deviceLabels } from '../../../../src/metrics/device-labels.js';
 import { RawQuotaProducer, type RawQuotaProducerOptions } from '../../../../src/metrics/producers/raw-quota-producer.js';
 import type { SeriesGroups } from '../../../../src/metrics/series-producer.js';
-import type { DeviceRecord } from '../../../../src/snapshot/quota-snapshot.js';
+import { QuotaSnapshot, type DeviceRecord } from '../../../../src/snapshot/quota-snapshot.js';
+import { MetricSelection } from '../../../../src/catalog/metric-selection.js';
 import { allSeries, derived, NamedGauges, recordIn } from '../../../helpers/producer-world.js';
 
 const A = { sn: 'A', name: 'a', productName: 'RIVER 9' };
@@ -210,4 +211,42 @@ test('an update of a device the producer never derived is declined', () => {
   const { producer } = raw();
   const { device } = recordIn(A, { a: 1 });
   assert.equal(producer.update(device, deviceLabels(device), new Set(['a']), new Map()), false);
+});
+
+test('a raw name the selection leaves out makes no series and no gauge, and does not count toward the cap', () => {
+  const selection = new MetricSelection({ raw: true, include: [], exclude: ['ecoflow_b', 'ecoflow_d_*'] });
+  const gauges = new NamedGauges(new MeterProvider().getMeter('test'), selection);
+  const producer = new RawQuotaProducer({ gauges, prefix: 'ecoflow', maxSeriesPerDevice: 2 });
+  const { device } = recordIn(A, { a: 1, b: [1, 2], d: { x: 4, y: 5 }, c: 3, e: 6 });
+  // Kept: a and c (b and d are left out by the selection, not by the cap); e is past the cap.
+  assert.deepEqual(derived(gauges, produced(producer, device)), {
+    ecoflow_a: { value: 1, updatedAt: 1_000, rest: true },
+    ecoflow_c: { value: 3, updatedAt: 1_000, rest: true },
+    ecoflow_exporter_series_dropped: { value: 1, updatedAt: Infinity },
+  });
+  assert.deepEqual(gauges.names(), ['ecoflow_exporter_series_dropped', 'ecoflow_a', 'ecoflow_c']);
+});
+
+test('an include list keeps only the raw names it matches, through partial updates too', () => {
+  const selection = new MetricSelection({ raw: true, include: ['ecoflow_pd_*'], exclude: [] });
+  const gauges = new NamedGauges(new MeterProvider().getMeter('test'), selection);
+  const producer = new RawQuotaProducer({ gauges, prefix: 'ecoflow' });
+  const world = recordIn(A, { 'pd.soc': 50, 'bms.vol': 52_000 });
+  const out = produced(producer, world.device);
+  assert.deepEqual(Object.keys(derived(gauges, out)), ['ecoflow_pd_soc']);
+  world.snapshot.mergeQuotas(A.sn, { 'bms.temp': 30, 'pd.watts': 12 }, 2_000);
+  const device = world.snapshot.get(A.sn)!;
+  assert.ok(producer.update(device, deviceLabels(device), new Set(['bms.temp', 'pd.watts']), out));
+  assert.deepEqual(Object.keys(derived(gauges, out)).sort(), ['ecoflow_pd_soc', 'ecoflow_pd_watts']);
+});
+
+test('values the snapshot could not keep for want of room count on exporter_series_dropped with those past the cap', () => {
+  const { gauges, producer, told } = raw({ maxSeriesPerDevice: 2 });
+  const snapshot = new QuotaSnapshot({ maxValuesPerDevice: 2 });
+  snapshot.setDevices([{ ...A, online: true }]);
+  snapshot.replaceQuotas(A.sn, { a: 1, b: 2, c: 3, d: [4, 5] }, 1_000);
+  const device = snapshot.get(A.sn)!;
+  assert.equal(device.droppedValues, 3);
+  assert.deepEqual(derived(gauges, produced(producer, device)).ecoflow_exporter_series_dropped, { value: 3, updatedAt: Infinity });
+  assert.deepEqual(told, [['A', 3]]);
 });

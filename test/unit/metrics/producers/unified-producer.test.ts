@@ -4,6 +4,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { deviceModels, type DeviceModels } from '../../../../src/devices/device-models.js';
 import { deviceLabels } from '../../../../src/metrics/device-labels.js';
 import { UNIFIED_NAMES, UnifiedProducer } from '../../../../src/metrics/producers/unified-producer.js';
+import { MetricSelection } from '../../../../src/catalog/metric-selection.js';
 import type { GaugeRegistry, SeriesGroups } from '../../../../src/metrics/series-producer.js';
 import type { DeviceRecord } from '../../../../src/snapshot/quota-snapshot.js';
 import { allSeries, derived, NamedGauges, producerWorld, recordIn } from '../../../helpers/producer-world.js';
@@ -183,4 +184,20 @@ test('UNIFIED_NAMES are exactly the names the producer takes: device_info and ev
   assert.deepEqual(gauges.names().sort(), [...UNIFIED_NAMES].map((name) => `ecoflow_${name}`).sort());
   assert.ok(UNIFIED_NAMES.has('device_info'));
   assert.ok(UNIFIED_NAMES.has('port_output_power_watts'));
+});
+
+test('a unified metric the selection leaves out has no gauge and no series; device_info stays whatever the selection', () => {
+  const selection = new MetricSelection({ raw: true, include: ['ecoflow_battery_*'], exclude: ['ecoflow_battery_temperature_celsius'] });
+  const gauges = new NamedGauges(new MeterProvider().getMeter('test'), selection);
+  const producer = unified(gauges);
+  const { device } = recordIn(DELTA2, { 'pd.sysVer': FIRMWARE_63, 'pd.soc': 46, 'bms_bmsStatus.temp': 25, 'pd.wattsInSum': 100 });
+  const names = Object.keys(derived(gauges, produced(producer, device))).map((k) => k.replace(/\{.*$/, ''));
+  assert.ok(names.includes('ecoflow_device_info'));
+  assert.ok(names.includes('ecoflow_battery_soc_ratio'), names.join());
+  assert.ok(!names.includes('ecoflow_battery_temperature_celsius'));
+  assert.ok(!names.includes('ecoflow_input_power_watts'));
+  assert.ok(
+    gauges.names().every((n) => n === 'ecoflow_device_info' || (n.startsWith('ecoflow_battery_') && n !== 'ecoflow_battery_temperature_celsius')),
+    gauges.names().join(),
+  );
 });
