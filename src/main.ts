@@ -5,7 +5,7 @@
  * in main()): static imports would all load first, and on an old Node.js the SDK or a JSON
  * import could fail with a stack trace before the check could say what to do.
  */
-import { hasSmallFleetOption, isLargeFleet, withoutSmallFleetOption } from './node-options.js';
+import { describeSemiSpace, importHttpWithoutUndici, semiSpaceOf, semiSpaceRestart, withSemiSpace } from './node-options.js';
 import { nodeTooOld, nodeTooOldMessage } from './node-runtime.js';
 
 const EXIT_OK = 0;
@@ -17,6 +17,12 @@ async function main(): Promise<void> {
     process.stderr.write(`${nodeTooOldMessage(process.version)}\n`);
     process.exit(EXIT_START_FAILED);
   }
+  const semiSpace = semiSpaceOf(process.execArgv, process.env.NODE_OPTIONS);
+  // Before anything is loaded: the young generation for a small fleet (node-options.ts).
+  const atStart = semiSpaceRestart(semiSpace, undefined, 0);
+  if (atStart !== undefined) restartWithSemiSpace(atStart);
+  // Before anything imports node:http (node-fetch, the metrics server).
+  await importHttpWithoutUndici();
   const [{ diag, DiagLogLevel }, { App }, { ConfigError, describeConfig, loadConfig }, { EstablishError }, { Logger }, { VERSION }] = await Promise.all([
     import('@opentelemetry/api'),
     import('./app.js'),
@@ -90,12 +96,11 @@ async function main(): Promise<void> {
     logger.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) });
   });
 
-  const smallFleetOption = hasSmallFleetOption(process.execArgv, process.env.NODE_OPTIONS);
   logger.info('starting ecoflow-exporter', {
     version: VERSION,
     node: process.version,
     demo: config.demo,
-    young_generation: smallFleetOption ? 'small' : 'default',
+    young_generation: describeSemiSpace(semiSpace),
   });
   logger.debug('configuration', describeConfig(config));
   try {
@@ -107,18 +112,27 @@ async function main(): Promise<void> {
     process.exit(EXIT_START_FAILED);
   }
   const devices = app.snapshot?.size ?? 0;
-  if (smallFleetOption && isLargeFleet(devices, config.largeFleetDevices) && typeof process.execve === 'function' && !stopping) {
-    // Same process ID, same arguments and environment, minus the option: see node-options.ts.
+  const large = semiSpaceRestart(semiSpace, devices, config.largeFleetDevices);
+  if (large !== undefined && !stopping) {
     logger.info("a large fleet: restarting once, in place, with Node's default young generation for faster scrapes", {
       devices,
       large_fleet_devices: config.largeFleetDevices,
     });
     await app.stop();
-    const next = withoutSmallFleetOption(process.execArgv, process.env.NODE_OPTIONS);
-    process.execve(process.execPath, [process.execPath, ...next.execArgv, ...process.argv.slice(1)], { ...process.env, NODE_OPTIONS: next.nodeOptions });
+    restartWithSemiSpace(large);
   }
   // Timers and servers are unref'd so tests can stop the app; the process itself stays up until a signal.
   setInterval(() => {}, 1 << 30);
+}
+
+/**
+ * The same process started again with the young generation at `mb`: same process ID, arguments
+ * and environment. Where Node cannot (no process.execve on Windows), it goes on as it is.
+ */
+function restartWithSemiSpace(mb: number): void {
+  if (typeof process.execve !== 'function') return;
+  const next = withSemiSpace(process.execArgv, process.env.NODE_OPTIONS, mb);
+  process.execve(process.execPath, [process.execPath, ...next.execArgv, ...process.argv.slice(1)], { ...process.env, NODE_OPTIONS: next.nodeOptions });
 }
 
 void main();

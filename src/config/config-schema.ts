@@ -321,7 +321,7 @@ export const configSchema = {
   /** node-options.ts: when the exporter restarts itself without the small-fleet memory option. */
   largeFleetDevices: option({
     key: 'exporter.largeFleetDevices',
-    doc: 'From this many devices the exporter restarts itself once, in place, right after the first device list, without the small-fleet memory option that npm start and the image use (--max-semi-space-size=2): much faster scrapes for a large fleet, for about 10 % more memory. 0: never.',
+    doc: "From this many devices the exporter restarts itself once, in place, right after the first device list, with Node's default young generation instead of the small one it starts with (--max-semi-space-size=2, whatever starts it): much faster scrapes for a large fleet, for about 10 % more memory. 0: never. A --max-semi-space-size of your own (command line or NODE_OPTIONS) is kept.",
     format: 'whole-number',
     default: 200,
     env: 'LARGE_FLEET_DEVICES',

@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 
 interface Row {
+  /** The Node options the exporter ran with (runs since issue 21). */
+  node_options?: string;
   devices: number;
   series: number;
   startup_ms: number;
@@ -15,6 +17,7 @@ interface Row {
   scrape_p99_ms: number;
   scrape_4_p50_ms: number;
   scrape_4_p99_ms: number;
+  /** The straightforward path: in the bench process without HTTP up to 2026-12-06, a process of its own scraped over HTTP since. */
   straightforward_p50_ms: number;
   ratio_p50: number;
   ratio_4_vs_1: number;
@@ -46,6 +49,11 @@ interface OneDevice {
   rss_after_mb: number;
 }
 
+/**
+ * A run's file. Runs since issue 21 also hold `floor`, `rows_raw_metrics_off`, `hostile` and
+ * `targets`, and their rows the straightforward path's p99, RSS and series (fleet-bench.ts
+ * writes them; no table reads them yet).
+ */
 export interface FleetResults {
   date: string;
   machine: { cpu: string; cores: number; memory_gb: number; node: string };
@@ -53,18 +61,36 @@ export interface FleetResults {
   one_device: { results: OneDevice[]; python: string };
   rows: Row[];
   compressed_hour: Hour[];
+  floor?: { rss_mb: number; node_options: string };
+  rows_raw_metrics_off?: Row[];
+  hostile?: Array<{
+    run: string;
+    keys: number;
+    payload_mb: number;
+    rss_before_mb: number;
+    rss_after_mb: number;
+    ratio: number;
+    series_dropped: number;
+    node_options: string;
+  }>;
+  targets?: Array<{ target: string; unit: string; against: string; figure: number; limit: number; met: boolean | null }>;
 }
 
 const RESULTS = new URL('../../../test/bench/results/', import.meta.url);
 
 /**
- * The fleet bench's results: `fleet.json` is the current runtime with the Node options of `npm
- * start`; `fleet-node20-sdk2.json` the same bench at the last commit on Node.js 20 with
- * OpenTelemetry JS 2.x; `fleet-no-flags.json` the current runtime without Node options.
+ * The fleet bench's results: `fleet.json` is the latest run with the Node options of `npm
+ * start` (docs/performance.md shows it); the comparisons are of one sitting each and read their
+ * own copies: `fleet-node24-sdk3.json` (the run of fleet.json on 2026-12-06, Node.js 24 with
+ * OpenTelemetry JS 3.x), `fleet-node20-sdk2.json` the same bench at the last commit on Node.js 20
+ * with 2.x, `fleet-no-flags.json` Node.js 24 without Node options.
  */
 export function fleetResults(file = 'fleet.json'): FleetResults {
   return JSON.parse(readFileSync(new URL(file, RESULTS), 'utf8')) as FleetResults;
 }
+
+/** The run of 2026-12-06 the comparisons were made around; fleet.json moves on with each bench run. */
+const SITTING = 'fleet-node24-sdk3.json';
 
 const HOUR_MS = 3_600_000;
 
@@ -100,7 +126,7 @@ const sameSize = (runs: FleetResults, devices: number) => runs.rows.find((r) => 
  */
 export function runtimeComparison(
   before: FleetResults = fleetResults('fleet-node20-sdk2.json'),
-  after: FleetResults = fleetResults(),
+  after: FleetResults = fleetResults(SITTING),
   middle: FleetResults = fleetResults('fleet-node24-sdk2.json'),
 ): string {
   sameSitting([before, middle, after]);
@@ -127,7 +153,7 @@ export function runtimeComparison(
 }
 
 /** The current runtime with the Node options of `npm start` and without any: where they help, where they cost. */
-export function nodeOptionsComparison(withFlags: FleetResults = fleetResults(), without: FleetResults = fleetResults('fleet-no-flags.json')): string {
+export function nodeOptionsComparison(withFlags: FleetResults = fleetResults(SITTING), without: FleetResults = fleetResults('fleet-no-flags.json')): string {
   sameSitting([withFlags, without]);
   const rows: string[][] = [];
   for (const w of withFlags.rows) {
@@ -149,11 +175,11 @@ export function nodeOptionsComparison(withFlags: FleetResults = fleetResults(), 
 
 /**
  * What the energy counters cost: the code before them, run twice (the run of fleet.json earlier
- * that day, and again just before), against the code with them, run right after: the first two
- * show the run-to-run spread the last is judged by.
+ * that day, kept as fleet-node24-sdk3.json, and again just before), against the code with them,
+ * run right after: the first two show the run-to-run spread the last is judged by.
  */
 export function energyComparison(
-  earlier: FleetResults = fleetResults(),
+  earlier: FleetResults = fleetResults(SITTING),
   before: FleetResults = fleetResults('fleet-before-energy.json'),
   after: FleetResults = fleetResults('fleet-energy.json'),
 ): string {
@@ -186,12 +212,39 @@ export function energyComparison(
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
+/** The Node options the exporter ran with, by size: it sets its own (src/node-options.ts). */
+function optionsOf(r: FleetResults): string {
+  const bySize = r.rows.filter((row) => row.node_options !== undefined).map((row) => `\`${row.node_options}\` at ${row.devices}`);
+  return bySize.length > 0 ? `the exporter's own Node options ${bySize.join(', ')} device(s)` : `exporter flags \`${r.node_flags || 'none'}\``;
+}
+
+/** The issue-21 targets judged on the run, and the hostile payload's figures: for contributors. */
+export function benchTargets(r: FleetResults = fleetResults()): string {
+  const lines = [
+    `The run of docs/performance.md (${r.date.slice(0, 10)}, ${r.machine.cores} × ${r.machine.cpu}, Node ${r.machine.node}); the floor is Node with the OpenTelemetry API and SDK loaded (${r.floor ? `${Math.round(r.floor.rss_mb)} MB with \`${r.floor.node_options}\`` : 'not measured'}):`,
+    '',
+    '| target | figure | limit | limit made of | verdict |',
+    '|---|---:|---:|---|---|',
+  ];
+  for (const t of r.targets ?? [])
+    lines.push(
+      `| ${t.target} | ${t.figure} ${t.unit} | ${t.limit} ${t.unit} | ${t.against} | ${t.met === null ? 'not judged' : t.met ? 'met' : '**missed**'} |`,
+    );
+  const hostile = r.hostile?.[0];
+  if (hostile)
+    lines.push(
+      '',
+      `Hostile payload: ${n(hostile.keys)} keys (${hostile.payload_mb} MB) on one device of five, \`${hostile.node_options}\`: RSS ${Math.round(hostile.rss_before_mb)} → ${Math.round(hostile.rss_after_mb)} MB (× ${hostile.ratio}), ${n(hostile.series_dropped)} values counted as left out.`,
+    );
+  return lines.join('\n');
+}
+
 const size = (kb: number) => (kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} kB`);
 
 /** What a user plans with: speed, body size and memory per fleet size, and memory over a compressed hour of churn. */
 export function fleetTable(r: FleetResults = fleetResults()): string {
   const lines = [
-    `On ${r.machine.cores} × ${r.machine.cpu}, Node ${r.machine.node}, exporter flags \`${r.node_flags || 'none'}\`, one run (${r.date.slice(0, 10)}):`,
+    `On ${r.machine.cores} × ${r.machine.cpu}, Node ${r.machine.node}, ${optionsOf(r)}, one run (${r.date.slice(0, 10)}):`,
     '',
     '| devices | series | first complete output | `/metrics` p50 / p99 | 4 scrapers p50 / p99 | body / gzip | RSS / heap |',
     '|---:|---:|---:|---:|---:|---:|---:|',
@@ -200,6 +253,21 @@ export function fleetTable(r: FleetResults = fleetResults()): string {
     lines.push(
       `| ${row.devices} | ${n(row.series)} | ${(row.startup_ms / 1000).toFixed(2)} s | ${row.scrape_p50_ms} / ${row.scrape_p99_ms} ms | ${row.scrape_4_p50_ms} / ${row.scrape_4_p99_ms} ms | ${size(row.body_kb)} / ${size(row.body_gzip_kb)} | ${Math.round(row.rss_mb)} / ${Math.round(row.heap_mb)} MB |`,
     );
+  }
+  const rawOff = r.rows_raw_metrics_off ?? [];
+  if (rawOff.length > 0) {
+    lines.push(
+      '',
+      'The same sizes with `RAW_METRICS=false` (the unified metrics, the energy counters and the device state):',
+      '',
+      '| devices | series | `/metrics` p50 / p99 | body / gzip | RSS / heap |',
+      '|---:|---:|---:|---:|---:|',
+    );
+    for (const row of rawOff) {
+      lines.push(
+        `| ${row.devices} | ${n(row.series)} | ${row.scrape_p50_ms} / ${row.scrape_p99_ms} ms | ${size(row.body_kb)} / ${size(row.body_gzip_kb)} | ${Math.round(row.rss_mb)} / ${Math.round(row.heap_mb)} MB |`,
+      );
+    }
   }
   if (r.compressed_hour.length > 0) {
     lines.push(

@@ -1,12 +1,14 @@
 /**
  * The Python `ecoflow_prometheus.py` exporter, run beside ours against the same simulator for
  * the bench. Its code is not part of this project: give its path in PYTHON_EXPORTER (and
- * `apt-get install python3-requests python3-prometheus-client python3-inflection`). It calls a
- * hard-wired https://api.ecoflow.com; a small preamble sends those calls to the simulator instead.
+ * `apt-get install python3-requests python3-prometheus-client python3-inflection`). The
+ * single-file script (vpikus/ecoflow-prometheus-exporter up to its 2024 versions, e.g. commit
+ * 0575ad3; later versions are a package, `ecoflow/`, that needs paho-mqtt and protobuf too)
+ * calls a hard-wired https://api.ecoflow.com through `requests.request`; a small preamble sends
+ * those calls to the simulator instead.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
@@ -24,14 +26,20 @@ export function pythonExporterMissing(): string | undefined {
   const script = process.env.PYTHON_EXPORTER;
   if (!script) return 'PYTHON_EXPORTER (path of ecoflow_prometheus.py) is not set';
   if (!existsSync(script)) return `PYTHON_EXPORTER: ${script} does not exist`;
+  if (!readFileSync(script, 'utf8').includes('https://api.ecoflow.com'))
+    return `PYTHON_EXPORTER: ${script} does not call https://api.ecoflow.com itself (the packaged versions, with ecoflow/, are not supported; use the single-file script)`;
   const check = spawnSync(PYTHON, ['-c', 'import requests, prometheus_client, inflection'], { encoding: 'utf8' });
   if (check.status !== 0)
     return `${PYTHON} lacks requests, prometheus_client or inflection (apt-get install python3-requests python3-prometheus-client python3-inflection)`;
   return undefined;
 }
 
-export function spawnPythonExporter(o: { apiUrl: string; sn: string; port: number; accessKey: string; secretKey: string }): ChildProcess {
-  return spawn(PYTHON, ['-c', PREAMBLE], {
+export function spawnPythonExporter(o: { apiUrl: string; sn: string; port: number; accessKey: string; secretKey: string }): {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | string>;
+} {
+  const child = spawn(PYTHON, ['-c', PREAMBLE], {
     env: {
       PATH: process.env.PATH,
       BENCH_API_URL: o.apiUrl,
@@ -42,6 +50,11 @@ export function spawnPythonExporter(o: { apiUrl: string; sn: string; port: numbe
       EXPORTER_PORT: String(o.port),
       LOG_LEVEL: 'WARNING',
     },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, output: () => out, exited };
 }

@@ -2,7 +2,8 @@
  * The baseline every fleet figure is compared with: the same snapshot exported the plain way,
  * with the package's own PrometheusExporter (cumulative, as it asks), one gauge per name, one
  * batch callback that flattens and unifies every device's quotas at collection time, and the
- * package's PrometheusSerializer. What a straightforward exporter would do.
+ * package's PrometheusSerializer. What a straightforward exporter would do. Given a port, the
+ * PrometheusExporter serves it over HTTP itself (straightforward-process.ts runs it so).
  */
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
@@ -16,12 +17,27 @@ import { flattenQuota } from '../../src/metrics/raw-metric-names.js';
 import { quotaMetricName } from '../../src/catalog/catalog.js';
 import { UNIFIED_NAMES } from '../../src/metrics/producers/unified-producer.js';
 
-export class StraightforwardPath {
-  readonly #exporter = new PrometheusExporter({ preventServerStart: true });
-  readonly #provider = new MeterProvider({ readers: [this.#exporter] });
-  readonly #serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
+export interface StraightforwardOptions {
+  /** Serve `/metrics` on this loopback port with the package's own server. Default: no server. */
+  port?: number;
+}
 
-  constructor(snapshot: QuotaSnapshot) {
+export class StraightforwardPath {
+  readonly #exporter: PrometheusExporter;
+  readonly #provider: MeterProvider;
+  readonly #serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
+  /** Resolves once the server listens (at once without one); rejects if it cannot. */
+  readonly listening: Promise<void>;
+
+  constructor(snapshot: QuotaSnapshot, options: StraightforwardOptions = {}) {
+    // The server's text is the serializer's below: no target_info, no scope labels.
+    let started!: (error?: Error) => void;
+    this.listening = new Promise((resolve, reject) => (started = (error) => (error ? reject(error) : resolve())));
+    this.#exporter = new PrometheusExporter(
+      options.port === undefined ? { preventServerStart: true } : { host: '127.0.0.1', port: options.port, withoutTargetInfo: true, withoutScopeInfo: true },
+      (error) => started(error || undefined),
+    );
+    this.#provider = new MeterProvider({ readers: [this.#exporter] });
     const meter = this.#provider.getMeter('straightforward');
     const gauges = new Map<string, ObservableGauge>();
     const gauge = (name: string) => {

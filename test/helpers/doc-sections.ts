@@ -5,7 +5,7 @@ import { FAMILIES } from '../../src/devices/families.js';
 import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../tools/doc-tables/device-tables.js';
 import { energyRatingsTable, energyTable } from '../tools/doc-tables/energy-table.js';
 import { metricsTable } from '../tools/doc-tables/metrics-table.js';
-import { energyComparison, fleetInternals, fleetTable, nodeOptionsComparison, runtimeComparison } from '../bench/fleet-tables.js';
+import { benchTargets, energyComparison, fleetInternals, fleetTable, nodeOptionsComparison, runtimeComparison } from '../bench/fleet-tables.js';
 
 /**
  * The docs' generated sections: each lives between `<!-- name:start -->` and `<!-- name:end -->`
@@ -31,6 +31,7 @@ export const GENERATED_SECTIONS: Readonly<Record<string, GeneratedSection>> = {
   'no-ac-input-voltage': { file: 'docs/operations.md', make: () => familiesWithout('acInputVoltage') },
   'fleet-table': { file: 'docs/performance.md', make: () => fleetTable() },
   'fleet-internals': { file: 'CONTRIBUTING.md', make: () => fleetInternals() },
+  'bench-targets': { file: 'CONTRIBUTING.md', make: () => benchTargets() },
   'runtime-comparison': { file: 'CONTRIBUTING.md', make: () => runtimeComparison() },
   'node-options-comparison': { file: 'CONTRIBUTING.md', make: () => nodeOptionsComparison() },
   'energy-cost': { file: 'CONTRIBUTING.md', make: () => energyComparison() },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SN, TEST_KEY_ENV, closedPort, eventually, startSimulator } from '../helpers/simulated-fleet.js';
 import { NODE_FLAGS, spawnAgainst, spawnExporter, withDeadline } from '../helpers/exporter-process.js';
 import { realTime } from '../helpers/real-time.js';
-import { SMALL_FLEET_OPTION } from '../../src/node-options.js';
+import { readFileSync } from 'node:fs';
 
 test('start-up with bad keys exits non-zero with a clear message and no secret', async (t) => {
   const simulator = await startSimulator();
@@ -96,8 +96,55 @@ test('demo mode serves live metrics without keys', async (t) => {
   assert.equal(await withDeadline(p.exited, 5_000, 'exit'), 0);
 });
 
-test('a large fleet: the exporter started as `npm start` restarts once, in place, without the small-fleet option; below the threshold it does not', async (t) => {
-  assert.ok(NODE_FLAGS.includes(SMALL_FLEET_OPTION), '`npm start` runs with the small-fleet option');
+/** The young generation of each start the log shows: the start-up line of each process image. */
+const starts = (output: string) =>
+  output
+    .split('\n')
+    .filter((l) => l.includes('"msg":"starting ecoflow-exporter"'))
+    .map((l) => (JSON.parse(l) as { young_generation: string }).young_generation);
+
+/** The options of a running process, as the kernel has them. */
+const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+
+test('started as plain `node dist/src/main.js`, as `npm start` and the image start it, the exporter runs with the small young generation, in the same process', async (t) => {
+  assert.deepEqual(NODE_FLAGS, [], '`npm start` gives no option: the exporter sets its own');
+  const port = await closedPort();
+  const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], { ECOFLOW_MQTT: 'off' });
+  t.after(() => p.child.kill('SIGKILL'));
+  await eventually(
+    async () =>
+      (
+        await fetch(`http://127.0.0.1:${port}/metrics`)
+          .then((r) => r.text())
+          .catch(() => '')
+      ).includes('ecoflow_pd_soc{'),
+    'metrics',
+    20_000,
+  );
+  assert.deepEqual(starts(p.output()), ['small'], 'one start is logged: the restart came before anything ran');
+  assert.ok(commandLine(p.child.pid!).includes('--max-semi-space-size=2'), commandLine(p.child.pid!).join(' '));
+  assert.equal(p.child.exitCode, null, 'the same process, still running');
+});
+
+test('a young generation the user gives, on the command line or in NODE_OPTIONS, is kept', async (t) => {
+  const port = await closedPort();
+  const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], { ECOFLOW_MQTT: 'off', NODE_OPTIONS: '--max-semi-space-size=8' });
+  t.after(() => p.child.kill('SIGKILL'));
+  await eventually(
+    async () =>
+      (
+        await fetch(`http://127.0.0.1:${port}/metrics`)
+          .then((r) => r.text())
+          .catch(() => '')
+      ).includes('ecoflow_pd_soc{'),
+    'metrics',
+    20_000,
+  );
+  assert.deepEqual(starts(p.output()), ['8 MB']);
+  assert.ok(!commandLine(p.child.pid!).some((a) => a.startsWith('--max-semi-space-size')), 'no restart added one');
+});
+
+test("a large fleet: the exporter restarts once more, in place, with Node's default young generation; below the threshold it does not", async (t) => {
   const run = async (largeFleetDevices: string) => {
     const port = await closedPort();
     const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], { LARGE_FLEET_DEVICES: largeFleetDevices, ECOFLOW_MQTT: 'off' });
@@ -106,17 +153,13 @@ test('a large fleet: the exporter started as `npm start` restarts once, in place
     await eventually(async () => (await metrics().catch(() => '')).includes('ecoflow_pd_soc{'), 'metrics', 20_000);
     return { p, metrics };
   };
-  const starts = (output: string) =>
-    output
-      .split('\n')
-      .filter((l) => l.includes('"msg":"starting ecoflow-exporter"'))
-      .map((l) => (JSON.parse(l) as { young_generation: string }).young_generation);
 
   // The demo fleet has 14 devices.
   const large = await run('5');
   await eventually(() => starts(large.p.output()).length === 2, 'the second start', 20_000);
   await eventually(async () => (await large.metrics().catch(() => '')).includes('ecoflow_pd_soc{'), 'metrics after the restart', 20_000);
   assert.deepEqual(starts(large.p.output()), ['small', 'default']);
+  assert.ok(commandLine(large.p.child.pid!).includes('--max-semi-space-size=0'));
   assert.equal(
     large.p
       .output()
