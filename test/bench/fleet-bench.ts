@@ -113,14 +113,14 @@ async function straightforwardColumn(n: number, scrapes: number, node: NodeOptio
     const calibration: number[] = [];
     for (let i = 0; i < 5; i++) calibration.push((await get(url)).ms);
     const pauseMs = Math.round(Math.max(PACE_MS, 2 * pct(sorted(calibration), 0.5)));
-    const load = await scrapeLoad(url, { scrapes, pauseMs, gzip: true });
+    const load = await scrapeLoad(url, { scrapes, pauseMs, gzip: true, rss: () => rssMb(p.child.pid!) });
     const s1 = sorted(load.single);
     return {
       pauseMs,
       series: countSeries((await get(url)).text),
       p50: pct(s1, 0.5),
       p99: pct(s1, 0.99),
-      rss: rssMb(p.child.pid!),
+      rss: load.rssMb ?? rssMb(p.child.pid!),
       nodeOptions: describeNodeOptions(node),
     };
   } finally {
@@ -143,7 +143,7 @@ async function exporterColumn(n: number, api: string, settings: NodeJS.ProcessEn
       what: 'the exporter',
       output: exporter.output,
     });
-    const load = await scrapeLoad(url, { scrapes, pauseMs, gzip: true });
+    const load = await scrapeLoad(url, { scrapes, pauseMs, gzip: true, rss: () => rssMb(exporter.child.pid!) });
     const plain = await get(url);
     const zipped = await get(url, true);
     const s1 = sorted(load.single);
@@ -159,7 +159,7 @@ async function exporterColumn(n: number, api: string, settings: NodeJS.ProcessEn
       ratio_4_vs_1: round(pct(s4, 0.5) / pct(s1, 0.5), 2),
       body_kb: Math.round(plain.bytes / 1024),
       body_gzip_kb: Math.round(zipped.bytes / 1024),
-      rss_mb: round1(rssMb(exporter.child.pid!)),
+      rss_mb: round1(load.rssMb ?? rssMb(exporter.child.pid!)),
       heap_mb: round1((valueWith(plain.text, 'ecoflow_exporter_heap_used_bytes') ?? 0) / 1024 / 1024),
       raw_metrics_present: RAW_SAMPLE.test(plain.text),
       node_options: describeNodeOptions(nodeOptionsOf(exporter.child.pid!)),

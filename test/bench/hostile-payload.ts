@@ -14,7 +14,7 @@ import { valueWith } from '../helpers/running-exporter.js';
 import { closedPort, TEST_KEYS } from '../helpers/simulated-fleet.js';
 import { fleetOf } from './bench-fleet.js';
 import { describeNodeOptions, exporterEnv, nodeOptionsOf, rssMb } from './bench-process.js';
-import { get, NotServing, sleep, untilServing } from './scrape-load.js';
+import { get, median, NotServing, sleep, untilServing } from './scrape-load.js';
 
 export const HOSTILE_KEYS = Number(process.env.BENCH_HOSTILE_KEYS ?? 200_000);
 const DEVICES = 5;
@@ -71,13 +71,17 @@ export async function hostilePayload(flags: readonly string[]): Promise<HostileF
     rss_before_mb: 0,
     heap_before_mb: 0,
   };
+  // RSS: the median of readings after each scrape of the second half (one reading alone moves by
+  // tens of MB with where the garbage collector happens to be).
   const reading = async () => {
+    const rss: number[] = [];
     for (let i = 0; i < SCRAPES; i++) {
       await sleep(PACE_MS);
       await get(url, true);
+      if (i >= SCRAPES / 2) rss.push(rssMb(exporter.child.pid!));
     }
     const text = (await get(url)).text;
-    return { rss: round1(rssMb(exporter.child.pid!)), heap: round1((valueWith(text, 'ecoflow_exporter_heap_used_bytes') ?? 0) / 1024 / 1024) };
+    return { rss: round1(median(rss)), heap: round1((valueWith(text, 'ecoflow_exporter_heap_used_bytes') ?? 0) / 1024 / 1024) };
   };
   try {
     await untilServing(url, (text) => (text.match(/^ecoflow_last_update_timestamp_seconds\{/gm)?.length ?? 0) === DEVICES, {

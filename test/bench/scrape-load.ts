@@ -58,6 +58,11 @@ export async function untilServing(
 export interface ScrapeFigures {
   single: number[];
   four: number[];
+  /**
+   * With `rss`: the median of its readings after each paced scrape of the second half.
+   * One reading moves by tens of MB with where the garbage collector happens to be.
+   */
+  rssMb?: number;
 }
 
 /**
@@ -65,17 +70,24 @@ export interface ScrapeFigures {
  * body is shared only with scrapes that come right after it), then `scrapes / 4` rounds of four
  * scrapers asking at the same moment. Five warm-up scrapes first.
  */
-export async function scrapeLoad(url: string, o: { scrapes: number; pauseMs: number; gzip: boolean }): Promise<ScrapeFigures> {
+export async function scrapeLoad(url: string, o: { scrapes: number; pauseMs: number; gzip: boolean; rss?: () => number }): Promise<ScrapeFigures> {
   for (let i = 0; i < 5; i++) await get(url, o.gzip);
   const single: number[] = [];
+  const rss: number[] = [];
   for (let i = 0; i < o.scrapes; i++) {
     await sleep(o.pauseMs);
     single.push((await get(url, o.gzip)).ms);
+    if (o.rss && i >= o.scrapes / 2) rss.push(o.rss());
   }
   const four: number[] = [];
   for (let i = 0; i < o.scrapes / 4; i++) {
     await sleep(o.pauseMs);
     four.push(...(await Promise.all([0, 1, 2, 3].map(async () => (await get(url, o.gzip)).ms))));
   }
-  return { single, four };
+  return { single, four, ...(rss.length > 0 && { rssMb: median(rss) }) };
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
 }
