@@ -58,7 +58,8 @@ export class GaugeRegistry {
 
   /** A device metric's gauge, or undefined when the selection leaves the name out. */
   selected(name: string, options: MetricOptions, kind: MetricKind): ObservableGauge | undefined {
-    return this.#selection.selects(name, kind) ? this.gauge(name, options) : undefined;
+    // A gauge made is one selected: no pattern is matched again at each poll.
+    return this.#gauges.get(name) ?? (this.#selection.selects(name, kind) ? this.gauge(name, options) : undefined);
   }
 
   /** Whether `name` would get a gauge, without making one. */

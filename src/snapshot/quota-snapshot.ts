@@ -8,6 +8,7 @@
  * HTTP, MQTT or metrics.
  */
 import { QuotaBudget, quotaCost, quotaValues } from './quota-budget.js';
+import type { QuotaEntry } from './quota-value.js';
 
 export interface DeviceIdentity {
   sn: string;
@@ -15,16 +16,7 @@ export interface DeviceIdentity {
   productName: string;
 }
 
-export interface QuotaEntry {
-  value: unknown;
-  /** Epoch ms at which this key's value was last written. */
-  updatedAt: number;
-  /**
-   * The last REST full read held this key. A key only the stream delivers is not REST's to
-   * delete: it stays until it is stale (and is pruned after `streamOnlyLifetimeMs`).
-   */
-  inRest?: boolean;
-}
+export type { QuotaEntry };
 
 export type DeviceState = 'online' | 'offline' | 'restricted';
 

@@ -20,21 +20,22 @@ export function numericValue(value: unknown): number | undefined {
   }
 }
 
-/**
- * What the readers here take of a stored key: a QuotaEntry of quota-snapshot.ts. Named here, not
- * imported, so that the snapshot can use this file (its budget counts numbers with numericValue)
- * without a circle.
- */
-interface StoredQuota {
-  readonly value: unknown;
-  readonly updatedAt: number;
-  readonly inRest?: boolean;
+/** One stored key of a device (the snapshot's record holds them): here, so that the snapshot can use this file without a circle. */
+export interface QuotaEntry {
+  value: unknown;
+  /** Epoch ms at which this key's value was last written. */
+  updatedAt: number;
+  /**
+   * The last REST full read held this key. A key only the stream delivers is not REST's to
+   * delete: it stays until it is stale (and is pruned after `streamOnlyLifetimeMs`).
+   */
+  inRest?: boolean;
 }
 
 export interface QuotaReading {
   value: number;
   updatedAt: number;
-  /** Delivered by the last REST read (see QuotaEntry.inRest in quota-snapshot.ts). */
+  /** Delivered by the last REST read (see QuotaEntry.inRest). */
   rest?: true;
 }
 
@@ -44,7 +45,7 @@ export interface QuotaReading {
  * `heartbeat.energyInfos` → `[{…}]`), so a path that is not a key is looked up as the longest
  * key that starts it, then walked (`a.b`, `[0]`; see quota-path.ts).
  */
-export function readQuota(quotas: ReadonlyMap<string, StoredQuota>, path: string): QuotaReading | undefined {
+export function readQuota(quotas: ReadonlyMap<string, QuotaEntry>, path: string): QuotaReading | undefined {
   const held = holderLength(quotas, path);
   if (held === 0) return undefined;
   const entry = quotas.get(held === path.length ? path : path.slice(0, held))!;
@@ -53,7 +54,7 @@ export function readQuota(quotas: ReadonlyMap<string, StoredQuota>, path: string
 }
 
 /** The value at `path` as it is (a date string, an array of buckets), not only numbers. */
-export function readRawQuota(quotas: ReadonlyMap<string, StoredQuota>, path: string): unknown {
+export function readRawQuota(quotas: ReadonlyMap<string, QuotaEntry>, path: string): unknown {
   const held = holderLength(quotas, path);
   if (held === 0) return undefined;
   const entry = quotas.get(held === path.length ? path : path.slice(0, held))!;
@@ -65,7 +66,7 @@ export function readRawQuota(quotas: ReadonlyMap<string, StoredQuota>, path: str
  * longest key that starts it at a `.` or `[`; 0 when no key does. (Counted, not sliced: reads
  * are hot.)
  */
-function holderLength(quotas: ReadonlyMap<string, StoredQuota>, path: string): number {
+function holderLength(quotas: ReadonlyMap<string, QuotaEntry>, path: string): number {
   if (quotas.has(path)) return path.length;
   for (let cut = path.length - 1; cut > 0; cut--) {
     const c = path[cut];
@@ -74,6 +75,6 @@ function holderLength(quotas: ReadonlyMap<string, StoredQuota>, path: string): n
   return 0;
 }
 
-function reading(value: number, entry: StoredQuota): QuotaReading {
+function reading(value: number, entry: QuotaEntry): QuotaReading {
   return entry.inRest ? { value, updatedAt: entry.updatedAt, rest: true } : { value, updatedAt: entry.updatedAt };
 }

@@ -7,8 +7,9 @@
  * calls a hard-wired https://api.ecoflow.com through `requests.request`; a small preamble sends
  * those calls to the simulator instead.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { captured, type ExporterProcess } from '../helpers/exporter-process.js';
 
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
@@ -34,11 +35,7 @@ export function pythonExporterMissing(): string | undefined {
   return undefined;
 }
 
-export function spawnPythonExporter(o: { apiUrl: string; sn: string; port: number; accessKey: string; secretKey: string }): {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | string>;
-} {
+export function spawnPythonExporter(o: { apiUrl: string; sn: string; port: number; accessKey: string; secretKey: string }): ExporterProcess {
   const child = spawn(PYTHON, ['-c', PREAMBLE], {
     env: {
       PATH: process.env.PATH,
@@ -52,9 +49,5 @@ export function spawnPythonExporter(o: { apiUrl: string; sn: string; port: numbe
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  return { child, output: () => out, exited };
+  return captured(child);
 }

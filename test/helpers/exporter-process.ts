@@ -32,10 +32,16 @@ export function nodeFlags(): string[] {
 
 /** Runs the built exporter as users do (`npm start`), with only the given environment (plus PATH). */
 export function spawnExporter(args: string[], env: NodeJS.ProcessEnv): ExporterProcess {
-  const child = spawn(process.execPath, [...nodeFlags(), MAIN, ...args], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return captured(
+    spawn(process.execPath, [...nodeFlags(), MAIN, ...args], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+/** A child spawned with stdout and stderr piped: what it writes, and how it ends. */
+export function captured(child: ChildProcess): ExporterProcess {
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

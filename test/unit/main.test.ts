@@ -103,56 +103,35 @@ const starts = (output: string) =>
     .filter((l) => l.includes('"msg":"starting ecoflow-exporter"'))
     .map((l) => (JSON.parse(l) as { young_generation: string }).young_generation);
 
+/** The demo exporter (stream off) with `env`, once it serves the demo fleet's values. */
+async function demoServing(t: import('node:test').TestContext, env: NodeJS.ProcessEnv) {
+  const port = await closedPort();
+  const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], { ECOFLOW_MQTT: 'off', ...env });
+  t.after(() => p.child.kill('SIGKILL'));
+  const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  await eventually(async () => (await metrics().catch(() => '')).includes('ecoflow_pd_soc{'), 'metrics', 20_000);
+  return { p, metrics };
+}
+
 /** The options of a running process, as the kernel has them. */
 const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 
 test('started as plain `node dist/src/main.js`, as `npm start` and the image start it, the exporter runs with the small young generation, in the same process', async (t) => {
   assert.deepEqual(NODE_FLAGS, [], '`npm start` gives no option: the exporter sets its own');
-  const port = await closedPort();
-  const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], { ECOFLOW_MQTT: 'off' });
-  t.after(() => p.child.kill('SIGKILL'));
-  await eventually(
-    async () =>
-      (
-        await fetch(`http://127.0.0.1:${port}/metrics`)
-          .then((r) => r.text())
-          .catch(() => '')
-      ).includes('ecoflow_pd_soc{'),
-    'metrics',
-    20_000,
-  );
+  const { p } = await demoServing(t, {});
   assert.deepEqual(starts(p.output()), ['small'], 'one start is logged: the restart came before anything ran');
   assert.ok(commandLine(p.child.pid!).includes('--max-semi-space-size=2'), commandLine(p.child.pid!).join(' '));
   assert.equal(p.child.exitCode, null, 'the same process, still running');
 });
 
 test('a young generation the user gives, on the command line or in NODE_OPTIONS, is kept', async (t) => {
-  const port = await closedPort();
-  const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], { ECOFLOW_MQTT: 'off', NODE_OPTIONS: '--max-semi-space-size=8' });
-  t.after(() => p.child.kill('SIGKILL'));
-  await eventually(
-    async () =>
-      (
-        await fetch(`http://127.0.0.1:${port}/metrics`)
-          .then((r) => r.text())
-          .catch(() => '')
-      ).includes('ecoflow_pd_soc{'),
-    'metrics',
-    20_000,
-  );
+  const { p } = await demoServing(t, { NODE_OPTIONS: '--max-semi-space-size=8' });
   assert.deepEqual(starts(p.output()), ['8 MB']);
   assert.ok(!commandLine(p.child.pid!).some((a) => a.startsWith('--max-semi-space-size')), 'no restart added one');
 });
 
 test("a large fleet: the exporter restarts once more, in place, with Node's default young generation; below the threshold it does not", async (t) => {
-  const run = async (largeFleetDevices: string) => {
-    const port = await closedPort();
-    const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], { LARGE_FLEET_DEVICES: largeFleetDevices, ECOFLOW_MQTT: 'off' });
-    t.after(() => p.child.kill('SIGKILL'));
-    const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    await eventually(async () => (await metrics().catch(() => '')).includes('ecoflow_pd_soc{'), 'metrics', 20_000);
-    return { p, metrics };
-  };
+  const run = (largeFleetDevices: string) => demoServing(t, { LARGE_FLEET_DEVICES: largeFleetDevices });
 
   // The demo fleet has 14 devices.
   const large = await run('5');

@@ -1,40 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CircuitBucketsRow, DailyCounterRow, DeviceFamily, LifetimeCounterRow, MappingRow } from '../../../src/devices/device-family.js';
+import type { DeviceFamily, MappingRow } from '../../../src/devices/device-family.js';
+import { CIRCUITS, GRID_DAY, LOAD } from '../../helpers/energy-rows.js';
 import { documentedKeys, energyRowInputs, familyReadPaths, keyTreatment, rowInputs } from '../../../src/devices/family-keys.js';
 import { FAMILIES } from '../../../src/devices/families.js';
 
-const LOAD: LifetimeCounterRow = {
-  kind: 'lifetime',
-  metric: 'loadEnergy',
-  keys: ['loadWh', 'loadWh2'],
-  scale: 3600,
-  rating: { watts: 600, evidence: 't' },
-  tags: ['DOC'],
-  evidence: 't',
-};
-const GRID_DAY: DailyCounterRow = {
-  kind: 'daily',
-  metric: 'gridImportEnergy',
-  keys: ['gridDayWh'],
-  day: ['year', 'month', 'day'],
-  scale: 3600,
-  rating: { watts: 800, evidence: 't' },
-  tags: ['DOC'],
-  evidence: 't',
-};
-const CIRCUITS: CircuitBucketsRow = {
-  kind: 'circuit-buckets',
-  metric: 'circuitEnergy',
-  key: 'buckets',
-  day: ['rtc'],
-  source: 'grid',
-  circuits: 4,
-  scale: 3600,
-  rating: { watts: 900, evidence: 't' },
-  tags: ['DOC'],
-  evidence: 't',
-};
 const ROW: MappingRow = {
   metric: 'batteryPower',
   key: ['bms.vol', 'bms.volAlt'],

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CircuitBucketsRow, DailyCounterRow, DeviceFamily, EnergyRow, LifetimeCounterRow, MappingRow } from '../../../src/devices/device-family.js';
+import type { DeviceFamily, EnergyRow, LifetimeCounterRow, MappingRow } from '../../../src/devices/device-family.js';
 import { FAMILIES } from '../../../src/devices/families.js';
 import { smartHomePanel } from '../../../src/devices/smart-home-panel.js';
 import { targetOf } from '../../../src/devices/unify.js';
 import { decodeCounterKey } from '../../../src/energy/counter-key.js';
 import { energyPlan } from '../../../src/energy/energy-plan.js';
+import { CIRCUITS, GRID_DAY, LOAD } from '../../helpers/energy-rows.js';
 import type { Port, UnifiedMetricId } from '../../../src/catalog/catalog.js';
 
 function powerRow(metric: UnifiedMetricId, key: string, port?: Port): MappingRow {
@@ -38,38 +39,6 @@ const AC_OUT: LifetimeCounterRow = {
   tags: ['DOC'],
   evidence: 'test',
 };
-const LOAD: LifetimeCounterRow = {
-  kind: 'lifetime',
-  metric: 'loadEnergy',
-  keys: ['loadWh', 'loadWh2'],
-  scale: 3600,
-  rating: { watts: 600, evidence: 'test' },
-  tags: ['DOC'],
-  evidence: 'test',
-};
-const GRID_DAY: DailyCounterRow = {
-  kind: 'daily',
-  metric: 'gridImportEnergy',
-  keys: ['gridDayWh'],
-  day: ['year', 'month', 'day'],
-  scale: 3600,
-  rating: { watts: 800, evidence: 'test' },
-  tags: ['DOC'],
-  evidence: 'test',
-};
-const CIRCUITS: CircuitBucketsRow = {
-  kind: 'circuit-buckets',
-  metric: 'circuitEnergy',
-  key: 'buckets',
-  day: ['rtc'],
-  source: 'grid',
-  circuits: 4,
-  scale: 3600,
-  rating: { watts: 900, evidence: 'test' },
-  tags: ['DOC'],
-  evidence: 'test',
-};
-
 const PV = powerRow('portInputPower', 'pv', 'solar');
 const BATTERY = powerRow('batteryPower', 'bat');
 const AC_W = powerRow('portOutputPower', 'acW', 'ac');

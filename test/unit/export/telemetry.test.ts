@@ -9,6 +9,18 @@ import { PrometheusText } from '../../../src/export/prometheus-text.js';
 import { startTelemetry } from '../../../src/export/telemetry.js';
 import { Logger } from '../../../src/log/logger.js';
 
+/** Telemetry serving /metrics alone, with no producer of its own. */
+function prometheusOnly(logger: Logger) {
+  return {
+    producers: [],
+    cardinalityLimit: 1000,
+    prometheus: true,
+    resource: { 'service.name': 'ecoflow-exporter' },
+    scope: { name: 'test', version: '1' },
+    logger,
+  };
+}
+
 function logged(): { logger: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
   return { lines, logger: new Logger({ level: 'debug', format: 'json', write: (l) => lines.push(JSON.parse(l)), repeatWindowMs: 0 }) };
@@ -17,12 +29,7 @@ function logged(): { logger: Logger; lines: Array<Record<string, unknown>> } {
 test('the meter and the producers reach the Prometheus reader, with the resource', async () => {
   const { logger } = logged();
   const telemetry = await startTelemetry({
-    producers: [],
-    cardinalityLimit: 1000,
-    prometheus: true,
-    resource: { 'service.name': 'ecoflow-exporter' },
-    scope: { name: 'test', version: '1' },
-    logger,
+    ...prometheusOnly(logger),
   });
   telemetry.meter.createObservableGauge('probe_value').addCallback((r) => r.observe(42));
   const text = (await telemetry.prometheus.exposition()).body.toString('utf8');
@@ -76,12 +83,7 @@ test('a serializer mismatch is logged once and passed on once; the next check is
   const { logger, lines } = logged();
   const mismatches: SerializerMismatch[] = [];
   const telemetry = await startTelemetry({
-    producers: [],
-    cardinalityLimit: 1000,
-    prometheus: true,
-    resource: { 'service.name': 'ecoflow-exporter' },
-    scope: { name: 'test', version: '1' },
-    logger,
+    ...prometheusOnly(logger),
     onSerializerMismatch: (m) => mismatches.push(m),
   });
   t.after(() => telemetry.shutdown());
