@@ -76,10 +76,11 @@ export class App {
       });
       // Keys only the stream delivers are kept no longer than their values are exported.
       // A device keeps no more values than the output can use: the keys the tables read, and raw
-      // ones up to the series cap (none without raw metrics).
+      // ones up to the series and metric-name caps (none without raw metrics).
       const snapshot = new QuotaSnapshot({
         streamOnlyLifetimeMs: staleness.staleAfterMs,
         maxValuesPerDevice: config.maxSeriesPerDevice,
+        maxNamesPerDevice: config.maxMetricsPerDevice,
         keyPolicy: keyTreatment(FAMILIES, config.rawMetrics),
       });
       this.#snapshot = snapshot;
@@ -152,6 +153,7 @@ export class App {
         staleness,
         models,
         maxSeriesPerDevice: config.maxSeriesPerDevice,
+        maxMetricsPerDevice: config.maxMetricsPerDevice,
         logger: log,
         reporter: selfMetrics,
         ledger: energy?.ledger,

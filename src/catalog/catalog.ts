@@ -87,7 +87,7 @@ export const METRICS = {
     name: 'exporter_series_dropped',
     type: 'gauge',
     labels: [...DEVICE_LABELS],
-    help: 'Quota series of the device left out because it has more than MAX_SERIES_PER_DEVICE.',
+    help: 'Quota series of the device left out because it has more than MAX_SERIES_PER_DEVICE, or more metric names than MAX_METRICS_PER_DEVICE.',
   },
   circuitBreaker: {
     name: 'exporter_circuit_breaker_state',

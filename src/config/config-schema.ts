@@ -318,6 +318,15 @@ export const configSchema = {
     env: 'MAX_SERIES_PER_DEVICE',
     arg: 'max-series-per-device',
   }),
+  maxMetricsPerDevice: option({
+    key: 'metrics.maxMetricsPerDevice',
+    doc: "Raw metric names one device's keys may make at most (each is an instrument of its own, which costs far more memory than a series); the keys past it are left out and counted in <prefix>_exporter_series_dropped like those past MAX_SERIES_PER_DEVICE.",
+    format: 'positive-int',
+    // About twice the most any known model makes (PowerStream: 353); see quota-budget.ts.
+    default: 750,
+    env: 'MAX_METRICS_PER_DEVICE',
+    arg: 'max-metrics-per-device',
+  }),
   /** node-options.ts: when the exporter restarts itself without the small-fleet memory option. */
   largeFleetDevices: option({
     key: 'exporter.largeFleetDevices',

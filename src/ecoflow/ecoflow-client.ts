@@ -16,6 +16,7 @@ import {
 import { ENDPOINT_PATHS } from './endpoints.js';
 import { RequestGovernor } from './request-governor.js';
 import type { DeviceListEntry, QuotaMap, StreamCertification } from './types.js';
+import { parseQuotaAnswer, type QuotaReadPlan } from './quota-reader.js';
 
 export interface EcoflowClientOptions {
   /** Base URL such as https://api-e.ecoflow.com; a path prefix is kept. */
@@ -78,7 +79,7 @@ export class EcoflowClient {
   }
 
   async listDevices(): Promise<DeviceListEntry[]> {
-    return this.#get('device/list', {}, (data) => {
+    return this.#get('device/list', {}, undefined, (data) => {
       if (!Array.isArray(data)) throw new EcoflowResponseError('device/list', '"data" is not a list');
       const devices: DeviceListEntry[] = [];
       for (const item of data) {
@@ -94,8 +95,9 @@ export class EcoflowClient {
     });
   }
 
-  async getAllQuotas(sn: string): Promise<QuotaMap> {
-    return this.#get('quota/all', { sn }, (data) => {
+  /** The device's quotas; with `plan`, only the keys it takes (see quota-reader.ts). */
+  async getAllQuotas(sn: string, plan?: QuotaReadPlan): Promise<QuotaMap> {
+    return this.#get('quota/all', { sn }, plan, (data) => {
       if (data === null || typeof data !== 'object' || Array.isArray(data)) {
         throw new EcoflowResponseError('quota/all', '"data" is not an object');
       }
@@ -105,7 +107,7 @@ export class EcoflowClient {
 
   /** The open-API MQTT broker and credentials of this key. */
   async getCertification(): Promise<StreamCertification> {
-    return this.#get('certification', {}, (data) => {
+    return this.#get('certification', {}, undefined, (data) => {
       const text = (name: string) => {
         const v = data?.[name];
         if ((typeof v !== 'string' && typeof v !== 'number') || String(v).trim() === '') {
@@ -130,10 +132,10 @@ export class EcoflowClient {
   }
 
   /** One governed request; `parse` runs inside it, so a wrong shape counts as a failed request. */
-  async #get<T>(endpoint: EcoflowEndpoint, params: Record<string, string>, parse: (data: any) => T): Promise<T> {
+  async #get<T>(endpoint: EcoflowEndpoint, params: Record<string, string>, plan: QuotaReadPlan | undefined, parse: (data: any) => T): Promise<T> {
     const started = performance.now();
     try {
-      const data = await this.governor.run(endpoint, async () => parse(await this.#send(endpoint, params)));
+      const data = await this.governor.run(endpoint, async () => parse(await this.#send(endpoint, params, plan)));
       this.#report(endpoint, 'success', '', started);
       return data;
     } catch (err) {
@@ -147,7 +149,7 @@ export class EcoflowClient {
     this.#reporter?.recordRequest({ endpoint, outcome, code, seconds: (performance.now() - started) / 1000 });
   }
 
-  async #send(endpoint: EcoflowEndpoint, params: Record<string, string>): Promise<any> {
+  async #send(endpoint: EcoflowEndpoint, params: Record<string, string>, plan?: QuotaReadPlan): Promise<any> {
     const url = new URL(ENDPOINT_PATHS[endpoint].slice(1), this.#base);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     // A fresh timestamp and nonce per request: a reused one is answered with 8521.
@@ -179,7 +181,7 @@ export class EcoflowClient {
 
     let envelope: any;
     try {
-      envelope = JSON.parse(text);
+      envelope = plan ? parseQuotaAnswer(text, plan) : JSON.parse(text);
     } catch (err) {
       throw new EcoflowResponseError(endpoint, `body is not JSON (starts with ${preview(text)})`, { cause: err });
     }

@@ -26,6 +26,8 @@ export interface SnapshotGaugesSetup {
   /** Which series are too old to export. Default: none. */
   staleness?: StalenessRule;
   maxSeriesPerDevice?: number;
+  /** Named in the log line of a capped device (the snapshot applies it). */
+  maxMetricsPerDevice?: number;
   /** Where the producers say what a user should know (a capped device, a guessed model). */
   logger?: Logger;
   /** The self-metrics: series per collection. */
@@ -61,7 +63,7 @@ export function createSnapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
         prefix: o.prefix,
         maxSeriesPerDevice: o.maxSeriesPerDevice,
         reservedNames: unified ? UNIFIED_NAMES : undefined,
-        onSeriesCapped: o.logger && ((sn, dropped) => logSeriesCapped(o.logger!, sn, dropped, o.maxSeriesPerDevice)),
+        onSeriesCapped: o.logger && ((sn, dropped) => logSeriesCapped(o.logger!, sn, dropped, o)),
         lastDropped: o.memory?.lastDropped,
       }),
     );
@@ -85,6 +87,11 @@ export function createSnapshotGauges(o: SnapshotGaugesSetup): SnapshotGauges {
   });
 }
 
-function logSeriesCapped(log: Logger, sn: string, dropped: number, max: number | undefined): void {
-  log.warn('device has more series than MAX_SERIES_PER_DEVICE; the rest are left out', { sn, dropped, max_series_per_device: max });
+function logSeriesCapped(log: Logger, sn: string, dropped: number, caps: Pick<SnapshotGaugesSetup, 'maxSeriesPerDevice' | 'maxMetricsPerDevice'>): void {
+  log.warn('device has more series than MAX_SERIES_PER_DEVICE, or more metric names than MAX_METRICS_PER_DEVICE; the rest are left out', {
+    sn,
+    dropped,
+    max_series_per_device: caps.maxSeriesPerDevice,
+    ...(caps.maxMetricsPerDevice !== undefined && { max_metrics_per_device: caps.maxMetricsPerDevice }),
+  });
 }

@@ -42,6 +42,8 @@ export interface DeviceMetricsStart {
   /** Each device's family and firmware, shared with the energy ledger. */
   models: DeviceModels;
   maxSeriesPerDevice: number;
+  /** For the log line of a capped device (the snapshot applies it). */
+  maxMetricsPerDevice?: number;
   logger: Logger;
   reporter: DeviceMetricsReporter;
   /** The energy counters' values: required when `countsEnergy`. */
@@ -87,6 +89,7 @@ export class DeviceMetrics {
       models: o.models,
       staleness: o.staleness,
       maxSeriesPerDevice: o.maxSeriesPerDevice,
+      maxMetricsPerDevice: o.maxMetricsPerDevice,
       logger: o.logger,
       reporter: o.reporter,
     });

@@ -1,4 +1,5 @@
 import { API_CODES, EcoflowApiError, EcoflowCircuitOpenError, EcoflowError } from '../ecoflow/errors.js';
+import type { QuotaReadPlan } from '../ecoflow/quota-reader.js';
 import type { DeviceListEntry, QuotaMap } from '../ecoflow/types.js';
 import type { Logger } from '../log/logger.js';
 import type { DeviceIdentity, QuotaSnapshot } from '../snapshot/quota-snapshot.js';
@@ -8,7 +9,8 @@ import { sleep } from '../timing/sleep.js';
 /** What the poller needs of the EcoFlow client. */
 export interface DeviceSource {
   listDevices(): Promise<DeviceListEntry[]>;
-  getAllQuotas(sn: string): Promise<QuotaMap>;
+  /** With `plan`, only the keys it takes are built (the snapshot's plan of a full read). */
+  getAllQuotas(sn: string, plan?: QuotaReadPlan): Promise<QuotaMap>;
 }
 
 export interface PollerOptions {
@@ -231,11 +233,12 @@ export class Poller {
     }
     const started = performance.now();
     try {
-      const quotas = await this.#o.source.getAllQuotas(sn);
+      const plan = this.#o.snapshot.planFullRead(sn);
+      const quotas = await this.#o.source.getAllQuotas(sn, plan);
       if (this.#tasks.get(sn) !== task) return; // went offline or left while we waited
       task.readAt = Date.now();
       this.#o.snapshot.setRestricted(sn, false);
-      this.#o.snapshot.replaceQuotas(sn, quotas, task.readAt);
+      this.#o.snapshot.replaceQuotas(sn, quotas, task.readAt, plan);
       this.#o.reporter?.recordPoll('quota', (performance.now() - started) / 1000, sn);
       if (task.failures > 0) this.#log.info('device polling recovered', { sn, failures: task.failures });
       task.failures = 0;

@@ -7,7 +7,8 @@
  * what a payload brings beyond is not kept, only counted (`droppedValues`). Knows nothing of
  * HTTP, MQTT or metrics.
  */
-import { QuotaBudget, quotaCost, quotaValues } from './quota-budget.js';
+import { FullRead } from './full-read.js';
+import { type KeyPolicy, QuotaBudget, quotaCost, quotaNames, quotaValues } from './quota-budget.js';
 import type { QuotaEntry } from './quota-value.js';
 
 export interface DeviceIdentity {
@@ -17,6 +18,8 @@ export interface DeviceIdentity {
 }
 
 export type { QuotaEntry };
+export { FullRead };
+export type { KeyPolicy };
 
 export type DeviceState = 'online' | 'offline' | 'restricted';
 
@@ -46,15 +49,6 @@ export type SnapshotChange =
   /** `keys`: the only keys written (a partial update); absent: any key may have changed or gone. */
   | { kind: 'quotas-changed'; sn: string; keys?: ReadonlySet<string> };
 
-/**
- * What the output makes of a key. 'keep': it reads the key by name (a family's table, the energy
- * ledger, device detection), so it is stored whatever the room, and takes its room first. 'cap':
- * stored while the device's budget has room, in payload order. 'drop': nothing reads it (raw
- * metrics switched off, say): never stored, and not counted as dropped. The same key must always
- * get the same answer: the running cost of a device assumes it.
- */
-export type KeyPolicy = (key: string) => 'keep' | 'cap' | 'drop';
-
 export interface QuotaSnapshotOptions {
   /** Stream-only keys older than this are pruned at the next REST read. Default: never. */
   streamOnlyLifetimeMs?: number;
@@ -64,6 +58,11 @@ export interface QuotaSnapshotOptions {
    * are counted in `droppedValues`. Default: no bound (and no key is walked to count it).
    */
   maxValuesPerDevice?: number;
+  /**
+   * The other bound of a device: the raw metric names its stored keys make together, each key at
+   * least 1 (see quota-budget.ts). Default: no bound.
+   */
+  maxNamesPerDevice?: number;
   /** Default: every key 'cap'. */
   keyPolicy?: KeyPolicy;
 }
@@ -81,6 +80,7 @@ export class QuotaSnapshot {
   readonly #listeners = new Set<Listener>();
   readonly #streamOnlyLifetimeMs: number;
   readonly #maxValues: number;
+  readonly #maxNames: number;
   readonly #policy: KeyPolicy;
   /** Each device's budget; none without `maxValuesPerDevice`. */
   readonly #budgets = new Map<string, QuotaBudget>();
@@ -88,6 +88,7 @@ export class QuotaSnapshot {
   constructor(options: QuotaSnapshotOptions = {}) {
     this.#streamOnlyLifetimeMs = options.streamOnlyLifetimeMs ?? Infinity;
     this.#maxValues = options.maxValuesPerDevice ?? Infinity;
+    this.#maxNames = options.maxNamesPerDevice ?? Infinity;
     this.#policy = options.keyPolicy ?? CAP_EVERY_KEY;
   }
 
@@ -129,7 +130,7 @@ export class QuotaSnapshot {
           revision: 1,
           droppedValues: 0,
         });
-        if (this.#maxValues !== Infinity) this.#budgets.set(d.sn, new QuotaBudget(this.#maxValues));
+        if (this.#maxValues !== Infinity || this.#maxNames !== Infinity) this.#budgets.set(d.sn, new QuotaBudget(this.#maxValues, this.#maxNames));
         this.#emit({ kind: 'device-added', sn: d.sn });
         continue;
       }
@@ -158,20 +159,34 @@ export class QuotaSnapshot {
   }
 
   /**
+   * What of a full read of `sn` is worth building, to be given to the reader of its answer and
+   * then, with the keys it read, to `replaceQuotas`; undefined without a budget (all of it is).
+   */
+  planFullRead(sn: string): FullRead | undefined {
+    const budget = this.#budgets.get(sn);
+    const record = this.#devices.get(sn);
+    if (!budget || !record) return undefined;
+    return new FullRead(this.#policy, Math.min(budget.limit, budget.nameLimit), record.quotas);
+  }
+
+  /**
    * A full read (REST quota/all): keys REST delivered before and not now are gone; keys only
    * the stream delivers stay (until stale and pruned). Under a budget, the room is counted again
    * from scratch: the stream-only keys that stay take theirs first, then the payload's keys the
    * output reads by name ('keep'), then its other keys are stored in payload order while there is
-   * room; `droppedValues` is recounted the same way.
+   * room; `droppedValues` is recounted the same way. With `read` (planFullRead), `quotas` holds
+   * only what the reader took, and what it left out counts as refused.
    */
-  replaceQuotas(sn: string, quotas: Record<string, unknown>, at: number): void {
+  replaceQuotas(sn: string, quotas: Record<string, unknown>, at: number, read?: FullRead): void {
     const record = this.#devices.get(sn);
     if (!record) return;
     const budget = this.#budgets.get(sn);
     const pruneBefore = at - this.#streamOnlyLifetimeMs;
+    const delivers = (key: string) => Object.hasOwn(quotas, key) || (read?.delivered(key) ?? false);
     for (const [key, entry] of record.quotas) {
       if (Object.hasOwn(quotas, key)) continue;
-      if (entry.inRest || entry.updatedAt < pruneBefore) {
+      // In the answer but left out by its reader (read.delivered), or gone from REST, or stale.
+      if (read?.delivered(key) || entry.inRest || entry.updatedAt < pruneBefore) {
         record.quotas.delete(key);
         budget?.release(key);
       }
@@ -179,11 +194,12 @@ export class QuotaSnapshot {
     const keys = Object.keys(quotas);
     const policy = this.#policy;
     if (budget) {
-      budget.startFullRead(quotas, pruneBefore);
+      budget.startFullRead(delivers, pruneBefore);
+      read?.refuseLeftOut(budget, at);
       // The payload's keys are decided again; those the output reads by name take their room first.
       for (const key of keys) {
         if (record.quotas.has(key)) budget.release(key);
-        if (policy(key) === 'keep') budget.charge(key, quotaCost(quotas[key]));
+        if (policy(key) === 'keep') budget.charge(key, quotaCost(quotas[key]), quotaNames(quotas[key]));
       }
     }
     for (const key of keys) {
@@ -192,12 +208,13 @@ export class QuotaSnapshot {
       const value = quotas[key];
       if (budget && fate === 'cap') {
         const cost = quotaCost(value);
-        if (!budget.fits(cost)) {
+        const names = quotaNames(value);
+        if (!budget.fits(cost, names)) {
           record.quotas.delete(key);
           budget.refuse(key, quotaValues(value), at, true);
           continue;
         }
-        budget.charge(key, cost);
+        budget.charge(key, cost, names);
       }
       record.quotas.set(key, { value, updatedAt: at, inRest: true });
     }
@@ -225,8 +242,9 @@ export class QuotaSnapshot {
       const stored = record.quotas.get(key);
       if (budget) {
         const cost = quotaCost(value);
-        if (stored) budget.recharge(key, cost);
-        else if (fate === 'keep' || budget.fits(cost)) budget.charge(key, cost);
+        const names = quotaNames(value);
+        if (stored) budget.recharge(key, cost, names);
+        else if (fate === 'keep' || budget.fits(cost, names)) budget.charge(key, cost, names);
         else {
           budget.refuse(key, quotaValues(value), at, false);
           continue;

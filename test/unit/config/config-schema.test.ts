@@ -34,6 +34,7 @@ interface ExpectedConfig {
   staleAfterMs: number;
   metricsPrefix: string;
   maxSeriesPerDevice: number;
+  maxMetricsPerDevice: number;
   largeFleetDevices: number;
   unifiedMetrics: boolean;
   rawMetrics: boolean;

@@ -35,6 +35,23 @@ test('lists devices and reads quotas with signatures the simulator accepts', asy
   assert.ok(Array.isArray(quotas['bms_bmsStatus.cellVol']));
 });
 
+test('with a plan, quotas are read key by key and only the keys it takes are built; a malformed answer is a response error as without', async (t) => {
+  const { simulator, client } = await withSimulator(t);
+  const whole = await client.getAllQuotas(SN.delta2);
+  const leftOut: string[] = [];
+  const plan = { take: (key: string) => key.startsWith('pd.'), leaveOut: (key: string) => leftOut.push(key) };
+  const read = await client.getAllQuotas(SN.delta2, plan);
+  const pd = Object.keys(whole).filter((k) => k.startsWith('pd.'));
+  assert.ok(pd.length > 10);
+  assert.deepEqual(read, Object.fromEntries(pd.map((k) => [k, whole[k]])));
+  assert.deepEqual(
+    leftOut,
+    Object.keys(whole).filter((k) => !k.startsWith('pd.')),
+  );
+  simulator.injectFault('quota/all', { kind: 'html' });
+  await assert.rejects(client.getAllQuotas(SN.delta2, plan), (e) => e instanceof EcoflowResponseError && /not JSON/.test(e.message));
+});
+
 test('an unknown access key is API error 8513 with a region hint, and no secret in the message', async (t) => {
   const { simulator } = await withSimulator(t);
   const client = new EcoflowClient({ baseUrl: simulator.url, accessKey: 'wrong-access-key', secretKey: TEST_KEYS.secretKey });

@@ -195,7 +195,15 @@ test('a device over maxSeriesPerDevice is logged once as a warning: its serial n
   for (const at of [1_000, 2_000]) snapshot.replaceQuotas(DELTA2.sn, { 'x.a': 1, 'x.b': 2, 'x.c': 3 }, at);
   assert.deepEqual(
     logged.map(({ level, msg, sn, dropped, max_series_per_device }) => ({ level, msg, sn, dropped, max_series_per_device })),
-    [{ level: 'warn', msg: 'device has more series than MAX_SERIES_PER_DEVICE; the rest are left out', sn: DELTA2.sn, dropped: 1, max_series_per_device: 2 }],
+    [
+      {
+        level: 'warn',
+        msg: 'device has more series than MAX_SERIES_PER_DEVICE, or more metric names than MAX_METRICS_PER_DEVICE; the rest are left out',
+        sn: DELTA2.sn,
+        dropped: 1,
+        max_series_per_device: 2,
+      },
+    ],
   );
   await stop();
 });

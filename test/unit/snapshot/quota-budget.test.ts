@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_QUOTA_DEPTH, QuotaBudget, quotaCost, quotaValues } from '../../../src/snapshot/quota-budget.js';
+import { MAX_QUOTA_DEPTH, QuotaBudget, quotaCost, quotaNames, quotaValues } from '../../../src/snapshot/quota-budget.js';
 import { flattenQuota } from '../../../src/metrics/raw-metric-names.js';
 
 /** `inner` inside `depth` arrays. */
@@ -71,7 +71,7 @@ test('a full read forgets what it decides again, what REST no longer delivers, a
   budget.refuse('again', 2, 1_000, false);
   budget.refuse('stale', 4, 500, false);
   budget.refuse('stream', 8, 1_000, false);
-  budget.startFullRead({ again: 1 }, 1_000);
+  budget.startFullRead((key) => key === 'again', 1_000);
   assert.equal(budget.dropped, 8, 'only the fresh stream-only refusal stays');
   budget.clear();
   assert.equal(budget.dropped, 0);
@@ -84,6 +84,53 @@ test('past the names it remembers, a full read still counts every key it refuses
   budget.refuse('k4999', 1, 2, false);
   budget.refuse('new', 1, 2, false);
   assert.equal(budget.dropped, 5_000, 'steady, at least what is missing');
-  budget.startFullRead({}, 0);
+  budget.startFullRead(() => false, 0);
   assert.equal(budget.dropped, 0, 'the next full read counts afresh');
+});
+
+test('a value makes the names the raw metrics make of it: positions are labels, not names', () => {
+  const values: unknown[] = [
+    46,
+    'text',
+    [1, 2, 3],
+    [
+      { watts: 1, on: true, name: 'a' },
+      { watts: 2, on: false },
+    ],
+    { a: { b: 1, c: [1, 2] }, d: 'x' },
+    [],
+    nested([1, 2], MAX_QUOTA_DEPTH),
+  ];
+  assert.deepEqual(values.map(quotaNames), [1, 1, 1, 2, 2, 1, 1]);
+  for (const value of values.slice(2, 5)) {
+    const names = new Set(flattenQuota('k', value).map((s) => s.name));
+    assert.equal(quotaNames(value), names.size, JSON.stringify(value));
+  }
+});
+
+test('the budget bounds the names as it bounds the room, and keeps their running count', () => {
+  const budget = new QuotaBudget(100, 3);
+  budget.charge('a', 1);
+  budget.charge('b', 10, 2);
+  assert.equal(budget.names, 3);
+  assert.equal(budget.fits(1), false, 'room enough, but no name left');
+  budget.recharge('b', 10, 1);
+  assert.equal(budget.names, 2);
+  assert.equal(budget.fits(1), true);
+  assert.equal(budget.fits(1, 2), false);
+  budget.recharge('a', 3, 2);
+  assert.equal(budget.names, 3, 'a flat key turned nested');
+  assert.equal(budget.used, 13);
+  budget.release('a');
+  budget.release('b');
+  assert.equal(budget.names, 0);
+  assert.equal(budget.used, 0);
+});
+
+test('what a full read leaves out unnamed is counted until the next full read', () => {
+  const budget = new QuotaBudget(1);
+  budget.refuseUnnamed(7);
+  assert.equal(budget.dropped, 7);
+  budget.startFullRead(() => true, 0);
+  assert.equal(budget.dropped, 0);
 });

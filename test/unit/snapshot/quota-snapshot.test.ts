@@ -307,3 +307,61 @@ test('a 200 000-key payload under a budget of 5 000 leaves 5 000 keys in memory,
   assert.equal(s.get('A')!.quotas.size, 5_000);
   assert.ok(s.get('A')!.droppedValues >= 195_000);
 });
+
+// The bound on metric names (maxNamesPerDevice), and full reads planned before their answer is read.
+
+test('a device keeps no more metric names than its bound: keys past it are counted as dropped, a key of one array is one name', () => {
+  const s = new QuotaSnapshot({ maxValuesPerDevice: 100, maxNamesPerDevice: 3 });
+  s.setDevices([device('A')]);
+  s.replaceQuotas('A', { a: 1, arr: [1, 2, 3, 4], objs: [{ w: 1 }, { w: 2 }], b: 2, c: [5, 6] }, 1);
+  assert.deepEqual(stored(s), ['a', 'arr', 'objs'], '3 names (a, arr, objs.w) for 7 values');
+  assert.equal(s.get('A')!.droppedValues, 3, 'b and c: 3 values');
+  s.mergeQuotas('A', { d: 1, a: [1, 2] }, 2);
+  assert.deepEqual(stored(s), ['a', 'arr', 'objs'], 'a stored key is updated; a new name does not fit');
+  assert.equal(s.get('A')!.droppedValues, 4);
+});
+
+test('a planned full read builds only what the snapshot can store, and counts the rest as a whole answer would be counted', () => {
+  const keepK: KeyPolicy = (key) => (key.startsWith('k') ? 'keep' : 'cap');
+  const payload: Record<string, unknown> = { k1: 1 };
+  for (let i = 0; i < 50; i++) payload[`a${i}`] = [i, i];
+  payload.k2 = 2;
+  const whole = new QuotaSnapshot({ maxValuesPerDevice: 10, keyPolicy: keepK });
+  const planned = new QuotaSnapshot({ maxValuesPerDevice: 10, keyPolicy: keepK });
+  for (const s of [whole, planned]) s.setDevices([device('A')]);
+  whole.replaceQuotas('A', payload, 1);
+
+  const plan = planned.planFullRead('A')!;
+  const taken: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (plan.take(key)) taken[key] = value;
+    else plan.leaveOut(key, value);
+  }
+  assert.ok(Object.keys(taken).length <= 12, `built ${Object.keys(taken).length} of ${Object.keys(payload).length} keys`);
+  planned.replaceQuotas('A', taken, 1, plan);
+  assert.deepEqual(stored(planned), stored(whole));
+  assert.equal(planned.get('A')!.droppedValues, whole.get('A')!.droppedValues);
+  assert.equal(planned.get('A')!.droppedValues, 92, '46 keys of 2 values');
+});
+
+test('a stored key that a planned read leaves out is let go, not kept with its old value', () => {
+  const s = new QuotaSnapshot({ maxValuesPerDevice: 2 });
+  s.setDevices([device('A')]);
+  s.replaceQuotas('A', { a: 1, b: 2 }, 1);
+  const plan = s.planFullRead('A')!;
+  const taken: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries({ c: 3, d: 4, a: 5, b: 6 })) {
+    if (plan.take(key)) taken[key] = value;
+    else plan.leaveOut(key, value);
+  }
+  s.replaceQuotas('A', taken, 2, plan);
+  assert.deepEqual(stored(s), ['c', 'd']);
+  assert.equal(s.get('A')!.droppedValues, 2);
+});
+
+test('without a bound there is no plan: the whole answer is read', () => {
+  const s = new QuotaSnapshot();
+  s.setDevices([device('A')]);
+  assert.equal(s.planFullRead('A'), undefined);
+  assert.equal(bounded(5).planFullRead('nope'), undefined);
+});
