@@ -106,7 +106,7 @@ test('a hostile payload still gives an exposition Prometheus scrapes without err
   const fleet = [
     { sn: 'HOSTILE000000001', deviceName: 'Name with "quotes", \\ and\nnewline', productName: 'Ünknown ☀', online: true, quotas: hostilePayload() },
   ];
-  const { exporter } = await startPair(t, { COLLECTING_INTERVAL: '10', MAX_SERIES_PER_DEVICE: '20000' }, fleet);
+  const { exporter } = await startPair(t, { COLLECTING_INTERVAL: '10', MAX_SERIES_PER_DEVICE: '20000', MAX_METRICS_PER_DEVICE: '20000' }, fleet);
   const text = await eventually(
     async () => {
       const body = await exporter.scrape();
