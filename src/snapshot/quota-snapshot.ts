@@ -3,7 +3,7 @@
  * the stream's status messages), raw quota values with a per-key update time and the transport
  * that delivered them. Writers (REST full reads, MQTT partial pushes) replace or merge; readers
  * (the metric instruments) see a consistent device record, its revision and which keys changed.
- * A device holds no more values than the output can use (`maxValuesPerDevice`, `keyPolicy`):
+ * A device holds no more values than the output can use (`maxValuesPerDevice`, `maxNamesPerDevice`, `keyPolicy`):
  * what a payload brings beyond is not kept, only counted (`droppedValues`). Knows nothing of
  * HTTP, MQTT or metrics.
  */
@@ -18,7 +18,6 @@ export interface DeviceIdentity {
 }
 
 export type { QuotaEntry };
-export { FullRead };
 export type { KeyPolicy };
 
 export type DeviceState = 'online' | 'offline' | 'restricted';
@@ -82,7 +81,7 @@ export class QuotaSnapshot {
   readonly #maxValues: number;
   readonly #maxNames: number;
   readonly #policy: KeyPolicy;
-  /** Each device's budget; none without `maxValuesPerDevice`. */
+  /** Each device's budget; none without `maxValuesPerDevice` or `maxNamesPerDevice`. */
   readonly #budgets = new Map<string, QuotaBudget>();
 
   constructor(options: QuotaSnapshotOptions = {}) {
