@@ -5,7 +5,7 @@
  * in main()): static imports would all load first, and on an old Node.js the SDK or a JSON
  * import could fail with a stack trace before the check could say what to do.
  */
-import { describeSemiSpace, importHttpWithoutUndici, semiSpaceOf, semiSpaceRestart, withSemiSpace } from './node-options.js';
+import { describeSemiSpace, importHttpWithoutUndici, OWN_CHOICE_ENV, semiSpaceOf, semiSpaceRestart, withSemiSpace } from './node-options.js';
 import { nodeTooOld, nodeTooOldMessage } from './node-runtime.js';
 
 const EXIT_OK = 0;
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   }
   const semiSpace = semiSpaceOf(process.execArgv, process.env.NODE_OPTIONS);
   // Before anything is loaded: the young generation for a small fleet (node-options.ts).
-  const atStart = semiSpaceRestart(semiSpace, undefined, 0);
+  const ownChoice = process.env[OWN_CHOICE_ENV] === '1';
+  const atStart = semiSpaceRestart(semiSpace, undefined, 0, ownChoice);
   if (atStart !== undefined) restartWithSemiSpace(atStart);
   // Before anything imports node:http (node-fetch, the metrics server).
   await importHttpWithoutUndici();
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     process.exit(EXIT_START_FAILED);
   }
   const devices = app.snapshot?.size ?? 0;
-  const large = semiSpaceRestart(semiSpace, devices, config.largeFleetDevices);
+  const large = semiSpaceRestart(semiSpace, devices, config.largeFleetDevices, ownChoice);
   if (large !== undefined && !stopping) {
     logger.info("a large fleet: restarting once, in place, with Node's default young generation for faster scrapes", {
       devices,
@@ -132,7 +133,11 @@ async function main(): Promise<void> {
 function restartWithSemiSpace(mb: number): void {
   if (typeof process.execve !== 'function') return;
   const next = withSemiSpace(process.execArgv, process.env.NODE_OPTIONS, mb);
-  process.execve(process.execPath, [process.execPath, ...next.execArgv, ...process.argv.slice(1)], { ...process.env, NODE_OPTIONS: next.nodeOptions });
+  process.execve(process.execPath, [process.execPath, ...next.execArgv, ...process.argv.slice(1)], {
+    ...process.env,
+    NODE_OPTIONS: next.nodeOptions,
+    [OWN_CHOICE_ENV]: '1',
+  });
 }
 
 void main();

@@ -19,6 +19,11 @@ import { createRequire } from 'node:module';
 export const SMALL_SEMI_SPACE_MB = 2;
 /** V8's own choice: what Node does without the option. */
 export const DEFAULT_SEMI_SPACE_MB = 0;
+/**
+ * Set in the environment of the exporter's own restarts: the size it runs with is the exporter's
+ * choice, not the user's (a user may give the same `--max-semi-space-size=2`, and keeps it).
+ */
+export const OWN_CHOICE_ENV = 'ECOFLOW_EXPORTER_OWN_SEMI_SPACE';
 
 const OPTION = '--max-semi-space-size';
 
@@ -47,11 +52,12 @@ export function withSemiSpace(execArgv: readonly string[], nodeOptions: string |
 
 /**
  * The young generation the process should start again with, or undefined to go on as it is:
- * `devices` undefined is the start, before anything is known of the fleet.
+ * `devices` undefined is the start, before anything is known of the fleet; `ownChoice`: the
+ * current size was set by the exporter's own restart (OWN_CHOICE_ENV), so it may change it.
  */
-export function semiSpaceRestart(current: number | undefined, devices: number | undefined, largeFleetDevices: number): number | undefined {
+export function semiSpaceRestart(current: number | undefined, devices: number | undefined, largeFleetDevices: number, ownChoice: boolean): number | undefined {
   if (devices === undefined) return current === undefined ? SMALL_SEMI_SPACE_MB : undefined;
-  return current === SMALL_SEMI_SPACE_MB && isLargeFleet(devices, largeFleetDevices) ? DEFAULT_SEMI_SPACE_MB : undefined;
+  return ownChoice && current === SMALL_SEMI_SPACE_MB && isLargeFleet(devices, largeFleetDevices) ? DEFAULT_SEMI_SPACE_MB : undefined;
 }
 
 /** Whether a fleet of `devices` is large enough for Node's default young generation; 0 turns it off. */

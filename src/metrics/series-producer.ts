@@ -35,6 +35,9 @@ export interface SeriesProducer {
   forget?(sn: string): void;
 }
 
+/** Left-out names remembered: more than every name of a large mixed fleet, few enough to stay small when a device sends junk. */
+const REFUSED_NAMES_KEPT = 10_000;
+
 /**
  * Observable gauges by name, shared by the producers. The SDK binds a batch callback to a
  * fixed list of instruments, so whoever observes them re-binds when `grown` says so.
@@ -49,6 +52,8 @@ export class GaugeRegistry {
   readonly #meter: Meter;
   readonly #selection: MetricSelection;
   readonly #gauges = new Map<string, ObservableGauge>();
+  /** Names the selection left out, so that no pattern is matched again for them at each poll; bounded, as names come from devices. */
+  readonly #refused = new Set<string>();
   #grown = false;
 
   constructor(meter: Meter, selection = MetricSelection.everything) {
@@ -59,12 +64,16 @@ export class GaugeRegistry {
   /** A device metric's gauge, or undefined when the selection leaves the name out. */
   selected(name: string, options: MetricOptions, kind: MetricKind): ObservableGauge | undefined {
     // A gauge made is one selected: no pattern is matched again at each poll.
-    return this.#gauges.get(name) ?? (this.#selection.selects(name, kind) ? this.gauge(name, options) : undefined);
+    return this.#gauges.get(name) ?? (this.selects(name, kind) ? this.gauge(name, options) : undefined);
   }
 
   /** Whether `name` would get a gauge, without making one. */
   selects(name: string, kind: MetricKind): boolean {
-    return this.#selection.selects(name, kind);
+    if (this.#gauges.has(name)) return true;
+    if (this.#refused.has(name)) return false;
+    if (this.#selection.selects(name, kind)) return true;
+    if (this.#refused.size < REFUSED_NAMES_KEPT) this.#refused.add(name);
+    return false;
   }
 
   /** A gauge the selection has no say over: device state and the exporter's own. */

@@ -9,7 +9,7 @@ import { sleep } from '../timing/sleep.js';
 /** What the poller needs of the EcoFlow client. */
 export interface DeviceSource {
   listDevices(): Promise<DeviceListEntry[]>;
-  /** With `plan`, only the keys it takes are built (the snapshot's plan of a full read). */
+  /** With `plan`, only the keys it takes are kept in the answer (the snapshot's plan of a full read). */
   getAllQuotas(sn: string, plan?: QuotaReadPlan): Promise<QuotaMap>;
 }
 

@@ -200,6 +200,11 @@ export class QuotaBudget {
     } else if (rest) this.#unnamed += cost;
   }
 
+  /** Whether `key` is refused now and remembered by name. */
+  refuses(key: string): boolean {
+    return this.#refused.has(key);
+  }
+
   /** Values refused by a full read without their names (the reader left them out past those it names). */
   refuseUnnamed(cost: number): void {
     this.#unnamed += cost;

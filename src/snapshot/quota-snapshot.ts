@@ -37,7 +37,7 @@ export interface DeviceRecord extends DeviceIdentity {
   revision: number;
   /**
    * Numeric values (each key at least 1) of the keys not stored for want of room under
-   * `maxValuesPerDevice` and missing now: recounted by each REST read, raised by a stream
+   * `maxValuesPerDevice` or `maxNamesPerDevice` and missing now: recounted by each REST read, raised by a stream
    * message refusing a key, lowered when a refused key is stored after all. 0 without a bound.
    */
   droppedValues: number;
@@ -52,9 +52,9 @@ export interface QuotaSnapshotOptions {
   /** Stream-only keys older than this are pruned at the next REST read. Default: never. */
   streamOnlyLifetimeMs?: number;
   /**
-   * The budget of one device: its stored keys may cost this much together, each key its numeric
-   * leaves as the raw metrics count them, at least 1 (see quota-budget.ts). Keys refused for it
-   * are counted in `droppedValues`. Default: no bound (and no key is walked to count it).
+   * The budget of one device: its stored keys may cost this much together, each key its leaves
+   * (strings too), at least 1 (see quota-budget.ts). Keys refused for it are counted in
+   * `droppedValues`. Default: no bound (and, with no bound on names either, no key is walked).
    */
   maxValuesPerDevice?: number;
   /**
@@ -165,7 +165,7 @@ export class QuotaSnapshot {
     const budget = this.#budgets.get(sn);
     const record = this.#devices.get(sn);
     if (!budget || !record) return undefined;
-    return new FullRead(this.#policy, Math.min(budget.limit, budget.nameLimit), record.quotas);
+    return new FullRead(this.#policy, Math.min(budget.limit, budget.nameLimit), record.quotas, budget);
   }
 
   /**
@@ -194,7 +194,7 @@ export class QuotaSnapshot {
     const policy = this.#policy;
     if (budget) {
       budget.startFullRead(delivers, pruneBefore);
-      read?.refuseLeftOut(budget, at);
+      read?.refuseLeftOut(at);
       // The payload's keys are decided again; those the output reads by name take their room first.
       for (const key of keys) {
         if (record.quotas.has(key)) budget.release(key);

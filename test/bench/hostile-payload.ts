@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../src/ecoflow/ecoflow-client.js';
 import { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
-import { spawnExporter, type ExporterProcess } from '../helpers/exporter-process.js';
+import { spawnExporter } from '../helpers/exporter-process.js';
 import { valueWith } from '../helpers/running-exporter.js';
 import { closedPort, TEST_KEYS } from '../helpers/simulated-fleet.js';
 import { fleetOf } from './bench-fleet.js';
@@ -62,7 +62,7 @@ export async function hostilePayload(flags: readonly string[]): Promise<HostileF
   const url = `http://127.0.0.1:${port}/metrics`;
   // As users start it: none of the settings the bench may be trying (EXPORTER_NODE_OPTIONS, …).
   const env = { ...exporterEnv(api, port, {}), ...(maxResponseBytes && { ECOFLOW_MAX_RESPONSE_BYTES: String(maxResponseBytes) }) };
-  const exporter = spawnWithFlags(flags, env);
+  const exporter = spawnExporter([], env, flags);
   const figures: HostileFigures = {
     started_with: flags.join(' ') || 'none',
     keys: HOSTILE_KEYS,
@@ -137,18 +137,3 @@ export async function hostilePayload(flags: readonly string[]): Promise<HostileF
 }
 
 const round1 = (x: number) => Number(x.toFixed(1));
-
-/**
- * spawnExporter with these Node options whatever EXPORTER_NODE_FLAGS the bench was given: the
- * helper takes its options from that variable alone (nodeFlags()), read when it spawns.
- */
-function spawnWithFlags(flags: readonly string[], env: NodeJS.ProcessEnv): ExporterProcess {
-  const tried = process.env.EXPORTER_NODE_FLAGS;
-  process.env.EXPORTER_NODE_FLAGS = flags.length === 0 ? 'none' : flags.join(' ');
-  try {
-    return spawnExporter([], env);
-  } finally {
-    if (tried === undefined) delete process.env.EXPORTER_NODE_FLAGS;
-    else process.env.EXPORTER_NODE_FLAGS = tried;
-  }
-}

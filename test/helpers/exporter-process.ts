@@ -30,10 +30,10 @@ export function nodeFlags(): string[] {
   return tried === 'none' ? [] : tried.split(' ').filter(Boolean);
 }
 
-/** Runs the built exporter as users do (`npm start`), with only the given environment (plus PATH). */
-export function spawnExporter(args: string[], env: NodeJS.ProcessEnv): ExporterProcess {
+/** Runs the built exporter as users do (`npm start`), with only the given environment (plus PATH); `flags`: its Node options. */
+export function spawnExporter(args: string[], env: NodeJS.ProcessEnv, flags: readonly string[] = nodeFlags()): ExporterProcess {
   return captured(
-    spawn(process.execPath, [...nodeFlags(), MAIN, ...args], {
+    spawn(process.execPath, [...flags, MAIN, ...args], {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),

@@ -130,6 +130,16 @@ test('a young generation the user gives, on the command line or in NODE_OPTIONS,
   assert.ok(!commandLine(p.child.pid!).some((a) => a.startsWith('--max-semi-space-size')), 'no restart added one');
 });
 
+test("a user's young generation of the exporter's own small size is kept for a large fleet too", async (t) => {
+  // The demo fleet has 14 devices: large from 5.
+  const { p } = await demoServing(t, { NODE_OPTIONS: '--max-semi-space-size=2', LARGE_FLEET_DEVICES: '5' });
+  // The decision comes as start-up ends, about when the first values are served: give it time to be wrong.
+  await new Promise((r) => setTimeout(r, 3_000));
+  assert.deepEqual(starts(p.output()), ['small']);
+  assert.ok(!p.output().includes('a large fleet: restarting once'));
+  assert.ok(!commandLine(p.child.pid!).some((a) => a.startsWith('--max-semi-space-size')), 'no restart added one');
+});
+
 test("a large fleet: the exporter restarts once more, in place, with Node's default young generation; below the threshold it does not", async (t) => {
   const run = (largeFleetDevices: string) => demoServing(t, { LARGE_FLEET_DEVICES: largeFleetDevices });
 

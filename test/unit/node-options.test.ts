@@ -28,18 +28,19 @@ test('a restart sets the young generation on the command line and takes it out o
 });
 
 test('at start a process without a young generation gets the small one; a size the user gave is kept, and so is the one a restart set', () => {
-  assert.equal(semiSpaceRestart(undefined, undefined, 200), SMALL_SEMI_SPACE_MB);
-  assert.equal(semiSpaceRestart(SMALL_SEMI_SPACE_MB, undefined, 200), undefined);
-  assert.equal(semiSpaceRestart(DEFAULT_SEMI_SPACE_MB, undefined, 200), undefined);
-  assert.equal(semiSpaceRestart(8, undefined, 200), undefined);
+  assert.equal(semiSpaceRestart(undefined, undefined, 200, false), SMALL_SEMI_SPACE_MB);
+  assert.equal(semiSpaceRestart(SMALL_SEMI_SPACE_MB, undefined, 200, true), undefined);
+  assert.equal(semiSpaceRestart(DEFAULT_SEMI_SPACE_MB, undefined, 200, false), undefined);
+  assert.equal(semiSpaceRestart(8, undefined, 200, false), undefined);
 });
 
 test("after the first device list a large fleet gets Node's default, once; a small one, a user's size or LARGE_FLEET_DEVICES=0 stay", () => {
-  assert.equal(semiSpaceRestart(SMALL_SEMI_SPACE_MB, 200, 200), DEFAULT_SEMI_SPACE_MB);
-  assert.equal(semiSpaceRestart(SMALL_SEMI_SPACE_MB, 199, 200), undefined);
-  assert.equal(semiSpaceRestart(DEFAULT_SEMI_SPACE_MB, 5_000, 200), undefined, 'restarted already');
-  assert.equal(semiSpaceRestart(8, 5_000, 200), undefined, "the user's");
-  assert.equal(semiSpaceRestart(SMALL_SEMI_SPACE_MB, 10_000, 0), undefined);
+  assert.equal(semiSpaceRestart(SMALL_SEMI_SPACE_MB, 200, 200, true), DEFAULT_SEMI_SPACE_MB);
+  assert.equal(semiSpaceRestart(SMALL_SEMI_SPACE_MB, 199, 200, true), undefined);
+  assert.equal(semiSpaceRestart(DEFAULT_SEMI_SPACE_MB, 5_000, 200, true), undefined, 'restarted already');
+  assert.equal(semiSpaceRestart(8, 5_000, 200, false), undefined, "the user's");
+  assert.equal(semiSpaceRestart(SMALL_SEMI_SPACE_MB, 5_000, 200, false), undefined, "the user's, though the same size as the exporter's own");
+  assert.equal(semiSpaceRestart(SMALL_SEMI_SPACE_MB, 10_000, 0, true), undefined);
   assert.equal(isLargeFleet(10_000, 0), false);
 });
 

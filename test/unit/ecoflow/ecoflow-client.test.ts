@@ -39,7 +39,7 @@ test('with a plan, quotas are read key by key and only the keys it takes are bui
   const { simulator, client } = await withSimulator(t);
   const whole = await client.getAllQuotas(SN.delta2);
   const leftOut: string[] = [];
-  const plan = { take: (key: string) => key.startsWith('pd.'), leaveOut: (key: string) => leftOut.push(key) };
+  const plan = { begin() {}, take: (key: string) => key.startsWith('pd.'), leaveOut: (key: string) => leftOut.push(key) };
   const read = await client.getAllQuotas(SN.delta2, plan);
   const pd = Object.keys(whole).filter((k) => k.startsWith('pd.'));
   assert.ok(pd.length > 10);

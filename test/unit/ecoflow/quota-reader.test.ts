@@ -11,6 +11,10 @@ function plan(take: (key: string) => boolean = () => true) {
   const asked: string[] = [];
   const leftOut: [string, unknown][] = [];
   const p: QuotaReadPlan = {
+    begin() {
+      asked.length = 0;
+      leftOut.length = 0;
+    },
     take(key) {
       asked.push(key);
       return take(key);
@@ -97,4 +101,19 @@ test('the plan is asked about the keys of data only, not of the envelope nor of 
   const { p, asked } = plan();
   parseQuotaAnswer('{"code":"0","data":{"x":{"inner":1},"y":[{"z":2}]},"extra":{"data":{"q":1}}}', p);
   assert.deepEqual(asked, ['x', 'y']);
+});
+
+test('a key given twice keeps its last value in its first place, as JSON.parse does, whatever room the plan has left', () => {
+  let room = 1;
+  const p: QuotaReadPlan = { begin() {}, take: () => room-- > 0, leaveOut() {} };
+  const text = '{"code":"0","data":{"a":1,"b":2,"a":3}}';
+  assert.deepEqual(parseQuotaAnswer(text, p), { code: '0', data: { a: 3 } }, 'a taken once, kept with its last value; b left out');
+});
+
+test('of two data objects the last one counts, and the plan starts again at each', () => {
+  const { p, asked, leftOut } = plan((key) => key !== 'y');
+  const text = '{"code":"0","data":{"x":1,"y":2,"z":3},"data":{"q":4}}';
+  assert.deepEqual(parseQuotaAnswer(text, p), JSON.parse(text));
+  assert.deepEqual(asked, ['q']);
+  assert.deepEqual(leftOut, []);
 });

@@ -365,3 +365,31 @@ test('without a bound there is no plan: the whole answer is read', () => {
   assert.equal(s.planFullRead('A'), undefined);
   assert.equal(bounded(5).planFullRead('nope'), undefined);
 });
+
+/** A full read of `payload` through the snapshot's plan, as the client's reader makes it. */
+function plannedRead(s: QuotaSnapshot, sn: string, payload: Record<string, unknown>, at: number): void {
+  const plan = s.planFullRead(sn)!;
+  plan.begin();
+  const taken: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (plan.take(key)) taken[key] = value;
+    else plan.leaveOut(key, value);
+  }
+  s.replaceQuotas(sn, taken, at, plan);
+}
+
+test('a key the stream had refused, left out by a planned read past the names it remembers, is counted once', () => {
+  const payload: Record<string, unknown> = {};
+  for (let i = 0; i < 1_510; i++) payload[`a${i}`] = i;
+  payload.late = 1;
+  const counts = [false, true].map((planned) => {
+    const s = new QuotaSnapshot({ maxValuesPerDevice: 10 });
+    s.setDevices([device('A')]);
+    s.replaceQuotas('A', Object.fromEntries(Object.entries(payload).slice(0, 10)), 1);
+    s.mergeQuotas('A', { late: 1 }, 2);
+    if (planned) plannedRead(s, 'A', payload, 3);
+    else s.replaceQuotas('A', payload, 3);
+    return s.get('A')!.droppedValues;
+  });
+  assert.deepEqual(counts, [1_501, 1_501]);
+});
