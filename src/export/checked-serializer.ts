@@ -36,7 +36,10 @@ export class CheckedSerializer {
     this.#onMismatch = options.onMismatch ?? (() => {});
   }
 
-  /** `check`: also write the text with the package's serializer and compare. */
+  /**
+   * `check`: also write the text with the package's serializer and compare. The body stays as it
+   * is until it is given back with release().
+   */
   serialize(resourceMetrics: ResourceMetrics, check = false): Buffer {
     if (!this.#fast) return Buffer.from(this.#reference.serialize(resourceMetrics), 'utf8');
     const body = this.#fast.serialize(resourceMetrics);
@@ -46,6 +49,11 @@ export class CheckedSerializer {
     this.#fast = undefined;
     this.#onMismatch(firstDifference(body, expected));
     return expected;
+  }
+
+  /** Nothing reads `body` (one serialize() returned) any more: our writer may write its buffer again. */
+  release(body: Buffer): void {
+    this.#fast?.release(body);
   }
 }
 

@@ -7,8 +7,11 @@ import { basicAuthenticator } from './basic-auth.js';
 
 /** A rendered exposition: the body, and the same gzipped on demand. */
 export interface RenderedMetrics {
+  /** As it is when render() resolves; to read it later, hold it. */
   body: Buffer;
   gzip(): Promise<Buffer>;
+  /** Keeps the body as it is until the function returned is called. */
+  hold(): () => void;
 }
 
 export interface MetricsServerOptions {
@@ -123,6 +126,8 @@ export class MetricsServer {
     if (acceptsGzip(req.headers['accept-encoding'])) {
       send(res, 200, PROMETHEUS_CONTENT_TYPE, await rendered.gzip(), { 'content-encoding': 'gzip', vary: 'accept-encoding' });
     } else {
+      // The socket may read the body long after end(), from a slow client.
+      res.once('close', rendered.hold());
       send(res, 200, PROMETHEUS_CONTENT_TYPE, rendered.body, { vary: 'accept-encoding' });
     }
   }

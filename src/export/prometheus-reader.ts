@@ -8,9 +8,15 @@ const gzipAsync = promisify(gzip);
 
 /** One rendered exposition, shared by every scrape of its generation. */
 export interface Exposition {
+  /**
+   * As it is while the exposition may be shared (SHARE_MS), and after that while someone holds
+   * it: a later collection writes its buffer again once nobody does.
+   */
   body: Buffer;
   /** The body gzipped, made once on first demand, off the event loop. */
   gzip(): Promise<Buffer>;
+  /** Keeps the body as it is until the function returned is called (once). */
+  hold(): () => void;
   /** Epoch ms the collection ran. */
   collectedAt: number;
 }
@@ -107,14 +113,32 @@ export class PrometheusReader extends MetricReader {
       this.#checkPending = true;
     }
     const body = this.#serializer.serialize(resourceMetrics, check);
+    // Readers of the body: the share window below, a gzip under way, a response being sent.
+    let readers = 0;
+    const hold = () => {
+      readers++;
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        if (--readers === 0) this.#serializer.release(body);
+      };
+    };
+    const shared = hold();
     let zipped: Promise<Buffer> | undefined;
-    const exposition: Exposition = { body, collectedAt, gzip: () => (zipped ??= gzipAsync(body, { level: 1 })) };
+    const gzip = () => {
+      if (zipped) return zipped;
+      const reading = hold();
+      return (zipped = gzipAsync(body, { level: 1 }).finally(reading));
+    };
+    const exposition: Exposition = { body, collectedAt, gzip, hold };
     const doneAt = performance.now();
     const last = { exposition, doneAt, shareMs: Math.max(SHARE_MS, doneAt - started) };
     this.#last = last;
     // Kept only as long as it may be shared: a fleet's body is megabytes.
     setTimeout(() => {
       if (this.#last === last) this.#last = undefined;
+      shared();
     }, Math.ceil(last.shareMs) + 1).unref();
     return exposition;
   }

@@ -5,26 +5,58 @@ import { DataPointType, type Histogram, type MetricData, type ResourceMetrics } 
  * The Prometheus text format of one collection, byte for byte what the package's
  * PrometheusSerializer writes (without target_info, scope labels or timestamps, as we configure
  * it), at a fraction of the cost: written straight into one Buffer, from a metric's
- * HELP/UNIT/TYPE header and name encoded once per instrument and a series' label text encoded
- * once per attributes object. Both are safe to keep: the SDK hands back, collection after
- * collection, the very descriptor and the very attributes object (for our observable gauges,
- * the one the callback passed), and a changed description comes with a new descriptor.
- * Knows nothing of EcoFlow.
+ * HELP/UNIT/TYPE header and name encoded once per instrument and a series' label text made once
+ * per attributes object. Both are safe to keep: the SDK hands back, collection after collection,
+ * the very descriptor and the very attributes object (for our observable gauges, the one the
+ * callback passed), and a changed description comes with a new descriptor.
+ *
+ * Label texts are kept as strings, not encoded: a Buffer per series costs more than its bytes
+ * (an object and a slab share each), and copying a string in is about as fast. Bodies are written
+ * into a buffer that is used again once its last reader is done with it (release()), so that a
+ * scrape of a fleet does not leave megabytes for the garbage collector each time
+ * (CONTRIBUTING.md, "Where the memory of a fleet goes"). Knows nothing of EcoFlow.
  */
 export class PrometheusText {
   readonly #headers = new WeakMap<object, Head | null>();
-  readonly #labels = new WeakMap<Attributes, Buffer>();
-  readonly #labelText = new WeakMap<Attributes, string>();
-  #out = Buffer.allocUnsafe(64 * 1024);
+  readonly #labels = new WeakMap<Attributes, string>();
+  /** Buffers this writer made: only those may be written again. */
+  readonly #own = new WeakSet<ArrayBuffer>();
+  /** A buffer no body is read from any more, to write the next one into. */
+  #spare: Buffer | undefined;
+  #out: Buffer = EMPTY;
   #at = 0;
+  /** The last body's length: where a new buffer starts, so that it rarely grows while written. */
+  #lastLength = 0;
 
+  /**
+   * The text of `resourceMetrics`. The body is not copied: it stays as it is until it is given
+   * back with release(), and after that it may be overwritten.
+   */
   serialize(resourceMetrics: ResourceMetrics): Buffer {
+    this.#out = this.#spare ?? this.#allocate(this.#lastLength + (this.#lastLength >> 2));
+    this.#spare = undefined;
     this.#at = 0;
     for (const scope of resourceMetrics.scopeMetrics) {
       for (const metric of scope.metrics) this.#metric(metric);
     }
-    // A copy: the working buffer is reused by the next collection, the body may still be sent.
-    return Buffer.from(this.#out.subarray(0, this.#at));
+    this.#lastLength = this.#at;
+    const body = this.#out.subarray(0, this.#at);
+    this.#out = EMPTY;
+    return body;
+  }
+
+  /** Nothing reads `body` (a body of serialize()) any more: its buffer takes the next one. */
+  release(body: Buffer): void {
+    if (!this.#own.has(body.buffer as ArrayBuffer)) return;
+    if (this.#spare && this.#spare.length >= body.buffer.byteLength) return;
+    this.#spare = Buffer.from(body.buffer as ArrayBuffer);
+  }
+
+  #allocate(bytes: number): Buffer {
+    // Never from Node's shared pool: the buffer is written again, and only its own bodies may be in it.
+    const buffer = Buffer.allocUnsafeSlow(Math.max(MIN_BUFFER, bytes));
+    this.#own.add(buffer.buffer as ArrayBuffer);
+    return buffer;
   }
 
   #metric(metric: MetricData): void {
@@ -36,7 +68,7 @@ export class PrometheusText {
     } else if (metric.dataPointType === DataPointType.GAUGE || metric.dataPointType === DataPointType.SUM) {
       for (const point of metric.dataPoints) {
         this.#put(head.name);
-        this.#put(this.#braced(point.attributes));
+        this.#text(this.#bracedText(point.attributes));
         this.#ascii(` ${valueString(point.value)}\n`);
       }
     } else {
@@ -46,7 +78,7 @@ export class PrometheusText {
 
   #room(bytes: number): void {
     if (this.#at + bytes <= this.#out.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.#out.length * 2, this.#at + bytes));
+    const bigger = this.#allocate(Math.max(this.#out.length * 2, this.#at + bytes));
     this.#out.copy(bigger, 0, 0, this.#at);
     this.#out = bigger;
   }
@@ -64,7 +96,8 @@ export class PrometheusText {
   }
 
   #text(text: string): void {
-    this.#room(Buffer.byteLength(text));
+    // Three bytes a UTF-16 unit at most: cheaper than counting them first.
+    this.#room(text.length * 3);
     this.#at += this.#out.write(text, this.#at, 'utf8');
   }
 
@@ -88,23 +121,14 @@ export class PrometheusText {
     return out;
   }
 
-  /** `{k="v",…}` encoded, or empty without attributes. */
-  #braced(attributes: Attributes): Buffer {
-    let bytes = this.#labels.get(attributes);
-    if (bytes === undefined) {
-      bytes = Buffer.from(this.#bracedText(attributes), 'utf8');
-      this.#labels.set(attributes, bytes);
-    }
-    return bytes;
-  }
-
+  /** `{k="v",…}`, or empty without attributes. */
   #bracedText(attributes: Attributes): string {
-    let text = this.#labelText.get(attributes);
+    let text = this.#labels.get(attributes);
     if (text === undefined) {
       const parts: string[] = [];
       for (const [key, value] of Object.entries(attributes)) parts.push(`${sanitizeName(key)}="${escapeLabelValue(value)}"`);
       text = parts.length === 0 ? '' : `{${parts.join(',')}}`;
-      this.#labelText.set(attributes, text);
+      this.#labels.set(attributes, text);
     }
     return text;
   }
@@ -128,6 +152,10 @@ export class PrometheusText {
     return head;
   }
 }
+
+const EMPTY: Buffer = Buffer.alloc(0);
+/** Where the first buffer starts: a one-device body is about 90 kB. */
+const MIN_BUFFER = 64 * 1024;
 
 interface Head {
   text: string;

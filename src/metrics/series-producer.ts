@@ -12,8 +12,10 @@ export interface Series {
   /**
    * Its oldest source key came from a REST read. While the MQTT stream shows the device alive
    * (it sends only what changes), such a value holds until the next reconciliation is overdue.
+   * Always set: a property added later to some series only would give a fleet's tens of
+   * thousands of them a second shape and a property store each.
    */
-  rest?: true;
+  rest: boolean;
 }
 
 /** What one producer derived from one device, in groups it can replace one at a time. */

@@ -1,9 +1,9 @@
-import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
+import type { Attributes, BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
 import type { DeviceRecord, QuotaSnapshot, SnapshotChange } from '../snapshot/quota-snapshot.js';
 import { isFresh, StalenessRule } from '../snapshot/staleness.js';
 import { ShownSeries, type RenewAfter } from '../otel/renewal-policy.js';
 import { deviceLabels } from './device-labels.js';
-import type { GaugeRegistry, SeriesGroups, SeriesProducer } from './series-producer.js';
+import type { GaugeRegistry, Series, SeriesProducer } from './series-producer.js';
 
 export interface SnapshotGaugesOptions {
   meter: Meter;
@@ -29,7 +29,7 @@ export interface GaugesReporter {
 interface DeviceSeries {
   revision: number;
   /** One per producer, in the producers' order. */
-  outputs: SeriesGroups[];
+  outputs: ReusingGroups[];
   /** How many series the outputs hold. */
   count: number;
 }
@@ -140,9 +140,10 @@ export class SnapshotGauges {
     const previous = this.#devices.get(device.sn);
     if (previous && previous.revision === device.revision) return;
     const labels = deviceLabels(device);
-    const outputs = this.#o.producers.map((producer) => {
-      const groups: SeriesGroups = new Map();
+    const outputs = this.#o.producers.map((producer, i) => {
+      const groups = new ReusingGroups(previous?.outputs[i]);
       producer.produce(device, labels, groups);
+      groups.derived();
       return groups;
     });
     const cached = { revision: device.revision, outputs, count: 0 };
@@ -171,4 +172,62 @@ export class SnapshotGauges {
     this.#registered = this.#o.gauges.all();
     this.#o.meter.addBatchObservableCallback(this.#observe, this.#registered);
   }
+}
+
+/**
+ * A device's series by group, as a producer derives them. A group derived again to the same
+ * series (same gauge, same labels, in the same order) keeps the objects it had, with the new
+ * values written in: each poll derives every value of a device again, mostly to the same series,
+ * and new objects each time (with their labels' texts, made again for each new labels object)
+ * would live until the next poll, long enough to be promoted, and leave the old generation
+ * full of holes (CONTRIBUTING.md, "Where the memory of a fleet goes").
+ */
+export class ReusingGroups extends Map<string, Series[]> {
+  /** What the device had before a derivation from scratch, until derived() is called. */
+  #before: ReadonlyMap<string, Series[]> | undefined;
+
+  constructor(before?: ReadonlyMap<string, Series[]>) {
+    super();
+    this.#before = before;
+  }
+
+  /** The derivation from scratch is over: later groups (partial updates) are matched against these. */
+  derived(): void {
+    this.#before = undefined;
+  }
+
+  override set(group: string, series: Series[]): this {
+    const kept = (this.#before ?? this).get(group);
+    return super.set(group, kept === undefined ? series : reused(kept, series));
+  }
+}
+
+/** `fresh`, with each series that stands where one of `kept` stood for the same gauge and labels replaced by that one, its values written in. */
+function reused(kept: Series[], fresh: Series[]): Series[] {
+  if (kept === fresh) return fresh;
+  let all = kept.length === fresh.length;
+  for (let i = 0; i < fresh.length; i++) {
+    const f = fresh[i]!;
+    const k = kept[i];
+    if (k === undefined || k.gauge !== f.gauge || !sameLabels(k.attributes, f.attributes)) {
+      all = false;
+      continue;
+    }
+    k.value = f.value;
+    k.updatedAt = f.updatedAt;
+    k.rest = f.rest;
+    fresh[i] = k;
+  }
+  return all ? kept : fresh;
+}
+
+function sameLabels(a: Attributes, b: Attributes): boolean {
+  if (a === b) return true;
+  let count = 0;
+  for (const key in a) {
+    if (a[key] !== b[key]) return false;
+    count++;
+  }
+  for (const _ in b) count--;
+  return count === 0;
 }

@@ -1,7 +1,7 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
 import { METRICS, ownMetricName } from '../../catalog/catalog.js';
-import type { GaugeRegistry, SeriesGroups, SeriesProducer } from '../series-producer.js';
+import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series-producer.js';
 
 /** This producer's one group. */
 const STATE = 'state';
@@ -17,11 +17,11 @@ export class DeviceStateProducer implements SeriesProducer {
   }
 
   produce(device: DeviceRecord, labels: Attributes, out: SeriesGroups): void {
-    const series = [{ gauge: this.#online, value: device.online ? 1 : 0, attributes: labels, updatedAt: Infinity }];
+    const series: Series[] = [{ gauge: this.#online, value: device.online ? 1 : 0, attributes: labels, updatedAt: Infinity, rest: false }];
     // Kept for an offline device: when its data was last fresh. Not for one the key may no
     // longer read (1006): its data will not come back, and "stale" alerts would never end.
     if (device.quotasUpdatedAt !== undefined && device.state !== 'restricted') {
-      series.push({ gauge: this.#lastUpdate, value: device.quotasUpdatedAt / 1000, attributes: labels, updatedAt: Infinity });
+      series.push({ gauge: this.#lastUpdate, value: device.quotasUpdatedAt / 1000, attributes: labels, updatedAt: Infinity, rest: false });
     }
     out.set(STATE, series);
   }

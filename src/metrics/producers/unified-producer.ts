@@ -76,6 +76,7 @@ export class UnifiedProducer implements SeriesProducer {
       value: 1,
       attributes: { ...labels, family: known.family?.id ?? 'unknown', ...(known.firmware !== undefined && { firmware: known.firmware }) },
       updatedAt: Infinity,
+      rest: false,
     };
   }
 
@@ -83,9 +84,7 @@ export class UnifiedProducer implements SeriesProducer {
     const gauge = this.#gauges[sample.metric];
     if (!gauge) return undefined;
     const attributes = sample.port === undefined ? labels : { ...labels, [PORT_LABEL.name]: sample.port };
-    const series: Series = { gauge, value: sample.value, attributes, updatedAt: sample.updatedAt };
-    if (sample.rest) series.rest = true;
-    return series;
+    return { gauge, value: sample.value, attributes, updatedAt: sample.updatedAt, rest: sample.rest === true };
   }
 
   forget(sn: string): void {

@@ -60,7 +60,7 @@ test('TLS and basic auth from an exporter-toolkit web config', async (t) => {
   const server = new MetricsServer({
     host: '127.0.0.1',
     port: 0,
-    render: async () => ({ body: Buffer.from('m 1\n'), gzip: async () => Buffer.alloc(0) }),
+    render: async () => ({ body: Buffer.from('m 1\n'), gzip: async () => Buffer.alloc(0), hold: () => () => {} }),
     isReady: () => true,
     tls: config!.tls,
     authenticate: basicAuthenticator(config!.basicAuthUsers!),

@@ -4,9 +4,16 @@ import http from 'node:http';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { MetricsServer, type RenderedMetrics } from '../../../src/export/metrics-server.js';
 
-function rendered(text: string): RenderedMetrics {
+function rendered(text: string, holds = { taken: 0, released: 0 }): RenderedMetrics {
   const body = Buffer.from(text);
-  return { body, gzip: async () => gzipSync(body) };
+  return {
+    body,
+    gzip: async () => gzipSync(body),
+    hold: () => {
+      holds.taken++;
+      return () => holds.released++;
+    },
+  };
 }
 
 async function serve(t: import('node:test').TestContext, options: Partial<ConstructorParameters<typeof MetricsServer>[0]> = {}) {
@@ -53,6 +60,33 @@ test('/metrics is gzipped for a client that accepts it, plain for one that does 
     assert.equal(plain.body.toString(), text);
   }
   assert.equal((await rawGet(port, '/metrics', { 'accept-encoding': 'br;q=1, GZIP;q=0.5' })).headers['content-encoding'], 'gzip');
+});
+
+test('a plain body is held until its response is over, also when the client hangs up first; a gzipped one is not', async (t) => {
+  const holds = { taken: 0, released: 0 };
+  const text = 'm{a="b"} 1\n'.repeat(200_000);
+  const server = new MetricsServer({ host: '127.0.0.1', port: 0, render: async () => rendered(text, holds), isReady: () => true });
+  const port = await server.start();
+  t.after(() => server.stop());
+  const closed = async (taken: number) => {
+    for (let i = 0; i < 200 && holds.released < taken; i++) await new Promise((r) => setTimeout(r, 10));
+  };
+  assert.equal((await rawGet(port, '/metrics', {})).body.toString(), text);
+  await closed(1);
+  assert.deepEqual(holds, { taken: 1, released: 1 });
+  // A client that reads the headers and leaves: the body is let go when the socket closes.
+  await new Promise<void>((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/metrics' }, (res) => {
+      assert.equal(holds.taken, 2);
+      res.destroy();
+      resolve();
+    });
+    req.on('error', reject);
+  });
+  await closed(2);
+  assert.deepEqual(holds, { taken: 2, released: 2 });
+  await rawGet(port, '/metrics', { 'accept-encoding': 'gzip' });
+  assert.deepEqual(holds, { taken: 2, released: 2 }, 'the gzipped body is a buffer of its own');
 });
 
 test('/healthz is always 200; /readyz follows readiness', async (t) => {

@@ -102,6 +102,32 @@ test('a scrape right after a collection shares it; one later than the collection
   }
 });
 
+test('a held body stays as it is while later collections are written; once nobody holds it, its buffer takes a later body', async () => {
+  const reader = new PrometheusReader({ cardinalityLimit: 1000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  let value = 0;
+  provider
+    .getMeter('test')
+    .createObservableGauge('g')
+    .addCallback((result) => result.observe(++value));
+  const pastSharing = () => new Promise((r) => setTimeout(r, SHARE_MS + 30));
+  const first = await reader.exposition();
+  const text = first.body.toString();
+  const letGo = first.hold();
+  await pastSharing();
+  const second = await reader.exposition();
+  assert.notEqual(second.body.buffer, first.body.buffer, "a held body's buffer is not written again");
+  assert.equal(first.body.toString(), text);
+  assert.match(second.body.toString(), /^g 2$/m);
+  letGo();
+  letGo(); // a second call changes nothing
+  await pastSharing();
+  const third = await reader.exposition();
+  assert.equal(third.body.buffer, first.body.buffer, 'the buffer nobody reads any more takes the next body');
+  assert.match(third.body.toString(), /^g 3$/m);
+  await provider.shutdown();
+});
+
 test('label values are escaped and no otel_scope labels are added', async () => {
   const reader = new PrometheusReader({ cardinalityLimit: 1000 });
   const provider = new MeterProvider({ readers: [reader] });

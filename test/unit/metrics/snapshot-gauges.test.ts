@@ -79,6 +79,46 @@ test('a partial update asks the producers for the written keys only; a full read
   assert.deepEqual(calls, ['produce A', 'produce A', 'update A pd.soc', 'update A pd.watts,inv.x', 'produce A']);
 });
 
+test('a device derived again to the same series keeps their objects with the new values in; a series that changed gauge or labels is new', async () => {
+  const snapshot = new QuotaSnapshot();
+  const outs: SeriesGroups[] = [];
+  const { instruments, lines, stop } = gaugesOver(snapshot, {
+    producers: (gauges) => {
+      const raw = new RawQuotaProducer({ gauges, prefix: 'ecoflow' });
+      return [{ ...logged(raw, []), produce: (device, labels, out) => (raw.produce(device, labels, out), outs.push(out)) }];
+    },
+  });
+  snapshot.setDevices([A]);
+  instruments.start();
+  snapshot.replaceQuotas('A', { soc: 40, cells: [3300, 3310] }, NOW);
+  const first = outs.at(-1)!;
+  const [soc, cells] = [first.get('soc')!, first.get('cells')!];
+  snapshot.replaceQuotas('A', { soc: 41, cells: [3300, 3320, 3330] }, NOW + 1000);
+  const second = outs.at(-1)!;
+  assert.notEqual(second, first, 'a full read derives the device from scratch');
+  assert.equal(second.get('soc'), soc, 'the same series: the same array and object');
+  assert.equal(soc[0]!.value, 41);
+  assert.equal(soc[0]!.updatedAt, NOW + 1000);
+  assert.notEqual(second.get('cells'), cells, 'a third cell: a new array');
+  assert.deepEqual(
+    second.get('cells')!.map((s, i) => s === cells[i]),
+    [true, true, false],
+  );
+  assert.equal(cells[1]!.value, 3320);
+  snapshot.mergeQuotas('A', { soc: 42 }, NOW + 2000);
+  assert.equal(second.get('soc'), soc, 'a partial update writes into the same series');
+  assert.equal(soc[0]!.value, 42);
+  assert.deepEqual(await lines(), [
+    `ecoflow_cells${L.replace('}', ',index_0="0"}')} 3300`,
+    `ecoflow_cells${L.replace('}', ',index_0="1"}')} 3320`,
+    `ecoflow_cells${L.replace('}', ',index_0="2"}')} 3330`,
+    `ecoflow_soc${L} 42`,
+  ]);
+  snapshot.setDevices([{ ...A, name: 'renamed' }]);
+  assert.notEqual(outs.at(-1)!.get('soc')![0], soc[0], 'new labels: a new series');
+  await stop();
+});
+
 test('series are derived when the record changes, never at collection: scrapes in between ask no producer', async () => {
   const snapshot = new QuotaSnapshot();
   const calls: string[] = [];
