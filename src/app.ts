@@ -5,6 +5,7 @@
 import { MetricSelection } from './catalog/metric-selection.js';
 import type { Config } from './config/load-config.js';
 import { deviceModels } from './devices/device-models.js';
+import { isStreamOnlyModel } from './devices/detect-family.js';
 import { FAMILIES } from './devices/families.js';
 import { keyTreatment } from './devices/family-keys.js';
 import { EcoflowClient } from './ecoflow/ecoflow-client.js';
@@ -178,6 +179,7 @@ export class App {
       parts.keep('stream', stream);
       const poller = new Poller({
         streamCovers: stream && ((sn) => stream.coverage.covers(sn)),
+        streamOnly: (device) => isStreamOnlyModel(device, FAMILIES),
         source: client,
         snapshot,
         logger: log,

@@ -24,6 +24,11 @@ export function matchFamily(device: { sn: string; productName: string }, quotas:
   return byKeys && { family: byKeys, by: 'keys' };
 }
 
+/** A model whose values all come over the stream (DeviceFamily.streamOnly), known before any value: by name or serial number. */
+export function isStreamOnlyModel(device: { sn: string; productName: string }, families: readonly DeviceFamily[]): boolean {
+  return matchFamily(device, new Map(), families)?.family.streamOnly === true;
+}
+
 /** All shape keys present, the absent ones absent, the ranged values present and in range. */
 function hasShape(family: DeviceFamily, quotas: ReadonlyMap<string, QuotaEntry>): boolean {
   const read = (key: string) => readQuota(quotas, key)?.value;

@@ -37,6 +37,12 @@ export interface DeviceFamily {
    * (STREAM and newer). Absent: not known to publish on the stream.
    */
   streamShape?: StreamShape;
+  /**
+   * Every value arrives over the MQTT stream: REST quota/all answers success with no `data`
+   * (the Smart Meter). Such a model is never read over REST, and without the stream it has no
+   * values (one log line says so).
+   */
+  streamOnly?: true;
   /** Where the main firmware version is; `u32` is EcoFlow's four bytes, major first. */
   firmware?: { key: string; encoding: 'u32' | 'string' };
   rows: readonly MappingRow[];

@@ -17,7 +17,8 @@ import { delta3 } from './delta3.js';
 import { deltaPro3 } from './delta-pro-3.js';
 import { stream } from './stream.js';
 import { powerocean } from './powerocean.js';
+import { smartMeter } from './smart-meter.js';
 import { smartHomePanel } from './smart-home-panel.js';
 
 /** In detection order: by key shape, the first family that matches wins. */
-export const FAMILIES: readonly DeviceFamily[] = [delta2, delta2Max, river2, deltaPro, deltaProUltra, delta3, deltaPro3, stream, powerstream, smartPlug, glacier, wave2, powerocean, smartHomePanel];
+export const FAMILIES: readonly DeviceFamily[] = [delta2, delta2Max, river2, deltaPro, deltaProUltra, delta3, deltaPro3, stream, powerstream, smartPlug, glacier, wave2, powerocean, smartHomePanel, smartMeter];

@@ -88,6 +88,12 @@ export const SOURCES = [
     repo: 'niltrip/powerocean',
     paths: ['issue #23'],
   },
+  {
+    tag: 'EFSDK',
+    what: 'a recording of a live EU Open-API session (2026-09-27): REST answers and the open-MQTT pushes of a STREAM Ultra, a STREAM AC Pro and a Smart Meter, with their times',
+    repo: 'colombod/ecoflow-sdk',
+    paths: ['python/tests/recordings/live-20260927/recording.json'],
+  },
 ] as const satisfies readonly Source[];
 
 /** A tag defined in SOURCES: rows can cite nothing else. */

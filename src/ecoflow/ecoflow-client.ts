@@ -95,10 +95,15 @@ export class EcoflowClient {
     });
   }
 
-  /** The device's quotas; with `plan`, only the keys it takes (see quota-reader.ts). */
-  async getAllQuotas(sn: string, plan?: QuotaReadPlan): Promise<QuotaMap> {
+  /**
+   * The device's quotas; with `plan`, only the keys it takes (see quota-reader.ts). Undefined
+   * when the cloud answers success with no `data`, as it does for a model whose values all come
+   * over the MQTT stream (the Smart Meter): an answer, not a failure.
+   */
+  async getAllQuotas(sn: string, plan?: QuotaReadPlan): Promise<QuotaMap | undefined> {
     return this.#get('quota/all', { sn }, plan, (data) => {
-      if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      if (data === undefined || data === null) return undefined;
+      if (typeof data !== 'object' || Array.isArray(data)) {
         throw new EcoflowResponseError('quota/all', '"data" is not an object');
       }
       return data as QuotaMap;

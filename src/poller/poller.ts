@@ -1,4 +1,4 @@
-import { API_CODES, EcoflowApiError, EcoflowCircuitOpenError, EcoflowError } from '../ecoflow/errors.js';
+import { API_CODES, EcoflowApiError, EcoflowCircuitOpenError, EcoflowError, EcoflowResponseError } from '../ecoflow/errors.js';
 import type { QuotaReadPlan } from '../ecoflow/quota-reader.js';
 import type { DeviceListEntry, QuotaMap } from '../ecoflow/types.js';
 import type { Logger } from '../log/logger.js';
@@ -9,8 +9,11 @@ import { sleep } from '../timing/sleep.js';
 /** What the poller needs of the EcoFlow client. */
 export interface DeviceSource {
   listDevices(): Promise<DeviceListEntry[]>;
-  /** With `plan`, only the keys it takes are kept in the answer (the snapshot's plan of a full read). */
-  getAllQuotas(sn: string, plan?: QuotaReadPlan): Promise<QuotaMap>;
+  /**
+   * With `plan`, only the keys it takes are kept in the answer (the snapshot's plan of a full
+   * read). Undefined: the answer had no data.
+   */
+  getAllQuotas(sn: string, plan?: QuotaReadPlan): Promise<QuotaMap | undefined>;
 }
 
 export interface PollerOptions {
@@ -25,6 +28,11 @@ export interface PollerOptions {
   reconcileIntervalMs?: number;
   /** True while the MQTT stream keeps the device fresh; absent: no stream. */
   streamCovers?: (sn: string) => boolean;
+  /**
+   * A model whose values all come over the stream (REST answers it with no data), known by its
+   * name or serial number: never read over REST. Default: none.
+   */
+  streamOnly?: (device: DeviceIdentity) => boolean;
   deviceListIntervalMs: number;
   retryTimeoutMs: number;
   establishAttempts: number;
@@ -69,11 +77,13 @@ interface DeviceTask {
  * keeps its last good data. Follows online changes from either source (list or stream status).
  */
 export class Poller {
-  readonly #o: Required<Omit<PollerOptions, 'deviceNameOverride' | 'reporter' | 'streamCovers'>> &
-    Pick<PollerOptions, 'deviceNameOverride' | 'reporter' | 'streamCovers'>;
+  readonly #o: Required<Omit<PollerOptions, 'deviceNameOverride' | 'reporter' | 'streamCovers' | 'streamOnly'>> &
+    Pick<PollerOptions, 'deviceNameOverride' | 'reporter' | 'streamCovers' | 'streamOnly'>;
   readonly #log: Logger;
   readonly #tasks = new Map<string, DeviceTask>();
   readonly #missingLogged = new Set<string>();
+  /** Stream-only devices told of while the stream is off: once each. */
+  readonly #needsStreamLogged = new Set<string>();
   readonly #stop = new AbortController();
   #listTimer?: NodeJS.Timeout;
   #listFailing = false;
@@ -197,9 +207,9 @@ export class Poller {
     this.#reconcileTasks();
   }
 
-  /** One task per online device; new ones are spread over the collecting interval. */
+  /** One task per online device read over REST; new ones are spread over the collecting interval. */
   #reconcileTasks(): void {
-    const online = [...this.#o.snapshot.devices()].filter((d) => d.online).map((d) => d.sn);
+    const online = [...this.#o.snapshot.devices()].filter((d) => d.online && !this.#streamOnly(d)).map((d) => d.sn);
     const stillOnline = new Set(online);
     for (const [sn, task] of this.#tasks) {
       if (stillOnline.has(sn)) continue;
@@ -212,6 +222,19 @@ export class Poller {
       this.#tasks.set(sn, task);
       this.#schedule(sn, task, Math.floor((i * this.#o.collectingIntervalMs) / Math.max(fresh.length, 1)));
     });
+  }
+
+  /** Whether REST leaves `device` to the stream; said once per device when there is no stream. */
+  #streamOnly(device: DeviceIdentity): boolean {
+    if (!this.#o.streamOnly?.(device)) return false;
+    if (!this.#o.streamCovers && !this.#needsStreamLogged.has(device.sn)) {
+      this.#needsStreamLogged.add(device.sn);
+      this.#log.warn('this model sends its values only over the MQTT stream, which ECOFLOW_MQTT=off turns off: it stays listed without values', {
+        sn: device.sn,
+        product_name: device.productName,
+      });
+    }
+    return true;
   }
 
   #schedule(sn: string, task: DeviceTask, delayMs: number): void {
@@ -236,6 +259,8 @@ export class Poller {
       const plan = this.#o.snapshot.planFullRead(sn);
       const quotas = await this.#o.source.getAllQuotas(sn, plan);
       if (this.#tasks.get(sn) !== task) return; // went offline or left while we waited
+      // The cloud answered, so not its failure; the device's, as no value came.
+      if (quotas === undefined) throw new EcoflowResponseError('quota/all', 'the answer has no "data" (a model whose values come only over the MQTT stream?)');
       task.readAt = Date.now();
       this.#o.snapshot.setRestricted(sn, false);
       this.#o.snapshot.replaceQuotas(sn, quotas, task.readAt, plan);

@@ -275,6 +275,11 @@ export class CloudSimulator {
       send(res, 200, { code: '1006', message: 'current device is not allowed to get device info', tid: tid() });
       return;
     }
+    // A stream-only model (the Smart Meter): success, and no data at all, as the real cloud answers.
+    if (device.streamOnly) {
+      send(res, 200, { code: '0', message: 'Success', eagleEyeTraceId: randomBytes(16).toString('hex'), tid: '' });
+      return;
+    }
     // Offline devices still answer, with the values they last reported: as the real cloud does.
     send(res, 200, ok(this.#quotasOf(device)));
   }

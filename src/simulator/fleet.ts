@@ -11,6 +11,7 @@ import glacier from './payloads/glacier.json' with { type: 'json' };
 import wave2 from './payloads/wave2.json' with { type: 'json' };
 import powerocean from './payloads/powerocean.json' with { type: 'json' };
 import smarthomepanel from './payloads/smarthomepanel.json' with { type: 'json' };
+import smartmeter from './payloads/smartmeter.json' with { type: 'json' };
 import { matchFamily } from '../devices/detect-family.js';
 import { type Motion, capturedNumber, constantEnergy, firstReading, lifetimeCounter, periodicEnergy } from './energy-motion.js';
 import { smartHomePanelMotion } from './panel-motion.js';
@@ -30,6 +31,11 @@ export interface SimulatedDevice {
   online: boolean;
   /** The key may not read this device: quota/all answers 1006. */
   restricted?: boolean;
+  /**
+   * Its values come only over the stream, as the Smart Meter's: quota/all answers success with
+   * no data, and the stream publishes each of its moving keys at every tick, changed or not.
+   */
+  streamOnly?: true;
   quotas: Record<string, unknown>;
   /**
    * key → value at time t (the simulator's clock, seconds since the epoch), overriding
@@ -239,6 +245,40 @@ function delta3PlusMotion(q: Record<string, unknown>): Record<string, Motion> {
     amp,
     inputWatts: (t) => Math.round(pack(t)),
     accuChgEnergy: lifetimeCounter(start, capturedNumber(q, 'accuChgEnergy'), periodicEnergy(pack, 300)),
+  };
+}
+
+/**
+ * Smart Meter, a one-phase house: grid power on L1 swings between 300 W of export and 1,500 W of
+ * import every 10 minutes, L2 and L3 stay at the capture's 0 W. The record counts as the capture
+ * shows: `todayActive` the lifetime import, `totalReactiveEnergy` the export, `totalActiveEnergy`
+ * (and `todayActiveL1`) their difference. Every key is a moving one, the still ones too: only
+ * moving keys are published, and this model has no other way in.
+ */
+function smartMeterMotion(q: Record<string, unknown>): Record<string, Motion> {
+  const periodS = 600;
+  const grid = wave(600, 900, periodS);
+  const record = q.gridConnectionDataRecord as Record<string, unknown>;
+  const start = firstReading();
+  const imported = lifetimeCounter(start, capturedNumber(record, 'todayActive'), periodicEnergy(grid, periodS));
+  const exported = lifetimeCounter(
+    start,
+    capturedNumber(record, 'totalReactiveEnergy'),
+    periodicEnergy((t) => -grid(t), periodS),
+  );
+  const still = (key: string) => () => q[key];
+  return {
+    powGetSysGrid: grid,
+    gridConnectionPowerL1: grid,
+    gridConnectionPowerL2: still('gridConnectionPowerL2'),
+    gridConnectionPowerL3: still('gridConnectionPowerL3'),
+    gridConnectionVolL1: wave(244, 2, 60),
+    gridConnectionVolL2: still('gridConnectionVolL2'),
+    gridConnectionVolL3: still('gridConnectionVolL3'),
+    gridConnectionDataRecord: (t) => {
+      const net = imported(t) - exported(t);
+      return { ...record, todayActive: imported(t), todayActiveL1: net, totalActiveEnergy: net, totalReactiveEnergy: exported(t) };
+    },
   };
 }
 
@@ -456,6 +496,15 @@ export function demoFleet(): SimulatedDevice[] {
       // Circuits that move, fed by the grid or in its outages by the battery (54 %, as captured),
       // and the panel's hourly and daily Wh of its own day.
       motion: smartHomePanelMotion(payload(smarthomepanel), firstReading()),
+    },
+    {
+      sn: 'BK21ZFB5ZE4M0014',
+      deviceName: 'Smart Meter-House',
+      productName: 'Smart Meter',
+      online: true,
+      streamOnly: true,
+      quotas: payload(smartmeter),
+      motion: smartMeterMotion(payload(smartmeter)),
     },
   ]);
 }

@@ -27,7 +27,7 @@ const RECONNECT_PERIOD_MS = 500;
 /**
  * The device side of the simulated cloud's open-API MQTT: every `periodMs` it publishes, for
  * each online device that has a `stream` shape, the moving values that changed since they were
- * last published, and it publishes status messages on `setOnline` and single values on
+ * last published (a stream-only device's every moving value), and it publishes status messages on `setOnline` and single values on
  * `setQuota`. Messages take the device's shape, as the real devices' do (`encodeQuotaMessages`).
  * QoS 0, as the cloud's device reports. A failed publish is counted (`failed`),
  * never thrown from a timer; values not delivered are sent again on the next tick.
@@ -139,7 +139,9 @@ export class StreamPublisher {
           const changed: Record<string, unknown> = {};
           for (const key of Object.keys(device.motion)) {
             if (!(key in now)) continue;
-            if (sent?.has(key) && sameValue(sent.get(key), now[key])) continue;
+            // A stream-only model sends all of its values each time (the Smart Meter's capture does):
+            // a client that connects later has no other way to them.
+            if (!device.streamOnly && sent?.has(key) && sameValue(sent.get(key), now[key])) continue;
             changed[key] = now[key];
           }
           if (Object.keys(changed).length > 0) await this.#publishQuotas(sn, device.stream, changed, true);

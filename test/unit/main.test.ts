@@ -4,6 +4,7 @@ import { SN, TEST_KEY_ENV, closedPort, eventually, startSimulator } from '../hel
 import { NODE_FLAGS, spawnAgainst, spawnExporter, withDeadline } from '../helpers/exporter-process.js';
 import { realTime } from '../helpers/real-time.js';
 import { readFileSync } from 'node:fs';
+import { demoFleet } from '../../src/simulator/fleet.js';
 
 test('start-up with bad keys exits non-zero with a clear message and no secret', async (t) => {
   const simulator = await startSimulator();
@@ -131,7 +132,7 @@ test('a young generation the user gives, on the command line or in NODE_OPTIONS,
 });
 
 test("a user's young generation of the exporter's own small size is kept for a large fleet too", async (t) => {
-  // The demo fleet has 14 devices: large from 5.
+  // The demo fleet has more than 5 devices: large from 5.
   const { p } = await demoServing(t, { NODE_OPTIONS: '--max-semi-space-size=2', LARGE_FLEET_DEVICES: '5' });
   // The decision comes as start-up ends, about when the first values are served: give it time to be wrong.
   await new Promise((r) => setTimeout(r, 3_000));
@@ -143,7 +144,7 @@ test("a user's young generation of the exporter's own small size is kept for a l
 test("a large fleet: the exporter restarts once more, in place, with Node's default young generation; below the threshold it does not", async (t) => {
   const run = (largeFleetDevices: string) => demoServing(t, { LARGE_FLEET_DEVICES: largeFleetDevices });
 
-  // The demo fleet has 14 devices.
+  // The demo fleet has more than 5 devices, and fewer than one more than itself.
   const large = await run('5');
   await eventually(() => starts(large.p.output()).length === 2, 'the second start', 20_000);
   await eventually(async () => (await large.metrics().catch(() => '')).includes('ecoflow_pd_soc{'), 'metrics after the restart', 20_000);
@@ -158,7 +159,7 @@ test("a large fleet: the exporter restarts once more, in place, with Node's defa
   );
   assert.equal(large.p.child.exitCode, null, 'the same process, still running');
 
-  const small = await run('15');
+  const small = await run(String(demoFleet().length + 1));
   await realTime(1_000);
   assert.deepEqual(starts(small.p.output()), ['small']);
 });

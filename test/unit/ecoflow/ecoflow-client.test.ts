@@ -6,6 +6,7 @@ import { EcoflowClient, type RequestEvent } from '../../../src/ecoflow/ecoflow-c
 import { EcoflowApiError, EcoflowHttpError, EcoflowNetworkError, EcoflowRateLimitError, EcoflowResponseError } from '../../../src/ecoflow/errors.js';
 import { SN, TEST_KEYS, closedPort, startSimulator } from '../../helpers/simulated-fleet.js';
 import { RequestGovernor } from '../../../src/ecoflow/request-governor.js';
+import { demoFleet } from '../../../src/simulator/fleet.js';
 
 async function withSimulator(t: import('node:test').TestContext) {
   const simulator = await startSimulator();
@@ -30,14 +31,14 @@ test('lists devices and reads quotas with signatures the simulator accepts', asy
       [SN.river2, 'RIVER 2', false],
     ],
   );
-  const quotas = await client.getAllQuotas(SN.delta2);
+  const quotas = (await client.getAllQuotas(SN.delta2))!;
   assert.equal(quotas['pd.soc'], 46);
   assert.ok(Array.isArray(quotas['bms_bmsStatus.cellVol']));
 });
 
 test('with a plan, quotas are read key by key and only the keys it takes are built; a malformed answer is a response error as without', async (t) => {
   const { simulator, client } = await withSimulator(t);
-  const whole = await client.getAllQuotas(SN.delta2);
+  const whole = (await client.getAllQuotas(SN.delta2))!;
   const leftOut: string[] = [];
   const plan = { begin() {}, take: (key: string) => key.startsWith('pd.'), leaveOut: (key: string) => leftOut.push(key) };
   const read = await client.getAllQuotas(SN.delta2, plan);
@@ -91,7 +92,7 @@ test('HTTP errors, HTML pages and malformed JSON become typed errors', async (t)
   await assert.rejects(client.listDevices(), (e) => e instanceof EcoflowResponseError);
 
   // And the client is still fine afterwards.
-  assert.equal((await client.getAllQuotas(SN.delta2))['pd.soc'], 46);
+  assert.equal((await client.getAllQuotas(SN.delta2))!['pd.soc'], 46);
 });
 
 for (const [what, fault] of [
@@ -147,6 +148,19 @@ test('an envelope without data of the right shape is a response error', async (t
   await assert.rejects(client.getAllQuotas('X'), EcoflowResponseError);
 });
 
+test('a stream-only model: quota/all answers success with no data, which is an answer (undefined), not a failure of the cloud', async (t) => {
+  const { simulator } = await withSimulator(t);
+  const meter = demoFleet().find((d) => d.streamOnly)!;
+  simulator.addDevice(meter);
+  const governor = new RequestGovernor({ baseBackoffMs: 5, failureThreshold: 2 });
+  const client = new EcoflowClient({ baseUrl: simulator.url, ...TEST_KEYS, timeoutMs: 2000, governor });
+  t.after(() => client.close());
+  for (let i = 0; i < 5; i++) assert.equal(await client.getAllQuotas(meter.sn), undefined);
+  assert.ok(governor.lastSuccessAt !== undefined, 'counted as answers');
+  // Five answers without data, past a threshold of two failures: the circuit is still closed.
+  assert.equal((await client.getAllQuotas(SN.delta2))!['pd.soc'], 46);
+});
+
 test('a reset connection is a network error, a wrong envelope shape a response error', async (t) => {
   const { simulator, client } = await withSimulator(t);
   simulator.injectFault('quota/all', { kind: 'reset' });
@@ -173,7 +187,7 @@ test('a 50 MB body is cut at the size cap without holding it in memory', async (
   process.off('warning', onWarning);
   assert.deepEqual(warnings, [], 'no listener piles up per chunk');
   assert.ok(peak - before < 20 * 1024 * 1024, `heap grew ${((peak - before) / 1e6).toFixed(1)} MB`);
-  assert.equal((await client.getAllQuotas(SN.delta2))['pd.soc'], 46, 'the next request works');
+  assert.equal((await client.getAllQuotas(SN.delta2))!['pd.soc'], 46, 'the next request works');
 });
 
 test('HTTP 429 and "too busy" answers are rate-limit errors; Retry-After is kept', async (t) => {

@@ -21,7 +21,7 @@ const DEVICES: DeviceListEntry[] = [
 ];
 
 /** A device source that records when it was asked; each answer comes from the script. */
-function source(script: { list?: (call: number) => DeviceListEntry[]; quota?: (sn: string, call: number) => QuotaMap } = {}) {
+function source(script: { list?: (call: number) => DeviceListEntry[]; quota?: (sn: string, call: number) => QuotaMap | undefined } = {}) {
   const listAt: number[] = [];
   const quotaAt = new Map<string, number[]>();
   return {
@@ -158,6 +158,43 @@ test('while the stream covers a device, REST reads it every RECONCILE_INTERVAL i
   await p.start();
   await advance(t, 3 * reconcileIntervalMs, 100);
   assert.deepEqual(src.quotaAt('A'), every(0, reconcileIntervalMs, 3 * reconcileIntervalMs));
+});
+
+test('a stream-only model is never read over REST, and the others are read as before; with the stream off, one warning per device says it needs it', async (t) => {
+  for (const stream of [false, true]) {
+    await t.test(`stream ${stream ? 'on' : 'off'}`, (t) => streamOnly(t, stream));
+  }
+  async function streamOnly(t: TestContext, stream: boolean) {
+    mockTime(t);
+    const lines: string[] = [];
+    const src = source({ list: () => [...DEVICES, { sn: 'BK21X', productName: 'Smart Meter', online: true }] });
+    const { p } = poller(t, src, {
+      logger: new Logger({ level: 'info', write: (line) => lines.push(line) }),
+      streamOnly: (d) => d.productName === 'Smart Meter',
+      ...(stream && { streamCovers: () => false }),
+    });
+    await p.start();
+    await advance(t, 2 * LIST_MS, 10);
+    assert.deepEqual(src.quotaAt('BK21X'), [], `stream ${stream}: not read`);
+    assert.deepEqual(src.quotaAt('A'), every(0, COLLECTING_MS, 2 * LIST_MS), 'the others are read as before');
+    const needs = lines.filter((l) => l.includes('only over the MQTT stream'));
+    assert.equal(needs.length, stream ? 0 : 1, `stream ${stream}: ${needs.join(' | ')}`);
+    if (!stream) assert.match(needs[0]!, /BK21X/);
+  }
+});
+
+test("an answer with no data is the device's failure: it backs off and keeps its last data, the others are read as before", async (t) => {
+  mockTime(t);
+  const snapshot = new QuotaSnapshot();
+  const src = source({ quota: (sn, call) => (sn === 'A' && call > 1 ? undefined : { soc: 50 }) });
+  const { p, failures } = poller(t, src, { snapshot, deviceListIntervalMs: 10 * 60_000 });
+  await p.start();
+  await advance(t, 4 * COLLECTING_MS);
+  // The first answer has data; the next ones none: the backoff of a failing device.
+  assert.deepEqual(src.quotaAt('A'), [0, COLLECTING_MS, COLLECTING_MS + wait(2 * COLLECTING_MS)]);
+  assert.ok(failures.length >= 1 && failures.every((sn) => sn === 'A'));
+  assert.equal(snapshot.get('A')?.quotas.get('soc')?.value, 50, 'the last data stays');
+  assert.deepEqual(src.quotaAt('B'), every(COLLECTING_MS / 2, COLLECTING_MS, 4 * COLLECTING_MS));
 });
 
 test('a failed device-list refresh keeps the devices and tries again one interval later', async (t) => {

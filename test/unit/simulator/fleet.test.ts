@@ -130,6 +130,7 @@ test('every demo device has the shape its family streams in', () => {
     Glacier: 'params',
     'WAVE 2': 'params',
     'Smart Home Panel': 'params',
+    'Smart Meter': 'params',
   });
 });
 

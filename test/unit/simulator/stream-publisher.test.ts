@@ -32,10 +32,13 @@ interface Received {
   payload: Buffer;
 }
 
-/** The whole demo fleet, moving, at a clock the test sets (seconds). */
-function movingSimulator(): { simulator: CloudSimulator; advance: (seconds: number) => void } {
+/**
+ * The demo fleet, moving, at a clock the test sets (seconds). Without its stream-only device
+ * unless asked: that one publishes at every tick, changed or not (its own test below).
+ */
+function movingSimulator(devices = demoFleet().filter((d) => !d.streamOnly)): { simulator: CloudSimulator; advance: (seconds: number) => void } {
   let now = 1_700_000_000;
-  const simulator = new CloudSimulator({ ...TEST_KEYS, devices: demoFleet(), clock: () => now });
+  const simulator = new CloudSimulator({ ...TEST_KEYS, devices, clock: () => now });
   return { simulator, advance: (seconds) => void (now += seconds) };
 }
 
@@ -75,8 +78,8 @@ async function publisher(t: TestContext, simulator: CloudSimulator, b: DemoBroke
 }
 
 /** Everything up and publishing; the subscriber is there before the first tick. */
-async function running(t: TestContext) {
-  const { simulator, advance } = movingSimulator();
+async function running(t: TestContext, devices?: SimulatedDevice[]) {
+  const { simulator, advance } = movingSimulator(devices);
   const b = await broker(t);
   const received = await subscriber(t, b);
   const p = await publisher(t, simulator, b);
@@ -129,7 +132,7 @@ async function quiet(count: () => number): Promise<number> {
 // --- the four shapes ------------------------------------------------------------------------
 
 test('every moving demo device publishes its moving values in its own shape, as quota/all names them', async (t) => {
-  const { simulator, received } = await running(t);
+  const { simulator, received } = await running(t, demoFleet());
   const publishing = demoFleet().filter((d): d is SimulatedDevice & { stream: QuotaShape } => d.online && d.stream !== undefined && d.motion !== undefined);
   assert.deepEqual(new Set(publishing.map((d) => d.stream)), new Set(['type_code', 'cmd', 'params', 'flat']), 'the demo fleet covers all four shapes');
 
@@ -266,6 +269,16 @@ test('setQuota is published in the device shape; not while the device is offline
   simulator.setQuota(SN.river2, 'pd.soc', 99);
   await delay(2 * PERIOD_MS);
   assert.deepEqual(quotaMessagesOf(received, SN.river2), []);
+});
+
+test('a stream-only device publishes every one of its moving values at every tick, with the clock stopped too', async (t) => {
+  const meter = demoFleet().find((d) => d.streamOnly)!;
+  const { simulator } = movingSimulator([meter]);
+  const b = await broker(t);
+  const received = await subscriber(t, b);
+  await (await publisher(t, simulator, b)).start();
+  await eventually(() => quotaMessagesOf(received, meter.sn).length >= 3, 'three ticks of the meter', 5 * PERIOD_MS + 2000);
+  for (const { quotas } of quotaMessagesOf(received, meter.sn)) assert.deepEqual(Object.keys(quotas).sort(), Object.keys(meter.motion!).sort());
 });
 
 test('moving values are published when they change, within about two periods, and only then', async (t) => {
