@@ -190,7 +190,8 @@ export const METRICS = {
 /**
  * The unified metrics: one name per quantity, in base units, whatever the model. Device
  * families map their raw quota keys onto these (src/devices/<family>.ts). Their labels are
- * DEVICE_LABELS, plus `port` (one of PORTS) on the per-port ones.
+ * DEVICE_LABELS, plus `port` (one of PORTS) on the per-port ones, or `phase` (one of PHASES) on
+ * the per-phase ones.
  */
 export interface UnifiedMetric {
   name: string;
@@ -199,6 +200,8 @@ export interface UnifiedMetric {
   help: string;
   /** Set on the metrics that carry a `port` label. */
   perPort?: true;
+  /** Set on the metrics that carry a `phase` label. */
+  perPhase?: true;
 }
 
 export const UNIFIED_METRICS = {
@@ -240,6 +243,12 @@ export const UNIFIED_METRICS = {
   acInputFrequency: { name: 'ac_input_frequency_hertz', unit: 'Hz', help: 'AC input frequency.' },
   acOutputFrequency: { name: 'ac_output_frequency_hertz', unit: 'Hz', help: 'AC output (inverter) frequency.' },
   gridPower: { name: 'grid_power_watts', unit: 'W', help: 'Power exchanged with the grid: positive importing, negative exporting.' },
+  gridPhasePower: {
+    name: 'grid_phase_power_watts',
+    unit: 'W',
+    help: 'Power exchanged with the grid on one phase (L1, L2, L3), at the house connection: positive importing. The total is grid_power_watts, a metric of its own, so a sum by device counts nothing twice.',
+    perPhase: true,
+  },
   loadPower: { name: 'load_power_watts', unit: 'W', help: 'Power drawn by the household or appliance load the device sees.' },
 } as const satisfies Record<string, UnifiedMetric>;
 
@@ -350,15 +359,24 @@ export const PORTS = {
 
 export type Port = keyof typeof PORTS;
 
+/** The phases of a three-phase house connection, as the meters name them. */
+export const PHASES = ['L1', 'L2', 'L3'] as const;
+
+export type Phase = (typeof PHASES)[number];
+
 /** The label of per-port metrics, with the port names allowed. */
 export const PORT_LABEL = { name: 'port', values: Object.keys(PORTS) } as const satisfies EnumLabel;
+
+/** The label of per-phase metrics. */
+export const PHASE_LABEL = { name: 'phase', values: PHASES } as const satisfies EnumLabel;
 
 /** The labels of per-circuit metrics: the circuit's number, and the source its energy came from. */
 export const CIRCUIT_LABELS = { circuit: 'circuit', source: { name: 'source', values: CIRCUIT_SOURCES } } as const satisfies Record<string, Label>;
 
-/** The labels a unified metric or energy counter carries: DEVICE_LABELS, and `port`, or `circuit` and `source`. */
+/** The labels a unified metric or energy counter carries: DEVICE_LABELS, and `port`, `phase`, or `circuit` and `source`. */
 export function metricLabels(metric: UnifiedMetric | EnergyMetric): readonly Label[] {
   if (metric.perPort) return [...DEVICE_LABELS, PORT_LABEL];
+  if ('perPhase' in metric && metric.perPhase) return [...DEVICE_LABELS, PHASE_LABEL];
   if ('perCircuit' in metric && metric.perCircuit) return [...DEVICE_LABELS, CIRCUIT_LABELS.circuit, CIRCUIT_LABELS.source];
   return DEVICE_LABELS;
 }

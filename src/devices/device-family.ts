@@ -4,7 +4,7 @@
  * family in this folder, listed in families.ts; sources cited by tags from sources.ts.
  */
 import type { SourceTag } from './sources.js';
-import type { CircuitSource, EnergyMetricId, Port, UnifiedMetricId } from '../catalog/catalog.js';
+import type { CircuitSource, EnergyMetricId, Phase, Port, UnifiedMetricId } from '../catalog/catalog.js';
 
 export interface DeviceFamily {
   /** The `family` label of `<prefix>_device_info`. */
@@ -154,6 +154,8 @@ export interface MappingRow {
   metric: UnifiedMetricId;
   /** Required on per-port metrics, forbidden elsewhere. */
   port?: Port;
+  /** Required on per-phase metrics, forbidden elsewhere. */
+  phase?: Phase;
   /** The raw key (a path: `a.b[0].c` reaches into nested values); a list: the first present. */
   key: string | readonly string[];
   /** The value is `key` × `times` (pack power from voltage and current); both must be present. */

@@ -15,6 +15,7 @@
  * 18.5 Wh), and `totalReactiveEnergy` stood still: import is seen counting; export is inferred
  * from the identity and TOL's name, not seen rising (docs/devices.md says so).
  */
+import { PHASES } from '../catalog/catalog.js';
 import { unmappedKeys, type DeviceFamily } from './device-family.js';
 
 /** The house connection: as for STREAM's grid rows, a bound no house reading exceeds (200 A at 240 V). */
@@ -63,10 +64,17 @@ export const smartMeter: DeviceFamily = {
       tags: ['TOL', 'EFSDK'],
       evidence: 'TOL (WattsSensorEntity, "power global"); EFSDK: 1148.4448 W, the sum of gridConnectionPowerL1..L3, positive while importing (todayActive rising)',
     },
+    ...PHASES.map((phase) => ({
+      metric: 'gridPhasePower' as const,
+      phase,
+      key: `gridConnectionPower${phase}`,
+      scale: 1,
+      tags: ['TOL', 'EFSDK'] as const,
+      evidence: `TOL (WattsSensorEntity, "power ${phase}"); EFSDK: L1 1148.4448 W = powGetSysGrid, L2 and L3 0 W on a one-phase house; positive importing, as the total`,
+    })),
   ],
   rawOnly: [],
   unmapped: [
-    ...unmappedKeys(['gridConnectionPowerL1', 'gridConnectionPowerL2', 'gridConnectionPowerL3'], 'power on one phase (W; TOL WattsSensorEntity; EFSDK L1 1148.4448 = powGetSysGrid on a one-phase house): exported raw; the per-phase unified metric is not built yet', ['TOL', 'EFSDK']),
     ...unmappedKeys(['gridConnectionVolL1', 'gridConnectionVolL2', 'gridConnectionVolL3'], "voltage of one phase at the house connection (V; TOL VoltSensorEntity; EFSDK 244.1, 121.8, 121.8 on a one-phase house): ac_input_voltage_volts is a device's own input, so no unified metric", ['TOL', 'EFSDK']),
     {
       key: 'gridConnectionDataRecord.totalActiveEnergy',

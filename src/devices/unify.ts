@@ -3,11 +3,12 @@ import { readQuota, type QuotaReading } from '../snapshot/quota-value.js';
 import { holds } from '../snapshot/quota-path.js';
 import type { DeviceFamily, MappingRow } from './device-family.js';
 import { rowInputs } from './family-keys.js';
-import type { Port, UnifiedMetricId } from '../catalog/catalog.js';
+import type { Phase, Port, UnifiedMetricId } from '../catalog/catalog.js';
 
 export interface UnifiedSample {
   metric: UnifiedMetricId;
   port?: Port;
+  phase?: Phase;
   value: number;
   /** The oldest write among the keys it was computed from: stale inputs make it stale. */
   updatedAt: number;
@@ -32,16 +33,17 @@ export function samplesByTarget(family: DeviceFamily, quotas: ReadonlyMap<string
       previous.value += reading.value;
       older(previous, reading);
     } else {
-      byTarget.set(target, { metric: row.metric, ...(row.port && { port: row.port }), ...reading });
+      byTarget.set(target, { metric: row.metric, ...(row.port && { port: row.port }), ...(row.phase && { phase: row.phase }), ...reading });
     }
   }
   for (const sample of byTarget.values()) sample.value = tidy(sample.value);
   return byTarget;
 }
 
-/** Where a row's value goes: its metric, and port for per-port metrics. */
+/** Where a row's value goes: its metric, and port or phase for per-port and per-phase metrics. */
 export function targetOf(row: MappingRow): string {
-  return row.port === undefined ? row.metric : `${row.metric}\u0000${row.port}`;
+  const label = row.port ?? row.phase;
+  return label === undefined ? row.metric : `${row.metric}\u0000${label}`;
 }
 
 const inputsCache = new WeakMap<DeviceFamily, Array<[path: string, target: string]>>();

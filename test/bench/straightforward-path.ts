@@ -58,7 +58,8 @@ export class StraightforwardPath {
         const family = matchFamily(device, device.quotas, FAMILIES)?.family;
         if (!family) continue;
         for (const s of samplesByTarget(family, device.quotas).values()) {
-          observe(gauge(`ecoflow_${UNIFIED_METRICS[s.metric].name}`), s.value, s.port === undefined ? labels : { ...labels, port: s.port });
+          const extra = s.port !== undefined ? { port: s.port } : s.phase !== undefined ? { phase: s.phase } : undefined;
+          observe(gauge(`ecoflow_${UNIFIED_METRICS[s.metric].name}`), s.value, extra ? { ...labels, ...extra } : labels);
         }
       }
     };

@@ -43,7 +43,8 @@ export function unifiedValues(family: DeviceFamily, quotas: ReadonlyMap<string, 
   const out: Record<string, number> = {};
   for (const s of unifiedSamples(family, quotas)) {
     const name = UNIFIED_METRICS[s.metric].name;
-    out[s.port === undefined ? name : `${name}{${s.port}}`] = s.value;
+    const label = s.port ?? s.phase;
+    out[label === undefined ? name : `${name}{${label}}`] = s.value;
   }
   return out;
 }

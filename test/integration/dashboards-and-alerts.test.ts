@@ -120,14 +120,15 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
         .map((m) => m.name)
         .join('|')})"}`,
     );
-    const actual = new Map(stored.map((s) => [`${s.metric.device} ${s.metric.__name__}${s.metric.port ? `{${s.metric.port}}` : ''}`, Number(s.value[1])]));
+    const labelOf = (port?: string, phase?: string) => ((port ?? phase) ? `{${port ?? phase}}` : '');
+    const actual = new Map(stored.map((s) => [`${s.metric.device} ${s.metric.__name__}${labelOf(s.metric.port, s.metric.phase)}`, Number(s.value[1])]));
     const expected = new Map<string, number>();
     for (const device of stillDemoFleet().filter((d) => d.online)) {
       const quotas = quotaMap(simulator.device(device.sn).quotas);
       const family = detectFamily({ sn: device.sn, productName: device.productName }, quotas, FAMILIES);
       assert.ok(family, `${device.productName} has a table`);
       for (const s of unifiedSamples(family, quotas)) {
-        expected.set(`${device.sn} ecoflow_${UNIFIED_METRICS[s.metric].name}${s.port ? `{${s.port}}` : ''}`, s.value);
+        expected.set(`${device.sn} ecoflow_${UNIFIED_METRICS[s.metric].name}${labelOf(s.port, s.phase)}`, s.value);
       }
     }
     assert.deepEqual(new Map([...actual].sort()), new Map([...expected].sort()));

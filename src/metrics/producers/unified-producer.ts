@@ -1,7 +1,7 @@
 import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import type { DeviceModel, DeviceModels } from '../../devices/device-models.js';
 import { samplesByTarget, targetsFedBy, type UnifiedSample } from '../../devices/unify.js';
-import { DEVICE_INFO, ownMetricName, PORT_LABEL, UNIFIED_METRICS, type UnifiedMetricId } from '../../catalog/catalog.js';
+import { DEVICE_INFO, ownMetricName, PHASE_LABEL, PORT_LABEL, UNIFIED_METRICS, type UnifiedMetricId } from '../../catalog/catalog.js';
 import type { DeviceRecord } from '../../snapshot/quota-snapshot.js';
 import type { GaugeRegistry, Series, SeriesGroups, SeriesProducer } from '../series-producer.js';
 
@@ -83,7 +83,12 @@ export class UnifiedProducer implements SeriesProducer {
   #seriesOf(sample: UnifiedSample, labels: Attributes): Series | undefined {
     const gauge = this.#gauges[sample.metric];
     if (!gauge) return undefined;
-    const attributes = sample.port === undefined ? labels : { ...labels, [PORT_LABEL.name]: sample.port };
+    const attributes =
+      sample.port !== undefined
+        ? { ...labels, [PORT_LABEL.name]: sample.port }
+        : sample.phase !== undefined
+          ? { ...labels, [PHASE_LABEL.name]: sample.phase }
+          : labels;
     return { gauge, value: sample.value, attributes, updatedAt: sample.updatedAt, rest: sample.rest === true };
   }
 

@@ -62,6 +62,8 @@ test('every table is well formed: unique ids, ports exactly on per-port metrics,
       const where = `${family.id} ${String(row.key)}`;
       const perPort = 'perPort' in UNIFIED_METRICS[row.metric];
       assert.equal(row.port !== undefined, perPort, `${where}: port only and always on per-port metrics`);
+      const perPhase = 'perPhase' in UNIFIED_METRICS[row.metric];
+      assert.equal(row.phase !== undefined, perPhase, `${where}: phase only and always on per-phase metrics`);
       assert.ok(Number.isFinite(row.scale) && row.scale !== 0, `${where}: scale`);
       assert.ok(row.evidence.trim().length > 2, `${where}: evidence`);
     }

@@ -14,7 +14,12 @@ const lifetime = (metric: string) => smartMeter.energy.rows.find((r): r is Lifet
 test('Smart Meter: the live capture gives grid power, and import and export counters in joules', () => {
   const quotas = payloadQuotas('smartmeter');
   // Hand-computed from src/simulator/payloads/smartmeter.json (colombod/ecoflow-sdk recording).
-  assert.deepEqual(unifiedValues(smartMeter, quotas), { grid_power_watts: 1148.4448 });
+  assert.deepEqual(unifiedValues(smartMeter, quotas), {
+    grid_power_watts: 1148.4448, // powGetSysGrid, W
+    'grid_phase_power_watts{L1}': 1148.4448, // gridConnectionPowerL1, W: a one-phase house
+    'grid_phase_power_watts{L2}': 0,
+    'grid_phase_power_watts{L3}': 0,
+  });
   assert.equal(readLifetime(lifetime('gridImportEnergy'), quotas)?.joules, 12_822_300 * 3600);
   assert.equal(readLifetime(lifetime('gridExportEnergy'), quotas)?.joules, 12_973 * 3600);
 });
