@@ -8,6 +8,9 @@ import { sampleValue, startExporter, sumWith, valueWith, type RunningExporter } 
 import { eventually, TEST_KEYS } from '../helpers/simulated-fleet.js';
 import { clientIdsSeen, PASSWORD, startStreamWorld, type StreamWorld } from '../helpers/stream-world.js';
 import { realTime } from '../helpers/real-time.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { demoFleet } from '../../src/simulator/fleet.js';
 
 /**
  * The open-API MQTT stream end to end, over real sockets: a real mosquitto with TLS and
@@ -75,6 +78,46 @@ test('a value published on the quota topic is on /metrics within a second, witho
   assert.ok(sampleValue(text, 'ecoflow_last_update_timestamp_seconds', DELTA2)! > lastUpdate, 'last update follows stream messages too');
   assert.ok(!text.includes(PASSWORD) && !exporter.logs.join('\n').includes(PASSWORD), 'the certificate password is in no metric and no log line');
 });
+
+test(
+  'a Smart Meter replayed from its live capture over mosquitto: its family, grid power in total and per phase, and import and export counters, with no REST call for it and the others read as before',
+  opts,
+  async (t) => {
+    const world = await startStreamWorld(t);
+    const meter = demoFleet().find((d) => d.streamOnly)!;
+    // Its values come from the capture below, not from the simulator's motion.
+    world.simulator.addDevice({ ...meter, motion: undefined });
+    const exporter = await exporterIn(t, world);
+    const capture = JSON.parse(readFileSync(fileURLToPath(new URL('../../../test/fixtures/streams/smartmeter-stream.json', import.meta.url)), 'utf8')) as {
+      pushes: Array<{ t: number; params: Record<string, unknown> }>;
+    };
+    // At ten times the capture's pace: pushes all at once would grow the counters faster than a
+    // house connection can, which the energy rules rightly refuse.
+    const started = Date.now();
+    for (const [i, push] of capture.pushes.entries()) {
+      await realTime(Math.max(0, started + push.t * 100 - Date.now()));
+      const message = { id: String(1000 + i), version: '1.0', timestamp: Date.now(), params: push.params };
+      await world.publisher.publishRaw(meter.sn, 'quota', JSON.stringify(message));
+    }
+    const last = Object.assign({}, ...capture.pushes.map((p) => p.params)) as Record<string, number> & { gridConnectionDataRecord: Record<string, number> };
+    const device = { device: meter.sn };
+    const text = await eventually(async () => {
+      const text = await exporter.scrape();
+      return valueWith(text, 'ecoflow_grid_import_energy_joules_total', device) === last.gridConnectionDataRecord.todayActive! * 3600 && text;
+    }, 'the last push on /metrics');
+    assert.equal(valueWith(text, 'ecoflow_device_info', { ...device, family: 'smart_meter' }), 1);
+    assert.equal(valueWith(text, 'ecoflow_grid_power_watts', device), last.powGetSysGrid);
+    for (const phase of ['L1', 'L2', 'L3'])
+      assert.equal(valueWith(text, 'ecoflow_grid_phase_power_watts', { ...device, phase }), last[`gridConnectionPower${phase}`], phase);
+    assert.equal(valueWith(text, 'ecoflow_grid_export_energy_joules_total', device), last.gridConnectionDataRecord.totalReactiveEnergy! * 3600);
+    assert.equal(sumWith(text, 'ecoflow_grid_power_watts', device), last.powGetSysGrid, 'one total per device');
+    assert.equal(world.simulator.quotaRequests.get(meter.sn) ?? 0, 0, 'never asked over REST');
+    assert.ok((world.simulator.quotaRequests.get(DELTA2) ?? 0) >= 1, 'the others are read over REST as before');
+    const aboutMeter = exporter.logs.filter((l) => l.includes(meter.sn) && /"level":"(warn|error)"/.test(l));
+    assert.deepEqual(aboutMeter, [], 'no warning about it, from polling or from the energy rules');
+    assert.equal(valueWith(text, 'ecoflow_exporter_energy_readings_rejected_total', device), undefined, 'every counter reading taken');
+  },
+);
 
 test('a device added to the account is followed on the open connection; one removed is let go', opts, async (t) => {
   const world = await startStreamWorld(t);
