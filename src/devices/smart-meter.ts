@@ -6,13 +6,13 @@
  * over the open-MQTT stream, with `gridConnectionDataRecord` a nested object in `params`.
  *
  * The record's names mislead. `todayActive` is not a daily figure: it only ever rose, and in
- * every one of the 29 pushes `todayActive − totalActiveEnergy = totalReactiveEnergy`
+ * every one of the 19 pushes (of 29) that carry the record `todayActive − totalActiveEnergy = totalReactiveEnergy`
  * (12,822,300 − 12,809,327 = 12,973 Wh at the end). TOL names `totalActiveEnergy` "net energy
  * consumption" and `totalReactiveEnergy` "lifetime energy delivery" (Wh, EnergySensorEntity).
  * Read together: `todayActive` is the energy taken from the grid, `totalReactiveEnergy` the
  * energy fed into it, and `totalActiveEnergy` the difference. Over the capture's minute
- * `todayActive` rose 18 Wh while the meter read about 1,150 W of import (1,150 W × 58 s ≈
- * 18.5 Wh), and `totalReactiveEnergy` stood still: import is seen counting; export is inferred
+ * `todayActive` rose 18 Wh while the meter read about 1,140 W of import (1,140 W × 56 s ≈
+ * 17.7 Wh), and `totalReactiveEnergy` stood still: import is seen counting; export is inferred
  * from the identity and TOL's name, not seen rising (docs/devices.md says so).
  */
 import { PHASES } from '../catalog/catalog.js';
@@ -43,7 +43,7 @@ export const smartMeter: DeviceFamily = {
         scale: 3600,
         rating: { watts: HOUSE_CONNECTION_W, evidence: HOUSE_CONNECTION_EVIDENCE, unverified: true },
         tags: ['TOL', 'EFSDK'],
-        evidence: 'lifetime energy taken from the grid (Wh) despite its name: EFSDK never saw it fall, it rose 18 Wh in a minute of ~1,150 W import, and it equals totalActiveEnergy + totalReactiveEnergy in every push; TOL reads it as Wh (EnergySensorEntity)',
+        evidence: 'lifetime energy taken from the grid (Wh) despite its name: EFSDK never saw it fall, it rose 18 Wh in a minute of ~1,150 W import, and it equals totalActiveEnergy + totalReactiveEnergy in every push that carries the record; TOL reads it as Wh (EnergySensorEntity)',
       },
       {
         kind: 'lifetime',
@@ -52,7 +52,8 @@ export const smartMeter: DeviceFamily = {
         scale: 3600,
         rating: { watts: HOUSE_CONNECTION_W, evidence: HOUSE_CONNECTION_EVIDENCE, unverified: true },
         tags: ['TOL', 'EFSDK'],
-        evidence: 'lifetime energy fed into the grid (Wh) despite its name: TOL "lifetime energy delivery" (EnergySensorEntity, Wh); EFSDK: todayActive − totalActiveEnergy (net) equals it in every push; it stood at 12,973 Wh through a minute of import, so it was not seen rising',
+        evidence:
+          'lifetime energy fed into the grid (Wh) despite its name: TOL "lifetime energy delivery" (EnergySensorEntity, Wh); EFSDK: todayActive − totalActiveEnergy (net) equals it in every push that carries the record; it stood at 12,973 Wh through a minute of import, so it was not seen rising. Read as reactive energy (its name) it would be 0.1 % of the active energy, where a house draws tens of percent: not plausible',
       },
     ],
   },
@@ -78,7 +79,7 @@ export const smartMeter: DeviceFamily = {
     ...unmappedKeys(['gridConnectionVolL1', 'gridConnectionVolL2', 'gridConnectionVolL3'], "voltage of one phase at the house connection (V; TOL VoltSensorEntity; EFSDK 244.1, 121.8, 121.8 on a one-phase house): ac_input_voltage_volts is a device's own input, so no unified metric", ['TOL', 'EFSDK']),
     {
       key: 'gridConnectionDataRecord.totalActiveEnergy',
-      reason: 'net energy from the grid (Wh): TOL "net energy consumption"; EFSDK: todayActive − totalReactiveEnergy in every push. Import and export are counted; the net is their difference in PromQL',
+      reason: 'net energy from the grid (Wh): TOL "net energy consumption"; EFSDK: todayActive − totalReactiveEnergy in every push that carries the record. Import and export are counted; the net is their difference in PromQL',
       tags: ['TOL', 'EFSDK'],
     },
     ...unmappedKeys(['gridConnectionDataRecord.todayActiveL1', 'gridConnectionDataRecord.todayActiveL2', 'gridConnectionDataRecord.todayActiveL3'], "per phase, by TOL's name (Wh); EFSDK: L1 equals totalActiveEnergy (the net) on a one-phase house, so a net per phase, not an import: no per-phase energy metric", [

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { finished } from 'node:stream';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { WebConfig } from '../config/web-config.js';
@@ -126,8 +127,10 @@ export class MetricsServer {
     if (acceptsGzip(req.headers['accept-encoding'])) {
       send(res, 200, PROMETHEUS_CONTENT_TYPE, await rendered.gzip(), { 'content-encoding': 'gzip', vary: 'accept-encoding' });
     } else {
-      // The socket may read the body long after end(), from a slow client.
-      res.once('close', rendered.hold());
+      // The socket may read the body long after end(), from a slow client; finished() also
+      // calls back for a response whose client left while the collection ran.
+      const release = rendered.hold();
+      finished(res, () => release());
       send(res, 200, PROMETHEUS_CONTENT_TYPE, rendered.body, { vary: 'accept-encoding' });
     }
   }

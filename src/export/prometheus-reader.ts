@@ -15,7 +15,10 @@ export interface Exposition {
   body: Buffer;
   /** The body gzipped, made once on first demand, off the event loop. */
   gzip(): Promise<Buffer>;
-  /** Keeps the body as it is until the function returned is called (once). */
+  /**
+   * Keeps the body as it is until the function returned is called (a second call does
+   * nothing). Only while the body is still held or shared: after that it throws.
+   */
   hold(): () => void;
   /** Epoch ms the collection ran. */
   collectedAt: number;
@@ -115,19 +118,25 @@ export class PrometheusReader extends MetricReader {
     const body = this.#serializer.serialize(resourceMetrics, check);
     // Readers of the body: the share window below, a gzip under way, a response being sent.
     let readers = 0;
+    let letGo = false;
     const hold = () => {
+      // Its buffer may hold a later body by now: reading it would be reading that one.
+      if (letGo) throw new Error("this exposition's body was let go: hold it while it is shared");
       readers++;
       let held = true;
       return () => {
         if (!held) return;
         held = false;
-        if (--readers === 0) this.#serializer.release(body);
+        if (--readers > 0) return;
+        letGo = true;
+        this.#serializer.release(body);
       };
     };
     const shared = hold();
     let zipped: Promise<Buffer> | undefined;
     const gzip = () => {
       if (zipped) return zipped;
+      if (letGo) return Promise.reject(new Error("this exposition's body was let go: gzip it while it is shared"));
       const reading = hold();
       return (zipped = gzipAsync(body, { level: 1 }).finally(reading));
     };

@@ -24,10 +24,12 @@ test('Smart Meter: the live capture gives grid power, and import and export coun
   assert.equal(readLifetime(lifetime('gridExportEnergy'), quotas)?.joules, 12_973 * 3600);
 });
 
-test('Smart Meter: import − export is the net counter in every push of the capture, as the table reads them', () => {
-  const file = fileURLToPath(new URL('../../../../src/simulator/payloads/smartmeter.json', import.meta.url));
-  const record = JSON.parse(readFileSync(file, 'utf8')).gridConnectionDataRecord as Record<string, number>;
-  assert.equal(record.todayActive! - record.totalReactiveEnergy!, record.totalActiveEnergy);
+test('Smart Meter: import − export is the net counter in every push of the capture that carries the record, as the table reads them', () => {
+  const file = fileURLToPath(new URL('../../../../test/fixtures/streams/smartmeter-stream.json', import.meta.url));
+  const pushes = JSON.parse(readFileSync(file, 'utf8')).pushes as Array<{ params: { gridConnectionDataRecord?: Record<string, number> } }>;
+  const records = pushes.map((p) => p.params.gridConnectionDataRecord).filter((r) => r !== undefined);
+  assert.equal(records.length, 19);
+  for (const r of records) assert.equal(r.todayActive! - r.totalReactiveEnergy!, r.totalActiveEnergy);
   // A push with the record nested, as the stream sends it: the counters are read inside it.
   const pushed = quotaMap({ gridConnectionDataRecord: { todayActive: 100, totalReactiveEnergy: 40, totalActiveEnergy: 60 } });
   assert.equal(readLifetime(lifetime('gridImportEnergy'), pushed)?.joules, 360_000);

@@ -89,6 +89,31 @@ test('a plain body is held until its response is over, also when the client hang
   assert.deepEqual(holds, { taken: 2, released: 2 }, 'the gzipped body is a buffer of its own');
 });
 
+test('a plain body is let go when its client left while the collection ran', async (t) => {
+  const holds = { taken: 0, released: 0 };
+  let collected!: () => void;
+  const collecting = new Promise<void>((resolve) => (collected = resolve));
+  const server = new MetricsServer({
+    host: '127.0.0.1',
+    port: 0,
+    render: async () => {
+      await collecting;
+      return rendered('m 1\n', holds);
+    },
+    isReady: () => true,
+  });
+  const port = await server.start();
+  t.after(() => server.stop());
+  const req = http.get({ host: '127.0.0.1', port, path: '/metrics' });
+  req.on('error', () => {});
+  await new Promise((r) => setTimeout(r, 50));
+  req.destroy();
+  await new Promise((r) => setTimeout(r, 50));
+  collected();
+  for (let i = 0; i < 100 && holds.released < 1; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(holds, { taken: 1, released: 1 });
+});
+
 test('/healthz is always 200; /readyz follows readiness', async (t) => {
   let ready = false;
   const get = await serve(t, { isReady: () => ready });

@@ -114,17 +114,25 @@ test('a held body stays as it is while later collections are written; once nobod
   const first = await reader.exposition();
   const text = first.body.toString();
   const letGo = first.hold();
+  const alsoHeld = first.hold();
   await pastSharing();
   const second = await reader.exposition();
   assert.notEqual(second.body.buffer, first.body.buffer, "a held body's buffer is not written again");
   assert.equal(first.body.toString(), text);
   assert.match(second.body.toString(), /^g 2$/m);
   letGo();
-  letGo(); // a second call changes nothing
+  letGo(); // a second call changes nothing: the other hold still keeps the body
   await pastSharing();
   const third = await reader.exposition();
-  assert.equal(third.body.buffer, first.body.buffer, 'the buffer nobody reads any more takes the next body');
-  assert.match(third.body.toString(), /^g 3$/m);
+  assert.notEqual(third.body.buffer, first.body.buffer, 'still held by the other reader');
+  assert.equal(first.body.toString(), text);
+  alsoHeld();
+  await pastSharing();
+  const fourth = await reader.exposition();
+  assert.equal(fourth.body.buffer, first.body.buffer, 'the buffer nobody reads any more takes the next body');
+  assert.match(fourth.body.toString(), /^g 4$/m);
+  assert.throws(() => first.hold(), /let go/, 'a body let go cannot be held again');
+  await assert.rejects(first.gzip(), /let go/);
   await provider.shutdown();
 });
 

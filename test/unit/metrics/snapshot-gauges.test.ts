@@ -79,7 +79,7 @@ test('a partial update asks the producers for the written keys only; a full read
   assert.deepEqual(calls, ['produce A', 'produce A', 'update A pd.soc', 'update A pd.watts,inv.x', 'produce A']);
 });
 
-test('a device derived again to the same series keeps their objects with the new values in; a series that changed gauge or labels is new', async () => {
+test('a device derived again to the same series keeps their objects with the new values in; a series whose labels changed is new', async () => {
   const snapshot = new QuotaSnapshot();
   const outs: SeriesGroups[] = [];
   const { instruments, lines, stop } = gaugesOver(snapshot, {
