@@ -103,7 +103,12 @@ test(
     const device = { device: meter.sn };
     const text = await eventually(async () => {
       const text = await exporter.scrape();
-      return valueWith(text, 'ecoflow_grid_import_energy_joules_total', device) === last.gridConnectionDataRecord.todayActive! * 3600 && text;
+      // The last push to carry the record is not the last push: wait for both.
+      const done =
+        valueWith(text, 'ecoflow_grid_import_energy_joules_total', device) === last.gridConnectionDataRecord.todayActive! * 3600 &&
+        valueWith(text, 'ecoflow_pow_get_sys_grid', device) === last.powGetSysGrid &&
+        valueWith(text, 'ecoflow_grid_connection_power_l1', device) === last.gridConnectionPowerL1;
+      return done && text;
     }, 'the last push on /metrics');
     assert.equal(valueWith(text, 'ecoflow_device_info', { ...device, family: 'smart_meter' }), 1);
     assert.equal(valueWith(text, 'ecoflow_grid_power_watts', device), last.powGetSysGrid);
