@@ -16,11 +16,14 @@
  * from the identity and TOL's name, not seen rising (docs/devices.md says so).
  */
 import { PHASES } from '../catalog/catalog.js';
-import { unmappedKeys, type DeviceFamily } from './device-family.js';
+import { unmappedKeys, type DeviceFamily, type EnergyRating } from './device-family.js';
 
 /** The house connection: as for STREAM's grid rows, a bound no house reading exceeds (200 A at 240 V). */
 const HOUSE_CONNECTION_W = 48_000;
 const HOUSE_CONNECTION_EVIDENCE = 'the house connection, not the meter: 48 kW (200 A at 240 V; 3 × 63 A at 230 V is 43.5 kW), as for STREAM grid_power_watts; an assumption, not a Smart Meter figure';
+
+/** No public figure bounds what the counters count but the house connection: so unverified. */
+const HOUSE_CONNECTION_RATING: EnergyRating = { watts: HOUSE_CONNECTION_W, evidence: HOUSE_CONNECTION_EVIDENCE, unverified: true };
 
 export const smartMeter: DeviceFamily = {
   id: 'smart_meter',
@@ -41,7 +44,7 @@ export const smartMeter: DeviceFamily = {
         metric: 'gridImportEnergy',
         keys: ['gridConnectionDataRecord.todayActive'],
         scale: 3600,
-        rating: { watts: HOUSE_CONNECTION_W, evidence: HOUSE_CONNECTION_EVIDENCE, unverified: true },
+        rating: HOUSE_CONNECTION_RATING,
         tags: ['TOL', 'EFSDK'],
         evidence: 'lifetime energy taken from the grid (Wh) despite its name: EFSDK never saw it fall, it rose 18 Wh in a minute of ~1,150 W import, and it equals totalActiveEnergy + totalReactiveEnergy in every push that carries the record; TOL reads it as Wh (EnergySensorEntity)',
       },
@@ -50,7 +53,7 @@ export const smartMeter: DeviceFamily = {
         metric: 'gridExportEnergy',
         keys: ['gridConnectionDataRecord.totalReactiveEnergy'],
         scale: 3600,
-        rating: { watts: HOUSE_CONNECTION_W, evidence: HOUSE_CONNECTION_EVIDENCE, unverified: true },
+        rating: HOUSE_CONNECTION_RATING,
         tags: ['TOL', 'EFSDK'],
         evidence:
           'lifetime energy fed into the grid (Wh) despite its name: TOL "lifetime energy delivery" (EnergySensorEntity, Wh); EFSDK: todayActive − totalActiveEnergy (net) equals it in every push that carries the record; it stood at 12,973 Wh through a minute of import, so it was not seen rising. Read as reactive energy (its name) it would be 0.1 % of the active energy, where a house draws tens of percent: not plausible',
