@@ -48,6 +48,8 @@ export const SHIPPED_QUERIES: readonly ShippedQuery[] = [
   { where: 'dashboard "EcoFlow overview", panel "Battery cycles"', metrics: ['battery_cycles'] },
   { where: 'dashboard "EcoFlow overview", panel "AC voltage"', metrics: ['ac_input_voltage_volts', 'ac_output_voltage_volts'] },
   { where: 'dashboard "EcoFlow overview", panel "AC frequency"', metrics: ['ac_input_frequency_hertz', 'ac_output_frequency_hertz'] },
+  { where: 'dashboard "EcoFlow overview", panel "Grid power"', metrics: ['grid_power_watts'] },
+  { where: 'dashboard "EcoFlow overview", panel "Grid power per phase"', metrics: ['grid_phase_power_watts'] },
   { where: 'dashboard "EcoFlow energy", variable device', metrics: ['device_info'] },
   { where: 'dashboard "EcoFlow energy", panel "Solar yield today"', metrics: ['port_input_energy_joules_total'] },
   { where: 'dashboard "EcoFlow energy", panel "AC in today"', metrics: ['port_input_energy_joules_total'] },

@@ -169,6 +169,8 @@ test('the overview is built on the unified metrics only, for any mix of models',
     'ecoflow_output_power_watts',
     'ecoflow_port_input_power_watts',
     'ecoflow_port_output_power_watts',
+    'ecoflow_grid_power_watts',
+    'ecoflow_grid_phase_power_watts',
   ]) {
     assert.ok(used.has(name), `the overview shows ${name}`);
   }

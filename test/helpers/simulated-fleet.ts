@@ -19,6 +19,17 @@ export function stillDemoFleet(): SimulatedDevice[] {
 }
 
 /**
+ * The demo's stream-only devices (the Smart Meter), frozen the only way they can be: every
+ * captured key "moves" to its captured value, and the stream sends all of them at every tick.
+ * Their values arrive only with a broker and `ECOFLOW_MQTT=on`.
+ */
+export function stillStreamOnlyDemoDevices(): SimulatedDevice[] {
+  return demoFleet()
+    .filter((d) => d.streamOnly)
+    .map((device) => ({ ...device, motion: Object.fromEntries(Object.keys(device.quotas).map((key) => [key, () => device.quotas[key]])) }));
+}
+
+/**
  * The first four demo devices, frozen: a DELTA 2, a PowerStream, a Smart Plug and an offline
  * RIVER 2 (the `SN` below). Most tests need no more; the golden raw exposition is pinned on it.
  */

@@ -9,15 +9,17 @@ import { FAMILIES } from '../../src/devices/families.js';
 import { UNIFIED_METRICS } from '../../src/catalog/catalog.js';
 import { DASHBOARDS, dashboardQueries } from '../helpers/dashboards.js';
 import { needs, promQuery, startPrometheus, type RunningServer } from '../helpers/external-servers.js';
-import { startPair, type RunningExporter } from '../helpers/running-exporter.js';
-import { SN, eventually, stillDemoFleet } from '../helpers/simulated-fleet.js';
+import { startExporter, type RunningExporter } from '../helpers/running-exporter.js';
+import { SN, eventually, startSimulator, stillDemoFleet, stillStreamOnlyDemoDevices } from '../helpers/simulated-fleet.js';
+import { startDemoStream } from '../../src/simulator/demo-stream.js';
 import { detectFamily, quotaMap, unifiedSamples } from '../helpers/unified.js';
 import type { CloudSimulator } from '../../src/simulator/cloud-simulator.js';
 import { realTime } from '../helpers/real-time.js';
 
 /**
  * The whole chain users run: simulator → exporter → a real Prometheus with our rule file. Every
- * dashboard query and every alert is run there, on the demo fleet (one device of every family).
+ * dashboard query and every alert is run there, on the demo fleet (one device of every family),
+ * its stream-only Smart Meter over the demo's MQTT stream, as `npm run demo` runs it.
  */
 const RULES = fileURLToPath(new URL('../../../prometheus/alerts.yml', import.meta.url));
 
@@ -27,8 +29,13 @@ interface Chain {
   prometheus: RunningServer;
 }
 
+/** Every device the chain serves, frozen. */
+function chainFleet() {
+  return [...stillDemoFleet(), ...stillStreamOnlyDemoDevices()];
+}
+
 async function chain(t: import('node:test').TestContext, extraEnv: Record<string, string> = {}): Promise<Chain> {
-  const fleet = stillDemoFleet();
+  const fleet = chainFleet();
   // Values stay fresh for the length of the test; the device list is what takes devices offline.
   // With a state file, as users run it by default: the energy counters, and the alert on its writes.
   const stateDir = mkdtempSync(join(tmpdir(), 'dashboards-energy-'));
@@ -38,9 +45,20 @@ async function chain(t: import('node:test').TestContext, extraEnv: Record<string
     DEVICE_LIST_INTERVAL: '0.5',
     ENERGY_STATE_FILE: join(stateDir, 'energy-state.json'),
     ENERGY_STATE_INTERVAL: '1',
+    // The Smart Meter's values come only over the stream; the others', frozen, only over REST,
+    // which reads them as often as without a stream.
+    ECOFLOW_MQTT: 'on',
+    RECONCILE_INTERVAL: '0.5',
     ...extraEnv,
   };
-  const { simulator, exporter } = await startPair(t, env, fleet);
+  const simulator = await startSimulator(fleet);
+  const stream = await startDemoStream(simulator);
+  const exporter = await startExporter(simulator, env);
+  t.after(async () => {
+    await exporter.stop();
+    await stream.stop();
+    await simulator.stop();
+  });
   const prometheus = await startPrometheus(`127.0.0.1:${exporter.config.exporter.port}`, { intervalS: 1, timeoutS: 1 }, { ruleFiles: [RULES] });
   t.after(() => prometheus.stop());
   const online = fleet.filter((d) => d.online).map((d) => d.sn);
@@ -123,7 +141,7 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
     const labelOf = (port?: string, phase?: string) => ((port ?? phase) ? `{${port ?? phase}}` : '');
     const actual = new Map(stored.map((s) => [`${s.metric.device} ${s.metric.__name__}${labelOf(s.metric.port, s.metric.phase)}`, Number(s.value[1])]));
     const expected = new Map<string, number>();
-    for (const device of stillDemoFleet().filter((d) => d.online)) {
+    for (const device of chainFleet().filter((d) => d.online)) {
       const quotas = quotaMap(simulator.device(device.sn).quotas);
       const family = detectFamily({ sn: device.sn, productName: device.productName }, quotas, FAMILIES);
       assert.ok(family, `${device.productName} has a table`);
@@ -155,6 +173,8 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
       ['HJ31ZDH4ZF3C0012', 'grid_power_watts', -3], // PowerOcean sysGridPwr
       ['HJ31ZDH4ZF3C0012', 'battery_power_watts', -104], // bpPwr, discharging
       ['SP10ZAW5ZE4R0013', 'battery_power_watts', -203], // Smart Home Panel energyInfos[0]: 0 in − 203 out
+      ['BK21ZFB5ZE4M0014', 'grid_power_watts', 1148.4448], // Smart Meter powGetSysGrid, over the stream only
+      ['BK21ZFB5ZE4M0014', 'grid_phase_power_watts{L1}', 1148.4448], // gridConnectionPowerL1
     ];
     for (const [sn, metric, value] of byHand) assert.equal(actual.get(`${sn} ecoflow_${metric}`), value, `${sn} ${metric}`);
   });
@@ -189,6 +209,12 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
     // DELTA 2 Max pd.chgPowerAC 713 540 Wh, as the device counts it.
     const [acIn] = await promQuery(prometheus.url, 'ecoflow_port_input_energy_joules_total{device="R351ZEB4HF6L0005",port="ac"}');
     assert.equal(acIn?.value[1], '2568744000');
+    // Smart Meter, over the stream: gridConnectionDataRecord.todayActive 12 822 300 Wh imported,
+    // totalReactiveEnergy 12 973 Wh exported.
+    const [imported] = await promQuery(prometheus.url, 'ecoflow_grid_import_energy_joules_total{device="BK21ZFB5ZE4M0014"}');
+    const [exported] = await promQuery(prometheus.url, 'ecoflow_grid_export_energy_joules_total{device="BK21ZFB5ZE4M0014"}');
+    assert.equal(imported?.value[1], '46160280000');
+    assert.equal(exported?.value[1], '46702800');
   });
 
   await t.test('SoC at 5 % makes EcoflowBatteryLow pending; offline makes EcoflowDeviceOffline pending, not BatteryLow', async () => {
@@ -219,7 +245,7 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
     const left = await promQuery(prometheus.url, `group by (__name__) ({job="ecoflow", device="${SN.delta2}", __name__=~"ecoflow_.+"})`);
     const names = left.map((r) => r.metric.__name__!).sort();
     assert.deepEqual(
-      names.filter((n) => !n.endsWith('_joules_total')),
+      names.filter((n) => !n.endsWith('_joules_total') && !n.startsWith('ecoflow_exporter_')),
       ['ecoflow_device_info', 'ecoflow_last_update_timestamp_seconds', 'ecoflow_online'],
     );
     assert.ok(names.includes('ecoflow_output_energy_joules_total'), names.join(', '));
