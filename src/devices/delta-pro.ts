@@ -18,6 +18,8 @@ export const deltaPro: DeviceFamily = {
   identityTags: ['EFBLE'],
   // bmsMaster./ems. modules are DELTA Pro's alone among the families with a table.
   shapeKeys: ['bmsMaster.soc', 'ems.lcdShowSoc', 'inv.invOutVol', 'pd.wattsOutSum'],
+  // The DELTA Max has the same modules, and pd.kit0 beside them (delta-max.ts).
+  shapeAbsent: ['pd.kit0'],
   streamShape: 'params',
   firmware: { key: 'pd.sysVer', encoding: 'u32' },
   energy: {

@@ -3,6 +3,15 @@
  * protocol). The only real dump is app MQTT: it carries the BMS heartbeat (`vol`, `amp`, `soh`,
  * `cycles`, `temp`, same struct and units as DELTA 2's bms_bmsStatus) and the EMS heartbeat
  * (`v1p0.*`) instead of the cms* keys, so those stand in after the quota/all names.
+ *
+ * DELTA 3 Max Plus (D3M1), checked on FOX's app-channel decode (test/data2/delta3maxplus.json)
+ * and the Open-API key lists of TOL public/delta3_max_plus.py and SHU: totals, AC in, USB, SoC
+ * and remaining times hold (in 87 W = AC in 87 W; out 87 W = |AC out −87|; 53.02 V × −0.096 A =
+ * −5.1 W beside the BMS outputWatts 5; accuChgEnergy 10 240 Wh at 4 cycles of a 2 kWh pack). Its
+ * Open-API quota/all, per those lists, has no heartbeat keys (no battery voltage, current,
+ * temperature, SoH, cycles or lifetime counters) and no powGetAcOut. DELTA 3 Max (D3N1): no
+ * capture anywhere; only a key list (MichelFR/ha-ecoflow-iot), which has powGetAcOut and one PV
+ * input. docs/devices.md says how well each is known.
  */
 import { CHARGE_PERCENT, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 import { DELTA3_GENERATION_ROWS, DELTA3_GENERATION_UNMAPPED } from './delta3-generation.js';
@@ -21,13 +30,16 @@ export const delta3: DeviceFamily = {
   // No firmware: sysVer in the dump sits in the BMS heartbeat (next to sysLoaderVer and
   // bmsHeartbeatVer), the battery's firmware, not the unit's.
   energy: {
-    ratedPowerW: 6000,
+    ratedPowerW: 3900,
     ratedPowerEvidence:
-      'the largest model, DELTA 3 Max Plus: AC output 3000 W with a 6000 W surge (EcoFlow product page figures, recalled: the stored corpus has no DELTA 3 spec page, so recheck); the smaller models (DELTA 3 / Plus / Classic 1800 W, Max 2400 W) and the inputs (AC charging up to about 3000 W, two PV inputs) stay below it',
+      "the largest model, DELTA 3 Max Plus: FOX spec acOutput '3000W, 3900W X-Boost' (3900 W), above the unit's own AC discharge limit plugInInfoAcOutDsgPowMax 3600 W (FOX test/data2/delta3maxplus.json); its inputs (AC charging up to 2400 W by the app's setting, SHU issue #181; two PV inputs) and the smaller models (FOX spec: DELTA 3 / Plus 1800 W, X-Boost 3600 W; Max 2400 W, X-Boost 3200 W) stay below it. No EcoFlow spec page in the sources: FOX's copy of the figures",
     rows: [
       {
         kind: 'lifetime',
-        rating: { watts: 2500, evidence: 'FOX spec (DELTA 3 Max Plus, the largest model of the family): AC 1500 W + solar 2 × 500 W; its pack asks for at most ~2580 W (FOX test/data2/delta3maxplus.json tagChgAmp 44.8 A × ≤ 57.6 V); regional AC limits not checked', unverified: true },
+        rating: {
+          watts: 2500,
+          evidence: "DELTA 3 Max Plus, the largest model: its pack asks for at most tagChgAmp 44.8 A × v1p0.chgVol 55.03 V = 2465 W (FOX test/data2/delta3maxplus.json); AC charging is set up to 2400 W in the app (SHU issue #181, EFBLE PR #104; FOX's spec says 1500 W)",
+        },
         metric: 'batteryChargeEnergy',
         keys: ['accuChgEnergy'],
         scale: 3600,
@@ -66,17 +78,20 @@ export const delta3: DeviceFamily = {
   ],
   // The BMS / EMS heartbeat keys STREAM reports too are in heartbeat-keys.ts; these are DELTA 3's own.
   rawOnly: heartbeatRawOnly({
-    identity: ['type'],
-    status: ['afeSysStatus', 'allBmsFault', 'allErrCode', 'errCode', 'v1p0.bmsIsConnt'],
-    cells: ['cellTemp', 'cellVol', 'envNtcNum', 'maxCellTemp', 'minCellTemp', 'mosTemp', 'remainBalanceTime'],
-    unmapped: ['designCap', 'envTemp', 'fullCap', 'realSoh', 'remainCap'],
+    cells: ['maxCellTemp', 'minCellTemp'],
+    unmapped: ['designCap', 'fullCap', 'realSoh', 'remainCap'],
   }),
   unmapped: [
     ...DELTA3_GENERATION_UNMAPPED,
     ...unmappedKeys(['inputWatts', 'outputWatts'], 'BMS pack power; battery power is vol × amp (they agree in DIAG: 434 W)', ['DIAG']),
     ...unmappedKeys(['soc', 'f32ShowSoc'], 'BMS (main pack) SoC; battery_soc_ratio is the combined SoC (cmsBattSoc, v1p0.lcdShowSoc)'),
     { key: 'remainTime', reason: 'BMS heartbeat, one value for both directions; v1p0 / cms* say it per direction', tags: ['DIAG'] },
-    { key: 'powGetAcOutList', reason: 'per-outlet AC powers (DELTA 3 Max Plus); index meaning disputed (rabits/ha-ef-ble PR #420) and they would double the ac port', tags: ['EFBLE'] },
+    {
+      key: 'powGetAcOutList',
+      reason:
+        "per-outlet AC powers (DELTA 3 Max Plus; signed, − = output): [0] is AC1 and [2] AC2, checked on a unit by loading each socket alone (SHU parsers/delta3_http.py), where EFBLE read [3] (its PR #420). Over the Open API the Max Plus may send only these, not powGetAcOut (SHU's and TOL's key lists): then the ac port has no series; mapping them waits for a quota/all capture of one",
+      tags: ['EFBLE', 'SHU', 'TOL'],
+    },
     { key: 'sysVer', reason: "BMS firmware (BMS heartbeat), not the unit's", tags: ['DIAG'] },
   ],
 };

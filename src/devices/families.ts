@@ -8,6 +8,7 @@ import { delta2 } from './delta2.js';
 import { delta2Max } from './delta2-max.js';
 import { river2 } from './river2.js';
 import { deltaPro } from './delta-pro.js';
+import { deltaMax } from './delta-max.js';
 import { deltaProUltra } from './delta-pro-ultra.js';
 import { powerstream } from './powerstream.js';
 import { smartPlug } from './smart-plug.js';
@@ -16,9 +17,10 @@ import { wave2 } from './wave2.js';
 import { delta3 } from './delta3.js';
 import { deltaPro3 } from './delta-pro-3.js';
 import { stream } from './stream.js';
+import { streamMicroinverter } from './stream-microinverter.js';
 import { powerocean } from './powerocean.js';
 import { smartMeter } from './smart-meter.js';
 import { smartHomePanel } from './smart-home-panel.js';
 
 /** In detection order: by key shape, the first family that matches wins. */
-export const FAMILIES: readonly DeviceFamily[] = [delta2, delta2Max, river2, deltaPro, deltaProUltra, delta3, deltaPro3, stream, powerstream, smartPlug, glacier, wave2, powerocean, smartHomePanel, smartMeter];
+export const FAMILIES: readonly DeviceFamily[] = [delta2, delta2Max, river2, deltaPro, deltaMax, deltaProUltra, delta3, deltaPro3, streamMicroinverter, stream, powerstream, smartPlug, glacier, wave2, powerocean, smartHomePanel, smartMeter];

@@ -66,15 +66,15 @@ export const SOURCES = [
   },
   {
     tag: 'EFBLE',
-    what: 'a Bluetooth Home Assistant integration: serial-number prefixes per model; its PR #420 discusses DELTA 3 Max Plus per-outlet powers',
+    what: 'a Bluetooth Home Assistant integration: serial-number prefixes per model; its PR #420 discusses DELTA 3 Max Plus per-outlet powers, its issue #449 is a DELTA Max (DAEB…), its issue #211 a STREAM Microinverter unlocked to 1200 W',
     repo: 'rabits/ha-ef-ble',
     paths: ['custom_components/ef_ble/eflib/devices/*.py'],
   },
   {
     tag: 'SHU',
-    what: 'a Home Assistant integration with real masked captures (a PowerStream quota), DELTA 3 parsers that map the EMS SoC onto cmsBattSoc, and a PowerOcean quota/all parser (Wh lifetime totals)',
+    what: 'a Home Assistant integration with real masked captures (a PowerStream quota; six hours of a STREAM Microinverter, BK01, from its issue #141), DELTA 3 parsers that map the EMS SoC onto cmsBattSoc, a PowerOcean quota/all parser (Wh lifetime totals), and serial prefixes per model',
     repo: 'shuette42/ecoflow-energy-ha',
-    paths: ['tests/fixtures/powerstream/hw51_quota_masked.json', 'custom_components/ecoflow_energy/ecoflow/parsers/delta3_http.py', 'custom_components/ecoflow_energy/ecoflow/parsers/powerocean.py'],
+    paths: ['tests/fixtures/powerstream/hw51_quota_masked.json', 'tests/fixtures/stream/bk01_capture_masked.json', 'custom_components/ecoflow_energy/ecoflow/parsers/delta3_http.py', 'custom_components/ecoflow_energy/ecoflow/parsers/powerocean.py', 'custom_components/ecoflow_energy/ecoflow/const.py'],
   },
   {
     tag: 'EVCC',

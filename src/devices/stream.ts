@@ -1,7 +1,10 @@
 /**
- * STREAM AC / AC Pro / Pro / Ultra / Ultra X / Max and the STREAM Microinverter (not STREAM AC
- * 5000 / 5000: another protocol). Cites TOL public/stream_ac.py (every key with a sample value)
- * and stream_microinverter.py, FOX, TAR.
+ * STREAM AC / AC Pro / Pro / Ultra / Ultra X / Max (not STREAM AC 5000 / 5000: another protocol;
+ * not the STREAM Microinverter, which has a table of its own). Cites TOL public/stream_ac.py
+ * (every key with a sample value), FOX, TAR, and EFSDK: real captures of a five-unit system at
+ * night (src/simulator/payloads/stream_ultra.json, its master, and stream_ac_pro.json, one of
+ * the other four), REST with the stream's pushes merged. Over REST each unit answers only 15
+ * keys (the system's and the relays'); the pack and its lifetime counters come over the stream.
  */
 import { AC_FREQUENCY, HEALTH_PERCENT, REMAINING_MINUTES, unmappedKeys, type DeviceFamily } from './device-family.js';
 import { heartbeatRawOnly } from './heartbeat-keys.js';
@@ -14,19 +17,28 @@ import { heartbeatRawOnly } from './heartbeat-keys.js';
  * battery powGetBpCms 1915.1 + export 135 (powGetSysGrid −135) + load 0, while this unit's own
  * pack takes 20.161 V × 44.671 A = 900.6 W (inputWatts 900).
  *
- * evcc (commit 509fb9c) reports that REST quota/all gives cmsBattSoc 0 constantly: a 0 system SoC
- * is read as no reading (no STREAM runs its system to 0 %: cmsMinDsgSoc is 5 in the sample).
+ * Only the system's master unit knows the system: the other units answer cmsBattSoc 0 and
+ * powGetSysGrid / powGetSysLoad 0 over REST and never push them (EFSDK: four non-master units,
+ * two captures 3.7 h apart, while the master read 13 % then 94 %, and 1.1 kW then 7.8 kW of
+ * import; EFSDK's changelog: cmsBattSoc "returns 0 on slave units"; EVCC saw it 0 constantly).
+ * So a 0 system SoC is no reading (no STREAM runs its system to 0 %: cmsMinDsgSoc is 5), and
+ * the system's grid and load are read only from a unit whose system SoC is a reading.
  */
 const SYSTEM_SOC_PERCENT = { min: 1, max: 100 } as const;
+const SYSTEM_MASTER = { key: 'cmsBattSoc', ...SYSTEM_SOC_PERCENT } as const;
 
 export const stream: DeviceFamily = {
   id: 'stream',
-  title: 'STREAM AC / AC Pro / Pro / Ultra / Max / Microinverter',
-  productNames: [/^STREAM (AC|AC Pro|Pro|Ultra|Ultra X|Max|Microinverter)$/i],
-  // ES11 and N011 appear only in one BLE project's list: left out.
-  snPrefixes: ['BK51', 'BK31', 'BK12', 'BK11', 'BK61', 'BK41', 'BK01', 'BK02'],
-  // The unit's grid port: present on battery units and the microinverter alike, on no other family.
-  shapeKeys: ['gridConnectionPower', 'gridConnectionVol', 'gridConnectionFreq'],
+  title: 'STREAM AC / AC Pro / Pro / Ultra / Ultra X / Max',
+  // The device list gives STREAM units no productName (EFSDK; TOL PR #483): the serial prefix
+  // recognises them. The names are for an account whose list has them.
+  productNames: [/^STREAM (AC|AC Pro|Pro|Ultra|Ultra X|Max)$/i],
+  // ES11 and N011 appear only in one BLE project's list: left out. EFSDK: BK11 Ultra, BK31 AC Pro.
+  snPrefixes: ['BK51', 'BK31', 'BK12', 'BK11', 'BK61', 'BK41'],
+  // Both in every unit's 15-key REST answer (EFSDK): the unit's grid port and the system SoC.
+  // The microinverter has the port but no battery; DELTA 3 and DELTA Pro 3 the SoC but no port.
+  // (gridConnectionFreq, in TOL's sample, is in neither real capture.)
+  shapeKeys: ['gridConnectionPower', 'cmsBattSoc'],
   streamShape: 'flat',
   // No firmware: sysVer sits in the BMS heartbeat (next to sysLoaderVer, bmsHeartbeatVer), the pack's.
   energy: {
@@ -68,8 +80,22 @@ export const stream: DeviceFamily = {
     { metric: 'batteryCycles', key: 'cycles', scale: 1, tags: ['TOL'], evidence: 'TOL (CyclesSensorEntity)' },
     { metric: 'batteryTimeToFull', key: 'cmsChgRemTime', scale: 60, valid: REMAINING_MINUTES, tags: ['TOL', 'FOX'], evidence: 'TOL, FOX (min)' },
     { metric: 'batteryTimeToEmpty', key: 'cmsDsgRemTime', scale: 60, valid: REMAINING_MINUTES, tags: ['TOL', 'FOX'], evidence: 'TOL, FOX (min); 5939 (sentinel) while charging in the sample' },
-    { metric: 'gridPower', key: 'powGetSysGrid', scale: 1, tags: ['TOL', 'TAR'], evidence: "TOL, TAR (W float); sign by the sample's energy balance: −135 while exporting PV surplus (smart meter cloudMetter.phaseAPower −134)" },
-    { metric: 'loadPower', key: 'powGetSysLoad', scale: 1, tags: ['TOL', 'TAR'], evidence: 'TOL, TAR (house load, W)' },
+    {
+      metric: 'gridPower',
+      key: 'powGetSysGrid',
+      when: SYSTEM_MASTER,
+      scale: 1,
+      tags: ['TOL', 'TAR', 'EFSDK'],
+      evidence: "TOL, TAR (W float); sign by the TOL sample's energy balance: −135 while exporting PV surplus (smart meter cloudMetter.phaseAPower −134); EFSDK master +1144.96 while importing (the Smart Meter's L1 1148.4, cloudMetter.phaseAPower 1128); only on the master (SYSTEM_MASTER)",
+    },
+    {
+      metric: 'loadPower',
+      key: 'powGetSysLoad',
+      when: SYSTEM_MASTER,
+      scale: 1,
+      tags: ['TOL', 'TAR', 'EFSDK'],
+      evidence: 'TOL, TAR (house load, W); EFSDK balances: grid 1144.962 = load 1144.962 + battery powGetBpCms 0 − PV 0; only on the master',
+    },
     { metric: 'portInputPower', port: 'solar_1', key: 'powGetPv', scale: 1, tags: ['TOL', 'TAR'], evidence: 'TOL, TAR (W float)' },
     { metric: 'portInputPower', port: 'solar_2', key: 'powGetPv2', scale: 1, tags: ['TOL', 'TAR'], evidence: 'TOL, TAR (W float)' },
     { metric: 'portInputPower', port: 'solar_3', key: 'powGetPv3', scale: 1, tags: ['TOL', 'TAR'], evidence: 'TOL, TAR (W float; STREAM Ultra)' },
@@ -100,11 +126,15 @@ export const stream: DeviceFamily = {
       'runtimePropertyFullUploadPeriod',
       'runtimePropertyIncrementalUploadPeriod',
       'stormPatternEnable',
+      'useLanMeter',
     ],
-    identity: ['cloudMetter.model', 'cloudMetter.sn', 'gridCodeVersion', 'seriesConnectDeviceId', 'stormPatternEndTime', 'systemGroupId', 'systemMeshId'],
+    // quota_cloud_ts: the cloud's time of the REST answer, a string (EFSDK, UTC+8); the iotLan*
+    // times: Unix seconds when the unit last heard its LAN peers (EFSDK).
+    identity: ['cloudMetter.model', 'cloudMetter.sn', 'gridCodeVersion', 'iotLan1LastRecvDataTime', 'iotLan2LastRecvDataTime', 'quota_cloud_ts', 'seriesConnectDeviceId', 'stormPatternEndTime', 'systemGroupId', 'systemMeshId'],
     status: [
       'bmsBattHeating',
       'bmsChgDsgState',
+      'bsmSysEvent',
       'cloudMetter.hasMeter',
       'cmsBmsRunState',
       'cmsChgDsgState',
@@ -113,6 +143,8 @@ export const stream: DeviceFamily = {
       'distributedDeviceStatus',
       'energyBackupState',
       'gridConnectionSta',
+      'iotMemHeapSize',
+      'iotMemInternalFreeSize',
       'plugInInfoPv2Flag',
       'plugInInfoPv3Flag',
       'plugInInfoPv4Flag',
@@ -123,7 +155,10 @@ export const stream: DeviceFamily = {
       'relay4Onoff',
       'seriesConnectDeviceStatus',
       'stormPatternOpenFlag',
+      'sysPwrFlag',
     ],
+    // In EFSDK's captures, no source names them: pvIoutFilt 12 at night, iDabLv −77, pwr12v 0.
+    reserved: ['iDabLv', 'pvIoutFilt', 'pwr12v'],
     cells: ['bmsMaxCellTemp', 'bmsMaxMosTemp', 'bmsMinCellTemp', 'bmsMinMosTemp', 'heatfilmNtcNum'],
     unmapped: [
       'cmsBattPowInMax',
@@ -149,16 +184,21 @@ export const stream: DeviceFamily = {
   }),
   unmapped: [
     { key: 'powGetBpCms', reason: "unofficial (a tolwi fork, code search) and system-wide (1915 W for all packs vs this unit's vol × amp 900.6 W in the sample); battery power is vol × amp" },
+    { key: 'iotLan1PlugConsPwr', reason: "a Smart Plug's power, relayed over the LAN (EFSDK −1130 = the plug's own consWatt at the same second): the plug's own series", tags: ['EFSDK'] },
+    { key: 'offgrid1ActivePower', reason: "the backup socket's power (EFSDK 31 W beside powGetSchuko2 27–29 W): the port is read from powGetSchuko*", tags: ['EFSDK'] },
+    ...unmappedKeys(['offgridVout1Rms', 'offgridVout2Rms', 'ongridVinRms', 'ongridVoutRms'], 'inverter RMS voltages (0.1 V: EFSDK 2448 beside gridConnectionVol 243.7): the AC voltage is gridConnectionVol', ['EFSDK']),
+    { key: 'ongridInActivePower', reason: "the inverter's grid-side power (EFSDK −33 beside gridConnectionPower −37.5 / −30.8): as gridConnectionPower", tags: ['EFSDK'] },
+    ...unmappedKeys(['powerportNtcNum', 'powerportTemp'], 'temperatures of the power ports (8 sensors, 22–25 °C in EFSDK): no unified metric', ['EFSDK']),
     ...unmappedKeys(['inputWatts', 'outputWatts'], "this pack's charge / discharge power, not device totals; battery power is vol × amp (they agree: 900 W)"),
     ...unmappedKeys(['bmsBattSoc', 'soc', 'f32ShowSoc', 'v1p0.lcdShowSoc'], "this unit's pack (46 %), not the system SoC the app shows (cmsBattSoc 43 %)"),
     ...unmappedKeys(['realSoh', 'cmsBattSoh'], "alternatives to bmsBattSoh; cmsBattSoh is the system's"),
     ...unmappedKeys(['maxCellTemp', 'minCellTemp'], 'battery temperature takes the pack reading (temp)'),
     ...unmappedKeys(['designCap', 'fullCap', 'remainCap', 'bmsDesignCap', 'cmsBattFullEnergy'], 'capacities, no unified metric; bmsDesignCap / cmsBattFullEnergy units unconfirmed (Wh-like 1920 / 3840 vs FOX mAh)', ['FOX']),
-    ...unmappedKeys(['bmsChgRemTime', 'bmsDsgRemTime'], "this unit's pack; cms* are the system's, like the SoC"),
+    ...unmappedKeys(['bmsChgRemTime', 'bmsDsgRemTime'], "this unit's pack: equal to cmsDsgRemTime on every unit in EFSDK (2241, 2623, …), which the row reads", ['EFSDK']),
     { key: 'remainTime', reason: 'one value for both directions; FOX says hours: unit unconfirmed', tags: ['FOX'] },
     { key: 'powGetPvSum', reason: "system-wide PV of all STREAM units (2051 W while this unit's strings read 0): not a port of this device" },
     ...unmappedKeys(['plugInInfoPvVol', 'plugInInfoPvAmp', 'plugInInfoPv2Vol', 'plugInInfoPv2Amp', 'plugInInfoPv3Vol', 'plugInInfoPv3Amp', 'plugInInfoPv4Vol', 'plugInInfoPv4Amp'], 'per-string PV voltage / current: no unified metric'),
-    ...unmappedKeys(['gridConnectionPower', 'sysGridConnectionPower'], "the unit's (system's) AC port power; sign not documented (−967 in the sample: feeding the house?)"),
+    ...unmappedKeys(['gridConnectionPower', 'sysGridConnectionPower'], "the unit's (system's) AC port power; sign not documented: EFSDK reads −31.8 W while the unit's socket gives 25–33 W from an idle pack (so − is drawn from the AC side), TOL's sample −967 W while its pack charges at 900 W", ['TOL', 'EFSDK']),
     { key: 'gridConnectionAmp', reason: 'no unified AC-current metric' },
     ...unmappedKeys(['powGetSysLoadFromBp', 'powGetSysLoadFromGrid', 'powGetSysLoadFromPv'], 'split of the load by source: the total is powGetSysLoad'),
     ...unmappedKeys(['cloudMetter.phaseAPower', 'cloudMetter.phaseBPower', 'cloudMetter.phaseCPower'], "the smart meter's per-phase readings; powGetSysGrid is the system's grid power"),

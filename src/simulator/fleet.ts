@@ -4,6 +4,8 @@ import smartplug from './payloads/smartplug.json' with { type: 'json' };
 import river2max from './payloads/river2max.json' with { type: 'json' };
 import delta2max from './payloads/delta2max.json' with { type: 'json' };
 import deltapro from './payloads/deltapro.json' with { type: 'json' };
+import deltamax from './payloads/deltamax.json' with { type: 'json' };
+import streamMicroinverter from './payloads/stream_microinverter.json' with { type: 'json' };
 import deltaproultra from './payloads/deltaproultra.json' with { type: 'json' };
 import delta3 from './payloads/delta3.json' with { type: 'json' };
 import streamAc from './payloads/stream_ac.json' with { type: 'json' };
@@ -187,13 +189,23 @@ function river2MaxMotion(q: Record<string, unknown>): Record<string, Motion> {
  * unit is unplugged with its inverter off; the demo's is on the grid with AC on (its
  * cfgAcOutVoltage is 120 V: 60 Hz). Its lifetime Wh count PV, AC in, AC out and DC out.
  */
-function deltaProMotion(q: Record<string, unknown>): Record<string, Motion> {
+/** What the DELTA Pro's motion takes from the unit: its main pack, and its AC side. */
+interface DeltaProUnit {
+  capacityAh: number;
+  acMilliVolts: number;
+  hz: number;
+}
+const DELTA_PRO_US: DeltaProUnit = { capacityAh: 72, acMilliVolts: 120_000, hz: 60 };
+/** The DELTA Max's main pack is 40 Ah (bmsMaster.designCap 40000); its capture's AC is set to 230 V. */
+const DELTA_MAX_EU: DeltaProUnit = { capacityAh: 40, acMilliVolts: 230_000, hz: 50 };
+
+function deltaProMotion(q: Record<string, unknown>, unit: DeltaProUnit = DELTA_PRO_US): Record<string, Motion> {
   const periodS = 6 * 3600;
   const cycle = batteryCycle({
     periodS,
     mid: 54,
     swing: 20,
-    capacityAh: 72,
+    capacityAh: unit.capacityAh,
     soc: { 'ems.f32LcdShowSoc': 'float', 'ems.lcdShowSoc': 'int' },
     amp: 'bmsMaster.amp',
     chgRemain: 'ems.chgRemainTime',
@@ -215,10 +227,10 @@ function deltaProMotion(q: Record<string, unknown>): Record<string, Motion> {
     'inv.inputWatts': ports.acIn,
     'inv.outputWatts': ports.acOut,
     'pd.typec1Watts': ports.dcOut,
-    'inv.acInVol': wave(120000, 500, 45),
-    'inv.acInFreq': () => 60,
-    'inv.invOutVol': wave(120000, 300, 60),
-    'inv.invOutFreq': () => 60,
+    'inv.acInVol': wave(unit.acMilliVolts, 500, 45),
+    'inv.acInFreq': () => unit.hz,
+    'inv.invOutVol': wave(unit.acMilliVolts, 300, 60),
+    'inv.invOutFreq': () => unit.hz,
     'pd.chgSunPower': lifetimeCounter(start, capturedNumber(q, 'pd.chgSunPower'), periodicEnergy(solarWatts, 1200)),
     'pd.chgPowerAc': lifetimeCounter(start, capturedNumber(q, 'pd.chgPowerAc'), periodicEnergy(ports.acIn, periodS)),
     'pd.dsgPowerAc': lifetimeCounter(start, capturedNumber(q, 'pd.dsgPowerAc'), periodicEnergy(ports.acOut, periodS)),
@@ -279,6 +291,24 @@ function smartMeterMotion(q: Record<string, unknown>): Record<string, Motion> {
       const net = imported(t) - exported(t);
       return { ...record, todayActive: imported(t), todayActiveL1: net, totalActiveEnergy: net, totalReactiveEnergy: exported(t) };
     },
+  };
+}
+
+/**
+ * STREAM Microinverter: two strings that move out of step, and the AC output their sum (as in
+ * every dump). Every key is a moving one, as for the Smart Meter: a stream-only model's
+ * values arrive only as the stream's pushes.
+ */
+function microinverterMotion(q: Record<string, unknown>): Record<string, Motion> {
+  const pv1 = wave(99, 60, 900);
+  const pv2 = wave(85, 50, 900, 1);
+  const still = Object.fromEntries(Object.keys(q).map((key): [string, Motion] => [key, () => q[key]]));
+  return {
+    ...still,
+    powGetPv: pv1,
+    powGetPv2: pv2,
+    gridConnectionPower: (t) => pv1(t) + pv2(t),
+    gridConnectionVol: wave(232, 2, 60),
   };
 }
 
@@ -398,6 +428,15 @@ export function demoFleet(): SimulatedDevice[] {
       motion: deltaProMotion(payload(deltapro)),
     },
     {
+      sn: 'DAEBZ5ZE5160015',
+      deviceName: 'DELTA Max-Shed',
+      productName: 'DELTA Max',
+      online: true,
+      // With its extra battery (bmsSlave1.*), as captured; it moves as the DELTA Pro does.
+      quotas: payload(deltamax),
+      motion: deltaProMotion(payload(deltamax), DELTA_MAX_EU),
+    },
+    {
       sn: 'Y711ZAB5ZF1A0007',
       deviceName: 'DELTA Pro Ultra-House',
       productName: 'DELTA Pro Ultra',
@@ -505,6 +544,16 @@ export function demoFleet(): SimulatedDevice[] {
       streamOnly: true,
       quotas: payload(smartmeter),
       motion: smartMeterMotion(payload(smartmeter)),
+    },
+    {
+      sn: 'BK01ZFB5ZE4M0016',
+      deviceName: 'STREAM Microinverter-Balcony',
+      // As the real device list gives it: no product name; the serial number says the model.
+      productName: '',
+      online: true,
+      streamOnly: true,
+      quotas: payload(streamMicroinverter),
+      motion: microinverterMotion(payload(streamMicroinverter)),
     },
   ]);
 }

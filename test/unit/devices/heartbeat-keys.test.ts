@@ -57,18 +57,14 @@ test("one family's keys never leak into the rules another family gets", () => {
   assert.ok(!heartbeatRawOnly({ identity: ['x'] }).some((r) => r.keys!.includes('delta3Only')));
 });
 
-test('every shared key is in both the real DELTA 3 dump and the STREAM AC sample, as the module says', () => {
-  const delta3 = payloadQuotas('delta3');
-  const streamAc = payloadQuotas('stream_ac');
+test('every shared key is in the real DELTA 3 dump and in both real STREAM captures, as the module says', () => {
   const keys = heartbeatRawOnly({}).flatMap((r) => r.keys!);
-  assert.deepEqual(
-    keys.filter((k) => readRawQuota(delta3, k) === undefined),
-    [],
-    'missing from delta3.json',
-  );
-  assert.deepEqual(
-    keys.filter((k) => readRawQuota(streamAc, k) === undefined),
-    [],
-    'missing from stream_ac.json',
-  );
+  for (const name of ['delta3', 'stream_ultra', 'stream_ac_pro']) {
+    const quotas = payloadQuotas(name);
+    assert.deepEqual(
+      keys.filter((k) => readRawQuota(quotas, k) === undefined),
+      [],
+      `missing from ${name}.json`,
+    );
+  }
 });

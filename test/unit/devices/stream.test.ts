@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stream } from '../../../src/devices/stream.js';
+import { FAMILIES } from '../../../src/devices/families.js';
 import { detectFamily, payloadQuotas, quotaMap, unifiedValues } from '../../helpers/unified.js';
 
 test('STREAM: the sample values give these unified values', () => {
@@ -28,11 +29,11 @@ test('STREAM: the sample values give these unified values', () => {
   });
 });
 
-test('STREAM: discharging into the house while importing; sentinels and a stale SoC give no series', () => {
+test('STREAM: discharging into the house while importing; sentinels give no series', () => {
   const values = unifiedValues(
     stream,
     quotaMap({
-      cmsBattSoc: 0, // what REST quota/all reports constantly (evcc): not a reading
+      cmsBattSoc: 21.5,
       soh: 98, // bmsBattSoh absent: the BMS integer stands in
       vol: 19800,
       amp: -20000,
@@ -49,6 +50,7 @@ test('STREAM: discharging into the house while importing; sentinels and a stale 
     }),
   );
   assert.deepEqual(values, {
+    battery_soc_ratio: 0.215,
     battery_soh_ratio: 0.98,
     battery_voltage_volts: 19.8,
     battery_current_amperes: -20,
@@ -66,14 +68,67 @@ test('STREAM: a voltage without a current gives no battery power', () => {
   assert.deepEqual(unifiedValues(stream, quotaMap({ vol: 20000, cmsBattSoc: 55.5 })), { battery_voltage_volts: 20, battery_soc_ratio: 0.555 });
 });
 
-test('STREAM: detected by name, serial number or the grid-port keys (microinverter too)', () => {
+test('STREAM: detected by name, serial number (the real device list has no product name) or the REST keys every unit answers', () => {
   const none = quotaMap({});
-  assert.equal(detectFamily({ sn: 'XXXX', productName: 'Stream AC Pro' }, none, [stream])?.id, 'stream');
-  assert.equal(detectFamily({ sn: 'XXXX', productName: 'STREAM Microinverter' }, none, [stream])?.id, 'stream');
-  assert.equal(detectFamily({ sn: 'XXXX', productName: 'Stream AC 5000' }, none, [stream]), undefined);
-  assert.equal(detectFamily({ sn: 'BK61ZZZZ', productName: '' }, none, [stream])?.id, 'stream');
-  assert.equal(detectFamily({ sn: 'ES22ZZZZ', productName: '' }, none, [stream]), undefined);
-  const micro = quotaMap({ gridConnectionPower: -310.5, gridConnectionVol: 231.2, gridConnectionFreq: 50.01, powGetPv: 160, powGetPv2: 155 });
-  assert.equal(detectFamily({ sn: '', productName: '' }, micro, [stream])?.id, 'stream');
-  assert.equal(detectFamily({ sn: '', productName: '' }, payloadQuotas('stream_ac'), [stream])?.id, 'stream');
+  assert.equal(detectFamily({ sn: 'XXXX', productName: 'Stream AC Pro' }, none, FAMILIES)?.id, 'stream');
+  assert.equal(detectFamily({ sn: 'XXXX', productName: 'Stream AC 5000' }, none, FAMILIES), undefined);
+  for (const sn of ['BK61ZZZZ', 'BK11XXXXXXXXXX02', 'BK31XXXXXXXXXX07']) assert.equal(detectFamily({ sn, productName: '' }, none, FAMILIES)?.id, 'stream', sn);
+  assert.equal(detectFamily({ sn: 'ES22ZZZZ', productName: '' }, none, FAMILIES), undefined);
+  // The microinverter is not a STREAM battery unit: its own table, by name, serial or keys.
+  assert.equal(detectFamily({ sn: 'XXXX', productName: 'STREAM Microinverter' }, none, FAMILIES)?.id, 'stream_microinverter');
+  assert.equal(detectFamily({ sn: 'BK01ZZZZ', productName: '' }, none, FAMILIES)?.id, 'stream_microinverter');
+  // A REST answer of a unit that is not the system's master: its 15 keys, and nothing else.
+  const rest = quotaMap({ cmsBattSoc: 0, gridConnectionPower: 0, powGetSysGrid: 0, powGetSysLoad: 0, powGetBpCms: 0, powGetPvSum: 0, feedGridMode: 1 });
+  assert.equal(detectFamily({ sn: '', productName: '' }, rest, FAMILIES)?.id, 'stream');
+  for (const name of ['stream_ac', 'stream_ultra', 'stream_ac_pro'])
+    assert.equal(detectFamily({ sn: '', productName: '' }, payloadQuotas(name), FAMILIES)?.id, 'stream', name);
+  assert.equal(detectFamily({ sn: '', productName: '' }, payloadQuotas('stream_microinverter'), FAMILIES)?.id, 'stream_microinverter');
+});
+
+test('STREAM Ultra, the system master, on its real capture (EFSDK, at night): the system, its pack, no PV', () => {
+  assert.deepEqual(unifiedValues(stream, payloadQuotas('stream_ultra')), {
+    battery_soc_ratio: 0.13, // cmsBattSoc 13.0 (the unit's own pack: soc 13, f32ShowSoc 12.77)
+    battery_soh_ratio: 1, // soh 100 (bmsBattSoh absent)
+    battery_temperature_celsius: 25, // temp, as cellTemp [25, 24]
+    battery_voltage_volts: 19.251, // vol 19251 mV = the six cellVol added up
+    battery_current_amperes: -0.154, // amp −154 mA
+    battery_power_watts: -2.964654, // 19.251 V × −0.154 A; outputWatts 2
+    battery_cycles: 308,
+    battery_time_to_empty_seconds: 134460, // cmsDsgRemTime 2241 min
+    grid_power_watts: 1144.962, // powGetSysGrid: the house imports (the Smart Meter's L1: 1148.4)
+    load_power_watts: 1144.962, // powGetSysLoad = grid + battery 0 + PV 0
+    'port_output_power_watts{ac}': 0, // powGetSchuko2 0.0 (powGetSchuko1 absent)
+    ac_input_voltage_volts: 243.74815, // gridConnectionVol
+  });
+});
+
+test('STREAM AC Pro, a unit that is not the master, on its real capture: its pack, and no system grid, load or SoC (its zeros are not readings)', () => {
+  const values = unifiedValues(stream, payloadQuotas('stream_ac_pro'));
+  assert.deepEqual(values, {
+    // cmsBattSoc 0.0, powGetSysGrid 0.0, powGetSysLoad 0.0 over REST while the house imported 1.1 kW.
+    battery_soh_ratio: 1,
+    battery_temperature_celsius: 22,
+    battery_voltage_volts: 19.242,
+    battery_current_amperes: -0.145,
+    battery_power_watts: -2.79009, // 19.242 V × −0.145 A
+    battery_cycles: 286,
+    battery_time_to_empty_seconds: 157380, // cmsDsgRemTime 2623 min
+    ac_input_voltage_volts: 243.91718,
+  });
+});
+
+test("STREAM: the packs' lifetime counters on the real captures are Wh, as their mAh counters say", () => {
+  // accuChgEnergy / accuChgCap: 625 564 Wh / 30 819.1 Ah = 20.3 V, the 6-cell pack's charge voltage.
+  for (const [name, chg, chgAh, dsg, dsgAh] of [
+    ['stream_ultra', 625_564, 30_819.1, 591_527, 30_004.91],
+    ['stream_ac_pro', 580_485, 28_600.573, 547_276, 27_841.541],
+  ] as const) {
+    const q = payloadQuotas(name);
+    assert.equal(q.get('accuChgEnergy')?.value, chg);
+    assert.equal(q.get('accuDsgEnergy')?.value, dsg);
+    assert.equal(Number(q.get('accuChgCap')?.value) / 1000, chgAh);
+    const chargeV = chg / chgAh;
+    const dischargeV = dsg / dsgAh;
+    assert.ok(chargeV > 19 && chargeV < 22 && dischargeV > 19 && dischargeV < 22, `${name}: ${chargeV} V, ${dischargeV} V`);
+  }
 });

@@ -114,7 +114,7 @@ test('one device of every family we have a payload for, each detected as its own
 });
 
 test('every demo device has the shape its family streams in', () => {
-  const shapes = Object.fromEntries(demoFleet().map((d) => [d.productName, d.stream]));
+  const shapes = Object.fromEntries(demoFleet().map((d) => [d.productName || d.deviceName, d.stream]));
   assert.deepEqual(shapes, {
     'DELTA 2': 'type_code',
     'DELTA 2 Max': 'type_code',
@@ -126,11 +126,13 @@ test('every demo device has the shape its family streams in', () => {
     'STREAM AC': 'flat',
     PowerOcean: 'flat',
     'DELTA Pro': 'params',
+    'DELTA Max': 'params',
     'DELTA Pro Ultra': 'params',
     Glacier: 'params',
     'WAVE 2': 'params',
     'Smart Home Panel': 'params',
     'Smart Meter': 'params',
+    'STREAM Microinverter-Balcony': 'flat',
   });
 });
 
