@@ -74,7 +74,7 @@ export const deltaMax: DeviceFamily = {
   rawOnly: [...deltaPro.rawOnly, { reason: RAW_ONLY_REASONS.reserved, keys: ['pd.kit0', 'pd.kit2'], tags: ['FOX'] }],
   unmapped: [
     ...deltaPro.unmapped.filter((u) => u.key !== 'pd.chgPowerDc'),
-    { key: DELTA_PRO_ONLY, reason: "the Anderson 12 V output is the DELTA Pro's only (DOC DeltaPro, FOX ef_deltamax_data.js)", tags: ['DOC', 'FOX'] },
+    { key: DELTA_PRO_ONLY, reason: "the Anderson 12 V output: the DELTA Pro's only, per DOC DeltaPro and FOX's DELTA Max dictionary", tags: ['DOC', 'FOX'] },
     {
       key: 'pd.chgPowerDc',
       reason: 'lifetime DC charging energy (Wh per DOC DeltaPro): it counts on the DELTA Max (FOX 481 Wh), but 481 Wh over pd.dcInUsedTime 2960 s is about 585 W, more than the 8 A car input gives: what it counts is unknown',

@@ -14,7 +14,7 @@ export const deltaPro3: DeviceFamily = {
   shapeKeys: ['powInSumW', 'powOutSumW', 'powGetPvH', 'powGetPvL'],
   energy: {
     ratedPowerW: 8000,
-    ratedPowerEvidence: 'AC output 4000 W with an 8000 W surge, the largest of its figures (EcoFlow product page figures, recalled: the stored corpus has no DELTA Pro 3 spec page, so recheck); the inputs (AC charging, high- and low-voltage PV, Power In/Out) are each well below it',
+    ratedPowerEvidence: "EcoFlow's DELTA Pro 3 figures as the `spec` block of foxthefox/ioBroker.ecoflow-mqtt lib/ecoflow_data.js copies them: acOutput '4000W, (6000W X-Boost), max 8000W' (8000 W), the largest; AC charging 2900 W and solar 1600 W + 1000 W stay below it",
     // Not in the Open-API quota/all (FIX deltaPro3Properties.ts has no energy key; SHU's
     // delta3_http.py lists none): the app protocol's BMS heartbeat carries them. Read where a
     // device reports them; this family maps no battery power, so no integral is given up.

@@ -22,7 +22,7 @@ export const deltaProUltra: DeviceFamily = {
   energy: {
     ratedPowerW: 12800,
     ratedPowerEvidence:
-      "two bidirectional 3600 W inverters: 7200 W sustained, 10 800 W surge, and each can charge from AC (http://linspyre.com/ecopower/dpuinverters.html, 'Delta Pro Ultra: Two Inverters in One Power Station'); with the 5600 W of its high- and low-voltage PV inputs (EcoFlow product page figure, recalled: not in the stored corpus, recheck) the inputs can reach 7200 + 5600 = 12 800 W, above the surge. No energy counter: native accumulated counters do not populate (tolwi PR #851), bpEnergy is pack capacity; integrated",
+      "two bidirectional 3600 W inverters: 7200 W sustained, 10 800 W surge, and each can charge from AC (http://linspyre.com/ecopower/dpuinverters.html, 'Delta Pro Ultra: Two Inverters in One Power Station'); with the 5600 W of its high- and low-voltage PV inputs (FOX spec, lib/ecoflow_data.js: solarInput '80-450V 15A max, 4,000W max; 30-150V 15A max, 1,600W max') the inputs can reach 7200 + 5600 = 12 800 W, above the surge. No energy counter: native accumulated counters do not populate (tolwi PR #851), bpEnergy is pack capacity; integrated",
     rows: [],
   },
   rows: [

@@ -21,7 +21,9 @@ export const delta3: DeviceFamily = {
   id: 'delta3',
   title: 'DELTA 3 / 3 Plus / 3 Max / 3 Max Plus / 3 Classic',
   productNames: [/^DELTA 3$/i, /^DELTA 3 Plus$/i, /^DELTA 3 Max$/i, /^DELTA 3 Max Plus$/i, /^DELTA 3 Classic$/i],
-  snPrefixes: ['P231', 'P351', 'D3N1', 'D3M1', 'P321'],
+  // SHU (its PR #217, the app's registry) and FOX's decode give D3M1 = Max Plus, D3N1 = Max;
+  // GnoX/ha-ef-ble reads D3M1 as the Max and adds D3E1 as the Max Plus. All are this family.
+  snPrefixes: ['P231', 'P351', 'D3N1', 'D3M1', 'D3E1', 'P321'],
   shapeKeys: ['powInSumW', 'powOutSumW', 'powGetAcIn'],
   // DELTA Pro 3 has the same totals; its PV inputs are powGetPvH/powGetPvL, the DELTA 3's
   // powGetPv/powGetPv2. STREAM has neither powInSumW nor powOutSumW.

@@ -169,13 +169,20 @@ export interface MappingRow {
   /** Magnitude only: for ports whose direction the metric name already says. */
   abs?: true;
   /** Raw values outside this range are sentinels or nonsense: no series. */
-  valid?: { min?: number; max?: number };
+  valid?: ValueRange;
   /** The row applies only while another key's raw value is in this range (a battery is connected). */
-  when?: { key: string; min?: number; max?: number };
+  when?: { key: string } & ValueRange;
   /** The sources the key's meaning, unit and sign rest on. */
   tags: readonly SourceTag[];
   /** What those sources say, and the arithmetic that checked it where a real dump allowed. */
   evidence: string;
+}
+
+/** Bounds on a raw value; `notZero`: an exact 0 is "not known" (a unit that does not see the grid answers 0.0). */
+export interface ValueRange {
+  min?: number;
+  max?: number;
+  notZero?: true;
 }
 
 export interface UnmappedKey {

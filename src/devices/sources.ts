@@ -72,7 +72,7 @@ export const SOURCES = [
   },
   {
     tag: 'SHU',
-    what: 'a Home Assistant integration with real masked captures (a PowerStream quota; six hours of a STREAM Microinverter, BK01, from its issue #141), DELTA 3 parsers that map the EMS SoC onto cmsBattSoc, a PowerOcean quota/all parser (Wh lifetime totals), and serial prefixes per model',
+    what: 'a Home Assistant integration with real masked captures (a PowerStream quota; 24 frames of a STREAM Microinverter, BK01, from its issue #141), DELTA 3 parsers that map the EMS SoC onto cmsBattSoc, a PowerOcean quota/all parser (Wh lifetime totals), and serial prefixes per model',
     repo: 'shuette42/ecoflow-energy-ha',
     paths: ['tests/fixtures/powerstream/hw51_quota_masked.json', 'tests/fixtures/stream/bk01_capture_masked.json', 'custom_components/ecoflow_energy/ecoflow/parsers/delta3_http.py', 'custom_components/ecoflow_energy/ecoflow/parsers/powerocean.py', 'custom_components/ecoflow_energy/ecoflow/const.py'],
   },
@@ -92,7 +92,7 @@ export const SOURCES = [
     tag: 'EFSDK',
     what: 'a recording of a live EU Open-API session (2026-09-27): REST answers and the open-MQTT pushes of a STREAM Ultra, a STREAM AC Pro and a Smart Meter, with their times',
     repo: 'colombod/ecoflow-sdk',
-    paths: ['python/tests/recordings/live-20260927/recording.json'],
+    paths: ['python/tests/recordings/live-20260927/recording.json', 'python/tests/recordings/live-20260928/recording.json', 'python/CHANGELOG.md'],
   },
 ] as const satisfies readonly Source[];
 

@@ -3,7 +3,7 @@
  * test/data2/stream_inverter.json (decoded real messages: the fixture
  * src/simulator/payloads/stream_microinverter.json) and ef_stream_inverter_data.js, TOL
  * internal/stream_microinverter.py and its issues #533 and #594 (open-MQTT pushes and a
- * diagnostics dump of real units), SHU (a six-hour capture of a BK01, issue #141 there).
+ * diagnostics dump of real units), SHU (24 frames of a BK01 over 199 s, issue #141 there).
  *
  * Stream-only: quota/all answers with no data for it (TOL commit 47a15bc, citing its issues #651
  * and #696). Its keys are the STREAM units' names for what it has (powGetPv, gridConnection*),
@@ -21,9 +21,10 @@ export const streamMicroinverter: DeviceFamily = {
   // The device list gives STREAM units no productName (TOL PR #483, EFSDK): the serial prefix is
   // what recognises them. The device names itself "STREAM Microinverter-xxxx" (TOL issue #594).
   productNames: [/^STREAM Microinverter( \(US\))?$/i],
-  // TOL internal/stream_microinverter.py (product_id 17409), SHU, EFBLE. EFBLE also lists BK02,
-  // with no dump behind it: left out, as ES11 and N011 are for STREAM.
-  snPrefixes: ['BK01'],
+  // TOL internal/stream_microinverter.py (product_id 17409), SHU, EFBLE. BK02 is in EFBLE's list
+  // beside it as a STREAM Microinverter (probably the US model), with no dump behind it: kept,
+  // because without a product name an unrecognised unit would be polled over REST for nothing.
+  snPrefixes: ['BK01', 'BK02'],
   identityTags: ['TOL', 'SHU', 'EFBLE'],
   // The power factor and target are the inverter's own: no STREAM battery unit sends them (EFSDK).
   shapeKeys: ['gridConnectionPower', 'gridConnectionPowerFactor', 'invTargetPwr'],
@@ -32,7 +33,7 @@ export const streamMicroinverter: DeviceFamily = {
   energy: {
     ratedPowerW: 1200,
     ratedPowerEvidence:
-      'unverified (no EcoFlow datasheet in the sources): two MPPT inputs of about 600 W / 16 A each (TOL issue #520), AC output 800 W as shipped (feedGridModePowMax 800 in TOL issues #533 and #594 and the SHU capture) and up to 1200 W once unlocked in the app (EFBLE issue #211; FOX invTargetPwr up to 1200)',
+      'unverified (no EcoFlow datasheet in the sources): two MPPT inputs of about 600 W / 16 A each (TOL issue #520), AC output 800 W as shipped (feedGridModePowMax 800 in TOL issues #533 and #594, feedGridModePowLimit 800 in FOX) and up to 1200 W once unlocked in the app (EFBLE issue #211; FOX invTargetPwr up to 1200)',
     // No energy counter in any dump (TOL #533, #594, FOX, SHU): PV and output energy are integrated.
     rows: [],
   },

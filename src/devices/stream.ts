@@ -21,11 +21,19 @@ import { heartbeatRawOnly } from './heartbeat-keys.js';
  * powGetSysGrid / powGetSysLoad 0 over REST and never push them (EFSDK: four non-master units,
  * two captures 3.7 h apart, while the master read 13 % then 94 %, and 1.1 kW then 7.8 kW of
  * import; EFSDK's changelog: cmsBattSoc "returns 0 on slave units"; EVCC saw it 0 constantly).
- * So a 0 system SoC is no reading (no STREAM runs its system to 0 %: cmsMinDsgSoc is 5), and
- * the system's grid and load are read only from a unit whose system SoC is a reading.
+ * So a 0 system SoC is no reading (no STREAM runs its system to 0 %: cmsMinDsgSoc is 5 in TOL's
+ * sample, 10 in EFSDK's), and the system's grid and load need the load to be a reading.
  */
 const SYSTEM_SOC_PERCENT = { min: 1, max: 100 } as const;
-const SYSTEM_MASTER = { key: 'cmsBattSoc', ...SYSTEM_SOC_PERCENT } as const;
+/**
+ * The system's grid power as a measured float is never exactly 0.0 but where the unit does not
+ * know it: the other units' REST answers, and the master's own error pushes (EFSDK 2026-09-28:
+ * grid 0.0 and load 0.0 with error code 348 while the Smart Meter read 7,796 W). So an exact 0
+ * is no reading, and the load is read only beside a grid reading (a load of 0.0 is one: TOL's
+ * sample balances with it). Not cmsBattSoc: the master pushes grid and load every ~2 s, but its
+ * system SoC only comes with REST, which may be minutes old.
+ */
+const SYSTEM_KNOWN = { key: 'powGetSysGrid', notZero: true } as const;
 
 export const stream: DeviceFamily = {
   id: 'stream',
@@ -83,18 +91,18 @@ export const stream: DeviceFamily = {
     {
       metric: 'gridPower',
       key: 'powGetSysGrid',
-      when: SYSTEM_MASTER,
+      valid: { notZero: true },
       scale: 1,
       tags: ['TOL', 'TAR', 'EFSDK'],
-      evidence: "TOL, TAR (W float); sign by the TOL sample's energy balance: −135 while exporting PV surplus (smart meter cloudMetter.phaseAPower −134); EFSDK master +1144.96 while importing (the Smart Meter's L1 1148.4, cloudMetter.phaseAPower 1128); only on the master (SYSTEM_MASTER)",
+      evidence: "TOL, TAR (W float); sign by the TOL sample's energy balance: −135 while exporting PV surplus (smart meter cloudMetter.phaseAPower −134); EFSDK master +1144.96 while importing (the Smart Meter's L1 1148.4, cloudMetter.phaseAPower 1128); an exact 0 is no reading (SYSTEM_KNOWN)",
     },
     {
       metric: 'loadPower',
       key: 'powGetSysLoad',
-      when: SYSTEM_MASTER,
+      when: SYSTEM_KNOWN,
       scale: 1,
       tags: ['TOL', 'TAR', 'EFSDK'],
-      evidence: 'TOL, TAR (house load, W); EFSDK balances: grid 1144.962 = load 1144.962 + battery powGetBpCms 0 − PV 0; only on the master',
+      evidence: "TOL, TAR (house load, W); EFSDK's master balances at night: grid 1151.0 = load 1121.316 + battery powGetBpCms 29.684 (a push 1.4 s in); only beside a grid reading (SYSTEM_KNOWN)",
     },
     { metric: 'portInputPower', port: 'solar_1', key: 'powGetPv', scale: 1, tags: ['TOL', 'TAR'], evidence: 'TOL, TAR (W float)' },
     { metric: 'portInputPower', port: 'solar_2', key: 'powGetPv2', scale: 1, tags: ['TOL', 'TAR'], evidence: 'TOL, TAR (W float)' },
@@ -126,7 +134,6 @@ export const stream: DeviceFamily = {
       'runtimePropertyFullUploadPeriod',
       'runtimePropertyIncrementalUploadPeriod',
       'stormPatternEnable',
-      'useLanMeter',
     ],
     // quota_cloud_ts: the cloud's time of the REST answer, a string (EFSDK, UTC+8); the iotLan*
     // times: Unix seconds when the unit last heard its LAN peers (EFSDK).
@@ -142,9 +149,11 @@ export const stream: DeviceFamily = {
       'devSleepState',
       'distributedDeviceStatus',
       'energyBackupState',
+      'devErrcodeList',
       'gridConnectionSta',
-      'iotMemHeapSize',
-      'iotMemInternalFreeSize',
+      'iotLan1FsmState',
+      'iotLan1PlugCounts',
+      'lanSysMeterValue',
       'plugInInfoPv2Flag',
       'plugInInfoPv3Flag',
       'plugInInfoPv4Flag',
@@ -156,6 +165,8 @@ export const stream: DeviceFamily = {
       'seriesConnectDeviceStatus',
       'stormPatternOpenFlag',
       'sysPwrFlag',
+      // Switched on and off within 1.2 s in EFSDK: the unit's state, not a setting.
+      'useLanMeter',
     ],
     // In EFSDK's captures, no source names them: pvIoutFilt 12 at night, iDabLv −77, pwr12v 0.
     reserved: ['iDabLv', 'pvIoutFilt', 'pwr12v'],
@@ -188,7 +199,10 @@ export const stream: DeviceFamily = {
     { key: 'offgrid1ActivePower', reason: "the backup socket's power (EFSDK 31 W beside powGetSchuko2 27–29 W): the port is read from powGetSchuko*", tags: ['EFSDK'] },
     ...unmappedKeys(['offgridVout1Rms', 'offgridVout2Rms', 'ongridVinRms', 'ongridVoutRms'], 'inverter RMS voltages (0.1 V: EFSDK 2448 beside gridConnectionVol 243.7): the AC voltage is gridConnectionVol', ['EFSDK']),
     { key: 'ongridInActivePower', reason: "the inverter's grid-side power (EFSDK −33 beside gridConnectionPower −37.5 / −30.8): as gridConnectionPower", tags: ['EFSDK'] },
-    ...unmappedKeys(['powerportNtcNum', 'powerportTemp'], 'temperatures of the power ports (8 sensors, 22–25 °C in EFSDK): no unified metric', ['EFSDK']),
+    ...unmappedKeys(['powerportNtcNum', 'powerportTemp'], 'temperatures of the power ports (8 sensors, 23–25 °C in EFSDK): no unified metric', ['EFSDK']),
+    { key: 'voltFreqfilter', reason: 'looks like the grid frequency in 0.01 Hz (EFSDK 4989 on units that send no gridConnectionFreq), but no source names it: unconfirmed', tags: ['EFSDK'] },
+    ...unmappedKeys(['invIl1Rms', 'ongridIinRms', 'dciFilt', 'vBat', 'seriesPower', 'dabLvTempNtc'], "inverter internals in EFSDK's other units (currents, a DC-link voltage, a series power, a converter temperature): no source names their units", ['EFSDK']),
+    ...unmappedKeys(['iotMemHeapSize', 'iotMemInternalFreeSize', 'iotMemLargestFreeSize'], "the IoT module's free memory (bytes): the module's health, not the device's", ['EFSDK']),
     ...unmappedKeys(['inputWatts', 'outputWatts'], "this pack's charge / discharge power, not device totals; battery power is vol × amp (they agree: 900 W)"),
     ...unmappedKeys(['bmsBattSoc', 'soc', 'f32ShowSoc', 'v1p0.lcdShowSoc'], "this unit's pack (46 %), not the system SoC the app shows (cmsBattSoc 43 %)"),
     ...unmappedKeys(['realSoh', 'cmsBattSoh'], "alternatives to bmsBattSoh; cmsBattSoh is the system's"),

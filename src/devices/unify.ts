@@ -1,7 +1,7 @@
 import type { QuotaEntry } from '../snapshot/quota-snapshot.js';
 import { readQuota, type QuotaReading } from '../snapshot/quota-value.js';
 import { holds } from '../snapshot/quota-path.js';
-import type { DeviceFamily, MappingRow } from './device-family.js';
+import type { DeviceFamily, MappingRow, ValueRange } from './device-family.js';
 import { rowInputs } from './family-keys.js';
 import type { Phase, Port, UnifiedMetricId } from '../catalog/catalog.js';
 
@@ -125,8 +125,8 @@ function firstPresent(key: MappingRow['key'], quotas: ReadonlyMap<string, QuotaE
   return undefined;
 }
 
-function within(value: number, range: { min?: number; max?: number }): boolean {
-  return (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max);
+function within(value: number, range: ValueRange): boolean {
+  return (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max) && !(range.notZero && value === 0);
 }
 
 /** Scaling by 0.1 leaves binary noise (2960 × 0.1 = 296.00000000000006): round it away. */

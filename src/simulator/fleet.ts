@@ -196,8 +196,11 @@ interface DeltaProUnit {
   hz: number;
 }
 const DELTA_PRO_US: DeltaProUnit = { capacityAh: 72, acMilliVolts: 120_000, hz: 60 };
-/** The DELTA Max's main pack is 40 Ah (bmsMaster.designCap 40000); its capture's AC is set to 230 V. */
-const DELTA_MAX_EU: DeltaProUnit = { capacityAh: 40, acMilliVolts: 230_000, hz: 50 };
+/**
+ * The DELTA Max's SoC (ems.f32LcdShowSoc) is both packs' (2 × 40 Ah, bmsMaster.designCap 40000),
+ * moved by the main pack's current as if the extra one took the same; its capture's AC is 230 V.
+ */
+const DELTA_MAX_EU: DeltaProUnit = { capacityAh: 80, acMilliVolts: 230_000, hz: 50 };
 
 function deltaProMotion(q: Record<string, unknown>, unit: DeltaProUnit = DELTA_PRO_US): Record<string, Motion> {
   const periodS = 6 * 3600;

@@ -9,7 +9,7 @@ export const TEST_KEY_ENV = { ECOFLOW_ACCESS_KEY: TEST_KEYS.accessKey, ECOFLOW_S
 
 /**
  * The demo fleet (one device per family) with its values frozen, so outputs can be compared
- * exactly. Without its stream-only device (the Smart Meter): frozen values are read over REST,
+ * exactly. Without its stream-only devices (Smart Meter, microinverter): frozen values are read over REST,
  * where it has none; the stream's tests run it moving.
  */
 export function stillDemoFleet(): SimulatedDevice[] {
@@ -19,7 +19,7 @@ export function stillDemoFleet(): SimulatedDevice[] {
 }
 
 /**
- * The demo's stream-only devices (the Smart Meter), frozen the only way they can be: every
+ * The demo's stream-only devices (Smart Meter, STREAM Microinverter), frozen the only way they can be: every
  * captured key "moves" to its captured value, and the stream sends all of them at every tick.
  * Their values arrive only with a broker and `ECOFLOW_MQTT=on`.
  */

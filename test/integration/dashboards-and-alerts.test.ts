@@ -19,7 +19,7 @@ import { realTime } from '../helpers/real-time.js';
 /**
  * The whole chain users run: simulator → exporter → a real Prometheus with our rule file. Every
  * dashboard query and every alert is run there, on the demo fleet (one device of every family),
- * its stream-only Smart Meter over the demo's MQTT stream, as `npm run demo` runs it.
+ * its stream-only Smart Meter and microinverter over the demo's MQTT stream, as `npm run demo` runs them.
  */
 const RULES = fileURLToPath(new URL('../../../prometheus/alerts.yml', import.meta.url));
 
@@ -45,7 +45,7 @@ async function chain(t: import('node:test').TestContext, extraEnv: Record<string
     DEVICE_LIST_INTERVAL: '0.5',
     ENERGY_STATE_FILE: join(stateDir, 'energy-state.json'),
     ENERGY_STATE_INTERVAL: '1',
-    // The Smart Meter's values come only over the stream; the others', frozen, only over REST,
+    // The stream-only devices' values come only over the stream; the others', frozen, only over REST,
     // which reads them as often as without a stream.
     ECOFLOW_MQTT: 'on',
     RECONCILE_INTERVAL: '0.5',
@@ -174,6 +174,7 @@ test('dashboards, rules and unified values on a real Prometheus', needs('prometh
       ['HJ31ZDH4ZF3C0012', 'battery_power_watts', -104], // bpPwr, discharging
       ['SP10ZAW5ZE4R0013', 'battery_power_watts', -203], // Smart Home Panel energyInfos[0]: 0 in − 203 out
       ['BK21ZFB5ZE4M0014', 'grid_power_watts', 1148.4448], // Smart Meter powGetSysGrid, over the stream only
+      ['BK01ZFB5ZE4M0016', 'output_power_watts', 184.1], // STREAM Microinverter gridConnectionPower = 99.28 + 84.8 W of PV
       ['BK21ZFB5ZE4M0014', 'grid_phase_power_watts{L1}', 1148.4448], // gridConnectionPowerL1
     ];
     for (const [sn, metric, value] of byHand) assert.equal(actual.get(`${sn} ecoflow_${metric}`), value, `${sn} ${metric}`);

@@ -145,6 +145,10 @@ test('DELTA 3 and STREAM: the BMS heartbeat pack counters in joules; DELTA Pro 3
   assert.equal(joules('delta3', 'delta3', 'batteryDischargeEnergy'), 7_394_400); // accuDsgEnergy 2054 Wh
   assert.equal(joules('stream', 'stream_ac', 'batteryChargeEnergy'), 14_371_200); // accuChgEnergy 3992 Wh
   assert.equal(joules('stream', 'stream_ac', 'batteryDischargeEnergy'), 13_125_600); // accuDsgEnergy 3646 Wh
+  // The real captures (EFSDK): the counters arrive only over the stream, with the pack's serial.
+  assert.equal(joules('stream', 'stream_ultra', 'batteryChargeEnergy'), 2_252_030_400); // 625 564 Wh
+  assert.equal(joules('stream', 'stream_ultra', 'batteryDischargeEnergy'), 2_129_497_200); // 591 527 Wh
+  assert.equal(joules('stream', 'stream_ac_pro', 'batteryChargeEnergy'), 2_089_746_000); // 580 485 Wh
   for (const metric of ['batteryChargeEnergy', 'batteryDischargeEnergy'] as const) {
     assert.deepEqual(counterRow('delta_pro_3', metric).keys, counterRow('delta3', metric).keys, metric);
   }

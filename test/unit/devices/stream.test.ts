@@ -132,3 +132,18 @@ test("STREAM: the packs' lifetime counters on the real captures are Wh, as their
     assert.ok(chargeV > 19 && chargeV < 22 && dischargeV > 19 && dischargeV < 22, `${name}: ${chargeV} V, ${dischargeV} V`);
   }
 });
+
+test('STREAM: an exact 0 of the system grid is no reading, and the load needs one: the zeros of the other units and of the master’s error pushes', () => {
+  // EFSDK 2026-09-28: the master pushed grid 0.0 and load 0.0 (error 348) while the meter read 7,796 W.
+  assert.deepEqual(unifiedValues(stream, quotaMap({ cmsBattSoc: 94, powGetSysGrid: 0, powGetSysLoad: 0, gridConnectionVol: 240 })), {
+    battery_soc_ratio: 0.94,
+    ac_input_voltage_volts: 240,
+  });
+  // The master's pushes carry grid and load without the system SoC (REST only): still readings.
+  assert.deepEqual(unifiedValues(stream, quotaMap({ powGetSysGrid: 1151, powGetSysLoad: 1121.316, powGetBpCms: 29.684 })), {
+    grid_power_watts: 1151,
+    load_power_watts: 1121.316,
+  });
+  // Exporting with PV while the house draws nothing (TOL's sample): a load of 0 beside a grid reading is one.
+  assert.deepEqual(unifiedValues(stream, quotaMap({ powGetSysGrid: -135, powGetSysLoad: 0 })), { grid_power_watts: -135, load_power_watts: 0 });
+});
