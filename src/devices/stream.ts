@@ -22,7 +22,7 @@ import { heartbeatRawOnly } from './heartbeat-keys.js';
  * two captures 3.7 h apart, while the master read 13 % then 94 %, and 1.1 kW then 7.8 kW of
  * import; EFSDK's changelog: cmsBattSoc "returns 0 on slave units"; EVCC saw it 0 constantly).
  * So a 0 system SoC is no reading (no STREAM runs its system to 0 %: cmsMinDsgSoc is 5 in TOL's
- * sample, 10 in EFSDK's), and the system's grid and load need the load to be a reading.
+ * sample, 10 in EFSDK's); the system's grid and load are read as SYSTEM_KNOWN says.
  */
 const SYSTEM_SOC_PERCENT = { min: 1, max: 100 } as const;
 /**
@@ -146,10 +146,10 @@ export const stream: DeviceFamily = {
       'cmsBmsRunState',
       'cmsChgDsgState',
       'devCtrlStatus',
+      'devErrcodeList',
       'devSleepState',
       'distributedDeviceStatus',
       'energyBackupState',
-      'devErrcodeList',
       'gridConnectionSta',
       'iotLan1FsmState',
       'iotLan1PlugCounts',
