@@ -71,6 +71,8 @@ export interface FamilyEnergy {
   ratedPowerW: number;
   /** Where the rating comes from. */
   ratedPowerEvidence: string;
+  /** No public source confirms the figure (an estimate or an assumption): the docs' table says so. */
+  ratedPowerUnverified?: true;
   rows: readonly EnergyRow[];
 }
 

@@ -23,6 +23,8 @@ export const powerocean: DeviceFamily = {
   streamShape: 'flat',
   energy: {
     ratedPowerW: 48000,
+    // The house connection's, not a PowerOcean figure.
+    ratedPowerUnverified: true,
     ratedPowerEvidence:
       'the inverter moves up to about 10–12 kW (the quota/all reply quoted in TOL public/powerocean.py: ems_change_report.poAiSchedule.pcsMaxOutPwr 10 000 W, bpDsgPwrMax 9900 W, bpChgPwrMax 7500 W), but grid_power_watts and load_power_watts (sysGridPwr, sysLoadPwr) are the whole house at the meter, EV charging included: bounded by the house connection, taken as 48 kW (200 A at 240 V; 3 × 63 A at 230 V is 43.5 kW). An assumption, not a PowerOcean figure',
     rows: [

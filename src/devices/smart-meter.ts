@@ -38,6 +38,7 @@ export const smartMeter: DeviceFamily = {
   energy: {
     ratedPowerW: HOUSE_CONNECTION_W,
     ratedPowerEvidence: HOUSE_CONNECTION_EVIDENCE,
+    ratedPowerUnverified: true,
     rows: [
       {
         kind: 'lifetime',

@@ -32,6 +32,7 @@ export const streamMicroinverter: DeviceFamily = {
   streamOnly: true,
   energy: {
     ratedPowerW: 1200,
+    ratedPowerUnverified: true,
     ratedPowerEvidence:
       'unverified (no EcoFlow datasheet in the sources): two MPPT inputs of about 600 W / 16 A each (TOL issue #520), AC output 800 W as shipped (feedGridModePowMax 800 in TOL issues #533 and #594, feedGridModePowLimit 800 in FOX) and up to 1200 W once unlocked in the app (EFBLE issue #211; FOX invTargetPwr up to 1200)',
     // No energy counter in any dump (TOL #533, #594, FOX, SHU): PV and output energy are integrated.

@@ -51,6 +51,8 @@ export const stream: DeviceFamily = {
   // No firmware: sysVer sits in the BMS heartbeat (next to sysLoaderVer, bmsHeartbeatVer), the pack's.
   energy: {
     ratedPowerW: 48000,
+    // The house connection's, not a STREAM figure.
+    ratedPowerUnverified: true,
     ratedPowerEvidence:
       "the unit itself moves at most a few kW (sample: maxInvInput / maxInvOutput 1200 W, cmsBattPowOutMax 2400 W, powSysAcInMax 4462 W, busbarPowLimit 2300 W; STREAM Ultra: four PV inputs), but grid_power_watts and load_power_watts (powGetSysGrid, powGetSysLoad) are the whole house's at the smart meter, bounded only by the house connection: taken as 48 kW (200 A at 240 V; 3 × 63 A at 230 V is 43.5 kW). An assumption, not a STREAM figure: a bound no real house reading exceeds",
     rows: [

@@ -36,7 +36,7 @@ export function energyTable(): string {
   const short = (id: EnergyMetricId) => ENERGY_METRICS[id].name.replace(/_joules_total$/, '');
   const rows = [`| family | rated power | ${ids.map(short).join(' | ')} |`, `|---|---|${ids.map(() => '---').join('|')}|`];
   for (const family of FAMILIES) {
-    const rating = `${family.energy.ratedPowerW} W`;
+    const rating = `${family.energy.ratedPowerW} W${family.energy.ratedPowerUnverified ? ' (**unverified**)' : ''}`;
     rows.push(`| \`${family.id}\` | ${rating} | ${ids.map((id) => energyCell(family, id)).join(' | ')} |`);
   }
   return rows.join('\n');

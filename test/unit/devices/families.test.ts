@@ -210,6 +210,14 @@ test('every family has a rating with its evidence', () => {
   }
 });
 
+test('a family rating its evidence calls an assumption or an estimate is marked unverified, and only such a one', () => {
+  const doubtful = /\b(unverified|assumption|estimate|recalled)\b/i;
+  const marked = FAMILIES.filter((f) => f.energy.ratedPowerUnverified).map((f) => f.id);
+  const said = FAMILIES.filter((f) => doubtful.test(f.energy.ratedPowerEvidence)).map((f) => f.id);
+  assert.deepEqual(marked, said);
+  assert.ok(marked.includes('stream_microinverter'));
+});
+
 test('every family: each counter once, one for every power its rows map, ports only where the metric has them', () => {
   for (const f of FAMILIES) {
     const plan = energyPlan(f);
