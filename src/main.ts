@@ -5,7 +5,16 @@
  * in main()): static imports would all load first, and on an old Node.js the SDK or a JSON
  * import could fail with a stack trace before the check could say what to do.
  */
-import { describeSemiSpace, importHttpWithoutUndici, OWN_CHOICE_ENV, semiSpaceOf, semiSpaceRestart, withSemiSpace } from './node-options.js';
+import {
+  describeHeapGrowth,
+  describeSemiSpace,
+  type FleetSetting,
+  importHttpWithoutUndici,
+  memoryOptionsOf,
+  memoryRestart,
+  OWN_CHOICE_ENV,
+  withFleetSetting,
+} from './node-options.js';
 import { nodeTooOld, nodeTooOldMessage } from './node-runtime.js';
 
 const EXIT_OK = 0;
@@ -17,11 +26,11 @@ async function main(): Promise<void> {
     process.stderr.write(`${nodeTooOldMessage(process.version)}\n`);
     process.exit(EXIT_START_FAILED);
   }
-  const semiSpace = semiSpaceOf(process.execArgv, process.env.NODE_OPTIONS);
-  // Before anything is loaded: the young generation for a small fleet (node-options.ts).
+  const memory = memoryOptionsOf(process.execArgv, process.env.NODE_OPTIONS);
+  // Before anything is loaded: a small fleet's memory settings (node-options.ts).
   const ownChoice = process.env[OWN_CHOICE_ENV] === '1';
-  const atStart = semiSpaceRestart(semiSpace, undefined, 0, ownChoice);
-  if (atStart !== undefined) restartWithSemiSpace(atStart);
+  const atStart = memoryRestart(memory, undefined, 0, ownChoice);
+  if (atStart !== undefined) restartWith(atStart);
   // Before anything imports node:http (node-fetch, the metrics server).
   await importHttpWithoutUndici();
   const [{ diag, DiagLogLevel }, { App }, { ConfigError, describeConfig, loadConfig }, { EstablishError }, { Logger }, { VERSION }] = await Promise.all([
@@ -101,7 +110,8 @@ async function main(): Promise<void> {
     version: VERSION,
     node: process.version,
     demo: config.demo,
-    young_generation: describeSemiSpace(semiSpace),
+    young_generation: describeSemiSpace(memory.semiSpaceMb),
+    heap_growth: describeHeapGrowth(memory.heapGrowingPercent),
   });
   logger.debug('configuration', describeConfig(config));
   try {
@@ -113,26 +123,26 @@ async function main(): Promise<void> {
     process.exit(EXIT_START_FAILED);
   }
   const devices = app.snapshot?.size ?? 0;
-  const large = semiSpaceRestart(semiSpace, devices, config.largeFleetDevices, ownChoice);
+  const large = memoryRestart(memory, devices, config.largeFleetDevices, ownChoice);
   if (large !== undefined && !stopping) {
-    logger.info("a large fleet: restarting once, in place, with Node's default young generation for faster scrapes", {
+    logger.info("a large fleet: restarting once, in place, with Node's default memory settings for faster scrapes", {
       devices,
       large_fleet_devices: config.largeFleetDevices,
     });
     await app.stop();
-    restartWithSemiSpace(large);
+    restartWith(large);
   }
   // Timers and servers are unref'd so tests can stop the app; the process itself stays up until a signal.
   setInterval(() => {}, 1 << 30);
 }
 
 /**
- * The same process started again with the young generation at `mb`: same process ID, arguments
+ * The same process started again with `setting`'s memory options: same process ID, arguments
  * and environment. Where Node cannot (no process.execve on Windows), it goes on as it is.
  */
-function restartWithSemiSpace(mb: number): void {
+function restartWith(setting: FleetSetting): void {
   if (typeof process.execve !== 'function') return;
-  const next = withSemiSpace(process.execArgv, process.env.NODE_OPTIONS, mb);
+  const next = withFleetSetting(process.execArgv, process.env.NODE_OPTIONS, setting);
   process.execve(process.execPath, [process.execPath, ...next.execArgv, ...process.argv.slice(1)], {
     ...process.env,
     NODE_OPTIONS: next.nodeOptions,

@@ -327,10 +327,10 @@ export const configSchema = {
     env: 'MAX_METRICS_PER_DEVICE',
     arg: 'max-metrics-per-device',
   }),
-  /** node-options.ts: when the exporter restarts itself without the small-fleet memory option. */
+  /** node-options.ts: when the exporter restarts itself without the small fleet's memory options. */
   largeFleetDevices: option({
     key: 'exporter.largeFleetDevices',
-    doc: "From this many devices the exporter restarts itself once, in place, right after the first device list, with Node's default young generation instead of the small one it starts with (--max-semi-space-size=2, whatever starts it): much faster scrapes for a large fleet, for about 10 % more memory. 0: never. A --max-semi-space-size of your own (command line or NODE_OPTIONS) is kept.",
+    doc: "From this many devices the exporter restarts itself once, in place, right after the first device list, with Node's default memory settings instead of the small fleet's it starts with (--max-semi-space-size=2 --heap-growing-percent=30, whatever starts it): much faster scrapes for a large fleet, for more memory (docs/performance.md). 0: never. A --max-semi-space-size or --heap-growing-percent of your own is kept.",
     format: 'whole-number',
     default: 200,
     env: 'LARGE_FLEET_DEVICES',

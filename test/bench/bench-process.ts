@@ -27,7 +27,7 @@ export function exporterEnv(api: string, port: number, tried: NodeJS.ProcessEnv 
  * Memory and V8 settings to try on the exporter (and on what it is compared with), from the
  * bench's environment: MALLOC_ARENA_MAX, and EXPORTER_NODE_OPTIONS as its NODE_OPTIONS (the
  * bench's own NODE_OPTIONS would change the bench process instead); LARGE_FLEET_DEVICES (the
- * fleet size from which the exporter changes its young generation, node-options.ts; 0 never).
+ * fleet size from which the exporter changes its memory options, node-options.ts; 0 never).
  */
 export function passThrough(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -56,7 +56,7 @@ export async function settledRssMb(pid: number, minMs = 1_000, maxMs = 6_000): P
 
 /**
  * The Node options a Node process runs with now, after any restart in place (the exporter sets
- * its young generation so, node-options.ts): its command line between the binary and the
+ * its memory options so, node-options.ts): its command line between the binary and the
  * script, and NODE_OPTIONS and MALLOC_ARENA_MAX of its environment. What a process compared with
  * it is given, so that the rule of which options the exporter picks lives in the exporter alone.
  */

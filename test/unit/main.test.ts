@@ -105,9 +105,9 @@ const starts = (output: string) =>
     .map((l) => (JSON.parse(l) as { young_generation: string }).young_generation);
 
 /** The demo exporter (stream off) with `env`, once it serves the demo fleet's values. */
-async function demoServing(t: import('node:test').TestContext, env: NodeJS.ProcessEnv) {
+async function demoServing(t: import('node:test').TestContext, env: NodeJS.ProcessEnv, flags?: readonly string[]) {
   const port = await closedPort();
-  const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], { ECOFLOW_MQTT: 'off', ...env });
+  const p = spawnExporter(['--demo', '--port', String(port), '--host', '127.0.0.1'], { ECOFLOW_MQTT: 'off', ...env }, flags);
   t.after(() => p.child.kill('SIGKILL'));
   const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   await eventually(async () => (await metrics().catch(() => '')).includes('ecoflow_pd_soc{'), 'metrics', 20_000);
@@ -117,18 +117,26 @@ async function demoServing(t: import('node:test').TestContext, env: NodeJS.Proce
 /** The options of a running process, as the kernel has them. */
 const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 
-test('started as plain `node dist/src/main.js`, as `npm start` and the image start it, the exporter runs with the small young generation, in the same process', async (t) => {
+test("started as plain `node dist/src/main.js`, as `npm start` and the image start it, the exporter runs with a small fleet's memory settings, in the same process", async (t) => {
   assert.deepEqual(NODE_FLAGS, [], '`npm start` gives no option: the exporter sets its own');
   const { p } = await demoServing(t, {});
   assert.deepEqual(starts(p.output()), ['small'], 'one start is logged: the restart came before anything ran');
-  assert.ok(commandLine(p.child.pid!).includes('--max-semi-space-size=2'), commandLine(p.child.pid!).join(' '));
+  const line = commandLine(p.child.pid!);
+  assert.ok(line.includes('--max-semi-space-size=2') && line.includes('--heap-growing-percent=30'), line.join(' '));
   assert.equal(p.child.exitCode, null, 'the same process, still running');
 });
 
 test('a young generation the user gives, on the command line or in NODE_OPTIONS, is kept', async (t) => {
   const { p } = await demoServing(t, { NODE_OPTIONS: '--max-semi-space-size=8' });
   assert.deepEqual(starts(p.output()), ['8 MB']);
-  assert.ok(!commandLine(p.child.pid!).some((a) => a.startsWith('--max-semi-space-size')), 'no restart added one');
+  assert.ok(!commandLine(p.child.pid!).some((a) => a.startsWith('--max-semi-space-size') || a.startsWith('--heap-growing-percent')), 'no restart added one');
+});
+
+test('a heap growth the user gives on the command line is kept, and the exporter adds no young generation', async (t) => {
+  const { p } = await demoServing(t, {}, ['--heap-growing-percent=80']);
+  assert.deepEqual(starts(p.output()), ['default']);
+  const line = commandLine(p.child.pid!);
+  assert.ok(line.includes('--heap-growing-percent=80') && !line.some((a) => a.startsWith('--max-semi-space-size')), line.join(' '));
 });
 
 test("a user's young generation of the exporter's own small size is kept for a large fleet too", async (t) => {
@@ -141,7 +149,7 @@ test("a user's young generation of the exporter's own small size is kept for a l
   assert.ok(!commandLine(p.child.pid!).some((a) => a.startsWith('--max-semi-space-size')), 'no restart added one');
 });
 
-test("a large fleet: the exporter restarts once more, in place, with Node's default young generation; below the threshold it does not", async (t) => {
+test("a large fleet: the exporter restarts once more, in place, with Node's default memory settings; below the threshold it does not", async (t) => {
   const run = (largeFleetDevices: string) => demoServing(t, { LARGE_FLEET_DEVICES: largeFleetDevices });
 
   // The demo fleet has more than 5 devices, and fewer than one more than itself.
@@ -149,7 +157,8 @@ test("a large fleet: the exporter restarts once more, in place, with Node's defa
   await eventually(() => starts(large.p.output()).length === 2, 'the second start', 20_000);
   await eventually(async () => (await large.metrics().catch(() => '')).includes('ecoflow_pd_soc{'), 'metrics after the restart', 20_000);
   assert.deepEqual(starts(large.p.output()), ['small', 'default']);
-  assert.ok(commandLine(large.p.child.pid!).includes('--max-semi-space-size=0'));
+  const line = commandLine(large.p.child.pid!);
+  assert.ok(line.includes('--max-semi-space-size=0') && !line.some((a) => a.startsWith('--heap-growing-percent')), line.join(' '));
   assert.equal(
     large.p
       .output()
