@@ -32,6 +32,7 @@ import { VERSION } from '../../src/version.js';
 import { SHARE_MS } from '../../src/export/prometheus-reader.js';
 import { fleetOf } from './bench-fleet.js';
 import { describeNodeOptions, exporterEnv, nodeOptionsOf, rssMb, settledRssMb, spawnBenchScript } from './bench-process.js';
+import { FLOOR_STAGES, type FloorStage } from './floor-stages.js';
 import { get, NotServing, pct, scrapeLoad, sleep, sorted, untilServing } from './scrape-load.js';
 import { HOSTILE_KEYS, hostilePayload, type HostileFigures } from './hostile-payload.js';
 import { judgeTargets, targetLines } from './bench-targets.js';
@@ -86,16 +87,25 @@ async function exporterNodeOptions(n: number): Promise<NodeOptions> {
   }
 }
 
-/** The floor: Node with the OpenTelemetry API and SDK loaded and a MeterProvider made, with the exporter's Node options; RSS once it settles. */
+/**
+ * The floor (Node with the OpenTelemetry API and SDK loaded and a MeterProvider made) and the
+ * stages around it (floor-stages.ts), each a process of its own with the exporter's Node
+ * options; RSS once it settles. The stages are the profile of the one-device RSS target: what
+ * each import adds, measured in the same run as the exporter.
+ */
 async function floor(node: NodeOptions) {
-  const p = spawnBenchScript('floor-process.js', [], node.flags, node.env);
-  try {
-    await p.ready;
-    return { rss_mb: round1(await settledRssMb(p.child.pid!)), node_options: describeNodeOptions(node) };
-  } finally {
-    p.child.kill('SIGKILL');
-    await p.exited;
+  const stages: Array<{ stage: FloorStage; rss_mb: number }> = [];
+  for (const stage of FLOOR_STAGES) {
+    const p = spawnBenchScript('floor-process.js', [stage], node.flags, node.env);
+    try {
+      await p.ready;
+      stages.push({ stage, rss_mb: round1(await settledRssMb(p.child.pid!)) });
+    } finally {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
   }
+  return { rss_mb: stages.find((s) => s.stage === 'sdk')!.rss_mb, node_options: describeNodeOptions(node), stages };
 }
 
 /**
@@ -466,7 +476,7 @@ const sideRow = (
   rss: number | undefined,
   nodeOptions: string,
 ) => console.log(`${columns([devices], [7])}  ${what.padEnd(37)} ${columns([series, p50, p99, rss], [7, 7, 7, 7])}  ${nodeOptions}`);
-sideRow('—', 'floor: OpenTelemetry API + SDK loaded', undefined, undefined, undefined, floorFigures.rss_mb, floorFigures.node_options);
+for (const stage of floorFigures.stages) sideRow('—', `floor stage: ${stage.stage}`, undefined, undefined, undefined, stage.rss_mb, floorFigures.node_options);
 for (let i = 0; i < rows.length; i++) {
   const r = rows[i]!;
   const off = rowsRawOff[i]!;

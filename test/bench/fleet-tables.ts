@@ -6,6 +6,7 @@
  * runs. `npm run update-docs` writes them; test/artifacts/docs.test.ts compares.
  */
 import { readFileSync } from 'node:fs';
+import { FLOOR_STAGE_TITLES, type FloorStage } from './floor-stages.js';
 
 interface Row {
   /** The Node options the exporter ran with (runs since issue 21). */
@@ -19,6 +20,9 @@ interface Row {
   scrape_4_p99_ms: number;
   /** The straightforward path: in the bench process without HTTP up to 2026-12-06, a process of its own scraped over HTTP since. */
   straightforward_p50_ms: number;
+  /** Its RSS, with the exporter's Node options (runs since issue 21). */
+  straightforward_rss_mb?: number;
+  straightforward_p99_ms?: number;
   ratio_p50: number;
   ratio_4_vs_1: number;
   body_kb: number;
@@ -61,7 +65,7 @@ export interface FleetResults {
   one_device: { results: OneDevice[]; python: string };
   rows: Row[];
   compressed_hour: Hour[];
-  floor?: { rss_mb: number; node_options: string };
+  floor?: { rss_mb: number; node_options: string; stages?: Array<{ stage: FloorStage; rss_mb: number }> };
   rows_raw_metrics_off?: Row[];
   hostile?: Array<{
     run: string;
@@ -83,7 +87,8 @@ const RESULTS = new URL('../../../test/bench/results/', import.meta.url);
  * start` (docs/performance.md shows it); the comparisons are of one sitting each and read their
  * own copies: `fleet-node24-sdk3.json` (the run of fleet.json on 2026-12-06, Node.js 24 with
  * OpenTelemetry JS 3.x), `fleet-node20-sdk2.json` the same bench at the last commit on Node.js 20
- * with 2.x, `fleet-no-flags.json` Node.js 24 without Node options.
+ * with 2.x, `fleet-no-flags.json` Node.js 24 without Node options, `fleet-semi-space-only.json`
+ * Node.js 26 with the small young generation alone (no capped heap growth).
  */
 export function fleetResults(file = 'fleet.json'): FleetResults {
   return JSON.parse(readFileSync(new URL(file, RESULTS), 'utf8')) as FleetResults;
@@ -174,6 +179,39 @@ export function nodeOptionsComparison(withFlags: FleetResults = fleetResults(SIT
 }
 
 /**
+ * The small fleet's capped heap growth (`--heap-growing-percent`, src/node-options.ts): the run of
+ * docs/performance.md, where the exporter chose its own options, against a run right after with
+ * the small young generation alone (`EXPORTER_NODE_FLAGS=--max-semi-space-size=2`), at the sizes
+ * both measured. The straightforward path runs with the exporter's options in each, so its
+ * figures show what the same option does to the same series without our layers.
+ */
+export function heapGrowthComparison(withIt: FleetResults = fleetResults(), without: FleetResults = fleetResults('fleet-semi-space-only.json')): string {
+  sameSitting([withIt, without]);
+  const rows: string[][] = [];
+  for (const w of withIt.rows) {
+    const o = sameSize(without, w.devices);
+    if (!o) continue;
+    const sf =
+      w.straightforward_rss_mb !== undefined && o.straightforward_rss_mb !== undefined
+        ? `${mb(w.straightforward_rss_mb)} → ${mb(o.straightforward_rss_mb)}`
+        : '—';
+    rows.push([
+      `${w.devices}`,
+      `${w.node_options ?? withIt.node_flags}`,
+      `${w.scrape_p50_ms} → ${o.scrape_p50_ms} ms`,
+      `${w.scrape_p99_ms} → ${o.scrape_p99_ms} ms`,
+      `${mb(w.rss_mb)} → ${mb(o.rss_mb)}`,
+      sf,
+    ]);
+  }
+  return table(
+    `Node ${withIt.machine.node}, on ${withIt.machine.cores} × ${withIt.machine.cpu}, ${withIt.date.slice(0, 16).replace('T', ' ')} and ${without.date.slice(11, 16)} UTC; the exporter's own options against \`${without.node_flags}\`:`,
+    ['devices', 'own options', '`/metrics` p50 own → without growth cap', 'p99', 'RSS', 'straightforward path RSS'],
+    rows,
+  );
+}
+
+/**
  * What the energy counters cost: the code before them, run twice (the run of fleet.json earlier
  * that day, kept as fleet-node24-sdk3.json, and again just before), against the code with them,
  * run right after: the first two show the run-to-run spread the last is judged by.
@@ -230,6 +268,7 @@ export function benchTargets(r: FleetResults = fleetResults()): string {
     lines.push(
       `| ${t.target} | ${t.figure} ${t.unit} | ${t.limit} ${t.unit} | ${t.against} | ${t.met === null ? 'not judged' : t.met ? 'met' : '**missed**'} |`,
     );
+  lines.push(...oneDeviceProfile(r));
   const hostile = r.hostile?.[0];
   if (hostile)
     lines.push(
@@ -237,6 +276,39 @@ export function benchTargets(r: FleetResults = fleetResults()): string {
       `Hostile payload: ${n(hostile.keys)} keys (${hostile.payload_mb} MB) on one device of five, \`${hostile.node_options}\`: RSS ${Math.round(hostile.rss_before_mb)} → ${Math.round(hostile.rss_after_mb)} MB (× ${hostile.ratio}), ${n(hostile.series_dropped)} values counted as left out.`,
     );
   return lines.join('\n');
+}
+
+/**
+ * The profile of the one-device targets from the same run: what each import adds to Node alone
+ * (the floor's stages) up to the exporter after its scrapes, and the p99 beside the
+ * straightforward path's (the SDK's own collection, same options) and the Python exporter's.
+ */
+function oneDeviceProfile(r: FleetResults): string[] {
+  const one = r.rows.find((x) => x.devices === 1);
+  const stages = r.floor?.stages;
+  if (!one || !stages) return [];
+  const lines = [
+    '',
+    `What the one device's RSS is made of, in this run: each stage a fresh process loading one thing more, with \`${r.floor!.node_options}\`, RSS once it settles; the last line is the exporter after its scrapes:`,
+    '',
+    '| loaded | RSS | added |',
+    '|---|---:|---:|',
+  ];
+  let before: number | undefined;
+  for (const s of stages) {
+    lines.push(`| ${FLOOR_STAGE_TITLES[s.stage]} | ${s.rss_mb} MB | ${before === undefined ? '' : `+${(s.rss_mb - before).toFixed(1)} MB`} |`);
+    before = s.rss_mb;
+  }
+  lines.push(
+    `| the exporter at one device after its scrapes (V8 heap in use: ${one.heap_mb} MB) | ${one.rss_mb} MB | +${(one.rss_mb - before!).toFixed(1)} MB |`,
+  );
+  const python = r.one_device.results.find((x) => x.exporter !== 'ecoflow-exporter');
+  if (one.straightforward_p99_ms !== undefined)
+    lines.push(
+      '',
+      `One device's \`/metrics\` p99 in this run: ours ${one.scrape_p99_ms} ms, the straightforward path's ${one.straightforward_p99_ms} ms (the SDK's own collection and serializer, same options)${python ? `, the Python exporter's ${python.scrape_p99_ms} ms` : ''}.`,
+    );
+  return lines;
 }
 
 const size = (kb: number) => (kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} kB`);

@@ -5,7 +5,15 @@ import { FAMILIES } from '../../src/devices/families.js';
 import { coverageMatrix, familiesWithout, familyNotes, portsTable, sourcesLegend, unifiedMetricsTable } from '../tools/doc-tables/device-tables.js';
 import { energyRatingsTable, energyTable } from '../tools/doc-tables/energy-table.js';
 import { metricsTable } from '../tools/doc-tables/metrics-table.js';
-import { benchTargets, energyComparison, fleetInternals, fleetTable, nodeOptionsComparison, runtimeComparison } from '../bench/fleet-tables.js';
+import {
+  benchTargets,
+  energyComparison,
+  fleetInternals,
+  fleetTable,
+  heapGrowthComparison,
+  nodeOptionsComparison,
+  runtimeComparison,
+} from '../bench/fleet-tables.js';
 
 /**
  * The docs' generated sections: each lives between `<!-- name:start -->` and `<!-- name:end -->`
@@ -34,6 +42,7 @@ export const GENERATED_SECTIONS: Readonly<Record<string, GeneratedSection>> = {
   'bench-targets': { file: 'CONTRIBUTING.md', make: () => benchTargets() },
   'runtime-comparison': { file: 'CONTRIBUTING.md', make: () => runtimeComparison() },
   'node-options-comparison': { file: 'CONTRIBUTING.md', make: () => nodeOptionsComparison() },
+  'heap-growth-comparison': { file: 'CONTRIBUTING.md', make: () => heapGrowthComparison() },
   'energy-cost': { file: 'CONTRIBUTING.md', make: () => energyComparison() },
 };
 
