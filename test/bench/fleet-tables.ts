@@ -289,7 +289,7 @@ function oneDeviceProfile(r: FleetResults): string[] {
   if (!one || !stages) return [];
   const lines = [
     '',
-    `What the one device's RSS is made of, in this run: each stage a fresh process loading one thing more, with \`${r.floor!.node_options}\`, RSS once it settles; the last line is the exporter after its scrapes:`,
+    `What the one device's RSS is made of, in this run: each stage a fresh process loading one thing more, with \`${r.floor!.node_options}\`, RSS once it settles; then the exporter after its scrapes, and the straightforward path beside it:`,
     '',
     '| loaded | RSS | added |',
     '|---|---:|---:|',
@@ -302,12 +302,18 @@ function oneDeviceProfile(r: FleetResults): string[] {
   lines.push(
     `| the exporter at one device after its scrapes (V8 heap in use: ${one.heap_mb} MB) | ${one.rss_mb} MB | +${(one.rss_mb - before!).toFixed(1)} MB |`,
   );
-  const python = r.one_device.results.find((x) => x.exporter !== 'ecoflow-exporter');
-  if (one.straightforward_p99_ms !== undefined)
+  if (one.straightforward_rss_mb !== undefined)
     lines.push(
-      '',
-      `One device's \`/metrics\` p99 in this run: ours ${one.scrape_p99_ms} ms, the straightforward path's ${one.straightforward_p99_ms} ms (the SDK's own collection and serializer, same options)${python ? `, the Python exporter's ${python.scrape_p99_ms} ms` : ''}.`,
+      `| beside it: the straightforward path (the SDK's own exporter, none of our modules) after the same scrapes | ${one.straightforward_rss_mb} MB | |`,
     );
+  const ours = r.one_device.results.find((x) => x.exporter === 'ecoflow-exporter');
+  const python = r.one_device.results.find((x) => x.exporter !== 'ecoflow-exporter');
+  const p99 = [
+    one.straightforward_p99_ms !== undefined &&
+      `under the fleet bench's paced scrapes ours ${one.scrape_p99_ms} ms, the straightforward path's ${one.straightforward_p99_ms} ms (the SDK's own collection and serializer, same options)`,
+    ours && python && `side by side with the Python exporter (the target's figures) ours ${ours.scrape_p99_ms} ms, its ${python.scrape_p99_ms} ms`,
+  ].filter(Boolean);
+  if (p99.length > 0) lines.push('', `One device's \`/metrics\` p99 in this run: ${p99.join('; ')}.`);
   return lines;
 }
 

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { MeterProvider, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { PrometheusReader, SHARE_MS } from '../../../src/export/prometheus-reader.js';
+import { GZIP_IN_LINE_BYTES, PrometheusReader, SHARE_MS } from '../../../src/export/prometheus-reader.js';
 import type { SerializerMismatch } from '../../../src/export/checked-serializer.js';
 import { PrometheusText } from '../../../src/export/prometheus-text.js';
 import { QuotaSnapshot } from '../../../src/snapshot/quota-snapshot.js';
@@ -98,6 +99,31 @@ test('a scrape right after a collection shares it; one later than the collection
     assert.notEqual(third, first, `a collection of ${takesMs} ms: asked later, a new body`);
     assert.equal(collections, 2);
     assert.equal((await third.gzip()).length > 0 && third.gzip(), third.gzip(), 'gzipped once per body');
+    await provider.shutdown();
+  }
+});
+
+test('a small body is gzipped before any other task can run (no collector work slips into the scrape); one above GZIP_IN_LINE_BYTES off the event loop; both unzip to the body', async () => {
+  for (const [series, inLine] of [
+    [10, true],
+    [12_000, false],
+  ] as const) {
+    const reader = new PrometheusReader({ cardinalityLimit: 100_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    const pad = 'x'.repeat(100);
+    provider
+      .getMeter('test')
+      .createObservableGauge('g')
+      .addCallback((result) => {
+        for (let i = 0; i < series; i++) result.observe(i, { device: `${pad}${i}` });
+      });
+    const exposition = await reader.exposition();
+    assert.equal(exposition.body.length <= GZIP_IN_LINE_BYTES, inLine, `${series} series: ${exposition.body.length} bytes`);
+    let otherTaskRan = false;
+    setImmediate(() => (otherTaskRan = true));
+    const zipped = await exposition.gzip();
+    assert.equal(otherTaskRan, !inLine, `${series} series: a task ran before the gzip was ready`);
+    assert.deepEqual(gunzipSync(zipped), exposition.body);
     await provider.shutdown();
   }
 });
