@@ -13,9 +13,10 @@ import { createRequire } from 'node:module';
  *   SMALL_FLEET_HEAP_GROWING_PERCENT. Most of what a collection allocates is garbage inside
  *   sdk-metrics; V8 lets the old generation grow to up to four times what the last full collection
  *   left before collecting again, so RSS swung between about 190 and 370 MB at 100 devices. With
- *   the growth capped, it stays near 175–205 MB, for scrapes about 40 % slower (93 → 132 ms p50);
- *   at one device neither changes (CONTRIBUTING.md, "Node's options"). Nothing is loaded yet, so
- *   this costs one Node start (tens of ms);
+ *   the growth capped it was 168 against 287 MB in the bench, for scrapes about 40 % slower
+ *   (130 against 94 ms p50), and one device 91 against 117 MB at the same speed (CONTRIBUTING.md,
+ *   "With and without the capped heap growth"). Nothing is loaded yet, so this costs one Node
+ *   start (tens of ms);
  * - once the first device list shows LARGE_FLEET_DEVICES or more, with Node's defaults, because at
  *   a few hundred devices the small young generation makes scrapes 60 % slower, and the capped
  *   growth another 35 %.
