@@ -17,8 +17,8 @@ RUN npm run build && npm prune --omit=dev --omit=optional
 # --- runtime: compiled JS and production dependencies only ------------------------------------
 FROM node:26.12.1-alpine
 # No V8 option here: the exporter sets its own memory options for its fleet size, as it does
-# however it is started (src/node-options.ts; docs/performance.md has the figures). A
-# --max-semi-space-size given in NODE_OPTIONS with `docker run -e` is kept, and then it sets none.
+# however it is started (src/node-options.ts; docs/performance.md has the figures). A young
+# generation size given in NODE_OPTIONS with `docker run -e` is kept, and then it sets none.
 ENV NODE_ENV=production \
     EXPORTER_PORT=9090
 WORKDIR /app

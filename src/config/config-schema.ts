@@ -330,7 +330,7 @@ export const configSchema = {
   /** node-options.ts: when the exporter restarts itself without the small fleet's memory options. */
   largeFleetDevices: option({
     key: 'exporter.largeFleetDevices',
-    doc: "From this many devices the exporter restarts itself once, in place, right after the first device list, with Node's default memory settings instead of the small fleet's it starts with (--max-semi-space-size=2 --heap-growing-percent=30, whatever starts it): much faster scrapes for a large fleet, for more memory (docs/performance.md). 0: never. A --max-semi-space-size or --heap-growing-percent of your own is kept.",
+    doc: "From this many devices the exporter restarts itself once, in place, right after the first device list, with Node's default memory settings instead of the small fleet's it starts with (--max-semi-space-size=2 --heap-growing-percent=30, whatever starts it): faster scrapes for a large fleet, for more memory (docs/performance.md). 0: never. Either option of your own (--max-semi-space-size on the command line or in NODE_OPTIONS, --heap-growing-percent on the command line: Node refuses it in NODE_OPTIONS) is kept, and the exporter then sets neither.",
     format: 'whole-number',
     default: 200,
     env: 'LARGE_FLEET_DEVICES',

@@ -8,10 +8,10 @@ const gzipAsync = promisify(gzip);
 
 /**
  * Bodies up to this size are gzipped in line, larger ones on libuv's thread pool. At level 1 a
- * small fleet's body (90 kB for one device, about 1 MiB for ten) takes a millisecond or a few,
- * less than the collection that made it; the hop to the pool let the event loop run in between,
- * and the garbage collector's queued tasks (incremental marking, weak callbacks) then ran inside
- * the scrape: at one device p99 17–20 ms with the hop against 9–10 ms in line, the slowest
+ * small fleet's body (90 kB for one device of the bench's mix, 1 MiB for about two dozen) takes
+ * a few milliseconds at most, less than the collection that made it; the hop to the pool let
+ * the event loop run in between, and the garbage collector's queued tasks (incremental marking,
+ * weak callbacks) then ran inside the scrape: at one device p99 17–20 ms with the hop against 9–10 ms in line, the slowest
  * scrapes each holding 8–12 ms of collector work (CONTRIBUTING.md, "What sets the floor at one
  * device"). A large fleet's megabytes stay off the event loop.
  */
@@ -149,7 +149,11 @@ export class PrometheusReader extends MetricReader {
       if (zipped) return zipped;
       if (letGo) return Promise.reject(new Error("this exposition's body was let go: gzip it while it is shared"));
       if (body.length <= GZIP_IN_LINE_BYTES) {
-        zipped = Promise.resolve(gzipSync(body, { level: 1 }));
+        try {
+          zipped = Promise.resolve(gzipSync(body, { level: 1 }));
+        } catch (err) {
+          zipped = Promise.reject(err);
+        }
         return zipped;
       }
       const reading = hold();

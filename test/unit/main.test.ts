@@ -97,12 +97,16 @@ test('demo mode serves live metrics without keys', async (t) => {
   assert.equal(await withDeadline(p.exited, 5_000, 'exit'), 0);
 });
 
-/** The young generation of each start the log shows: the start-up line of each process image. */
-const starts = (output: string) =>
+/** The start-up line of each process image the log shows. */
+const startLines = (output: string) =>
   output
     .split('\n')
     .filter((l) => l.includes('"msg":"starting ecoflow-exporter"'))
-    .map((l) => (JSON.parse(l) as { young_generation: string }).young_generation);
+    .map((l) => JSON.parse(l) as { young_generation: string; heap_growth: string });
+/** The young generation of each start. */
+const starts = (output: string) => startLines(output).map((l) => l.young_generation);
+/** The old generation's growth of each start. */
+const heapGrowths = (output: string) => startLines(output).map((l) => l.heap_growth);
 
 /** The demo exporter (stream off) with `env`, once it serves the demo fleet's values. */
 async function demoServing(t: import('node:test').TestContext, env: NodeJS.ProcessEnv, flags?: readonly string[]) {
@@ -121,6 +125,7 @@ test("started as plain `node dist/src/main.js`, as `npm start` and the image sta
   assert.deepEqual(NODE_FLAGS, [], '`npm start` gives no option: the exporter sets its own');
   const { p } = await demoServing(t, {});
   assert.deepEqual(starts(p.output()), ['small'], 'one start is logged: the restart came before anything ran');
+  assert.deepEqual(heapGrowths(p.output()), ['30 %']);
   const line = commandLine(p.child.pid!);
   assert.ok(line.includes('--max-semi-space-size=2') && line.includes('--heap-growing-percent=30'), line.join(' '));
   assert.equal(p.child.exitCode, null, 'the same process, still running');
@@ -133,8 +138,12 @@ test('a young generation the user gives, on the command line or in NODE_OPTIONS,
 });
 
 test('a heap growth the user gives on the command line is kept, and the exporter adds no young generation', async (t) => {
-  const { p } = await demoServing(t, {}, ['--heap-growing-percent=80']);
+  // The demo fleet has more than 5 devices: large from 5, and still no restart.
+  const { p } = await demoServing(t, { LARGE_FLEET_DEVICES: '5' }, ['--heap-growing-percent=80']);
+  await new Promise((r) => setTimeout(r, 3_000));
   assert.deepEqual(starts(p.output()), ['default']);
+  assert.deepEqual(heapGrowths(p.output()), ['80 %']);
+  assert.ok(!p.output().includes('a large fleet: restarting once'));
   const line = commandLine(p.child.pid!);
   assert.ok(line.includes('--heap-growing-percent=80') && !line.some((a) => a.startsWith('--max-semi-space-size')), line.join(' '));
 });
@@ -157,6 +166,7 @@ test("a large fleet: the exporter restarts once more, in place, with Node's defa
   await eventually(() => starts(large.p.output()).length === 2, 'the second start', 20_000);
   await eventually(async () => (await large.metrics().catch(() => '')).includes('ecoflow_pd_soc{'), 'metrics after the restart', 20_000);
   assert.deepEqual(starts(large.p.output()), ['small', 'default']);
+  assert.deepEqual(heapGrowths(large.p.output()), ['30 %', 'default']);
   const line = commandLine(large.p.child.pid!);
   assert.ok(line.includes('--max-semi-space-size=0') && !line.some((a) => a.startsWith('--heap-growing-percent')), line.join(' '));
   assert.equal(

@@ -55,6 +55,7 @@ test("after the first device list a large fleet gets Node's defaults, once; a sm
   assert.equal(memoryRestart(SMALL, 199, 200, true), undefined);
   assert.equal(memoryRestart({ semiSpaceMb: DEFAULT_SEMI_SPACE_MB }, 5_000, 200, true), undefined, 'restarted already');
   assert.equal(memoryRestart({ semiSpaceMb: 8 }, 5_000, 200, false), undefined, "the user's");
+  assert.equal(memoryRestart({ heapGrowingPercent: 80 }, 5_000, 200, false), undefined, "the user's heap growth");
   assert.equal(memoryRestart(SMALL, 5_000, 200, false), undefined, "the user's, though the same as the exporter's own");
   assert.equal(memoryRestart(SMALL, 10_000, 0, true), undefined);
   assert.equal(isLargeFleet(10_000, 0), false);
