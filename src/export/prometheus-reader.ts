@@ -11,9 +11,9 @@ const gzipAsync = promisify(gzip);
  * small fleet's body (90 kB for one device of the bench's mix, 1 MiB for about two dozen) takes
  * a few milliseconds at most, less than the collection that made it; the hop to the pool let
  * the event loop run in between, and the garbage collector's queued tasks (incremental marking,
- * weak callbacks) then ran inside the scrape: at one device p99 17–20 ms with the hop against 9–10 ms in line, the slowest
- * scrapes each holding 8–12 ms of collector work (CONTRIBUTING.md, "What sets the floor at one
- * device"). A large fleet's megabytes stay off the event loop.
+ * weak callbacks) then ran inside the scrape: at one device p99 17–20 ms with the hop against
+ * 9–10 ms in line, the slowest scrapes each holding 8–12 ms of collector work (CONTRIBUTING.md,
+ * "What sets the floor at one device"). A large fleet's megabytes stay off the event loop.
  */
 export const GZIP_IN_LINE_BYTES = 1024 * 1024;
 
