@@ -64,6 +64,13 @@ const wave =
     Math.round(base + amplitude * Math.sin((2 * Math.PI * t) / periodS + phase));
 
 /**
+ * `motion` stepping over an exact 0: the exporter reads a STREAM's exact 0 of the system grid as
+ * no reading (the zeros of the units that are not the master, and of its error pushes), so a
+ * wave crossing 0 would take the grid and load series away for a moment at each crossing.
+ */
+const besideZero = (motion: (t: number) => number) => (t: number) => motion(t) || 1;
+
+/**
  * A battery that charges and discharges over `periodS` (hours, so that the power stays what
  * such a pack delivers): the SoC follows a sine between
  * `mid ± swing` %, the current its slope (+ charging), so SoC, current and power agree.
@@ -328,7 +335,7 @@ function streamAcMotion(q: Record<string, unknown>): Record<string, Motion> {
   const start = firstReading();
   return {
     powGetPvSum: wave(2051, 1500, 3600),
-    powGetSysGrid: wave(-135, 200, 600),
+    powGetSysGrid: besideZero(wave(-135, 200, 600)),
     ...cycle,
     accuChgEnergy: lifetimeCounter(start, capturedNumber(q, 'accuChgEnergy'), periodicEnergy(pack, periodS)),
     accuDsgEnergy: lifetimeCounter(
